@@ -1,0 +1,1 @@
+"""Access: who is acting, for which purpose (identities and policy grow here)."""

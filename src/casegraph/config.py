@@ -1,0 +1,45 @@
+"""Workspace settings, read from the environment (``CASEGRAPH_*``) and the CLI."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "operator"
+
+
+class Settings(BaseSettings):
+    """Where the workspace lives and who the local operator is.
+
+    ``database_url`` selects the store: SQLite in ``data_dir`` by default,
+    PostgreSQL when set to a ``postgresql://`` URL.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CASEGRAPH_", extra="ignore")
+
+    data_dir: Path = Path("casegraph-data")
+    database_url: str | None = None
+    operator: str = _local_user()
+    ingest_batch_size: int = 5000
+
+    @property
+    def store_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'casegraph.db').resolve()}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and route them to psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url

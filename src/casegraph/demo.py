@@ -1,0 +1,68 @@
+"""Build the fictional demo investigation (``make demo``) into a workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from casegraph.access.context import AccessContext
+from casegraph.config import Settings
+from casegraph.service import Workspace, WorkspaceError
+
+
+def _sources(folder: Path) -> list[dict[str, Any]]:
+    index = folder / "sources.yml"
+    if not index.is_file():
+        raise WorkspaceError(f"{index}: not found; run from the repository root or give --path")
+    data = yaml.safe_load(index.read_text(encoding="utf-8"))
+    items = data.get("sources", data) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise WorkspaceError(f"{index}: expected a list of sources")
+    return items
+
+
+def build_demo(settings: Settings, folder: Path, console: Console) -> None:
+    items = _sources(folder)
+    workspace, _before, _after = Workspace.init(settings)
+    ctx = AccessContext(actor=settings.operator, purpose="building the demo investigation")
+    table = Table(title="demo investigation loaded")
+    for column in ("source", "marking", "records", "statements", "new", "rejected"):
+        table.add_column(column, justify="left" if column in ("source", "marking") else "right")
+    try:
+        for item in items:
+            name = str(item["name"])
+            with workspace.session(ctx) as s:
+                if s.sources.get(name) is None:
+                    s.sources.add(
+                        name,
+                        title=str(item["title"]),
+                        team=str(item["team"]),
+                        marking=str(item["marking"]),
+                        legal_basis=str(item["legal_basis"]),
+                        retention_days=int(item["retention_days"]),
+                    )
+            with workspace.session(ctx) as s:
+                summary = s.ingest.mapping(folder / str(item["mapping"]), name)
+            table.add_row(
+                name,
+                str(item["marking"]),
+                f"{summary.records_read:,}",
+                f"{summary.statements:,}",
+                f"{summary.new_statements:,}",
+                f"{summary.rejected:,}",
+            )
+    finally:
+        workspace.close()
+    console.print(table)
+    data_dir = settings.data_dir
+    console.print(
+        "\nNext:\n"
+        f"  .venv/bin/casegraph --data-dir {data_dir} source list\n"
+        f"  .venv/bin/casegraph --data-dir {data_dir} runs\n"
+        f"  .venv/bin/casegraph --data-dir {data_dir} export --format ftm --out entities.ijson\n"
+        f"  .venv/bin/casegraph --data-dir {data_dir} export --format statements --out st.csv\n"
+    )

@@ -1,0 +1,1 @@
+"""Streaming exports: FtM entities (JSON lines) and statements (CSV)."""

@@ -1,0 +1,1 @@
+"""Ingest: FollowTheMoney mappings, file readers, the streaming pipeline and rejects."""

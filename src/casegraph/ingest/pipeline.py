@@ -1,0 +1,257 @@
+"""The streaming ingest pipeline: records -> entities -> statements, in batches.
+
+Each batch of statements, its rejects and the run's counters commit together, so
+the store is consistent whenever the process stops (Ctrl-C, ``kill -9``, power
+loss). Statement ids are content hashes and writes are upserts, so running the
+same command again completes an interrupted ingest without duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Connection
+
+from casegraph.ingest.cleaning import Cleaner
+from casegraph.ingest.mapper import Mapped, QueryMapper, map_ftm_entity, statement_rows
+from casegraph.ingest.mapping import MappingPlan, QueryPlan, sha256_file
+from casegraph.ingest.readers import JsonLinesReader, Reader, ReadOptions, RowError
+from casegraph.model.statements import StatementRow, more_specific
+from casegraph.store import runs
+from casegraph.store.statements import count_statements, upsert_statements
+
+
+class Transaction(Protocol):
+    conn: Connection
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class IngestInterrupted(Exception):
+    def __init__(self, summary: IngestSummary) -> None:
+        super().__init__("ingest interrupted")
+        self.summary = summary
+
+
+@dataclass
+class IngestSummary:
+    run_id: int
+    source: str
+    status: str = runs.RUNNING
+    records_read: int = 0
+    entities: int = 0
+    statements: int = 0
+    new_statements: int = 0
+    rejected: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[str, int, int], None]
+"""Called with (file label, position, total) as reading advances."""
+
+
+@dataclass
+class _Unit:
+    """One reader with the function that maps its records."""
+
+    reader: Reader
+    records: Callable[[], Iterator[tuple[int, Any]]]
+    mapper: Callable[[Any], Mapped]
+    record_key: Callable[[int], str]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _mapping_units(plan: MappingPlan, cleaner: Cleaner) -> Iterator[_Unit]:
+    for query in plan.queries:
+        mapper = QueryMapper(query.mapping, cleaner)
+        if query.sql is not None:
+            yield _sql_unit(query, mapper)
+            continue
+        for reader in query.readers:
+            yield _file_unit(query, reader, mapper)
+
+
+def _file_unit(query: QueryPlan, reader: Reader, mapper: QueryMapper) -> _Unit:
+    def records() -> Iterator[tuple[int, Any]]:
+        for line, record in reader:
+            if isinstance(record, RowError) or query.accepts(record):
+                yield line, record
+
+    label = reader.label
+    return _Unit(reader, records, mapper.map, lambda line: f"{label}:{line}")
+
+
+class _SqlReader(Reader):
+    def __init__(self, query: QueryPlan) -> None:
+        assert query.sql is not None
+        self.sql = query.sql
+        self.path = Path(self.sql.database_uri)
+        self.options = ReadOptions()
+        self.position = 0
+        self.total = len(self.sql)
+        self.name = "+".join(t.alias.name for t in self.sql.tables)
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def _sql_unit(query: QueryPlan, mapper: QueryMapper) -> _Unit:
+    reader = _SqlReader(query)
+
+    def records() -> Iterator[tuple[int, Any]]:
+        for number, record in enumerate(reader.sql.records, start=1):
+            reader.position = number
+            yield number, record
+
+    label = f"query{query.index + 1}:{reader.label}"
+    return _Unit(reader, records, mapper.map, lambda line: f"{label}:{line}")
+
+
+def _ftm_unit(path: Path, cleaner: Cleaner) -> _Unit:
+    reader = JsonLinesReader(path, ReadOptions(), flat=False)
+    label = path.name
+    return _Unit(
+        reader, reader.raw, lambda data: map_ftm_entity(data, cleaner), lambda n: f"{label}:{n}"
+    )
+
+
+class Ingest:
+    """Runs one ingest of one source inside a session's transaction."""
+
+    def __init__(
+        self,
+        tx: Transaction,
+        *,
+        source: str,
+        operator: str,
+        batch_size: int = 5000,
+        progress: Progress | None = None,
+    ) -> None:
+        self.tx = tx
+        self.source = source
+        self.operator = operator
+        self.batch_size = batch_size
+        self.progress = progress
+        self.cleaner = Cleaner()
+
+    def mapping(self, plan: MappingPlan) -> IngestSummary:
+        inputs = [{"file": p.name, "sha256": sha256_file(p)} for p in plan.input_files()]
+        units = list(_mapping_units(plan, self.cleaner))
+        return self._run(str(plan.path), plan.sha256, inputs, units)
+
+    def ftm(self, path: Path) -> IngestSummary:
+        inputs = [{"file": path.name, "sha256": sha256_file(path)}]
+        return self._run(f"ftm:{path}", None, inputs, [_ftm_unit(path, self.cleaner)])
+
+    def _run(
+        self, mapping: str, digest: str | None, inputs: list[dict[str, str]], units: list[_Unit]
+    ) -> IngestSummary:
+        conn = self.tx.conn
+        started = _now()
+        runs.close_abandoned_runs(conn, self.source, started)
+        run_id = runs.start_run(
+            conn,
+            source=self.source,
+            operator=self.operator,
+            mapping=mapping,
+            mapping_sha256=digest,
+            inputs=inputs,
+            now=started,
+        )
+        before = count_statements(conn, self.source)
+        self.tx.commit()
+        summary = IngestSummary(run_id=run_id, source=self.source)
+        summary.files = [u.reader.label for u in units]
+        try:
+            self._stream(units, summary, started)
+        except KeyboardInterrupt:
+            self.tx.rollback()
+            self._finish(summary, runs.INTERRUPTED, before, "interrupted by the operator")
+            raise IngestInterrupted(summary) from None
+        except BaseException as exc:
+            self.tx.rollback()
+            self._finish(summary, runs.FAILED, before, f"{type(exc).__name__}: {exc}")
+            raise
+        status = runs.COMPLETED if summary.records_read else runs.FAILED
+        self._finish(summary, status, before, None if summary.records_read else "no records read")
+        return summary
+
+    def _finish(
+        self, summary: IngestSummary, status: str, before: int, message: str | None
+    ) -> None:
+        conn = self.tx.conn
+        summary.status = status
+        summary.new_statements = count_statements(conn, self.source) - before
+        runs.finish_run(conn, summary.run_id, status, _now(), message)
+        self.tx.commit()
+
+    def _stream(self, units: list[_Unit], summary: IngestSummary, seen: datetime) -> None:
+        batch: dict[str, StatementRow] = {}
+        rejects: list[runs.Reject] = []
+        pending = 0  # records since the last commit
+        for unit in units:
+            label = unit.reader.label
+            for line, record in unit.records():
+                if isinstance(record, RowError):
+                    rejects.append(
+                        runs.Reject(label, line, record.field, record.value, record.reason)
+                    )
+                    summary.rejected += 1
+                    continue
+                summary.records_read += 1
+                pending += 1
+                mapped = unit.mapper(record)
+                for refused in mapped.refused:
+                    rejects.append(
+                        runs.Reject(label, line, refused.field, refused.value, refused.reason)
+                    )
+                summary.rejected += len(mapped.refused)
+                summary.entities += len(mapped.entities)
+                for row in statement_rows(mapped, self.source, unit.record_key(line), seen):
+                    held = batch.get(row.id)
+                    if held is None:
+                        batch[row.id] = row
+                    elif held.schema != row.schema:
+                        schema = more_specific(held.schema, row.schema)
+                        batch[row.id] = held._replace(schema=schema)
+                if len(batch) >= self.batch_size or pending >= self.batch_size:
+                    self._flush(batch, rejects, summary)
+                    pending = 0
+                    if self.progress is not None:
+                        self.progress(label, unit.reader.position, unit.reader.total)
+            if self.progress is not None:
+                self.progress(label, unit.reader.total, unit.reader.total)
+        self._flush(batch, rejects, summary)
+
+    def _flush(
+        self, batch: dict[str, StatementRow], rejects: list[runs.Reject], summary: IngestSummary
+    ) -> None:
+        conn = self.tx.conn
+        summary.statements += upsert_statements(conn, list(batch.values()))
+        runs.insert_rejects(conn, summary.run_id, self.source, rejects)
+        runs.record_progress(
+            conn,
+            summary.run_id,
+            records=summary.records_read,
+            entities=summary.entities,
+            statements=summary.statements,
+            rejected=summary.rejected,
+        )
+        self.tx.commit()
+        batch.clear()
+        rejects.clear()
+
+
+def summary_json(summary: IngestSummary) -> str:
+    return json.dumps(summary.__dict__, sort_keys=True)

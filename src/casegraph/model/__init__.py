@@ -1,0 +1,1 @@
+"""The vocabulary: FollowTheMoney schemata, statements, sources and markings. No I/O."""

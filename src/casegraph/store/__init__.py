@@ -1,0 +1,4 @@
+"""Storage: SQLAlchemy Core tables, Alembic migrations, bulk writers, dialect adapters.
+
+No policy lives here; everything dialect-specific does.
+"""

@@ -1,0 +1,116 @@
+"""Bulk upsert and streaming read of statements; the dialect-specific SQL lives here.
+
+Writing a statement that already exists (same id: same source, entity, property and
+value) only moves its ``last_seen`` forward, and narrows its schema when the new
+record is more specific (``LegalEntity`` -> ``Person``). Everything else about a
+stored statement is immutable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from followthemoney import model as ftm
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from casegraph.model.statements import STATEMENT_COLUMNS, StatementRow, schema_depth
+from casegraph.store.tables import statements
+
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format on SQLite
+_COLUMNS = ", ".join(STATEMENT_COLUMNS)
+
+
+@cache
+def _depth_case(column: str) -> str:
+    whens = " ".join(f"WHEN '{name}' THEN {schema_depth(name)}" for name in sorted(ftm.schemata))
+    return f"(CASE {column} {whens} ELSE 0 END)"
+
+
+def _on_conflict(excluded: str) -> str:
+    narrower = f"{_depth_case(excluded + '.schema')} > {_depth_case('statements.schema')}"
+    return (
+        "ON CONFLICT (id) DO UPDATE SET "
+        f"last_seen = CASE WHEN {excluded}.last_seen > statements.last_seen "
+        f"THEN {excluded}.last_seen ELSE statements.last_seen END, "
+        f"schema = CASE WHEN {narrower} THEN {excluded}.schema ELSE statements.schema END"
+    )
+
+
+@cache
+def _sqlite_upsert_sql() -> str:
+    marks = ", ".join("?" for _ in STATEMENT_COLUMNS)
+    return f"INSERT INTO statements ({_COLUMNS}) VALUES ({marks}) {_on_conflict('excluded')}"
+
+
+@cache
+def _postgres_upsert_sql() -> str:
+    return (
+        f"INSERT INTO statements ({_COLUMNS}) "
+        f"SELECT DISTINCT ON (id) {_COLUMNS} FROM stage_statements ORDER BY id "
+        f"{_on_conflict('excluded')}"
+    )
+
+
+def _sqlite_rows(rows: Sequence[StatementRow]) -> list[tuple[Any, ...]]:
+    formatted: dict[datetime, str] = {}
+
+    def fmt(value: datetime) -> str:
+        text = formatted.get(value)
+        if text is None:
+            text = formatted[value] = value.strftime(SQLITE_DATETIME)
+        return text
+
+    return [(*row[:-2], fmt(row.first_seen), fmt(row.last_seen)) for row in rows]
+
+
+def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
+    """Write a batch of statements in bulk (executemany on SQLite, COPY on PostgreSQL)."""
+    if not rows:
+        return 0
+    if conn.dialect.name == "sqlite":
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(_sqlite_upsert_sql(), _sqlite_rows(rows))
+        finally:
+            cursor.close()
+        return len(rows)
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS stage_statements "
+        "(LIKE statements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    )
+    conn.exec_driver_sql("TRUNCATE stage_statements")
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    with raw.cursor() as cursor:  # type: ignore[attr-defined]
+        with cursor.copy(f"COPY stage_statements ({_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(_postgres_upsert_sql())
+    return len(rows)
+
+
+def count_statements(conn: Connection, source: str | None = None) -> int:
+    from sqlalchemy import func
+
+    query = select(func.count()).select_from(statements)
+    if source is not None:
+        query = query.where(statements.c.source == source)
+    return int(conn.execute(query).scalar_one())
+
+
+def iter_statements(
+    conn: Connection, sources: Sequence[str] | None = None, batch: int = 5000
+) -> Iterator[StatementRow]:
+    """Stream statements ordered by canonical id, then entity, so callers can group."""
+    query = select(*[statements.c[name] for name in STATEMENT_COLUMNS]).order_by(
+        statements.c.canonical_id, statements.c.entity_id, statements.c.prop, statements.c.id
+    )
+    if sources:
+        query = query.where(statements.c.source.in_(list(sources)))
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+    for row in result:
+        yield StatementRow(*row)

@@ -1,0 +1,83 @@
+"""The tables, as SQLAlchemy Core metadata (the Alembic migrations create them)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("team", String(128), nullable=False),
+    Column("marking", String(40), nullable=False),
+    Column("legal_basis", Text, nullable=False),
+    Column("retention_days", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(128), nullable=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("source", String(64), nullable=False),
+    Column("entity_id", String(255), nullable=False),
+    Column("canonical_id", String(255), nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("prop", String(64), nullable=False),
+    Column("prop_type", String(32), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("original_value", Text, nullable=True),
+    Column("record_key", String(255), nullable=True),
+    Column("first_seen", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Index("ix_statements_source_entity", "source", "entity_id"),
+    Index("ix_statements_canonical", "canonical_id"),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False, index=True),
+    Column("operator", String(128), nullable=False),
+    Column("mapping", Text, nullable=False),
+    Column("mapping_sha256", String(64), nullable=True),
+    Column("inputs", Text, nullable=False),  # JSON: [{"path": ..., "sha256": ...}]
+    Column("status", String(16), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+    Column("records_read", BigInteger, nullable=False, default=0),
+    Column("entities", BigInteger, nullable=False, default=0),
+    Column("statements", BigInteger, nullable=False, default=0),
+    Column("rejected", BigInteger, nullable=False, default=0),
+    Column("host", String(255), nullable=True),
+    Column("pid", Integer, nullable=True),
+    Column("message", Text, nullable=True),
+)
+
+rejects = Table(
+    "rejects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, nullable=False, index=True),
+    Column("source", String(64), nullable=False),
+    Column("file", Text, nullable=False),
+    Column("line", BigInteger, nullable=True),
+    Column("field", Text, nullable=True),
+    Column("value", Text, nullable=True),
+    Column("reason", Text, nullable=False),
+)
