@@ -8,7 +8,10 @@ same command again completes an interrupted ingest without duplicates.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -197,60 +200,109 @@ class Ingest:
         self.tx.commit()
 
     def _stream(self, units: list[_Unit], summary: IngestSummary, seen: datetime) -> None:
-        batch: dict[str, StatementRow] = {}
-        rejects: list[runs.Reject] = []
-        pending = 0  # records since the last commit
-        for unit in units:
-            label = unit.reader.label
-            for line, record in unit.records():
-                if isinstance(record, RowError):
-                    rejects.append(
-                        runs.Reject(label, line, record.field, record.value, record.reason)
-                    )
-                    summary.rejected += 1
-                    continue
-                summary.records_read += 1
-                pending += 1
-                mapped = unit.mapper(record)
-                for refused in mapped.refused:
-                    rejects.append(
-                        runs.Reject(label, line, refused.field, refused.value, refused.reason)
-                    )
-                summary.rejected += len(mapped.refused)
-                summary.entities += len(mapped.entities)
-                for row in statement_rows(mapped, self.source, unit.record_key(line), seen):
-                    held = batch.get(row.id)
-                    if held is None:
-                        batch[row.id] = row
-                    elif held.schema != row.schema:
-                        schema = more_specific(held.schema, row.schema)
-                        batch[row.id] = held._replace(schema=schema)
-                if len(batch) >= self.batch_size or pending >= self.batch_size:
-                    self._flush(batch, rejects, summary)
-                    pending = 0
-                    if self.progress is not None:
-                        self.progress(label, unit.reader.position, unit.reader.total)
-            if self.progress is not None:
-                self.progress(label, unit.reader.total, unit.reader.total)
-        self._flush(batch, rejects, summary)
+        """Map records in a worker thread while this thread writes the batches.
 
-    def _flush(
-        self, batch: dict[str, StatementRow], rejects: list[runs.Reject], summary: IngestSummary
+        Writing (SQLite's ``executemany``, PostgreSQL's ``COPY``) releases the GIL,
+        so mapping the next batch overlaps with storing the last one. The queue is
+        bounded: memory stays at a few batches whatever the input size.
+        """
+        batches: queue.Queue[_Batch | BaseException | None] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+        worker = threading.Thread(
+            target=self._produce, args=(units, seen, batches, stop), daemon=True
+        )
+        worker.start()
+        try:
+            while True:
+                item = batches.get()
+                if item is None:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                self._write(item, summary)
+                if self.progress is not None and item.progress is not None:
+                    self.progress(*item.progress)
+        finally:
+            stop.set()
+            while worker.is_alive():
+                with contextlib.suppress(queue.Empty):  # unblock a worker waiting to put
+                    batches.get(timeout=0.05)
+            worker.join()
+
+    def _produce(
+        self,
+        units: list[_Unit],
+        seen: datetime,
+        out: queue.Queue[_Batch | BaseException | None],
+        stop: threading.Event,
     ) -> None:
+        try:
+            batch = _Batch()
+            for unit in units:
+                label = unit.reader.label
+                for line, record in unit.records():
+                    if stop.is_set():
+                        return
+                    batch.add(unit, label, line, record, self.source, seen)
+                    if len(batch.rows) >= self.batch_size or batch.records >= self.batch_size:
+                        batch.progress = (label, unit.reader.position, unit.reader.total)
+                        out.put(batch)
+                        batch = _Batch()
+                batch.progress = (label, unit.reader.total, unit.reader.total)
+            out.put(batch)
+            out.put(None)
+        except BaseException as exc:
+            out.put(exc)
+
+    def _write(self, batch: _Batch, summary: IngestSummary) -> None:
         conn = self.tx.conn
-        summary.statements += upsert_statements(conn, list(batch.values()))
-        runs.insert_rejects(conn, summary.run_id, self.source, rejects)
+        written = upsert_statements(conn, list(batch.rows.values()))
+        runs.insert_rejects(conn, summary.run_id, self.source, batch.rejects)
         runs.record_progress(
             conn,
             summary.run_id,
-            records=summary.records_read,
-            entities=summary.entities,
-            statements=summary.statements,
-            rejected=summary.rejected,
+            records=summary.records_read + batch.records,
+            entities=summary.entities + batch.entities,
+            statements=summary.statements + written,
+            rejected=summary.rejected + len(batch.rejects),
         )
         self.tx.commit()
-        batch.clear()
-        rejects.clear()
+        summary.records_read += batch.records
+        summary.entities += batch.entities
+        summary.statements += written
+        summary.rejected += len(batch.rejects)
+
+
+@dataclass
+class _Batch:
+    """Statements (deduplicated by id) and rejects of consecutive records."""
+
+    rows: dict[str, StatementRow] = field(default_factory=dict)
+    rejects: list[runs.Reject] = field(default_factory=list)
+    records: int = 0
+    entities: int = 0
+    progress: tuple[str, int, int] | None = None
+
+    def add(
+        self, unit: _Unit, label: str, line: int, record: Any, source: str, seen: datetime
+    ) -> None:
+        if isinstance(record, RowError):
+            self.rejects.append(runs.Reject(label, line, record.field, record.value, record.reason))
+            return
+        self.records += 1
+        mapped = unit.mapper(record)
+        for refused in mapped.refused:
+            self.rejects.append(
+                runs.Reject(label, line, refused.field, refused.value, refused.reason)
+            )
+        self.entities += len(mapped.entities)
+        rows = self.rows
+        for row in statement_rows(mapped, source, unit.record_key(line), seen):
+            held = rows.get(row.id)
+            if held is None:
+                rows[row.id] = row
+            elif held.schema != row.schema:
+                rows[row.id] = held._replace(schema=more_specific(held.schema, row.schema))
 
 
 def summary_json(summary: IngestSummary) -> str:

@@ -71,6 +71,8 @@ def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
     """Write a batch of statements in bulk (executemany on SQLite, COPY on PostgreSQL)."""
     if not rows:
         return 0
+    if not conn.in_transaction():
+        conn.begin()  # the raw cursor below must run inside the session's transaction
     if conn.dialect.name == "sqlite":
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
@@ -82,7 +84,6 @@ def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
         "CREATE TEMP TABLE IF NOT EXISTS stage_statements "
         "(LIKE statements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
     )
-    conn.exec_driver_sql("TRUNCATE stage_statements")
     raw = conn.connection.dbapi_connection
     assert raw is not None
     with raw.cursor() as cursor:  # type: ignore[attr-defined]
