@@ -1,0 +1,120 @@
+"""Shared fixtures: every store test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``CASEGRAPH_TEST_POSTGRES_URL`` (default: the local ``test``
+database). Each test gets its own schema, dropped afterwards. Under ``CI=true`` an
+unreachable PostgreSQL fails the run; elsewhere those tests skip with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from casegraph.access.context import AccessContext
+from casegraph.config import Settings, normalise_database_url
+from casegraph.service import Session, Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
+DEMO = ROOT / "demo"
+POSTGRES_URL = os.environ.get(
+    "CASEGRAPH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+_pg_problem: str | None = None
+_pg_checked = False
+
+
+def postgres_problem() -> str | None:
+    """Why PostgreSQL cannot be used (None when it can); checked once per run."""
+    global _pg_checked, _pg_problem
+    if not _pg_checked:
+        _pg_checked = True
+        try:
+            engine = create_engine(normalise_database_url(POSTGRES_URL))
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+        except OperationalError as exc:
+            _pg_problem = f"PostgreSQL at {POSTGRES_URL} unreachable: {exc.orig}"
+    return _pg_problem
+
+
+def require_postgres() -> None:
+    problem = postgres_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{problem} (CI=true: PostgreSQL tests must run)")
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"third-party test data not found at {SHARED_DATA}")
+    os.environ["CASEGRAPH_SHARED_DATA"] = str(SHARED_DATA)
+    return SHARED_DATA
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for an empty store of each kind (not yet initialised)."""
+    if request.param == "sqlite":
+        yield Settings(data_dir=tmp_path / "ws", operator="tester")
+        return
+    require_postgres()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_database_url(POSTGRES_URL))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    try:
+        yield Settings(data_dir=tmp_path / "ws", database_url=url, operator="tester")
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def workspace(store: Settings) -> Iterator[Workspace]:
+    ws, _before, _after = Workspace.init(store)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+@pytest.fixture
+def ctx() -> AccessContext:
+    return AccessContext(actor="tester", purpose="automated test")
+
+
+def add_source(s: Session, name: str, marking: str = "PUBLIC") -> None:
+    s.sources.add(
+        name,
+        title=f"{name} test source",
+        team="testers",
+        marking=marking,
+        legal_basis="automated test fixture",
+        retention_days=365,
+    )
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    """Environment for a ``casegraph`` subprocess on the same store."""
+    env = dict(os.environ)
+    env["CASEGRAPH_DATA_DIR"] = str(settings.data_dir)
+    env["CASEGRAPH_OPERATOR"] = settings.operator
+    env.pop("CASEGRAPH_DATABASE_URL", None)
+    if settings.database_url:
+        env["CASEGRAPH_DATABASE_URL"] = settings.database_url
+    return env
