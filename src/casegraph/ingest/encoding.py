@@ -21,15 +21,26 @@ def detect_encoding(path: Path) -> str:
         return "utf-16"
     if len(sample) == SAMPLE_BYTES and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n") + 1]  # don't cut a character in two
-    try:
-        sample.decode("utf-8")
+    if _mostly_utf8(sample):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     best = from_bytes(sample).best()
     if best is None or best.encoding in ("ascii", "utf_8"):
         return FALLBACK
     return str(best.encoding)
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """Valid UTF-8, or UTF-8 with a few damaged bytes among many good characters.
+
+    A damaged UTF-8 file is still UTF-8: its bad rows are better rejected (and
+    reported) than the whole file misread as a single-byte encoding.
+    """
+    text = sample.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd") - sample.decode("utf-8", "ignore").count("\ufffd")
+    if damaged == 0:
+        return True
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return good > damaged
 
 
 def check_encoding(name: str) -> str:
