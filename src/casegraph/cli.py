@@ -37,7 +37,7 @@ source_app = typer.Typer(no_args_is_help=True, help="Register and list sources."
 app.add_typer(db_app, name="db")
 app.add_typer(source_app, name="source")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 USER_ERRORS = (MappingError, WorkspaceError, InvalidSource, ValueError, OSError)
 T = TypeVar("T")
 

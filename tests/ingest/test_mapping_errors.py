@@ -91,9 +91,10 @@ def test_refused_mapping_writes_nothing(
 def test_unregistered_source_is_refused(
     workspace: Workspace, ctx: AccessContext, folder: Path
 ) -> None:
-    with pytest.raises(WorkspaceError, match="casegraph source add people"), workspace.session(
-        ctx
-    ) as s:
+    with (
+        pytest.raises(WorkspaceError, match="casegraph source add people"),
+        workspace.session(ctx) as s,
+    ):
         s.ingest.mapping(write(folder, GOOD))
 
 

@@ -122,7 +122,10 @@ def test_more_specific_schema_wins_whatever_the_order(
     workspace: Workspace, ctx: AccessContext, tmp_path: Path
 ) -> None:
     (tmp_path / "a.csv").write_text("id,name\n1,Anna Maier\n")
-    query = "    - csv_url: a.csv\n      entities:\n        e:\n          schema: {}\n          key: id\n"
+    query = (
+        "    - csv_url: a.csv\n      entities:\n        e:\n"
+        "          schema: {}\n          key: id\n"
+    )
     text = "mixed:\n  queries:\n" + query.format("Person") + query.format("LegalEntity")
     (tmp_path / "m.yml").write_text(text)
     with workspace.session(ctx) as s:

@@ -34,7 +34,7 @@ def test_utf8_with_bom_and_tsv(tmp_path: Path) -> None:
 def test_bad_rows_are_reported_with_their_line(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_bytes(
-        b"id,name\n1,Anna\n2,Bob,extra\n3,Caf\xc3\xa9\n4,Bad \xff byte\n5,\"multi\nline\"\n6,Eve\n"
+        b'id,name\n1,Anna\n2,Bob,extra\n3,Caf\xc3\xa9\n4,Bad \xff byte\n5,"multi\nline"\n6,Eve\n'
     )
     got = rows(path, encoding="utf-8")
     assert got[0] == (2, {"id": "1", "name": "Anna"})

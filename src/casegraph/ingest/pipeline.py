@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import queue
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -179,16 +180,22 @@ class Ingest:
         try:
             self._stream(units, summary, started)
         except KeyboardInterrupt:
-            self.tx.rollback()
-            self._finish(summary, runs.INTERRUPTED, before, "interrupted by the operator")
+            with _no_interrupts():
+                self._abandon(summary, runs.INTERRUPTED, before, "interrupted by the operator")
             raise IngestInterrupted(summary) from None
         except BaseException as exc:
-            self.tx.rollback()
-            self._finish(summary, runs.FAILED, before, f"{type(exc).__name__}: {exc}")
+            with _no_interrupts():
+                self._abandon(summary, runs.FAILED, before, f"{type(exc).__name__}: {exc}")
             raise
         status = runs.COMPLETED if summary.records_read else runs.FAILED
         self._finish(summary, status, before, None if summary.records_read else "no records read")
         return summary
+
+    def _abandon(self, summary: IngestSummary, status: str, before: int, message: str) -> None:
+        """Drop the uncommitted batch and record why the run stopped."""
+        with contextlib.suppress(Exception):  # the connection may be half-way through a write
+            self.tx.rollback()
+        self._finish(summary, status, before, message)
 
     def _finish(
         self, summary: IngestSummary, status: str, before: int, message: str | None
@@ -271,6 +278,19 @@ class Ingest:
         summary.entities += batch.entities
         summary.statements += written
         summary.rejected += len(batch.rejects)
+
+
+@contextlib.contextmanager
+def _no_interrupts() -> Iterator[None]:
+    """Hold a second Ctrl-C back while the run records that it was interrupted."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass
