@@ -30,9 +30,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from casegraph.model.statements import STATEMENT_COLUMNS
 from casegraph.store import migrate
 from casegraph.store.engine import make_engine
-from casegraph.model.statements import STATEMENT_COLUMNS
 
 MAPPING = """people:
   queries:
@@ -64,7 +64,9 @@ def generate(folder: Path, rows: int, seed: int = 7) -> Path:
     path = folder / "people.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["person_id", "first_name", "last_name", "birth_date", "country", "id_number"])
+        writer.writerow(
+            ["person_id", "first_name", "last_name", "birth_date", "country", "id_number"]
+        )
         for i in range(rows):
             writer.writerow(
                 [
