@@ -95,7 +95,9 @@ def workspace(store: Settings) -> Iterator[Workspace]:
 
 @pytest.fixture
 def ctx() -> AccessContext:
-    return AccessContext(actor="tester", purpose="automated test")
+    return AccessContext(
+        actor="tester", justification="automated test of casegraph's own behaviour", local=True
+    )
 
 
 def add_source(s: Session, name: str, marking: str = "PUBLIC") -> None:

@@ -53,10 +53,11 @@ def test_workflow(store: Settings, shared_data: Path, tmp_path: Path) -> None:
     runs = run(store, "runs")
     assert "completed" in runs.stdout
     out = tmp_path / "entities.ijson"
-    export = run(store, "export", "--format", "ftm", "--out", str(out))
+    why = ["--justification", "end-to-end test of the command line"]
+    export = run(store, "export", "--format", "ftm", "--out", str(out), *why)
     assert export.returncode == 0 and "474 entities" in export.stderr
     assert len(out.read_text().splitlines()) == 474
-    stmts = run(store, "export", "--format", "statements")
+    stmts = run(store, "export", "--format", "statements", *why)
     header = stmts.stdout.splitlines()[0]
     assert header.startswith("canonical_id,entity_id,prop,prop_type,schema,value,dataset")
     assert len(stmts.stdout.splitlines()) > 2000
@@ -68,7 +69,7 @@ def test_ftm_ingest(store: Settings, shared_data: Path) -> None:
     path = shared_data / "ingest" / "de_party_donations" / "donations.ijson"
     result = run(store, "ingest", "--ftm", str(path), "--source", "donations")
     assert result.returncode == 0, result.stderr
-    export = run(store, "export", "--format", "ftm")
+    export = run(store, "export", "--format", "ftm", "--justification", "x" * 20)
     ids = {json.loads(line)["id"] for line in export.stdout.splitlines()}
     assert len(ids) == 474
 

@@ -39,7 +39,9 @@ def test_demo_loads_every_source(store: Settings) -> None:
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert "demo investigation loaded" in output and "Next:" in output
     workspace = Workspace.open(store)
-    ctx = AccessContext(actor="tester", purpose="demo test")
+    ctx = AccessContext(
+        actor="tester", justification="checking the demo loads completely", local=True
+    )
     try:
         with workspace.session(ctx) as s:
             sources = {source.name: count for source, count in s.sources.list()}

@@ -24,6 +24,9 @@ from rich.progress import (
 from rich.table import Table
 
 from casegraph.access.context import AccessContext
+from casegraph.access.identities import IdentityError
+from casegraph.access.policy import AccessDenied
+from casegraph.audit.checkpoint import CheckpointError
 from casegraph.config import Settings
 from casegraph.ingest.mapping import MappingError
 from casegraph.ingest.pipeline import IngestInterrupted, IngestSummary
@@ -36,9 +39,20 @@ db_app = typer.Typer(no_args_is_help=True, help="Store schema migrations.")
 source_app = typer.Typer(no_args_is_help=True, help="Register and list sources.")
 app.add_typer(db_app, name="db")
 app.add_typer(source_app, name="source")
+user_app = typer.Typer(no_args_is_help=True, help="Users and their roles.")
+team_app = typer.Typer(no_args_is_help=True, help="Teams and their members.")
+token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
+audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit ledger.")
+app.add_typer(user_app, name="user")
+app.add_typer(team_app, name="team")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
 
 err = Console(stderr=True, soft_wrap=True)
-USER_ERRORS = (MappingError, WorkspaceError, InvalidSource, ValueError, OSError)
+USER_ERRORS = (
+    MappingError, WorkspaceError, InvalidSource, IdentityError, CheckpointError, ValueError,
+    OSError,
+)  # fmt: skip
 T = TypeVar("T")
 
 
@@ -88,14 +102,26 @@ def guarded(fn: Callable[[], T]) -> T:
 
 
 @contextmanager
-def session() -> Iterator[Session]:
+def session(case: str | None = None, justification: str | None = None) -> Iterator[Session]:
+    """A session as the local operator (or the registered user of that name)."""
     workspace = guarded(lambda: Workspace.open(state.settings))
     try:
-        ctx = AccessContext(actor=state.settings.operator, purpose="local operator (CLI)")
-        with workspace.session(ctx) as s:
-            yield s
+        ctx = AccessContext(
+            actor=state.settings.operator, case_id=case, justification=justification, local=True
+        )
+        try:
+            with workspace.session(ctx) as s:
+                yield s
+        except AccessDenied as exc:
+            raise fail(f"access denied: {exc}", code=3) from None
     finally:
         workspace.close()
+
+
+CASE = typer.Option(None, "--case", help="The case this is for (you must be a member).")
+JUSTIFICATION = typer.Option(
+    None, "--justification", help="Why you need this data (20+ characters), if not for a case."
+)
 
 
 @app.command()
@@ -286,15 +312,18 @@ def export(
     fmt: ExportFormat = typer.Option(..., "--format", help="ftm (JSON lines) or statements (CSV)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default stdout)."),
     source: list[str] | None = typer.Option(None, help="Only these sources (repeatable)."),
+    recipient: str | None = typer.Option(None, help="Who receives the export (recorded)."),
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
 ) -> None:
-    """Stream FtM entities or statements out of the store."""
-    with session() as s:
+    """Stream FtM entities or statements out of the store (a recorded disclosure)."""
+    with session(case, justification) as s:
         handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
         try:
             if fmt is ExportFormat.ftm:
-                count = guarded(lambda: s.export.ftm(handle, source))
+                count = guarded(lambda: s.export.ftm(handle, source, recipient))
             else:
-                count = guarded(lambda: s.export.statements(handle, source))
+                count = guarded(lambda: s.export.statements(handle, source, recipient))
         finally:
             if out:
                 handle.close()
@@ -309,6 +338,137 @@ def demo(
     from casegraph.demo import build_demo
 
     guarded(lambda: build_demo(state.settings, path, err))
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: str = typer.Option(..., help="viewer, analyst, supervisor, auditor or admin."),
+    name: str = typer.Option("", "--name", help="Display name."),
+    password: str = typer.Option(
+        ...,
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        envvar="CASEGRAPH_PASSWORD",
+        help="At least 12 characters (prompted when not given).",
+    ),
+) -> None:
+    """Add a user."""
+    with session() as s:
+        guarded(lambda: s.identities.add_user(username, name, role, password))
+    err.print(f"User [bold]{username}[/] added as {role}.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users, roles and teams."""
+    with session() as s:
+        users = s.identities.list_users()
+    table = Table("user", "name", "role", "teams", "status")
+    for u in users:
+        table.add_row(u.username, u.display_name, u.role, ", ".join(u.teams),
+                      "disabled" if u.disabled else "active")  # fmt: skip
+    Console().print(table)
+
+
+@user_app.command("disable")
+def user_disable(username: str) -> None:
+    """Disable a user and revoke their tokens."""
+    with session() as s:
+        guarded(lambda: s.identities.disable_user(username))
+    err.print(f"User {username} disabled; their tokens are revoked.")
+
+
+@team_app.command("add")
+def team_add(name: str, title: str = typer.Option("", help="Human-readable title.")) -> None:
+    """Add a team."""
+    with session() as s:
+        guarded(lambda: s.identities.add_team(name, title))
+    err.print(f"Team [bold]{name}[/] added.")
+
+
+@team_app.command("add-member")
+def team_add_member(team: str, username: str) -> None:
+    """Put a user in a team."""
+    with session() as s:
+        guarded(lambda: s.identities.add_member(team, username))
+    err.print(f"{username} is now in team {team}.")
+
+
+@app.command()
+def grant(team: str, marking: str) -> None:
+    """Clear a team for a marking: its members see the sources so marked."""
+    with session() as s:
+        changed = guarded(lambda: s.identities.grant(team, marking))
+    err.print(f"Team {team} {'is now' if changed else 'was already'} cleared for {marking}.")
+
+
+@token_app.command("create")
+def token_create(
+    username: str, days: int = typer.Option(90, help="Days until the token expires.")
+) -> None:
+    """Create an API token (shown once; only its hash is kept)."""
+    with session() as s:
+        token, expires = guarded(lambda: s.identities.create_token(username, days))
+    print(token)
+    err.print(f"Token for {username}, valid until {expires:%Y-%m-%d}. It is not shown again.")
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    out: Path = typer.Option(..., "--out", "-o", help="Where to write the signed checkpoint."),
+) -> None:
+    """Sign the current head of the ledger (Ed25519) and write it to a file."""
+    with session() as s:
+        checkpoint = guarded(lambda: s.ledger.checkpoint(out))
+    err.print(f"Checkpoint of entry {checkpoint.seq} ({checkpoint.hash[:16]}...) written to {out}")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    checkpoint: list[Path] | None = typer.Option(
+        None, "--checkpoint", help="Signed checkpoint files to check against (repeatable)."
+    ),
+) -> None:
+    """Recompute the hash chain; report the first bad entry."""
+    with session() as s:
+        verdict = guarded(lambda: s.ledger.verify(checkpoint or []))
+    if verdict.ok:
+        err.print(f"[green]Ledger intact:[/] {verdict.entries:,} entries, head {verdict.head_seq}.")
+        return
+    raise fail(f"ledger damaged at entry {verdict.first_bad_seq}: {verdict.problem}", code=4)
+
+
+class ReportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+@audit_app.command("report")
+def audit_report(
+    user: str | None = typer.Option(None, help="Only this user's actions."),
+    subject: str | None = typer.Option(None, help="Only entries about this subject id."),
+    case: str | None = typer.Option(None, help="Only entries under this case."),
+    kind: str = typer.Option(
+        "all", help="all, consultations, unseal, justification-only or denied."
+    ),
+    fmt: ReportFormat = typer.Option(ReportFormat.csv, "--format", help="csv or json lines."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default stdout)."),
+) -> None:
+    """Oversight report: who consulted what, when, under which case or justification."""
+    with session() as s:
+        handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+        try:
+            count = guarded(
+                lambda: s.ledger.report(
+                    handle, fmt.value, user=user, subject=subject, case_id=case, kind=kind
+                )
+            )
+        finally:
+            if out:
+                handle.close()
+    err.print(f"{count:,} entries")
 
 
 def main() -> None:

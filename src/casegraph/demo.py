@@ -28,7 +28,7 @@ def _sources(folder: Path) -> list[dict[str, Any]]:
 def build_demo(settings: Settings, folder: Path, console: Console) -> None:
     items = _sources(folder)
     workspace, _before, _after = Workspace.init(settings)
-    ctx = AccessContext(actor=settings.operator, purpose="building the demo investigation")
+    ctx = AccessContext(actor=settings.operator, local=True)
     table = Table(title="demo investigation loaded")
     for column in ("source", "marking", "records", "statements", "new", "rejected"):
         table.add_column(column, justify="left" if column in ("source", "marking") else "right")

@@ -16,14 +16,24 @@ from typing import Any, TextIO
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
+from casegraph.access import identities, policy, roles
 from casegraph.access.context import AccessContext
+from casegraph.access.identities import User
+from casegraph.access.policy import AccessDenied
+from casegraph.audit.checkpoint import Checkpoint, read_checkpoint, signing_key, write_checkpoint
+from casegraph.audit.ledger import AuditWriter
+from casegraph.audit.report import select_entries, write_report
+from casegraph.audit.verify import Verdict, verify
 from casegraph.config import Settings
 from casegraph.export.ftm import write_entities
 from casegraph.export.statements import write_statements
 from casegraph.ingest.mapping import load_mapping
 from casegraph.ingest.pipeline import Ingest, IngestSummary, Progress
 from casegraph.ingest.readers import ReadOptions
+from casegraph.model.audit import DENIED, Entry
 from casegraph.model.sources import InvalidSource, Source
+from casegraph.model.statements import StatementRow
+from casegraph.store import ledger as ledger_rows
 from casegraph.store import migrate, runs
 from casegraph.store import sources as source_rows
 from casegraph.store.engine import make_engine
@@ -87,16 +97,31 @@ class Workspace:
             )
         return cls(settings, engine)
 
+    @property
+    def key_dir(self) -> Path:
+        """Where workspace secrets live (the checkpoint signing key)."""
+        return self.settings.data_dir
+
     def close(self) -> None:
         self.engine.dispose()
 
     @contextmanager
     def session(self, ctx: AccessContext) -> Iterator[Session]:
+        """One transaction for ``ctx``: policy and audit writer bound to the caller.
+
+        A refusal is itself recorded: the work rolls back, and a ``denied`` entry
+        is committed on its own before the error reaches the caller.
+        """
         with self.engine.connect() as conn:
-            session = Session(self, conn, ctx)
             try:
+                session = Session(self, conn, ctx)
                 yield session
                 conn.commit()
+            except AccessDenied as exc:
+                conn.rollback()
+                AuditWriter(conn, ctx).record("access.denied", {"reason": str(exc)}, DENIED)
+                conn.commit()
+                raise
             except BaseException:
                 conn.rollback()
                 raise
@@ -109,6 +134,8 @@ class Session:
         self.workspace = workspace
         self.conn = conn
         self.ctx = ctx
+        self.audit = AuditWriter(conn, ctx)
+        self.principal = policy.resolve(conn, ctx, local=ctx.local)
 
     def commit(self) -> None:
         """Commit the work so far and go on in a new transaction (long jobs)."""
@@ -116,6 +143,34 @@ class Session:
 
     def rollback(self) -> None:
         self.conn.rollback()
+
+    def record(self, action: str, refs: dict[str, Any] | None = None) -> None:
+        """Add an audit entry to the current transaction."""
+        self.audit.record(action, refs)
+
+    def require(self, permission: str, doing: str) -> None:
+        self.principal.require(permission, doing)
+
+    def subject_statements(
+        self,
+        sources: Sequence[str] | None = None,
+        action: str = "statements.read",
+        refs: dict[str, Any] | None = None,
+    ) -> Iterator[StatementRow]:
+        """The one read path for statements: needs a purpose, sees cleared sources only,
+        and records the consultation before any row is returned."""
+        self.require(roles.READ_SUBJECTS, "read subject data")
+        policy.check_purpose(self.conn, self.principal, self.ctx)
+        visible = policy.visible_sources(self.conn, self.principal)
+        wanted = [name for name in (sources or visible) if name in visible]
+        for name in sources or []:
+            if name not in visible:
+                # the same answer as for a source that does not exist
+                raise WorkspaceError(f"source {name!r} is not registered")
+        self.record(action, {**(refs or {}), "sources": wanted})
+        if not wanted:
+            return iter(())
+        return iter_statements(self.conn, wanted)
 
     @cached_property
     def sources(self) -> SourceService:
@@ -128,6 +183,14 @@ class Session:
     @cached_property
     def export(self) -> ExportService:
         return ExportService(self)
+
+    @cached_property
+    def identities(self) -> IdentityService:
+        return IdentityService(self)
+
+    @cached_property
+    def ledger(self) -> LedgerService:
+        return LedgerService(self)
 
 
 class SourceService:
@@ -154,9 +217,11 @@ class SourceService:
             created_at=datetime.now(UTC).replace(tzinfo=None),
             created_by=self.s.ctx.actor,
         ).validate()
+        self.s.require(roles.ADMIN, "register sources")
         if source_rows.get_source(self.s.conn, name) is not None:
             raise InvalidSource(f"source {name!r} already exists")
         source_rows.insert_source(self.s.conn, source)
+        self.s.record("source.add", {"source": name, "marking": source.marking})
         return source
 
     def get(self, name: str) -> Source | None:
@@ -184,6 +249,7 @@ class IngestService:
         self.s = session
 
     def _ingest(self, source: str, progress: Progress | None) -> Ingest:
+        self.s.require(roles.INGEST, "ingest data")
         self.s.sources.require(source)
         return Ingest(
             self.s,
@@ -221,17 +287,105 @@ class IngestService:
 
 
 class ExportService:
+    """Exports are disclosures: recorded with their recipient before any data leaves."""
+
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def _check(self, sources: Sequence[str] | None) -> None:
-        for name in sources or []:
-            self.s.sources.require(name)
+    def _rows(
+        self, fmt: str, sources: Sequence[str] | None, recipient: str | None
+    ) -> Iterator[StatementRow]:
+        self.s.require(roles.EXPORT, "export subject data")
+        refs = {"format": fmt, "recipient": recipient or self.s.ctx.actor}
+        return self.s.subject_statements(sources, action="export", refs=refs)
 
-    def ftm(self, out: TextIO, sources: Sequence[str] | None = None) -> int:
-        self._check(sources)
-        return write_entities(iter_statements(self.s.conn, sources), out)
+    def ftm(
+        self, out: TextIO, sources: Sequence[str] | None = None, recipient: str | None = None
+    ) -> int:
+        return write_entities(self._rows("ftm", sources, recipient), out)
 
-    def statements(self, out: TextIO, sources: Sequence[str] | None = None) -> int:
-        self._check(sources)
-        return write_statements(iter_statements(self.s.conn, sources), out)
+    def statements(
+        self, out: TextIO, sources: Sequence[str] | None = None, recipient: str | None = None
+    ) -> int:
+        return write_statements(self._rows("statements", sources, recipient), out)
+
+
+class IdentityService:
+    """Users, teams, clearances and tokens: administrators only, every change recorded."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _admin(self, doing: str) -> Connection:
+        self.s.require(roles.ADMIN, doing)
+        return self.s.conn
+
+    def add_user(self, username: str, display_name: str, role: str, password: str) -> User:
+        user = identities.add_user(self._admin("add users"), username, display_name, role, password)
+        self.s.record("user.add", {"user": username, "role": role})
+        return user
+
+    def list_users(self) -> list[User]:
+        return identities.list_users(self._admin("list users"))
+
+    def disable_user(self, username: str) -> None:
+        identities.disable_user(self._admin("disable users"), username)
+        self.s.record("user.disable", {"user": username})
+
+    def add_team(self, name: str, title: str) -> None:
+        identities.add_team(self._admin("add teams"), name, title)
+        self.s.record("team.add", {"team": name})
+
+    def add_member(self, team: str, username: str) -> None:
+        identities.add_member(self._admin("change team members"), team, username)
+        self.s.record("team.add_member", {"team": team, "user": username})
+
+    def grant(self, team: str, marking: str) -> bool:
+        changed = identities.grant(self._admin("grant clearances"), team, marking, self.s.ctx.actor)
+        self.s.record("grant", {"team": team, "marking": marking, "changed": changed})
+        return changed
+
+    def create_token(self, username: str, days: int) -> tuple[str, datetime]:
+        token, expires = identities.create_token(self._admin("create tokens"), username, days)
+        self.s.record("token.create", {"user": username, "expires": expires.isoformat()})
+        return token, expires
+
+
+class LedgerService:
+    """Reading the ledger is itself recorded; only auditors (and the operator) may."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _read(self, action: str, refs: dict[str, Any]) -> Iterator[Entry]:
+        self.s.require(roles.READ_AUDIT, "read the audit log")
+        self.s.record(action, refs)
+        return ledger_rows.iter_entries(self.s.conn)
+
+    def verify(self, checkpoint_files: Sequence[Path] = ()) -> Verdict:
+        key = signing_key(self.s.workspace.key_dir)
+        checkpoints = [read_checkpoint(path, key) for path in checkpoint_files]
+        refs = {"checkpoints": [c.seq for c in checkpoints]}
+        return verify(self._read("audit.verify", refs), checkpoints)
+
+    def checkpoint(self, out: Path) -> Checkpoint:
+        self.s.require(roles.READ_AUDIT, "checkpoint the audit log")
+        seq, head_hash = ledger_rows.head(self.s.conn)
+        checkpoint = write_checkpoint(signing_key(self.s.workspace.key_dir), seq, head_hash, out)
+        self.s.record("audit.checkpoint", {"seq": seq, "hash": head_hash})
+        return checkpoint
+
+    def report(
+        self,
+        out: TextIO,
+        fmt: str = "csv",
+        *,
+        user: str | None = None,
+        subject: str | None = None,
+        case_id: str | None = None,
+        kind: str = "all",
+    ) -> int:
+        refs = {"user": user, "subject": subject, "case": case_id, "kind": kind}
+        entries = self._read("audit.report", {k: v for k, v in refs.items() if v})
+        chosen = select_entries(entries, user=user, subject=subject, case_id=case_id, kind=kind)
+        return write_report(chosen, out, fmt)

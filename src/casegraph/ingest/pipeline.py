@@ -31,11 +31,15 @@ from casegraph.store.statements import count_statements, upsert_statements
 
 
 class Transaction(Protocol):
+    """What the pipeline needs of a session: its connection, commits, audit entries."""
+
     conn: Connection
 
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+    def record(self, action: str, refs: dict[str, Any] | None = None) -> None: ...
 
 
 class IngestInterrupted(Exception):
@@ -174,6 +178,7 @@ class Ingest:
             now=started,
         )
         before = count_statements(conn, self.source)
+        self.tx.record("ingest.start", {"run": run_id, "source": self.source, "inputs": inputs})
         self.tx.commit()
         summary = IngestSummary(run_id=run_id, source=self.source)
         summary.files = [u.reader.label for u in units]
@@ -204,6 +209,12 @@ class Ingest:
         summary.status = status
         summary.new_statements = count_statements(conn, self.source) - before
         runs.finish_run(conn, summary.run_id, status, _now(), message)
+        self.tx.record(
+            "ingest.finish",
+            {"run": summary.run_id, "source": self.source, "status": status,
+             "records": summary.records_read, "statements": summary.statements,
+             "new_statements": summary.new_statements, "rejected": summary.rejected},
+        )  # fmt: skip
         self.tx.commit()
 
     def _stream(self, units: list[_Unit], summary: IngestSummary, seen: datetime) -> None:
@@ -273,6 +284,11 @@ class Ingest:
             statements=summary.statements + written,
             rejected=summary.rejected + len(batch.rejects),
         )
+        self.tx.record(
+            "ingest.batch",
+            {"run": summary.run_id, "source": self.source, "records": batch.records,
+             "statements": written, "rejected": len(batch.rejects)},
+        )  # fmt: skip
         self.tx.commit()
         summary.records_read += batch.records
         summary.entities += batch.entities

@@ -24,9 +24,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    # pysqlite defers BEGIN until the first write; start the transaction up
-    # front so that reads and writes in one session see one snapshot.
-    conn.exec_driver_sql("BEGIN")
+    # pysqlite defers BEGIN until the first write. Start every transaction as the
+    # writer up front: each session appends to the audit ledger, and one writer at
+    # a time keeps the hash chain linear (PostgreSQL uses an advisory lock instead).
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

@@ -81,3 +81,86 @@ rejects = Table(
     Column("value", Text, nullable=True),
     Column("reason", Text, nullable=False),
 )
+
+# --- identities, clearances, minimal cases (accountability core) -------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("display_name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=True),
+    Column("disabled", Integer, nullable=False, default=0),
+    Column("created_at", DateTime, nullable=False),
+)
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("team", String(64), primary_key=True),
+    Column("username", String(64), primary_key=True),
+)
+
+team_grants = Table(
+    "team_grants",
+    metadata,
+    Column("team", String(64), primary_key=True),
+    Column("marking", String(40), primary_key=True),
+    Column("granted_by", String(128), nullable=False),
+    Column("granted_at", DateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked", Integer, nullable=False, default=0),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(64), nullable=False),
+)
+
+case_members = Table(
+    "case_members",
+    metadata,
+    Column("case_id", String(32), primary_key=True),
+    Column("username", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+)
+
+# --- the audit ledger -----------------------------------------------------------------
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("case_id", String(32), nullable=True),
+    Column("justification", Text, nullable=True),
+    Column("refs", Text, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("request_id", String(64), nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)

@@ -1,0 +1,190 @@
+"""Users (argon2-hashed passwords), teams, clearances and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from casegraph.access.roles import check_role
+from casegraph.store.tables import api_tokens, team_grants, team_members, teams, users
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
+MIN_PASSWORD = 12
+_hasher = PasswordHasher()
+
+
+class IdentityError(ValueError):
+    """A request about users, teams or tokens that cannot be done; says why."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    role: str
+    disabled: bool
+    teams: tuple[str, ...] = ()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _check_name(kind: str, name: str) -> str:
+    if not NAME_RE.match(name):
+        raise IdentityError(
+            f"{kind} name {name!r} must be 2-64 lower-case letters, digits, '.', '_' or '-'"
+        )
+    return name
+
+
+def add_user(conn: Connection, username: str, display_name: str, role: str, password: str) -> User:
+    _check_name("user", username)
+    try:
+        check_role(role)
+    except ValueError as exc:
+        raise IdentityError(str(exc)) from exc
+    if len(password) < MIN_PASSWORD:
+        raise IdentityError(f"a password needs at least {MIN_PASSWORD} characters")
+    if get_user(conn, username) is not None:
+        raise IdentityError(f"user {username!r} already exists")
+    conn.execute(
+        insert(users).values(
+            username=username,
+            display_name=display_name or username,
+            role=role,
+            password_hash=_hasher.hash(password),
+            disabled=0,
+            created_at=_now(),
+        )
+    )
+    return User(username, display_name or username, role, False)
+
+
+def get_user(conn: Connection, username: str) -> User | None:
+    row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+    if row is None:
+        return None
+    member_of = conn.execute(
+        select(team_members.c.team).where(team_members.c.username == username).order_by("team")
+    ).scalars()
+    return User(row["username"], row["display_name"], row["role"], bool(row["disabled"]),
+                tuple(member_of))  # fmt: skip
+
+
+def list_users(conn: Connection) -> list[User]:
+    names = conn.execute(select(users.c.username).order_by(users.c.username)).scalars().all()
+    return [u for u in (get_user(conn, n) for n in names) if u is not None]
+
+
+def disable_user(conn: Connection, username: str) -> None:
+    if get_user(conn, username) is None:
+        raise IdentityError(f"no user {username!r}")
+    conn.execute(update(users).where(users.c.username == username).values(disabled=1))
+    conn.execute(update(api_tokens).where(api_tokens.c.username == username).values(revoked=1))
+
+
+def check_password(conn: Connection, username: str, password: str) -> User | None:
+    """The user if the password is right and the account active, else None."""
+    row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+    if row is None or row["disabled"] or not row["password_hash"]:
+        _hasher.hash(password)  # same cost either way: no user enumeration by timing
+        return None
+    try:
+        _hasher.verify(row["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return get_user(conn, username)
+
+
+def add_team(conn: Connection, name: str, title: str) -> None:
+    _check_name("team", name)
+    if conn.execute(select(teams.c.name).where(teams.c.name == name)).first():
+        raise IdentityError(f"team {name!r} already exists")
+    conn.execute(insert(teams).values(name=name, title=title or name, created_at=_now()))
+
+
+def _require_team(conn: Connection, name: str) -> None:
+    if not conn.execute(select(teams.c.name).where(teams.c.name == name)).first():
+        raise IdentityError(f"no team {name!r}; create it with 'casegraph team add {name}'")
+
+
+def add_member(conn: Connection, team: str, username: str) -> None:
+    _require_team(conn, team)
+    if get_user(conn, username) is None:
+        raise IdentityError(f"no user {username!r}")
+    exists = conn.execute(
+        select(team_members).where(team_members.c.team == team, team_members.c.username == username)
+    ).first()
+    if not exists:
+        conn.execute(insert(team_members).values(team=team, username=username))
+
+
+def grant(conn: Connection, team: str, marking: str, by: str) -> bool:
+    """Clear ``team`` for ``marking``; False when it already was."""
+    _require_team(conn, team)
+    exists = conn.execute(
+        select(team_grants).where(team_grants.c.team == team, team_grants.c.marking == marking)
+    ).first()
+    if exists:
+        return False
+    conn.execute(insert(team_grants).values(team=team, marking=marking, granted_by=by,
+                                            granted_at=_now()))  # fmt: skip
+    return True
+
+
+def revoke(conn: Connection, team: str, marking: str) -> bool:
+    result = conn.execute(
+        delete(team_grants).where(team_grants.c.team == team, team_grants.c.marking == marking)
+    )
+    return bool(result.rowcount)
+
+
+def markings_of(conn: Connection, username: str) -> frozenset[str]:
+    query = (
+        select(team_grants.c.marking)
+        .join(team_members, team_members.c.team == team_grants.c.team)
+        .where(team_members.c.username == username)
+    )
+    return frozenset(conn.execute(query).scalars())
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(conn: Connection, username: str, days: int) -> tuple[str, datetime]:
+    """A new API token; only its hash is stored, so it is shown once."""
+    user = get_user(conn, username)
+    if user is None or user.disabled:
+        raise IdentityError(f"no active user {username!r}")
+    if not 1 <= days <= 366:
+        raise IdentityError("a token lives between 1 and 366 days")
+    token_id = secrets.token_hex(4)
+    token = f"cg_{token_id}_{secrets.token_urlsafe(32)}"
+    expires = _now() + timedelta(days=days)
+    conn.execute(
+        insert(api_tokens).values(id=token_id, username=username, token_hash=_token_hash(token),
+                                  created_at=_now(), expires_at=expires, revoked=0)
+    )  # fmt: skip
+    return token, expires
+
+
+def user_for_token(conn: Connection, token: str) -> User | None:
+    row = conn.execute(
+        select(api_tokens.c.username, api_tokens.c.expires_at, api_tokens.c.revoked).where(
+            api_tokens.c.token_hash == _token_hash(token)
+        )
+    ).first()
+    if row is None or row.revoked or row.expires_at < _now():
+        return None
+    user = get_user(conn, row.username)
+    return user if user is not None and not user.disabled else None

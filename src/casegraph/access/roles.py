@@ -1,0 +1,26 @@
+"""Roles and what they permit."""
+
+from __future__ import annotations
+
+READ_SUBJECTS = "read_subjects"
+INGEST = "ingest"
+EXPORT = "export"
+UNSEAL = "unseal"
+READ_AUDIT = "read_audit"
+ADMIN = "admin"
+
+ROLES: dict[str, frozenset[str]] = {
+    "viewer": frozenset({READ_SUBJECTS}),
+    "analyst": frozenset({READ_SUBJECTS, INGEST, EXPORT}),
+    "supervisor": frozenset({READ_SUBJECTS, INGEST, EXPORT, UNSEAL}),
+    "auditor": frozenset({READ_AUDIT}),
+    "admin": frozenset({ADMIN, INGEST, READ_AUDIT}),
+}
+LOCAL_OPERATOR = frozenset({READ_SUBJECTS, INGEST, EXPORT, UNSEAL, READ_AUDIT, ADMIN})
+MIN_JUSTIFICATION = 20
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
+    return role

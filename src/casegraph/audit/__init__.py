@@ -1,0 +1,1 @@
+"""Audit: the hash-chained ledger, verification, signed checkpoints, oversight reports."""

@@ -1,0 +1,79 @@
+"""Oversight reports over the ledger: by user, subject, case, unseals, justifications."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from casegraph.model.audit import Entry
+
+CONSULTATIONS = ("statements.read", "export", "profile.view", "search", "graph", "subject.report")
+KINDS = ("all", "consultations", "unseal", "justification-only", "denied")
+
+
+def select_entries(
+    entries: Iterable[Entry],
+    *,
+    user: str | None = None,
+    subject: str | None = None,
+    case_id: str | None = None,
+    kind: str = "all",
+) -> Iterator[Entry]:
+    if kind not in KINDS:
+        raise ValueError(f"unknown report kind {kind!r}; use one of: {', '.join(KINDS)}")
+    for entry in entries:
+        if user is not None and entry.actor != user:
+            continue
+        if case_id is not None and entry.case_id != case_id:
+            continue
+        if subject is not None and subject not in json.dumps(entry.refs):
+            continue
+        if kind == "consultations" and entry.action not in CONSULTATIONS:
+            continue
+        if kind == "unseal" and not entry.action.startswith("unseal"):
+            continue
+        if kind == "justification-only" and (
+            entry.case_id is not None or entry.action not in CONSULTATIONS
+        ):
+            continue
+        if kind == "denied" and entry.outcome != "denied":
+            continue
+        yield entry
+
+
+FIELDS = ["seq", "at", "actor", "action", "case_id", "justification", "refs", "outcome",
+          "request_id", "hash"]  # fmt: skip
+
+
+def _row(entry: Entry) -> dict[str, object]:
+    return {
+        "seq": entry.seq,
+        "at": entry.at.isoformat(timespec="seconds"),
+        "actor": entry.actor,
+        "action": entry.action,
+        "case_id": entry.case_id,
+        "justification": entry.justification,
+        "refs": entry.refs,
+        "outcome": entry.outcome,
+        "request_id": entry.request_id,
+        "hash": entry.hash,
+    }
+
+
+def write_report(entries: Iterable[Entry], out: TextIO, fmt: str) -> int:
+    count = 0
+    if fmt == "json":
+        for entry in entries:
+            out.write(json.dumps(_row(entry), ensure_ascii=False) + "\n")
+            count += 1
+        return count
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for entry in entries:
+        row = _row(entry)
+        row["refs"] = json.dumps(entry.refs, sort_keys=True, ensure_ascii=False)
+        writer.writerow(row)
+        count += 1
+    return count

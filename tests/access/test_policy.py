@@ -1,0 +1,170 @@
+"""Policy on both stores: clearances filter statements, purposes are required, refusals
+are recorded, and nothing leaks through counts, exports or error messages."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from casegraph.access.context import AccessContext
+from casegraph.access.identities import check_password, user_for_token
+from casegraph.access.policy import AccessDenied, PurposeRequired
+from casegraph.service import Workspace, WorkspaceError
+from casegraph.store import ledger
+from casegraph.store.tables import case_members, cases
+from tests.conftest import add_source
+
+PASSWORD = "correct horse battery"
+WHY = "checking the access policy works"
+
+
+@pytest.fixture
+def populated(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> Workspace:
+    """Two sources (PUBLIC, FIU-RESTRICTED); users in teams with different clearances."""
+    (tmp_path / "a.csv").write_text("id,name\n1,Anna Maier\n")
+    (tmp_path / "b.csv").write_text("id,name\n2,Boris Secret\n")
+    for name, file in (("open_registry", "a.csv"), ("fiu_reports", "b.csv")):
+        (tmp_path / f"{name}.yml").write_text(
+            f"{name}:\n  queries:\n    - csv_url: {file}\n      entities:\n        p:\n"
+            "          schema: Person\n          key: id\n          properties:\n"
+            "            name:\n              column: name\n"
+        )
+    with workspace.session(ctx) as s:
+        add_source(s, "open_registry", "PUBLIC")
+        add_source(s, "fiu_reports", "FIU-RESTRICTED")
+        s.ingest.mapping(tmp_path / "open_registry.yml")
+        s.ingest.mapping(tmp_path / "fiu_reports.yml")
+        ids = s.identities
+        for user, role in (("ana", "analyst"), ("fin", "analyst"), ("vic", "viewer"),
+                           ("aud", "auditor")):  # fmt: skip
+            ids.add_user(user, user.title(), role, PASSWORD)
+        ids.add_team("intel", "Intelligence")
+        ids.add_team("money", "Financial crime")
+        ids.add_member("intel", "ana")
+        ids.add_member("money", "fin")
+        ids.add_member("intel", "vic")
+        ids.grant("intel", "PUBLIC")
+        ids.grant("money", "PUBLIC")
+        ids.grant("money", "FIU-RESTRICTED")
+        s.conn.execute(cases.insert().values(id="C-1", title="Op", created_at=_now(),
+                                             created_by="tester"))  # fmt: skip
+        s.conn.execute(case_members.insert().values(case_id="C-1", username="fin", role="member"))
+    return workspace
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    return datetime(2026, 1, 1)
+
+
+def export_names(workspace: Workspace, ctx: AccessContext, **kw: object) -> set[str]:
+    out = io.StringIO()
+    with workspace.session(ctx) as s:
+        s.export.ftm(out, **kw)  # type: ignore[arg-type]
+    return {
+        n for e in map(json.loads, out.getvalue().splitlines()) for n in e["properties"]["name"]
+    }
+
+
+def test_clearance_filters_statements(populated: Workspace) -> None:
+    assert export_names(populated, AccessContext("fin", justification=WHY)) == {
+        "Anna Maier", "Boris Secret",
+    }  # fmt: skip
+    assert export_names(populated, AccessContext("ana", justification=WHY)) == {"Anna Maier"}
+
+
+def test_uncleared_source_looks_like_a_missing_one(populated: Workspace) -> None:
+    ctx = AccessContext("ana", justification=WHY)
+    with pytest.raises(WorkspaceError) as hidden, populated.session(ctx) as s:
+        s.export.ftm(io.StringIO(), sources=["fiu_reports"])
+    with pytest.raises(WorkspaceError) as missing, populated.session(ctx) as s:
+        s.export.ftm(io.StringIO(), sources=["no_such_source"])
+    assert str(hidden.value).replace("fiu_reports", "X") == str(missing.value).replace(
+        "no_such_source", "X"
+    )
+
+
+def test_reading_needs_a_purpose(populated: Workspace) -> None:
+    with (
+        pytest.raises(PurposeRequired, match="--justification"),
+        populated.session(AccessContext("fin")) as s,
+    ):
+        s.export.ftm(io.StringIO())
+    with (
+        pytest.raises(PurposeRequired, match="20 characters"),
+        populated.session(AccessContext("fin", justification="too short")) as s,
+    ):
+        s.export.ftm(io.StringIO())
+    # a case the user is a member of is a purpose; another user's case is not
+    assert "Boris Secret" in export_names(populated, AccessContext("fin", case_id="C-1"))
+    with (
+        pytest.raises(AccessDenied, match="not a member"),
+        populated.session(AccessContext("ana", case_id="C-1")) as s,
+    ):
+        s.export.ftm(io.StringIO())
+    with (
+        pytest.raises(AccessDenied) as unknown,
+        populated.session(AccessContext("ana", case_id="C-404")) as s,
+    ):
+        s.export.ftm(io.StringIO())
+    assert "C-404" in str(unknown.value) and "exist" not in str(unknown.value)
+
+
+def test_roles(populated: Workspace, tmp_path: Path) -> None:
+    with (
+        pytest.raises(AccessDenied, match="export"),
+        populated.session(AccessContext("vic", justification=WHY)) as s,
+    ):
+        s.export.ftm(io.StringIO())
+    with (
+        pytest.raises(AccessDenied, match="aud \\(auditor\\) may not"),
+        populated.session(AccessContext("aud", justification=WHY)) as s,
+    ):
+        s.export.ftm(io.StringIO())
+    with (
+        pytest.raises(AccessDenied, match="audit log"),
+        populated.session(AccessContext("fin", justification=WHY)) as s,
+    ):
+        s.ledger.verify()
+    with (
+        pytest.raises(AccessDenied, match="add users"),
+        populated.session(AccessContext("fin")) as s,
+    ):
+        s.identities.add_user("eve", "Eve", "admin", PASSWORD)
+    with populated.session(AccessContext("aud")) as s:
+        assert s.ledger.verify().ok
+    # an unknown actor is refused outside the local command line
+    with (
+        pytest.raises(AccessDenied, match="unknown user"),
+        populated.session(AccessContext("ghost", justification=WHY)) as s,
+    ):
+        s.export.ftm(io.StringIO())
+
+
+def test_refusals_are_recorded(populated: Workspace) -> None:
+    with pytest.raises(PurposeRequired), populated.session(AccessContext("fin")) as s:
+        s.export.ftm(io.StringIO())
+    with populated.engine.connect() as conn:
+        last = list(ledger.iter_entries(conn))[-1]
+    assert last.action == "access.denied" and last.outcome == "denied"
+    assert last.actor == "fin" and "purpose" in last.refs["reason"]
+
+
+def test_passwords_and_tokens(populated: Workspace, ctx: AccessContext) -> None:
+    with populated.session(ctx) as s:
+        assert check_password(s.conn, "fin", PASSWORD) is not None
+        assert check_password(s.conn, "fin", "wrong password!") is None
+        assert check_password(s.conn, "nobody", PASSWORD) is None
+        token, _expires = s.identities.create_token("fin", 30)
+        stored = s.conn.exec_driver_sql("SELECT token_hash FROM api_tokens").scalars().all()
+        assert token not in stored  # hashed at rest
+        user = user_for_token(s.conn, token)
+        assert user is not None and user.username == "fin"
+        assert user_for_token(s.conn, token + "x") is None
+        s.identities.disable_user("fin")
+        assert user_for_token(s.conn, token) is None
+        assert check_password(s.conn, "fin", PASSWORD) is None
