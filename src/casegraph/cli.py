@@ -95,7 +95,7 @@ def guarded(fn: Callable[[], T]) -> T:
     """Run ``fn``; errors a user can cause become a message and an exit code."""
     try:
         return fn()
-    except typer.Exit:
+    except (typer.Exit, AccessDenied):  # refusals are recorded by the session, then reported
         raise
     except USER_ERRORS as exc:
         raise fail(str(exc)) from None
