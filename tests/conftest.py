@@ -120,3 +120,20 @@ def env_for(settings: Settings) -> dict[str, str]:
     if settings.database_url:
         env["CASEGRAPH_DATABASE_URL"] = settings.database_url
     return env
+
+
+def person_mapping(dataset: str, csv_file: str, **columns: str) -> str:
+    """A one-query FtM mapping of ``csv_file`` to Person entities keyed by ``id``.
+
+    ``columns`` maps property names to column names; ``phone`` columns are read
+    as German numbers (``format: de``).
+    """
+    lines = [
+        f"{dataset}:", "  queries:", f"    - csv_url: {csv_file}", "      entities:",
+        "        person:", "          schema: Person", "          key: id", "          properties:",
+    ]  # fmt: skip
+    for prop, column in columns.items():
+        lines += [f"            {prop}:", f"              column: {column}"]
+        if prop == "phone":
+            lines.append("              format: de")
+    return "\n".join(lines) + "\n"

@@ -63,7 +63,8 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
         "\nNext:\n"
         f"  .venv/bin/casegraph --data-dir {data_dir} source list\n"
         f"  .venv/bin/casegraph --data-dir {data_dir} runs\n"
-        f"  .venv/bin/casegraph --data-dir {data_dir} export --format ftm --out entities.ijson\n"
-        f"  .venv/bin/casegraph --data-dir {data_dir} export --format statements --out st.csv\n",
+        f"  .venv/bin/casegraph --data-dir {data_dir} export --format ftm --out entities.ijson "
+        '--justification "exploring the demo investigation"\n'
+        f"  .venv/bin/casegraph --data-dir {data_dir} audit verify\n",
         soft_wrap=True,
     )

@@ -17,26 +17,13 @@ from casegraph.config import Settings
 from casegraph.service import Workspace
 from casegraph.store.engine import make_engine
 from casegraph.store.tables import ingest_runs, statements
-from tests.conftest import env_for
+from tests.conftest import env_for, person_mapping
 
 ROWS = 60_000
-MAPPING = """people:
-  queries:
-    - csv_url: people.csv
-      entities:
-        person:
-          schema: Person
-          key: id
-          properties:
-            name:
-              column: name
-            birthDate:
-              column: born
-            nationality:
-              column: country
-            idNumber:
-              column: passport
-"""
+MAPPING = person_mapping(
+    "people", "people.csv", name="name", birthDate="born", nationality="country",
+    idNumber="passport",
+)  # fmt: skip
 CASEGRAPH = str(Path(sys.executable).with_name("casegraph"))
 
 

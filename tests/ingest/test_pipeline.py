@@ -12,24 +12,9 @@ from sqlalchemy import select
 from casegraph.access.context import AccessContext
 from casegraph.service import Workspace
 from casegraph.store.tables import statements
-from tests.conftest import add_source
+from tests.conftest import add_source, person_mapping
 
-MAPPING = """people:
-  queries:
-    - csv_url: people.csv
-      entities:
-        person:
-          schema: Person
-          key: id
-          properties:
-            name:
-              column: name
-            birthDate:
-              column: born
-            phone:
-              column: phone
-              format: de
-"""
+MAPPING = person_mapping("people", "people.csv", name="name", birthDate="born", phone="phone")
 
 
 def snapshot(workspace: Workspace, ctx: AccessContext) -> dict[str, dict]:
