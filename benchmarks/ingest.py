@@ -128,8 +128,10 @@ def baseline(source_url: str, target_url: str) -> tuple[float, int]:
 
         write.rollback()
         # physical order, i.e. the order casegraph wrote them in
-        rows = read.execution_options(stream_results=True, yield_per=BATCH).execute(
-            text(f"SELECT {columns} FROM statements")
+        rows = read.execute(
+            text(f"SELECT {columns} FROM statements").execution_options(
+                stream_results=True, yield_per=BATCH
+            )
         )
         for row in rows:
             batch.append(tuple(row))  # raw SQL: timestamps already in the store's format

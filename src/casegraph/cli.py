@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import faulthandler
+import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,6 +50,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(team_app, name="team")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+subject_app = typer.Typer(no_args_is_help=True, help="Subject profiles and sealing.")
+app.add_typer(subject_app, name="subject")
 
 err = Console(stderr=True, soft_wrap=True)
 USER_ERRORS = (
@@ -170,7 +175,7 @@ def source_add(
 def source_list() -> None:
     """List sources with their marking and statement counts."""
     with session() as s:
-        rows = s.sources.list()
+        rows = s.sources.list_visible()
     table = Table("name", "title", "team", "marking", "retention", "statements")
     for source, count in rows:
         table.add_row(
@@ -471,7 +476,49 @@ def audit_report(
     err.print(f"{count:,} entries")
 
 
+@subject_app.command("show")
+def subject_show(
+    subject_id: str,
+    unseal: bool = typer.Option(False, help="Show a sealed record (needs the permission)."),
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
+) -> None:
+    """A subject's facts, each with its source, record and first/last seen (JSON)."""
+    with session(case, justification) as s:
+        profile = guarded(lambda: s.subjects.profile(subject_id, unseal=unseal))
+    print(json.dumps(profile.to_dict(), indent=2, ensure_ascii=False))
+
+
+@subject_app.command("seal")
+def subject_seal(
+    subject_id: str, reason: str = typer.Option(..., help="Why the record is sealed.")
+) -> None:
+    """Flag a subject as sealed: shown redacted until someone allowed unseals it."""
+    with session() as s:
+        guarded(lambda: s.subjects.seal(subject_id, reason))
+    err.print(f"Subject {subject_id} sealed.")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port."),
+) -> None:
+    """Serve the HTTP API (OpenAPI at /api/docs)."""
+    import uvicorn
+
+    from casegraph.api.app import create_app
+
+    workspace = guarded(lambda: Workspace.open(state.settings))
+    try:
+        err.print(f"casegraph API on http://{host}:{port}/api/docs")
+        uvicorn.run(create_app(workspace), host=host, port=port, log_level="warning")
+    finally:
+        workspace.close()
+
+
 def main() -> None:
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints where a stuck job is
     try:
         app()
     except KeyboardInterrupt:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from casegraph.access import identities, policy, roles
 from casegraph.access.context import AccessContext
 from casegraph.access.identities import User
-from casegraph.access.policy import AccessDenied
+from casegraph.access.policy import AccessDenied, PurposeRequired
 from casegraph.audit.checkpoint import Checkpoint, read_checkpoint, signing_key, write_checkpoint
 from casegraph.audit.ledger import AuditWriter
 from casegraph.audit.report import select_entries, write_report
@@ -34,14 +34,19 @@ from casegraph.model.audit import DENIED, Entry
 from casegraph.model.sources import InvalidSource, Source
 from casegraph.model.statements import StatementRow
 from casegraph.store import ledger as ledger_rows
-from casegraph.store import migrate, runs
+from casegraph.store import migrate, runs, sealing
 from casegraph.store import sources as source_rows
 from casegraph.store.engine import make_engine
 from casegraph.store.statements import count_statements, iter_statements
+from casegraph.subjects.profile import Profile, assemble, is_minor
 
 
 class WorkspaceError(Exception):
     """A problem the operator can fix (no workspace, old schema, unknown source...)."""
+
+
+class NotFound(WorkspaceError):
+    """Nothing there, or nothing the caller may see: the two look the same."""
 
 
 def _describe(url: str) -> str:
@@ -96,6 +101,40 @@ class Workspace:
                 "run 'casegraph db upgrade'"
             )
         return cls(settings, engine)
+
+    # --- authentication, for the HTTP interface -------------------------------------
+
+    def sign_in(self, username: str, password: str, request_id: str) -> tuple[str, str] | None:
+        """Check a password; (session secret, CSRF token) on success. Both outcomes are
+        recorded; a failure says nothing about whether the user exists."""
+        ctx = AccessContext(actor=username or "-", request_id=request_id)
+        with self.engine.connect() as conn:
+            user = identities.check_password(conn, username, password)
+            writer = AuditWriter(conn, ctx)
+            if user is None:
+                writer.record("auth.login", {"user": username}, DENIED)
+                conn.commit()
+                return None
+            secret, csrf = identities.open_web_session(conn, user.username)
+            writer.record("auth.login", {"user": user.username})
+            conn.commit()
+            return secret, csrf
+
+    def sign_out(self, secret: str, username: str, request_id: str) -> None:
+        with self.engine.connect() as conn:
+            identities.close_web_session(conn, secret)
+            AuditWriter(conn, AccessContext(actor=username, request_id=request_id)).record(
+                "auth.logout"
+            )
+            conn.commit()
+
+    def user_for_session(self, secret: str) -> tuple[User, str] | None:
+        with self.engine.connect() as conn:
+            return identities.web_session(conn, secret)
+
+    def user_for_token(self, token: str) -> User | None:
+        with self.engine.connect() as conn:
+            return identities.user_for_token(conn, token)
 
     @property
     def key_dir(self) -> Path:
@@ -156,6 +195,7 @@ class Session:
         sources: Sequence[str] | None = None,
         action: str = "statements.read",
         refs: dict[str, Any] | None = None,
+        canonical_id: str | None = None,
     ) -> Iterator[StatementRow]:
         """The one read path for statements: needs a purpose, sees cleared sources only,
         and records the consultation before any row is returned."""
@@ -170,7 +210,7 @@ class Session:
         self.record(action, {**(refs or {}), "sources": wanted})
         if not wanted:
             return iter(())
-        return iter_statements(self.conn, wanted)
+        return iter_statements(self.conn, wanted, canonical_id=canonical_id)
 
     @cached_property
     def sources(self) -> SourceService:
@@ -183,6 +223,10 @@ class Session:
     @cached_property
     def export(self) -> ExportService:
         return ExportService(self)
+
+    @cached_property
+    def subjects(self) -> SubjectService:
+        return SubjectService(self)
 
     @cached_property
     def identities(self) -> IdentityService:
@@ -236,6 +280,11 @@ class SourceService:
                 "--legal-basis ... --retention-days N'"
             )
         return source
+
+    def list_visible(self) -> list[tuple[Source, int]]:
+        """The sources the caller is cleared for (metadata only: no purpose needed)."""
+        visible = set(policy.visible_sources(self.s.conn, self.s.principal))
+        return [(source, count) for source, count in self.list() if source.name in visible]
 
     def list(self) -> list[tuple[Source, int]]:
         return [
@@ -389,3 +438,47 @@ class LedgerService:
         entries = self._read("audit.report", {k: v for k, v in refs.items() if v})
         chosen = select_entries(entries, user=user, subject=subject, case_id=case_id, kind=kind)
         return write_report(chosen, out, fmt)
+
+
+class SubjectService:
+    """Profiles: every value with its source; sealed records redacted unless unsealed."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def profile(self, subject_id: str, unseal: bool = False) -> Profile:
+        rows = self.s.subject_statements(
+            action="profile.view", refs={"subject": subject_id}, canonical_id=subject_id
+        )
+        profile = assemble(subject_id, rows)
+        if profile is None:
+            raise NotFound(f"no subject {subject_id!r}")
+        profile.sealed = self._sealed(profile)
+        if profile.sealed and unseal:
+            self.s.require(roles.UNSEAL, "unseal records")
+            why = (self.s.ctx.justification or "").strip()
+            if len(why) < roles.MIN_JUSTIFICATION:
+                raise PurposeRequired(
+                    f"unsealing needs a written justification of at least "
+                    f"{roles.MIN_JUSTIFICATION} characters, even under a case"
+                )
+            self.s.record("unseal", {"subject": subject_id, "reason": profile.sealed})
+            profile.unsealed = True
+        return profile
+
+    def _sealed(self, profile: Profile) -> str | None:
+        flagged = sealing.flag_of(self.s.conn, profile.id)
+        if flagged is not None:
+            return "flagged"
+        # judged on every recorded birth date, including ones the reader cannot see
+        births = sealing.birth_dates(self.s.conn, profile.id)
+        if profile.schema == "Person" and is_minor(births, date.today()):
+            return "minor"
+        return None
+
+    def seal(self, subject_id: str, reason: str) -> None:
+        self.s.require(roles.UNSEAL, "seal records")
+        if len(reason.strip()) < 5:
+            raise WorkspaceError("say why the record is sealed (--reason)")
+        sealing.flag(self.s.conn, subject_id, reason, self.s.ctx.actor)
+        self.s.record("seal", {"subject": subject_id})

@@ -14,7 +14,14 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from casegraph.access.roles import check_role
-from casegraph.store.tables import api_tokens, team_grants, team_members, teams, users
+from casegraph.store.tables import (
+    api_tokens,
+    team_grants,
+    team_members,
+    teams,
+    users,
+    web_sessions,
+)
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
 MIN_PASSWORD = 12
@@ -188,3 +195,37 @@ def user_for_token(conn: Connection, token: str) -> User | None:
         return None
     user = get_user(conn, row.username)
     return user if user is not None and not user.disabled else None
+
+
+SESSION_HOURS = 12
+
+
+def open_web_session(conn: Connection, username: str) -> tuple[str, str]:
+    """A new sign-in session: (session secret for the cookie, CSRF token)."""
+    secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    conn.execute(
+        insert(web_sessions).values(
+            id_hash=_token_hash(secret), username=username, csrf=csrf, created_at=_now(),
+            expires_at=_now() + timedelta(hours=SESSION_HOURS),
+        )
+    )  # fmt: skip
+    return secret, csrf
+
+
+def web_session(conn: Connection, secret: str) -> tuple[User, str] | None:
+    """The user and CSRF token of a live session, or None."""
+    row = (
+        conn.execute(select(web_sessions).where(web_sessions.c.id_hash == _token_hash(secret)))
+        .mappings()
+        .first()
+    )
+    if row is None or row["expires_at"] < _now():
+        return None
+    user = get_user(conn, row["username"])
+    if user is None or user.disabled:
+        return None
+    return user, str(row["csrf"])
+
+
+def close_web_session(conn: Connection, secret: str) -> None:
+    conn.execute(delete(web_sessions).where(web_sessions.c.id_hash == _token_hash(secret)))

@@ -183,7 +183,10 @@ class Ingest:
         summary = IngestSummary(run_id=run_id, source=self.source)
         summary.files = [u.reader.label for u in units]
         try:
-            self._stream(units, summary, started)
+            with _graceful_interrupt() as stopping:
+                self._stream(units, summary, started, stopping)
+            if stopping.is_set():
+                raise KeyboardInterrupt
         except KeyboardInterrupt:
             with _no_interrupts():
                 self._abandon(summary, runs.INTERRUPTED, before, "interrupted by the operator")
@@ -198,7 +201,10 @@ class Ingest:
 
     def _abandon(self, summary: IngestSummary, status: str, before: int, message: str) -> None:
         """Drop the uncommitted batch and record why the run stopped."""
-        with contextlib.suppress(Exception):  # the connection may be half-way through a write
+        try:
+            self.tx.rollback()
+        except Exception:  # the driver was stopped half-way through a command: start afresh
+            self.tx.conn.invalidate()
             self.tx.rollback()
         self._finish(summary, status, before, message)
 
@@ -217,7 +223,13 @@ class Ingest:
         )  # fmt: skip
         self.tx.commit()
 
-    def _stream(self, units: list[_Unit], summary: IngestSummary, seen: datetime) -> None:
+    def _stream(
+        self,
+        units: list[_Unit],
+        summary: IngestSummary,
+        seen: datetime,
+        stopping: threading.Event,
+    ) -> None:
         """Map records in a worker thread while this thread writes the batches.
 
         Writing (SQLite's ``executemany``, PostgreSQL's ``COPY``) releases the GIL,
@@ -231,8 +243,11 @@ class Ingest:
         )
         worker.start()
         try:
-            while True:
-                item = batches.get()
+            while not stopping.is_set():
+                try:
+                    item = batches.get(timeout=0.2)
+                except queue.Empty:
+                    continue
                 if item is None:
                     break
                 if isinstance(item, BaseException):
@@ -294,6 +309,30 @@ class Ingest:
         summary.entities += batch.entities
         summary.statements += written
         summary.rejected += len(batch.rejects)
+
+
+@contextlib.contextmanager
+def _graceful_interrupt() -> Iterator[threading.Event]:
+    """Turn the first Ctrl-C into a request to stop between batches.
+
+    A ``KeyboardInterrupt`` raised inside the database driver can leave the
+    connection half-way through a command; a flag checked between batches cannot.
+    A second Ctrl-C interrupts at once.
+    """
+    stopping = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stopping
+        return
+
+    def request_stop(signum: int, frame: object) -> None:
+        stopping.set()
+        signal.signal(signal.SIGINT, previous)
+
+    previous = signal.signal(signal.SIGINT, request_stop)
+    try:
+        yield stopping
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager

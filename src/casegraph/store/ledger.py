@@ -56,7 +56,8 @@ def count(conn: Connection) -> int:
 
 def iter_entries(conn: Connection, batch: int = 10_000) -> Iterator[Entry]:
     query = select(audit_log).order_by(audit_log.c.seq)
-    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+    # per statement: Connection.execution_options() would change the connection itself
+    result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
     for row in result.mappings():
         yield Entry(
             seq=int(row["seq"]),

@@ -104,7 +104,10 @@ def count_statements(conn: Connection, source: str | None = None) -> int:
 
 
 def iter_statements(
-    conn: Connection, sources: Sequence[str] | None = None, batch: int = 5000
+    conn: Connection,
+    sources: Sequence[str] | None = None,
+    batch: int = 5000,
+    canonical_id: str | None = None,
 ) -> Iterator[StatementRow]:
     """Stream statements ordered by canonical id, then entity, so callers can group."""
     query = select(*[statements.c[name] for name in STATEMENT_COLUMNS]).order_by(
@@ -112,6 +115,9 @@ def iter_statements(
     )
     if sources:
         query = query.where(statements.c.source.in_(list(sources)))
-    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+    if canonical_id is not None:
+        query = query.where(statements.c.canonical_id == canonical_id)
+    # per statement: Connection.execution_options() would change the connection itself
+    result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
     for row in result:
         yield StatementRow(*row)

@@ -164,3 +164,22 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+sealed_subjects = Table(
+    "sealed_subjects",
+    metadata,
+    Column("canonical_id", String(255), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("sealed_by", String(128), nullable=False),
+    Column("sealed_at", DateTime, nullable=False),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)

@@ -1,0 +1,105 @@
+"""Who is calling: a signed-in session cookie (with CSRF token) or a bearer API token."""
+
+from __future__ import annotations
+
+import hmac
+import time
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, HTTPException, Request
+
+from casegraph.access.context import AccessContext
+from casegraph.access.identities import User
+from casegraph.service import Session, Workspace
+
+SESSION_COOKIE = "cg_session"
+CSRF_HEADER = "X-CSRF-Token"
+CASE_HEADER = "X-Casegraph-Case"
+JUSTIFICATION_HEADER = "X-Casegraph-Justification"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class LoginThrottle:
+    """At most ``limit`` failed sign-ins per client and user name in ``window`` seconds."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit, self.window = limit, window
+        self.failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: tuple[str, str]) -> deque[float]:
+        recent = self.failures[key]
+        while recent and recent[0] < time.monotonic() - self.window:
+            recent.popleft()
+        return recent
+
+    def check(self, client: str, username: str) -> None:
+        recent = self._recent((client, username))
+        if len(recent) >= self.limit:
+            retry = int(recent[0] + self.window - time.monotonic()) + 1
+            raise HTTPException(429, "too many failed sign-ins; try again later",
+                                headers={"Retry-After": str(retry)})  # fmt: skip
+
+    def failed(self, client: str, username: str) -> None:
+        self._recent((client, username)).append(time.monotonic())
+
+    def succeeded(self, client: str, username: str) -> None:
+        self.failures.pop((client, username), None)
+
+
+def workspace(request: Request) -> Workspace:
+    return request.app.state.workspace  # type: ignore[no-any-return]
+
+
+def request_id(request: Request) -> str:
+    rid = getattr(request.state, "request_id", None)
+    if rid is None:
+        header = request.headers.get("X-Request-ID", "")
+        rid = header if 8 <= len(header) <= 64 and header.isascii() else uuid.uuid4().hex
+        request.state.request_id = rid
+    return rid
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: User
+    via: str  # "session" or "token"
+
+
+def caller(request: Request, ws: Workspace = Depends(workspace)) -> Caller:
+    authorization = request.headers.get("Authorization", "")
+    if authorization.lower().startswith("bearer "):
+        user = ws.user_for_token(authorization[7:].strip())
+        if user is None:
+            raise HTTPException(401, "invalid or expired token",
+                                headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+        return Caller(user, "token")
+    secret = request.cookies.get(SESSION_COOKIE)
+    found = ws.user_for_session(secret) if secret else None
+    if found is None:
+        raise HTTPException(401, "sign in first", headers={"WWW-Authenticate": "Bearer"})
+    user, csrf = found
+    if request.method in UNSAFE:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent, csrf):
+            raise HTTPException(403, f"missing or wrong {CSRF_HEADER} header")
+    return Caller(user, "session")
+
+
+def context(request: Request, who: Caller = Depends(caller)) -> AccessContext:
+    """The purpose travels with each request, as a header or a query parameter."""
+    case = request.headers.get(CASE_HEADER) or request.query_params.get("case")
+    why = request.headers.get(JUSTIFICATION_HEADER) or request.query_params.get("justification")
+    return AccessContext(
+        actor=who.user.username, case_id=case or None, justification=why or None,
+        request_id=request_id(request),
+    )  # fmt: skip
+
+
+def session(
+    ctx: AccessContext = Depends(context), ws: Workspace = Depends(workspace)
+) -> Iterator[Session]:
+    with ws.session(ctx) as s:
+        yield s

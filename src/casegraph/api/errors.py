@@ -1,0 +1,68 @@
+"""Errors as ``application/problem+json`` (RFC 9457), never with a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from casegraph.access.identities import IdentityError
+from casegraph.access.policy import AccessDenied, PurposeRequired
+from casegraph.audit.checkpoint import CheckpointError
+from casegraph.model.sources import InvalidSource
+from casegraph.service import NotFound, WorkspaceError
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, request: Request) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "request_id": getattr(request.state, "request_id", None),
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = problem(exc.status_code, str(exc.detail), str(exc.detail), request)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return problem(422, "Invalid request", where, request)
+
+    @app.exception_handler(PurposeRequired)
+    async def purpose(request: Request, exc: PurposeRequired) -> JSONResponse:
+        return problem(403, "Purpose required", str(exc), request)
+
+    @app.exception_handler(AccessDenied)
+    async def denied(request: Request, exc: AccessDenied) -> JSONResponse:
+        return problem(403, "Forbidden", str(exc), request)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return problem(404, "Not found", str(exc), request)
+
+    async def bad_request(request: Request, exc: Exception) -> JSONResponse:
+        return problem(400, "Bad request", str(exc), request)
+
+    for kind in (WorkspaceError, InvalidSource, IdentityError, CheckpointError, ValueError):
+        app.add_exception_handler(kind, bad_request)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return problem(500, "Internal error", "the error was logged", request)

@@ -1,0 +1,1 @@
+"""Subjects: the assembled view of one canonical id, with sources on every value."""

@@ -1,0 +1,170 @@
+"""The HTTP API on both stores: authentication, CSRF, purposes, profiles, problems, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from casegraph.access.context import AccessContext
+from casegraph.api.app import create_app
+from casegraph.api.routes import PUBLIC_ROUTES, throttle
+from casegraph.service import Workspace
+from casegraph.store import ledger
+from tests.conftest import add_source
+
+PASSWORD = "correct horse battery"
+WHY = {"X-Casegraph-Justification": "following up the tip-line report 17"}
+
+
+@pytest.fixture
+def api(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> Iterator[TestClient]:
+    (tmp_path / "p.csv").write_text(
+        "id,name,born\n1,Anna Maier,1970-05-01\n2,Kim Young,2015-03-02\n3,Lee Minor,\n"
+    )
+    (tmp_path / "s.csv").write_text("id,name\n1,Anna Secret-Alias\n")
+    (tmp_path / "p.yml").write_text(
+        "people:\n  queries:\n    - csv_url: p.csv\n      entities:\n        p:\n"
+        "          schema: Person\n          key: id\n          properties:\n"
+        "            name:\n              column: name\n            birthDate:\n"
+        "              column: born\n"
+    )
+    (tmp_path / "s.yml").write_text(
+        "secret:\n  queries:\n    - csv_url: s.csv\n      entities:\n        p:\n"
+        "          schema: Person\n          key: id\n          properties:\n"
+        "            alias:\n              column: name\n"
+    )
+    with workspace.session(ctx) as s:
+        add_source(s, "people", "PUBLIC")
+        add_source(s, "secret", "SECRET")
+        s.ingest.mapping(tmp_path / "p.yml")
+        s.ingest.mapping(tmp_path / "s.yml")
+        for user, role in (("ana", "analyst"), ("sup", "supervisor"), ("aud", "auditor"),
+                           ("adm", "admin")):  # fmt: skip
+            s.identities.add_user(user, user, role, PASSWORD)
+        s.identities.add_team("intel", "Intel")
+        for user in ("ana", "sup"):
+            s.identities.add_member("intel", user)
+        s.identities.grant("intel", "PUBLIC")
+    throttle.failures.clear()
+    with TestClient(create_app(workspace)) as client:
+        yield client
+
+
+def sign_in(client: TestClient, user: str) -> dict[str, str]:
+    response = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"X-CSRF-Token": response.json()["csrf_token"]}
+
+
+def entity_id(workspace: Workspace, name: str) -> str:
+    with workspace.engine.connect() as conn:
+        return str(
+            conn.exec_driver_sql(
+                "SELECT entity_id FROM statements WHERE prop = 'name' AND value = ?"
+                if conn.dialect.name == "sqlite"
+                else "SELECT entity_id FROM statements WHERE prop = 'name' AND value = %s",
+                (name,),
+            ).scalar_one()
+        )
+
+
+def test_every_route_refuses_anonymous_callers(api: TestClient) -> None:
+    api.cookies.clear()
+    paths = api.get("/api/openapi.json").json()["paths"]
+    checked = 0
+    for path, methods in paths.items():
+        for method in methods:
+            if (method.upper(), path) in PUBLIC_ROUTES:
+                continue
+            url = path.replace("{", "").replace("}", "")
+            response = api.request(method.upper(), url, json={})
+            assert response.status_code == 401, (method, path, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+            checked += 1
+    assert checked >= 10
+
+
+def test_profile_with_sources_purpose_and_audit(api: TestClient, workspace: Workspace) -> None:
+    sign_in(api, "ana")
+    anna = entity_id(workspace, "Anna Maier")
+    no_purpose = api.get(f"/api/v1/subjects/{anna}")
+    assert no_purpose.status_code == 403
+    assert "justification" in no_purpose.json()["detail"]
+    response = api.get(f"/api/v1/subjects/{anna}", headers=WHY)
+    assert response.status_code == 200
+    profile = response.json()
+    facts = {(f["prop"], f["value"]): f for f in profile["facts"]}
+    assert ("name", "Anna Maier") in facts
+    assert ("alias", "Anna Secret-Alias") not in facts  # SECRET source: not cleared
+    fact = facts[("name", "Anna Maier")]
+    assert fact["source"] == "people" and fact["record_key"] == "p.csv:2"
+    assert fact["first_seen"] and fact["last_seen"]
+    with workspace.engine.connect() as conn:
+        entry = list(ledger.iter_entries(conn))[-1]
+    assert entry.action == "profile.view" and entry.actor == "ana"
+    assert entry.refs["subject"] == anna and entry.justification == WHY["X-Casegraph-Justification"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # a subject that does not exist and one that is invisible answer alike
+    missing = api.get("/api/v1/subjects/nope", headers=WHY)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+
+
+def test_minors_are_sealed_and_unsealing_is_recorded(api: TestClient, workspace: Workspace) -> None:
+    kim = entity_id(workspace, "Kim Young")
+    sign_in(api, "ana")
+    sealed = api.get(f"/api/v1/subjects/{kim}", headers=WHY).json()
+    assert sealed == {
+        "id": kim, "schema": "Person", "sealed": True, "reason": "minor",
+        "caption": "K. Y.", "facts": [],
+    }  # fmt: skip
+    refused = api.get(f"/api/v1/subjects/{kim}?unseal=true", headers=WHY)
+    assert refused.status_code == 403 and "unseal" in refused.json()["detail"]
+    api.cookies.clear()
+    sign_in(api, "sup")
+    opened = api.get(f"/api/v1/subjects/{kim}?unseal=true", headers=WHY).json()
+    assert opened["unsealed"] and any(f["value"] == "Kim Young" for f in opened["facts"])
+    with workspace.engine.connect() as conn:
+        actions = [(e.actor, e.action, e.outcome) for e in ledger.iter_entries(conn)]
+    assert ("sup", "unseal", "ok") in actions
+    assert ("ana", "access.denied", "denied") in actions
+
+
+def test_csrf_tokens_and_admin_routes(api: TestClient) -> None:
+    csrf = sign_in(api, "adm")
+    body = {"username": "neo", "role": "viewer", "password": PASSWORD}
+    assert api.post("/api/v1/users", json=body).status_code == 403  # no CSRF header
+    assert api.post("/api/v1/users", json=body, headers=csrf).status_code == 201
+    made = api.post("/api/v1/tokens", json={"username": "neo", "days": 5}, headers=csrf)
+    token = made.json()["token"]
+    api.cookies.clear()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert api.get("/api/v1/me", headers=bearer).json()["username"] == "neo"
+    # scripts with tokens need no CSRF token; viewers may not administer
+    refused = api.post("/api/v1/teams", json={"name": "x1"}, headers=bearer)
+    assert refused.status_code == 403
+    assert api.get("/api/v1/me", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_sign_in_is_rate_limited_and_recorded(api: TestClient, workspace: Workspace) -> None:
+    wrong = {"username": "ana", "password": "not the password"}
+    codes = [api.post("/api/v1/auth/login", json=wrong).status_code for _ in range(6)]
+    assert codes == [401] * 5 + [429]
+    with workspace.engine.connect() as conn:
+        logins = [e for e in ledger.iter_entries(conn) if e.action == "auth.login"]
+    assert len(logins) == 5 and all(e.outcome == "denied" for e in logins)
+
+
+def test_auditor_reads_the_ledger_not_subjects(api: TestClient, workspace: Workspace) -> None:
+    sign_in(api, "aud")
+    verdict = api.get("/api/v1/audit/verify").json()
+    assert verdict["ok"] and verdict["entries"] > 5
+    report = api.get("/api/v1/audit/report?kind=denied")
+    assert report.status_code == 200
+    anna = entity_id(workspace, "Anna Maier")
+    assert api.get(f"/api/v1/subjects/{anna}", headers=WHY).status_code == 403
+    sources = api.get("/api/v1/sources").json()
+    assert sources == []  # auditors are in no cleared team
