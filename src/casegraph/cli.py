@@ -52,6 +52,8 @@ app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 subject_app = typer.Typer(no_args_is_help=True, help="Subject profiles and sealing.")
 app.add_typer(subject_app, name="subject")
+retention_app = typer.Typer(no_args_is_help=True, help="Retention and erasure.")
+app.add_typer(retention_app, name="retention")
 
 err = Console(stderr=True, soft_wrap=True)
 USER_ERRORS = (
@@ -487,6 +489,32 @@ def subject_show(
     with session(case, justification) as s:
         profile = guarded(lambda: s.subjects.profile(subject_id, unseal=unseal))
     print(json.dumps(profile.to_dict(), indent=2, ensure_ascii=False))
+
+
+@subject_app.command("report")
+def subject_report(
+    subject_id: str, case: str | None = CASE, justification: str | None = JUSTIFICATION
+) -> None:
+    """Everything held on one subject and every consultation of it (JSON)."""
+    with session(case, justification) as s:
+        report = guarded(lambda: s.subjects.report(subject_id))
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+@retention_app.command("run")
+def retention_run(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only say what would be erased."),
+) -> None:
+    """Erase statements past their source's retention period (recorded in the ledger)."""
+    with session() as s:
+        done = guarded(lambda: s.retention.run(dry_run=dry_run))
+    table = Table("source", "last seen before", "statements", "entities")
+    for item in done:
+        table.add_row(str(item["source"]), str(item["before"]), f"{item['statements']:,}",
+                      f"{item['entities']:,}")  # fmt: skip
+    err.print(table)
+    verb = "would be erased" if dry_run else "erased"
+    err.print(f"{sum(int(i['statements']) for i in done):,} statements {verb}.")
 
 
 @subject_app.command("seal")

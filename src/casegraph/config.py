@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from casegraph.access.protected import DEFAULT_PROTECTED
+
 
 def _local_user() -> str:
     try:
@@ -28,6 +30,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     operator: str = _local_user()
     ingest_batch_size: int = 5000
+    protected_attributes: frozenset[str] = DEFAULT_PROTECTED
 
     @property
     def store_url(self) -> str:

@@ -34,7 +34,7 @@ from casegraph.model.audit import DENIED, Entry
 from casegraph.model.sources import InvalidSource, Source
 from casegraph.model.statements import StatementRow
 from casegraph.store import ledger as ledger_rows
-from casegraph.store import migrate, runs, sealing
+from casegraph.store import migrate, retention, runs, sealing
 from casegraph.store import sources as source_rows
 from casegraph.store.engine import make_engine
 from casegraph.store.statements import count_statements, iter_statements
@@ -227,6 +227,10 @@ class Session:
     @cached_property
     def subjects(self) -> SubjectService:
         return SubjectService(self)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        return RetentionService(self)
 
     @cached_property
     def identities(self) -> IdentityService:
@@ -476,9 +480,47 @@ class SubjectService:
             return "minor"
         return None
 
+    def report(self, subject_id: str) -> dict[str, Any]:
+        """Everything held on one subject and every consultation of it (subject access)."""
+        self.s.require(roles.ADMIN, "report on a subject")
+        profile = self.profile(subject_id)
+        profile.unsealed = True  # the report is for the data subject / oversight
+        consultations = [
+            {"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
+             "action": e.action, "case_id": e.case_id, "justification": e.justification,
+             "outcome": e.outcome}
+            for e in ledger_rows.iter_entries(self.s.conn)
+            if e.refs.get("subject") == subject_id
+        ]  # fmt: skip
+        self.s.record("subject.report", {"subject": subject_id})
+        return {"subject": profile.to_dict(), "consultations": consultations}
+
     def seal(self, subject_id: str, reason: str) -> None:
         self.s.require(roles.UNSEAL, "seal records")
         if len(reason.strip()) < 5:
             raise WorkspaceError("say why the record is sealed (--reason)")
         sealing.flag(self.s.conn, subject_id, reason, self.s.ctx.actor)
         self.s.record("seal", {"subject": subject_id})
+
+
+class RetentionService:
+    """Erase statements past their source's retention; the erasure is recorded with
+    counts and a digest, never the erased ids or values."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def run(self, dry_run: bool = False) -> list[dict[str, Any]]:
+        self.s.require(roles.ADMIN, "erase data")
+        now = datetime.now(UTC).replace(tzinfo=None)
+        done = []
+        for source, cutoff, count, entities in retention.expired(self.s.conn, now):
+            item = {"source": source, "before": cutoff.isoformat(timespec="seconds"),
+                    "statements": count, "entities": entities}  # fmt: skip
+            if not dry_run:
+                item["statements"] = retention.erase(self.s.conn, source, cutoff)
+                self.s.record("erasure", item)
+            done.append(item)
+        if dry_run:
+            self.s.record("erasure.dry_run", {"sources": [d["source"] for d in done]})
+        return done

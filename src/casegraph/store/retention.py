@@ -1,0 +1,31 @@
+"""Finding and erasing statements past their source's retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.engine import Connection
+
+from casegraph.store.tables import sources, statements
+
+
+def expired(conn: Connection, now: datetime) -> list[tuple[str, datetime, int, int]]:
+    """(source, cutoff, statements, entities) for every source with expired statements."""
+    found = []
+    for name, days in conn.execute(select(sources.c.name, sources.c.retention_days)):
+        cutoff = now - timedelta(days=int(days))
+        where = and_(statements.c.source == name, statements.c.last_seen < cutoff)
+        count, entities = conn.execute(
+            select(func.count(), func.count(statements.c.entity_id.distinct())).where(where)
+        ).one()
+        if count:
+            found.append((name, cutoff, int(count), int(entities)))
+    return found
+
+
+def erase(conn: Connection, source: str, cutoff: datetime) -> int:
+    result = conn.execute(
+        delete(statements).where(statements.c.source == source, statements.c.last_seen < cutoff)
+    )
+    return int(result.rowcount)

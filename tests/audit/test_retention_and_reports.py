@@ -1,0 +1,76 @@
+"""Retention erases what is past its period and records it without the erased data;
+a subject report shows what is held and who consulted it; protected attributes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from casegraph.access.context import AccessContext
+from casegraph.access.protected import ProtectedAttribute, check_fields
+from casegraph.service import Workspace
+from casegraph.store import ledger
+from casegraph.store.tables import statements
+from tests.conftest import add_source, person_mapping
+
+
+def load(workspace: Workspace, ctx: AccessContext, folder: Path) -> None:
+    (folder / "p.csv").write_text("id,name\n1,Anna Maier\n2,Olga Petrova\n")
+    (folder / "p.yml").write_text(person_mapping("people", "p.csv", name="name"))
+    with workspace.session(ctx) as s:
+        add_source(s, "people")
+        s.ingest.mapping(folder / "p.yml")
+
+
+def count(workspace: Workspace) -> int:
+    with workspace.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(statements)).scalar_one())
+
+
+def test_retention_run(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> None:
+    load(workspace, ctx, tmp_path)
+    old = datetime.now() - timedelta(days=400)  # the test source keeps data 365 days
+    with workspace.engine.begin() as conn:
+        conn.execute(
+            update(statements).where(statements.c.value == "Anna Maier").values(last_seen=old)
+        )
+    with workspace.session(ctx) as s:
+        planned = s.retention.run(dry_run=True)
+    assert [p["statements"] for p in planned] == [1] and count(workspace) == 4
+    with workspace.session(ctx) as s:
+        done = s.retention.run()
+    assert done[0]["source"] == "people" and done[0]["statements"] == 1
+    assert count(workspace) == 3
+    with workspace.engine.connect() as conn:
+        erasure = [e for e in ledger.iter_entries(conn) if e.action == "erasure"]
+    assert len(erasure) == 1
+    assert "Anna" not in json.dumps(erasure[0].refs)  # the ledger never holds erased data
+    with workspace.session(ctx) as s:
+        assert s.retention.run() == []
+
+
+def test_subject_report(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> None:
+    load(workspace, ctx, tmp_path)
+    with workspace.engine.connect() as conn:
+        anna = conn.execute(
+            select(statements.c.entity_id).where(statements.c.value == "Anna Maier")
+        ).scalar_one()
+    with workspace.session(ctx) as s:
+        s.subjects.profile(anna)
+    with workspace.session(ctx) as s:
+        report = s.subjects.report(anna)
+    assert report["subject"]["caption"] == "Anna Maier"
+    assert [c["action"] for c in report["consultations"]] == ["profile.view", "profile.view"]
+    assert report["consultations"][0]["justification"] == ctx.justification
+
+
+def test_protected_attributes_are_refused() -> None:
+    check_fields(["name", "country"])
+    with pytest.raises(ProtectedAttribute, match="religion is a protected attribute"):
+        check_fields(["name", "religion"])
+    with pytest.raises(ProtectedAttribute, match="ethnicity, political"):
+        check_fields(["political", "ethnicity"])
