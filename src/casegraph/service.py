@@ -6,6 +6,7 @@ A session is one transaction bound to the caller's ``AccessContext``. Interfaces
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -57,6 +58,19 @@ class Workspace:
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
         self.engine = engine
+        # SQLite has one writer at a time and every session writes (its audit entries).
+        # Threads of one process queue on this lock and wake as soon as it is free,
+        # instead of polling SQLite's busy handler with growing sleeps.
+        self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        if self._writer is None:
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        with self._writer, self.engine.connect() as conn:
+            yield conn
 
     @classmethod
     def _engine(cls, settings: Settings, create: bool) -> Engine:
@@ -108,7 +122,7 @@ class Workspace:
         """Check a password; (session secret, CSRF token) on success. Both outcomes are
         recorded; a failure says nothing about whether the user exists."""
         ctx = AccessContext(actor=username or "-", request_id=request_id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             user = identities.check_password(conn, username, password)
             writer = AuditWriter(conn, ctx)
             if user is None:
@@ -121,7 +135,7 @@ class Workspace:
             return secret, csrf
 
     def sign_out(self, secret: str, username: str, request_id: str) -> None:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             identities.close_web_session(conn, secret)
             AuditWriter(conn, AccessContext(actor=username, request_id=request_id)).record(
                 "auth.logout"
@@ -129,11 +143,11 @@ class Workspace:
             conn.commit()
 
     def user_for_session(self, secret: str) -> tuple[User, str] | None:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return identities.web_session(conn, secret)
 
     def user_for_token(self, token: str) -> User | None:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return identities.user_for_token(conn, token)
 
     @property
@@ -151,7 +165,7 @@ class Workspace:
         A refusal is itself recorded: the work rolls back, and a ``denied`` entry
         is committed on its own before the error reaches the caller.
         """
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             try:
                 session = Session(self, conn, ctx)
                 yield session
