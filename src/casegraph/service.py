@@ -39,7 +39,7 @@ from casegraph.store import migrate, retention, runs, sealing
 from casegraph.store import sources as source_rows
 from casegraph.store.engine import make_engine
 from casegraph.store.statements import count_statements, iter_statements
-from casegraph.subjects.profile import Profile, assemble, is_minor
+from casegraph.subjects.profile import Profile, assemble, is_minor, redact
 
 
 class WorkspaceError(Exception):
@@ -210,9 +210,12 @@ class Session:
         action: str = "statements.read",
         refs: dict[str, Any] | None = None,
         canonical_id: str | None = None,
+        redact_sealed: bool = True,
     ) -> Iterator[StatementRow]:
         """The one read path for statements: needs a purpose, sees cleared sources only,
-        and records the consultation before any row is returned."""
+        records the consultation before any row is returned, and reduces sealed
+        subjects to the fact that they exist (only their id statements pass).
+        Profiles read with ``redact_sealed=False`` and redact (or unseal) themselves."""
         self.require(roles.READ_SUBJECTS, "read subject data")
         policy.check_purpose(self.conn, self.principal, self.ctx)
         visible = policy.visible_sources(self.conn, self.principal)
@@ -224,7 +227,17 @@ class Session:
         self.record(action, {**(refs or {}), "sources": wanted})
         if not wanted:
             return iter(())
-        return iter_statements(self.conn, wanted, canonical_id=canonical_id)
+        rows = iter_statements(self.conn, wanted, canonical_id=canonical_id)
+        if not redact_sealed:
+            return rows
+        return redact(rows, self.sealed_ids())
+
+    def sealed_ids(self) -> set[str]:
+        """Canonical ids of flagged subjects and of anyone under 18 today by any record."""
+        today = date.today()
+        minors = {cid for cid, births in sealing.birth_dates_by_subject(self.conn)
+                  if is_minor(births, today)}  # fmt: skip
+        return sealing.flagged_ids(self.conn) | minors
 
     @cached_property
     def sources(self) -> SourceService:
@@ -466,7 +479,10 @@ class SubjectService:
 
     def profile(self, subject_id: str, unseal: bool = False) -> Profile:
         rows = self.s.subject_statements(
-            action="profile.view", refs={"subject": subject_id}, canonical_id=subject_id
+            action="profile.view",
+            refs={"subject": subject_id},
+            canonical_id=subject_id,
+            redact_sealed=False,  # the profile shows initials, or unseals, itself
         )
         profile = assemble(subject_id, rows)
         if profile is None:
@@ -489,8 +505,7 @@ class SubjectService:
         if flagged is not None:
             return "flagged"
         # judged on every recorded birth date, including ones the reader cannot see
-        births = sealing.birth_dates(self.s.conn, profile.id)
-        if profile.schema == "Person" and is_minor(births, date.today()):
+        if is_minor(sealing.birth_dates(self.s.conn, profile.id), date.today()):
             return "minor"
         return None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
@@ -33,3 +35,20 @@ def birth_dates(conn: Connection, canonical_id: str) -> list[str]:
         statements.c.canonical_id == canonical_id, statements.c.prop == "birthDate"
     )
     return list(conn.execute(query).scalars())
+
+
+def flagged_ids(conn: Connection) -> set[str]:
+    return set(conn.execute(select(sealed_subjects.c.canonical_id)).scalars())
+
+
+def birth_dates_by_subject(conn: Connection) -> Iterator[tuple[str, list[str]]]:
+    """(canonical id, birth dates) for every subject with a recorded birth date."""
+    query = (
+        select(statements.c.canonical_id, statements.c.value)
+        .where(statements.c.prop == "birthDate")
+        .order_by(statements.c.canonical_id)
+        .execution_options(stream_results=True, yield_per=10_000)
+    )
+    rows = conn.execute(query)
+    for canonical_id, group in itertools.groupby(rows, key=lambda r: r[0]):
+        yield canonical_id, [r[1] for r in group]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -121,3 +122,12 @@ def initials(names: list[str]) -> str:
     if not names:
         return "sealed record"
     return " ".join(f"{part[0]}." for part in names[0].split() if part[:1].isalpha()) or "?"
+
+
+def redact(rows: Iterable[StatementRow], sealed: set[str]) -> Iterator[StatementRow]:
+    """Pass statements through, but of a sealed subject only its id statements."""
+    for canonical_id, group in itertools.groupby(rows, key=lambda r: r.canonical_id):
+        if canonical_id in sealed:
+            yield from (r for r in group if r.prop == BASE_PROP)
+        else:
+            yield from group

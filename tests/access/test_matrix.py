@@ -1,0 +1,138 @@
+"""The policy matrix on both stores: role x clearance x purpose x sealing, for profile
+reads, unsealing, exports and source listings, including what errors give away."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from casegraph.access.context import AccessContext
+from casegraph.access.policy import AccessDenied, PurposeRequired
+from casegraph.service import NotFound, Workspace
+from casegraph.store.tables import case_members, cases, statements
+from tests.conftest import add_source
+
+PASSWORD = "matrix password 123"
+WHY = "matrix test of the access policy"
+ROLES = ["viewer", "analyst", "supervisor", "auditor"]
+
+
+@pytest.fixture
+def world(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> dict[str, str]:
+    child_year = date.today().year - 10
+    (tmp_path / "p.csv").write_text(
+        f"id,name,born\nadult,Anna Maier,1970-01-01\nminor,Kim Young,{child_year}\n"
+        "flagged,Fred Witness,1960\n"
+    )
+    (tmp_path / "p.yml").write_text(
+        "restricted:\n  queries:\n    - csv_url: p.csv\n      entities:\n        p:\n"
+        "          schema: Person\n          key: id\n          properties:\n"
+        "            name:\n              column: name\n            birthDate:\n"
+        "              column: born\n"
+    )
+    from datetime import datetime
+
+    with workspace.session(ctx) as s:
+        add_source(s, "restricted", "RESTRICTED")
+        s.ingest.mapping(tmp_path / "p.yml")
+        s.identities.add_team("cleared", "Cleared")
+        s.identities.add_team("other", "Not cleared")
+        s.identities.grant("cleared", "RESTRICTED")
+        s.conn.execute(cases.insert().values(id="C-9", title="Matrix", created_by="tester",
+                                             created_at=datetime(2026, 1, 1)))  # fmt: skip
+        for role, cleared in itertools.product(ROLES, (True, False)):
+            name = f"{role}-{'c' if cleared else 'u'}"
+            s.identities.add_user(name, name, role, PASSWORD)
+            s.identities.add_member("cleared" if cleared else "other", name)
+            s.conn.execute(case_members.insert().values(case_id="C-9", username=name,
+                                                        role="member"))  # fmt: skip
+        ids = {
+            key: s.conn.execute(
+                statements.select().with_only_columns(statements.c.entity_id)
+                .where(statements.c.prop == "name", statements.c.value == value)
+            ).scalar_one()
+            for key, value in (("adult", "Anna Maier"), ("minor", "Kim Young"),
+                               ("flagged", "Fred Witness"))
+        }  # fmt: skip
+        s.subjects.seal(ids["flagged"], "protected witness")
+    return ids
+
+
+PURPOSES = {
+    "none": {},
+    "justification": {"justification": WHY},
+    "member": {"case_id": "C-9"},
+    "non-member": {"case_id": "C-404"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_profile_matrix(workspace: Workspace, world: dict[str, str], role: str) -> None:
+    for cleared, purpose, subject in itertools.product(
+        (True, False), PURPOSES, ("adult", "minor", "flagged")
+    ):
+        ctx = AccessContext(f"{role}-{'c' if cleared else 'u'}", **PURPOSES[purpose])
+        label = (role, cleared, purpose, subject)
+        try:
+            with workspace.session(ctx) as s:
+                profile = s.subjects.profile(world[subject]).to_dict()
+        except PurposeRequired:
+            assert role != "auditor" and purpose == "none", label
+            continue
+        except NotFound as exc:
+            assert not cleared and role != "auditor" and purpose in ("justification", "member")
+            assert "restricted" not in str(exc).lower(), label  # no hint of why
+            continue
+        except AccessDenied:
+            assert role == "auditor" or purpose == "non-member", label
+            continue
+        assert role != "auditor" and cleared and purpose in ("justification", "member"), label
+        if subject == "adult":
+            assert profile["facts"] and not profile["sealed"], label
+        else:
+            assert profile["facts"] == [] and profile["sealed"], label
+            assert profile["caption"] in ("K. Y.", "F. W."), label
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unseal_matrix(workspace: Workspace, world: dict[str, str], role: str) -> None:
+    for purpose in ("justification", "member"):
+        ctx = AccessContext(f"{role}-c", **PURPOSES[purpose])
+        try:
+            with workspace.session(ctx) as s:
+                profile = s.subjects.profile(world["minor"], unseal=True)
+        except AccessDenied:
+            # only supervisors may unseal, and only with a written justification
+            assert role != "supervisor" or purpose == "member", (role, purpose)
+            continue
+        assert role == "supervisor" and purpose == "justification"
+        assert profile.unsealed and profile.values("name") == ["Kim Young"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_exports_and_listings_show_no_uncleared_data(
+    workspace: Workspace, world: dict[str, str], role: str
+) -> None:
+    for cleared in (True, False):
+        ctx = AccessContext(f"{role}-{'c' if cleared else 'u'}", justification=WHY)
+        with workspace.session(ctx) as s:
+            listed = [src.name for src, _count in s.sources.list_visible()]
+        assert listed == (["restricted"] if cleared else [])
+        out = io.StringIO()
+        try:
+            with workspace.session(ctx) as s:
+                count = s.export.ftm(out)
+        except AccessDenied:
+            assert role in ("viewer", "auditor")
+            continue
+        if cleared:
+            sealed = [line for line in out.getvalue().splitlines() if '"properties": {}' in line]
+            assert len(sealed) == 2
+        assert count == (3 if cleared else 0)
+        assert ("Anna Maier" in out.getvalue()) == cleared
+        # sealed subjects leave only the fact that they exist, in exports too
+        assert "Kim Young" not in out.getvalue() and "Fred Witness" not in out.getvalue()
