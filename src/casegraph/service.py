@@ -39,11 +39,20 @@ from casegraph.store import migrate, retention, runs, sealing
 from casegraph.store import sources as source_rows
 from casegraph.store.engine import make_engine
 from casegraph.store.statements import count_statements, iter_statements
-from casegraph.subjects.profile import Profile, assemble, is_minor, redact
+from casegraph.subjects.profile import Profile, assemble, is_minor, redact, scrub_mentions
 
 
 class WorkspaceError(Exception):
     """A problem the operator can fix (no workspace, old schema, unknown source...)."""
+
+
+def not_registered(name: str) -> WorkspaceError:
+    """One message for a source that does not exist and one the caller may not see."""
+    return WorkspaceError(
+        f"source {name!r} is not registered; add it first with "
+        f"'casegraph source add {name} --title ... --team ... --marking ... "
+        "--legal-basis ... --retention-days N'"
+    )
 
 
 class NotFound(WorkspaceError):
@@ -122,10 +131,14 @@ class Workspace:
         """Check a password; (session secret, CSRF token) on success. Both outcomes are
         recorded; a failure says nothing about whether the user exists."""
         ctx = AccessContext(actor=username or "-", request_id=request_id)
+        with self.engine.connect() as conn:  # a short read; argon2 runs outside it
+            stored = identities.password_hash(conn, username)
+            conn.rollback()
+        valid = identities.verify_password(stored, password)
         with self._connect() as conn:
-            user = identities.check_password(conn, username, password)
+            user = identities.get_user(conn, username) if valid else None
             writer = AuditWriter(conn, ctx)
-            if user is None:
+            if user is None or user.disabled:
                 writer.record("auth.login", {"user": username}, DENIED)
                 conn.commit()
                 return None
@@ -211,26 +224,31 @@ class Session:
         refs: dict[str, Any] | None = None,
         canonical_id: str | None = None,
         redact_sealed: bool = True,
+        disclose: bool = False,
     ) -> Iterator[StatementRow]:
         """The one read path for statements: needs a purpose, sees cleared sources only,
         records the consultation before any row is returned, and reduces sealed
-        subjects to the fact that they exist (only their id statements pass).
-        Profiles read with ``redact_sealed=False`` and redact (or unseal) themselves."""
+        subjects to the fact that they exist (only their id statements pass; names of
+        sealed people are dropped from the ``namesMentioned`` of their relations).
+        Profiles read with ``redact_sealed=False`` and redact (or unseal) themselves.
+
+        ``disclose`` commits the audit entry before the first row leaves: a disclosure
+        that fails half-way (a closed pipe, a full disk) stays on the record."""
         self.require(roles.READ_SUBJECTS, "read subject data")
         policy.check_purpose(self.conn, self.principal, self.ctx)
         visible = policy.visible_sources(self.conn, self.principal)
         wanted = [name for name in (sources or visible) if name in visible]
         for name in sources or []:
             if name not in visible:
-                # the same answer as for a source that does not exist
-                raise WorkspaceError(f"source {name!r} is not registered")
+                raise not_registered(name)  # the same answer as for a missing source
         self.record(action, {**(refs or {}), "sources": wanted})
+        sealed = self.sealed_ids() if redact_sealed else set()
+        if disclose:
+            self.commit()
         if not wanted:
             return iter(())
         rows = iter_statements(self.conn, wanted, canonical_id=canonical_id)
-        if not redact_sealed:
-            return rows
-        return redact(rows, self.sealed_ids())
+        return redact(rows, sealed) if redact_sealed else rows
 
     def sealed_ids(self) -> set[str]:
         """Canonical ids of flagged subjects and of anyone under 18 today by any record."""
@@ -305,11 +323,15 @@ class SourceService:
     def require(self, name: str) -> Source:
         source = self.get(name)
         if source is None:
-            raise WorkspaceError(
-                f"source {name!r} is not registered; add it first with "
-                f"'casegraph source add {name} --title ... --team ... --marking ... "
-                "--legal-basis ... --retention-days N'"
-            )
+            raise not_registered(name)
+        return source
+
+    def require_visible(self, name: str) -> Source:
+        """A registered source the caller is cleared for; otherwise the same error as
+        for a source that does not exist."""
+        source = self.require(name)
+        if name not in policy.visible_sources(self.s.conn, self.s.principal):
+            raise not_registered(name)
         return source
 
     def list_visible(self) -> list[tuple[Source, int]]:
@@ -330,7 +352,7 @@ class IngestService:
 
     def _ingest(self, source: str, progress: Progress | None) -> Ingest:
         self.s.require(roles.INGEST, "ingest data")
-        self.s.sources.require(source)
+        self.s.sources.require_visible(source)
         return Ingest(
             self.s,
             source=source,
@@ -360,10 +382,18 @@ class IngestService:
         return self._ingest(source, progress).ftm(Path(path))
 
     def rejects(self, run_id: int) -> Iterator[runs.Reject]:
+        """A run's rejected rows (they hold raw source values): same gate as ingest."""
+        self.s.require(roles.INGEST, "read ingest rejects")
+        source = runs.source_of(self.s.conn, run_id)
+        if source is None:
+            raise NotFound(f"no ingest run {run_id}")
+        self.s.sources.require_visible(source)
+        self.s.record("rejects.read", {"run": run_id, "source": source})
         return runs.iter_rejects(self.s.conn, run_id)
 
     def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        return runs.list_runs(self.s.conn, source, limit)
+        visible = set(policy.visible_sources(self.s.conn, self.s.principal))
+        return [r for r in runs.list_runs(self.s.conn, source, limit) if r["source"] in visible]
 
 
 class ExportService:
@@ -377,7 +407,7 @@ class ExportService:
     ) -> Iterator[StatementRow]:
         self.s.require(roles.EXPORT, "export subject data")
         refs = {"format": fmt, "recipient": recipient or self.s.ctx.actor}
-        return self.s.subject_statements(sources, action="export", refs=refs)
+        return self.s.subject_statements(sources, action="export", refs=refs, disclose=True)
 
     def ftm(
         self, out: TextIO, sources: Sequence[str] | None = None, recipient: str | None = None
@@ -426,7 +456,11 @@ class IdentityService:
         return changed
 
     def create_token(self, username: str, days: int) -> tuple[str, datetime]:
-        token, expires = identities.create_token(self._admin("create tokens"), username, days)
+        """Users create their own tokens; only the local operator (who holds the store's
+        credentials anyway) may create one for somebody else, e.g. to bootstrap."""
+        if username != self.s.ctx.actor and not self.s.principal.local:
+            raise AccessDenied("a token can only be created by the user it belongs to")
+        token, expires = identities.create_token(self.s.conn, username, days)
         self.s.record("token.create", {"user": username, "expires": expires.isoformat()})
         return token, expires
 
@@ -484,7 +518,7 @@ class SubjectService:
             canonical_id=subject_id,
             redact_sealed=False,  # the profile shows initials, or unseals, itself
         )
-        profile = assemble(subject_id, rows)
+        profile = assemble(subject_id, scrub_mentions(rows, self._sealed_among))
         if profile is None:
             raise NotFound(f"no subject {subject_id!r}")
         profile.sealed = self._sealed(profile)
@@ -500,20 +534,26 @@ class SubjectService:
             profile.unsealed = True
         return profile
 
+    def _sealed_among(self, ids: set[str]) -> set[str]:
+        return {i for i in ids if self._sealed_reason(i)}
+
     def _sealed(self, profile: Profile) -> str | None:
-        flagged = sealing.flag_of(self.s.conn, profile.id)
-        if flagged is not None:
+        return self._sealed_reason(profile.id)
+
+    def _sealed_reason(self, subject_id: str) -> str | None:
+        if sealing.flag_of(self.s.conn, subject_id) is not None:
             return "flagged"
         # judged on every recorded birth date, including ones the reader cannot see
-        if is_minor(sealing.birth_dates(self.s.conn, profile.id), date.today()):
+        if is_minor(sealing.birth_dates(self.s.conn, subject_id), date.today()):
             return "minor"
         return None
 
     def report(self, subject_id: str) -> dict[str, Any]:
         """Everything held on one subject and every consultation of it (subject access)."""
-        self.s.require(roles.ADMIN, "report on a subject")
+        self.s.require(roles.UNSEAL, "report on a subject")
         profile = self.profile(subject_id)
-        profile.unsealed = True  # the report is for the data subject / oversight
+        if profile.sealed:  # the full report of a sealed record is an unsealing
+            profile = self.profile(subject_id, unseal=True)
         consultations = [
             {"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
              "action": e.action, "case_id": e.case_id, "justification": e.justification,

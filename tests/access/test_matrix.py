@@ -33,7 +33,15 @@ def world(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> dict[str,
         "          schema: Person\n          key: id\n          properties:\n"
         "            name:\n              column: name\n            birthDate:\n"
         "              column: born\n"
+        # a relation between Anna and Kim: FtM copies both names into namesMentioned
+        "    - csv_url: f.csv\n      entities:\n        a:\n          schema: Person\n"
+        "          key: a\n        b:\n          schema: Person\n          key: b\n"
+        "          properties:\n            name:\n              column: b_name\n"
+        "        rel:\n          schema: Family\n          keys: [a, b]\n"
+        "          properties:\n            person:\n              entity: a\n"
+        "            relative:\n              entity: b\n"
     )
+    (tmp_path / "f.csv").write_text("a,b,b_name\nadult,minor,Kim Young\n")
     from datetime import datetime
 
     with workspace.session(ctx) as s:
@@ -132,7 +140,10 @@ def test_exports_and_listings_show_no_uncleared_data(
         if cleared:
             sealed = [line for line in out.getvalue().splitlines() if '"properties": {}' in line]
             assert len(sealed) == 2
-        assert count == (3 if cleared else 0)
+        assert count == (4 if cleared else 0)
         assert ("Anna Maier" in out.getvalue()) == cleared
         # sealed subjects leave only the fact that they exist, in exports too
         assert "Kim Young" not in out.getvalue() and "Fred Witness" not in out.getvalue()
+        if cleared:
+            family = next(line for line in out.getvalue().splitlines() if "Family" in line)
+            assert "namesMentioned" not in family and world["minor"] in family

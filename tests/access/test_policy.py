@@ -168,3 +168,49 @@ def test_passwords_and_tokens(populated: Workspace, ctx: AccessContext) -> None:
         s.identities.disable_user("fin")
         assert user_for_token(s.conn, token) is None
         assert check_password(s.conn, "fin", PASSWORD) is None
+
+
+def test_ingest_needs_clearance_and_says_nothing_more(populated: Workspace, tmp_path: Path) -> None:
+    # "ana" may ingest, but is not cleared for FIU-RESTRICTED: the source looks missing,
+    # so guessing facts into it (and reading "0 new") is impossible
+    (tmp_path / "guess.csv").write_text("id,name\n2,Boris Secret\n")
+    (tmp_path / "guess.yml").write_text(
+        "fiu_reports:\n  queries:\n    - csv_url: guess.csv\n      entities:\n        p:\n"
+        "          schema: Person\n          key: id\n          properties:\n"
+        "            name:\n              column: name\n"
+    )
+    ctx = AccessContext("ana")
+    with pytest.raises(WorkspaceError) as hidden, populated.session(ctx) as s:
+        s.ingest.mapping(tmp_path / "guess.yml")
+    with pytest.raises(WorkspaceError) as missing, populated.session(ctx) as s:
+        s.ingest.mapping(tmp_path / "guess.yml", source="nothing_here")
+    assert str(hidden.value).replace("fiu_reports", "X") == str(missing.value).replace(
+        "nothing_here", "X"
+    )
+    with populated.session(ctx) as s:
+        assert {r["source"] for r in s.ingest.runs()} == {"open_registry"}
+
+
+def test_tokens_belong_to_their_user(populated: Workspace) -> None:
+    with populated.session(AccessContext("fin")) as s:
+        s.identities.create_token("fin", 1)
+    with (
+        pytest.raises(AccessDenied, match="user it belongs to"),
+        populated.session(AccessContext("fin")) as s,
+    ):
+        s.identities.create_token("ana", 1)
+
+
+def test_export_is_recorded_even_when_the_output_fails(populated: Workspace) -> None:
+    class Broken(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError("reader went away")
+
+    with (
+        pytest.raises(BrokenPipeError),
+        populated.session(AccessContext("fin", justification=WHY)) as s,
+    ):
+        s.export.ftm(Broken(), recipient="a pipe")
+    with populated.engine.connect() as conn:
+        exports = [e for e in ledger.iter_entries(conn) if e.action == "export"]
+    assert exports and exports[-1].refs["recipient"] == "a pipe"

@@ -138,7 +138,9 @@ def test_csrf_tokens_and_admin_routes(api: TestClient) -> None:
     body = {"username": "neo", "role": "viewer", "password": PASSWORD}
     assert api.post("/api/v1/users", json=body).status_code == 403  # no CSRF header
     assert api.post("/api/v1/users", json=body, headers=csrf).status_code == 201
-    made = api.post("/api/v1/tokens", json={"username": "neo", "days": 5}, headers=csrf)
+    api.cookies.clear()
+    neo = sign_in(api, "neo")
+    made = api.post("/api/v1/tokens", json={"days": 5}, headers=neo)  # one's own token only
     token = made.json()["token"]
     api.cookies.clear()
     bearer = {"Authorization": f"Bearer {token}"}

@@ -188,3 +188,10 @@ def test_concurrent_writers_keep_one_chain(workspace: Workspace, store: Settings
     with workspace.engine.connect() as conn:
         hashes = conn.execute(select(audit_log.c.prev_hash)).scalars().all()
     assert len(set(hashes)) == len(hashes)  # no fork: every entry has its own predecessor
+
+
+def test_checkpoint_of_an_empty_ledger_is_fine(workspace: Workspace, tmp_path: Path) -> None:
+    with workspace.session(AccessContext("tester", local=True)) as s:
+        s.ledger.checkpoint(tmp_path / "empty.json")
+    with workspace.session(AccessContext("tester", local=True)) as s:
+        assert s.ledger.verify([tmp_path / "empty.json"]).ok

@@ -86,3 +86,9 @@ def test_json_lines_are_flattened(tmp_path: Path) -> None:
     assert got[2][0] == 4 and isinstance(got[2][1], RowError)
     columns = open_reader(path, ReadOptions()).columns()
     assert columns == {"id", "subject.name", "mentions.0.name"}
+
+
+def test_utf16_without_bom(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes("name,city\nOlga,Kyiv\n".encode("utf-16-le"))
+    assert rows(path, encoding="utf-16-le") == [(2, {"name": "Olga", "city": "Kyiv"})]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
+
+CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+MAX_JUSTIFICATION = 2000
 
 
 @dataclass(frozen=True)
@@ -18,8 +22,15 @@ class AccessContext:
     local: bool = False
 
     def __post_init__(self) -> None:
-        if not self.actor or not self.actor.strip():
-            raise ValueError("an access context needs a named actor")
+        if not self.actor or not self.actor.strip() or len(self.actor) > 128:
+            raise ValueError("an access context needs a named actor (at most 128 characters)")
+        if self.case_id is not None and not CASE_ID.match(self.case_id):
+            raise ValueError(
+                f"not a case id: {self.case_id[:40]!r} (letters, digits, '-', '_', '.'; "
+                "at most 32 characters)"
+            )
+        if self.justification is not None and len(self.justification) > MAX_JUSTIFICATION:
+            raise ValueError(f"a justification has at most {MAX_JUSTIFICATION} characters")
 
     @property
     def purpose(self) -> str:

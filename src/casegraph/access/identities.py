@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from casegraph.access.roles import check_role
+from casegraph.model.sources import MARKING_RE
 from casegraph.store.tables import (
     api_tokens,
     team_grants,
@@ -101,15 +102,29 @@ def disable_user(conn: Connection, username: str) -> None:
 
 def check_password(conn: Connection, username: str, password: str) -> User | None:
     """The user if the password is right and the account active, else None."""
-    row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
-    if row is None or row["disabled"] or not row["password_hash"]:
-        _hasher.hash(password)  # same cost either way: no user enumeration by timing
-        return None
-    try:
-        _hasher.verify(row["password_hash"], password)
-    except (VerificationError, InvalidHashError):
+    if not verify_password(password_hash(conn, username), password):
         return None
     return get_user(conn, username)
+
+
+def password_hash(conn: Connection, username: str) -> str | None:
+    """The stored hash of an active user (None for unknown or disabled users)."""
+    row = conn.execute(
+        select(users.c.password_hash, users.c.disabled).where(users.c.username == username)
+    ).first()
+    return None if row is None or row.disabled else row.password_hash
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """Check a password against a stored hash; as slow for a missing hash as for a
+    wrong password, so timing does not tell which user names exist."""
+    if not stored:
+        _hasher.hash(password)
+        return False
+    try:
+        return bool(_hasher.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def add_team(conn: Connection, name: str, title: str) -> None:
@@ -137,6 +152,11 @@ def add_member(conn: Connection, team: str, username: str) -> None:
 
 def grant(conn: Connection, team: str, marking: str, by: str) -> bool:
     """Clear ``team`` for ``marking``; False when it already was."""
+    if not MARKING_RE.match(marking):
+        raise IdentityError(
+            f"marking {marking[:50]!r} must be upper-case letters, digits, '-' or '_' "
+            "(at most 40), e.g. FIU-RESTRICTED"
+        )
     _require_team(conn, team)
     exists = conn.execute(
         select(team_grants).where(team_grants.c.team == team, team_grants.c.marking == marking)

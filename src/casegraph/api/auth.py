@@ -23,7 +23,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class LoginThrottle:
-    """At most ``limit`` failed sign-ins per client and user name in ``window`` seconds."""
+    """Failed sign-ins: at most ``limit`` per client and user name, and ``limit * 4`` per
+    client over all names, in ``window`` seconds. Old failures are forgotten."""
 
     def __init__(self, limit: int = 5, window: float = 300.0) -> None:
         self.limit, self.window = limit, window
@@ -33,17 +34,26 @@ class LoginThrottle:
         recent = self.failures[key]
         while recent and recent[0] < time.monotonic() - self.window:
             recent.popleft()
+        if not recent:
+            del self.failures[key]
+            recent = self.failures[key]
         return recent
 
     def check(self, client: str, username: str) -> None:
-        recent = self._recent((client, username))
-        if len(recent) >= self.limit:
-            retry = int(recent[0] + self.window - time.monotonic()) + 1
-            raise HTTPException(429, "too many failed sign-ins; try again later",
-                                headers={"Retry-After": str(retry)})  # fmt: skip
+        for key, limit in (((client, username), self.limit), ((client, ""), self.limit * 4)):
+            recent = self._recent(key)
+            if len(recent) >= limit:
+                retry = int(recent[0] + self.window - time.monotonic()) + 1
+                raise HTTPException(429, "too many failed sign-ins; try again later",
+                                    headers={"Retry-After": str(retry)})  # fmt: skip
+        if len(self.failures) > 10_000:  # forget idle keys
+            for key in [k for k, v in self.failures.items() if not v]:
+                del self.failures[key]
 
     def failed(self, client: str, username: str) -> None:
-        self._recent((client, username)).append(time.monotonic())
+        now = time.monotonic()
+        self._recent((client, username)).append(now)
+        self._recent((client, "")).append(now)
 
     def succeeded(self, client: str, username: str) -> None:
         self.failures.pop((client, username), None)
@@ -101,5 +111,7 @@ def context(request: Request, who: Caller = Depends(caller)) -> AccessContext:
 def session(
     ctx: AccessContext = Depends(context), ws: Workspace = Depends(workspace)
 ) -> Iterator[Session]:
+    """The request's session. Routes use it with ``scope="function"``, so it commits
+    (audit entry included) before the response is sent, never after."""
     with ws.session(ctx) as s:
         yield s

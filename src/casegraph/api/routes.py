@@ -51,7 +51,6 @@ class Grant(BaseModel):
 
 
 class NewToken(BaseModel):
-    username: str
     days: int = Field(90, ge=1, le=366)
 
 
@@ -95,7 +94,7 @@ def me(who: Caller = Depends(caller)) -> dict[str, Any]:
 
 
 @router.get("/sources")
-def sources(s: Session = Depends(session)) -> list[dict[str, Any]]:
+def sources(s: Session = Depends(session, scope="function")) -> list[dict[str, Any]]:
     return [
         {"name": src.name, "title": src.title, "team": src.team, "marking": src.marking,
          "retention_days": src.retention_days, "statements": count}
@@ -104,12 +103,14 @@ def sources(s: Session = Depends(session)) -> list[dict[str, Any]]:
 
 
 @router.get("/subjects/{subject_id}")
-def subject(subject_id: str, unseal: bool = False, s: Session = Depends(session)) -> dict[str, Any]:
+def subject(
+    subject_id: str, unseal: bool = False, s: Session = Depends(session, scope="function")
+) -> dict[str, Any]:
     return s.subjects.profile(subject_id, unseal=unseal).to_dict()
 
 
 @router.get("/audit/verify")
-def audit_verify(s: Session = Depends(session)) -> dict[str, Any]:
+def audit_verify(s: Session = Depends(session, scope="function")) -> dict[str, Any]:
     verdict = s.ledger.verify()
     return verdict.__dict__
 
@@ -120,7 +121,7 @@ def audit_report(
     subject: str | None = None,
     case: str | None = Query(None, alias="for_case"),
     kind: str = "all",
-    s: Session = Depends(session),
+    s: Session = Depends(session, scope="function"),
 ) -> Response:
     out = io.StringIO()
     s.ledger.report(out, "json", user=user, subject=subject, case_id=case, kind=kind)
@@ -128,41 +129,43 @@ def audit_report(
 
 
 @router.get("/users")
-def users(s: Session = Depends(session)) -> list[dict[str, Any]]:
+def users(s: Session = Depends(session, scope="function")) -> list[dict[str, Any]]:
     return [u.__dict__ for u in s.identities.list_users()]
 
 
 @router.post("/users", status_code=201)
-def add_user(body: NewUser, s: Session = Depends(session)) -> dict[str, Any]:
+def add_user(body: NewUser, s: Session = Depends(session, scope="function")) -> dict[str, Any]:
     return s.identities.add_user(body.username, body.display_name, body.role,
                                  body.password).__dict__  # fmt: skip
 
 
 @router.post("/users/{username}/disable")
-def disable_user(username: str, s: Session = Depends(session)) -> dict[str, str]:
+def disable_user(username: str, s: Session = Depends(session, scope="function")) -> dict[str, str]:
     s.identities.disable_user(username)
     return {"status": "disabled"}
 
 
 @router.post("/teams", status_code=201)
-def add_team(body: NewTeam, s: Session = Depends(session)) -> dict[str, str]:
+def add_team(body: NewTeam, s: Session = Depends(session, scope="function")) -> dict[str, str]:
     s.identities.add_team(body.name, body.title)
     return {"name": body.name}
 
 
 @router.post("/teams/{team}/members", status_code=201)
-def add_member(team: str, body: Member, s: Session = Depends(session)) -> dict[str, str]:
+def add_member(
+    team: str, body: Member, s: Session = Depends(session, scope="function")
+) -> dict[str, str]:
     s.identities.add_member(team, body.username)
     return {"team": team, "username": body.username}
 
 
 @router.post("/grants", status_code=201)
-def grant(body: Grant, s: Session = Depends(session)) -> dict[str, Any]:
+def grant(body: Grant, s: Session = Depends(session, scope="function")) -> dict[str, Any]:
     return {"team": body.team, "marking": body.marking,
             "changed": s.identities.grant(body.team, body.marking)}  # fmt: skip
 
 
 @router.post("/tokens", status_code=201)
-def token(body: NewToken, s: Session = Depends(session)) -> dict[str, str]:
-    secret, expires = s.identities.create_token(body.username, body.days)
+def token(body: NewToken, s: Session = Depends(session, scope="function")) -> dict[str, str]:
+    secret, expires = s.identities.create_token(s.ctx.actor, body.days)
     return {"token": secret, "expires": expires.isoformat(timespec="seconds")}

@@ -28,7 +28,7 @@ def select_entries(
             continue
         if case_id is not None and entry.case_id != case_id:
             continue
-        if subject is not None and subject not in json.dumps(entry.refs):
+        if subject is not None and entry.refs.get("subject") != subject:
             continue
         if kind == "consultations" and entry.action not in CONSULTATIONS:
             continue

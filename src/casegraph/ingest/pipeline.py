@@ -277,7 +277,8 @@ class Ingest:
                     if stop.is_set():
                         return
                     batch.add(unit, label, line, record, self.source, seen)
-                    if len(batch.rows) >= self.batch_size or batch.records >= self.batch_size:
+                    full = max(len(batch.rows), batch.records, len(batch.rejects))
+                    if full >= self.batch_size:
                         batch.progress = (label, unit.reader.position, unit.reader.total)
                         out.put(batch)
                         batch = _Batch()

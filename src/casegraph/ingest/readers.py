@@ -125,7 +125,7 @@ class DelimitedReader(Reader):
     def _lines(self) -> Iterator[str]:
         decoder_name = self.encoding
         with self.path.open("rb") as fh:
-            if decoder_name in ("utf-16", "utf-32"):
+            if decoder_name.startswith(("utf-16", "utf-32")):  # newline is not one byte
                 text = io.TextIOWrapper(fh, encoding=decoder_name, newline="")
                 for line in text:
                     self.position = fh.tell()
@@ -157,10 +157,13 @@ class DelimitedReader(Reader):
     def header(self) -> list[str]:
         if self.options.fieldnames:
             return list(self.options.fieldnames)
-        for _start, _end, row in self._rows():
-            if row:
-                return _header_names(row)
-        return []
+        try:
+            for _start, _end, row in self._rows():
+                if row:
+                    return _header_names(row)
+            return []
+        finally:
+            self.position = 0
 
     def columns(self) -> set[str]:
         return set(self.header())
@@ -250,6 +253,7 @@ class XlsxReader(Reader):
                 yield number, RowError(f"expected {len(header)} columns, found {len(values)}")
                 continue
             yield number, clean_record(zip(header, values, strict=False), nulls)
+        self._book.close()
 
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

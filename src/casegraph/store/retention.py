@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.engine import Connection
 
-from casegraph.store.tables import sources, statements
+from casegraph.store.tables import ingest_runs, rejects, sources, statements
 
 
 def expired(conn: Connection, now: datetime) -> list[tuple[str, datetime, int, int]]:
@@ -25,6 +25,12 @@ def expired(conn: Connection, now: datetime) -> list[tuple[str, datetime, int, i
 
 
 def erase(conn: Connection, source: str, cutoff: datetime) -> int:
+    """Delete the source's statements last seen before ``cutoff``, and the rejected rows
+    (raw source values) of its ingest runs started before it."""
+    old_runs = select(ingest_runs.c.id).where(
+        ingest_runs.c.source == source, ingest_runs.c.started_at < cutoff
+    )
+    conn.execute(delete(rejects).where(rejects.c.run_id.in_(old_runs)))
     result = conn.execute(
         delete(statements).where(statements.c.source == source, statements.c.last_seen < cutoff)
     )

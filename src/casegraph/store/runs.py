@@ -129,6 +129,10 @@ def insert_rejects(conn: Connection, run_id: int, source: str, items: Sequence[R
         )
 
 
+def source_of(conn: Connection, run_id: int) -> str | None:
+    return conn.execute(select(ingest_runs.c.source).where(ingest_runs.c.id == run_id)).scalar()
+
+
 def iter_rejects(conn: Connection, run_id: int) -> Iterator[Reject]:
     query = (
         select(rejects.c.file, rejects.c.line, rejects.c.field, rejects.c.value, rejects.c.reason)

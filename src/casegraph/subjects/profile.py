@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from casegraph.model.statements import BASE_PROP, StatementRow, common_schema
 
 ADULT_AGE = 18
+MENTIONS = "namesMentioned"
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,23 @@ def initials(names: list[str]) -> str:
 
 
 def redact(rows: Iterable[StatementRow], sealed: set[str]) -> Iterator[StatementRow]:
-    """Pass statements through, but of a sealed subject only its id statements."""
+    """Pass statements through, but of a sealed subject only its id statements, and
+    no ``namesMentioned`` on anything that points at a sealed subject (FtM copies the
+    names of linked people there)."""
     for canonical_id, group in itertools.groupby(rows, key=lambda r: r.canonical_id):
         if canonical_id in sealed:
             yield from (r for r in group if r.prop == BASE_PROP)
         else:
-            yield from group
+            yield from scrub_mentions(group, lambda ids: ids & sealed)
+
+
+def scrub_mentions(
+    rows: Iterable[StatementRow], sealed_among: Callable[[set[str]], set[str]]
+) -> list[StatementRow]:
+    """Drop ``namesMentioned`` from one subject's statements when it links to a sealed
+    subject; ``sealed_among`` says which of the linked ids are sealed."""
+    items = list(rows)
+    linked = {r.value for r in items if r.prop_type == "entity"}
+    if linked and sealed_among(linked):
+        return [r for r in items if r.prop != MENTIONS]
+    return items
