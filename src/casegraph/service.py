@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -20,43 +20,16 @@ from sqlalchemy.exc import OperationalError
 from casegraph.access import identities, policy, roles
 from casegraph.access.context import AccessContext
 from casegraph.access.identities import User
-from casegraph.access.policy import AccessDenied, PurposeRequired
-from casegraph.audit.checkpoint import Checkpoint, read_checkpoint, signing_key, write_checkpoint
+from casegraph.access.policy import AccessDenied
 from casegraph.audit.ledger import AuditWriter
-from casegraph.audit.report import select_entries, write_report
-from casegraph.audit.verify import Verdict, verify
 from casegraph.config import Settings
-from casegraph.export.ftm import write_entities
-from casegraph.export.statements import write_statements
-from casegraph.ingest.mapping import load_mapping
-from casegraph.ingest.pipeline import Ingest, IngestSummary, Progress
-from casegraph.ingest.readers import ReadOptions
-from casegraph.model.audit import DENIED, Entry
-from casegraph.model.sources import InvalidSource, Source
+from casegraph.errors import NotFound, WorkspaceError, not_registered
+from casegraph.model.audit import DENIED
 from casegraph.model.statements import StatementRow
-from casegraph.store import ledger as ledger_rows
-from casegraph.store import migrate, retention, runs, sealing
-from casegraph.store import sources as source_rows
+from casegraph.store import migrate, sealing
 from casegraph.store.engine import make_engine
-from casegraph.store.statements import count_statements, iter_statements
-from casegraph.subjects.profile import Profile, assemble, is_minor, redact, scrub_mentions
-
-
-class WorkspaceError(Exception):
-    """A problem the operator can fix (no workspace, old schema, unknown source...)."""
-
-
-def not_registered(name: str) -> WorkspaceError:
-    """One message for a source that does not exist and one the caller may not see."""
-    return WorkspaceError(
-        f"source {name!r} is not registered; add it first with "
-        f"'casegraph source add {name} --title ... --team ... --marking ... "
-        "--legal-basis ... --retention-days N'"
-    )
-
-
-class NotFound(WorkspaceError):
-    """Nothing there, or nothing the caller may see: the two look the same."""
+from casegraph.store.statements import iter_statements
+from casegraph.subjects.profile import is_minor, redact
 
 
 def _describe(url: str) -> str:
@@ -286,310 +259,9 @@ class Session:
         return LedgerService(self)
 
 
-class SourceService:
-    def __init__(self, session: Session) -> None:
-        self.s = session
+# the services import this module only for type checking, so they can come last
+from casegraph.services.data import ExportService, IngestService, SourceService  # noqa: E402
+from casegraph.services.oversight import IdentityService, LedgerService  # noqa: E402
+from casegraph.services.subjects import RetentionService, SubjectService  # noqa: E402
 
-    def add(
-        self,
-        name: str,
-        *,
-        title: str,
-        team: str,
-        marking: str,
-        legal_basis: str,
-        retention_days: int,
-    ) -> Source:
-        source = Source(
-            name=name,
-            title=title,
-            team=team,
-            marking=marking,
-            legal_basis=legal_basis,
-            retention_days=retention_days,
-            created_at=datetime.now(UTC).replace(tzinfo=None),
-            created_by=self.s.ctx.actor,
-        ).validate()
-        self.s.require(roles.ADMIN, "register sources")
-        if source_rows.get_source(self.s.conn, name) is not None:
-            raise InvalidSource(f"source {name!r} already exists")
-        source_rows.insert_source(self.s.conn, source)
-        self.s.record("source.add", {"source": name, "marking": source.marking})
-        return source
-
-    def get(self, name: str) -> Source | None:
-        return source_rows.get_source(self.s.conn, name)
-
-    def require(self, name: str) -> Source:
-        source = self.get(name)
-        if source is None:
-            raise not_registered(name)
-        return source
-
-    def require_visible(self, name: str) -> Source:
-        """A registered source the caller is cleared for; otherwise the same error as
-        for a source that does not exist."""
-        source = self.require(name)
-        if name not in policy.visible_sources(self.s.conn, self.s.principal):
-            raise not_registered(name)
-        return source
-
-    def list_visible(self) -> list[tuple[Source, int]]:
-        """The sources the caller is cleared for (metadata only: no purpose needed)."""
-        visible = set(policy.visible_sources(self.s.conn, self.s.principal))
-        return [(source, count) for source, count in self.list() if source.name in visible]
-
-    def list(self) -> list[tuple[Source, int]]:
-        return [
-            (source, count_statements(self.s.conn, source.name))
-            for source in source_rows.list_sources(self.s.conn)
-        ]
-
-
-class IngestService:
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def _ingest(self, source: str, progress: Progress | None) -> Ingest:
-        self.s.require(roles.INGEST, "ingest data")
-        self.s.sources.require_visible(source)
-        return Ingest(
-            self.s,
-            source=source,
-            operator=self.s.ctx.actor,
-            batch_size=self.s.workspace.settings.ingest_batch_size,
-            progress=progress,
-        )
-
-    def mapping(
-        self,
-        path: Path,
-        source: str | None = None,
-        options: ReadOptions | None = None,
-        progress: Progress | None = None,
-    ) -> IngestSummary:
-        plan = load_mapping(path, source, options)
-        name = source or plan.dataset
-        if name is None:
-            raise WorkspaceError(
-                f"{path} is a bare query without a dataset name; say which source with --source"
-            )
-        return self._ingest(name, progress).mapping(plan)
-
-    def ftm(self, path: Path, source: str, progress: Progress | None = None) -> IngestSummary:
-        if not Path(path).is_file():
-            raise WorkspaceError(f"{path}: file not found")
-        return self._ingest(source, progress).ftm(Path(path))
-
-    def rejects(self, run_id: int) -> Iterator[runs.Reject]:
-        """A run's rejected rows (they hold raw source values): same gate as ingest."""
-        self.s.require(roles.INGEST, "read ingest rejects")
-        source = runs.source_of(self.s.conn, run_id)
-        if source is None:
-            raise NotFound(f"no ingest run {run_id}")
-        self.s.sources.require_visible(source)
-        self.s.record("rejects.read", {"run": run_id, "source": source})
-        return runs.iter_rejects(self.s.conn, run_id)
-
-    def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        visible = set(policy.visible_sources(self.s.conn, self.s.principal))
-        return [r for r in runs.list_runs(self.s.conn, source, limit) if r["source"] in visible]
-
-
-class ExportService:
-    """Exports are disclosures: recorded with their recipient before any data leaves."""
-
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def _rows(
-        self, fmt: str, sources: Sequence[str] | None, recipient: str | None
-    ) -> Iterator[StatementRow]:
-        self.s.require(roles.EXPORT, "export subject data")
-        refs = {"format": fmt, "recipient": recipient or self.s.ctx.actor}
-        return self.s.subject_statements(sources, action="export", refs=refs, disclose=True)
-
-    def ftm(
-        self, out: TextIO, sources: Sequence[str] | None = None, recipient: str | None = None
-    ) -> int:
-        return write_entities(self._rows("ftm", sources, recipient), out)
-
-    def statements(
-        self, out: TextIO, sources: Sequence[str] | None = None, recipient: str | None = None
-    ) -> int:
-        return write_statements(self._rows("statements", sources, recipient), out)
-
-
-class IdentityService:
-    """Users, teams, clearances and tokens: administrators only, every change recorded."""
-
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def _admin(self, doing: str) -> Connection:
-        self.s.require(roles.ADMIN, doing)
-        return self.s.conn
-
-    def add_user(self, username: str, display_name: str, role: str, password: str) -> User:
-        user = identities.add_user(self._admin("add users"), username, display_name, role, password)
-        self.s.record("user.add", {"user": username, "role": role})
-        return user
-
-    def list_users(self) -> list[User]:
-        return identities.list_users(self._admin("list users"))
-
-    def disable_user(self, username: str) -> None:
-        identities.disable_user(self._admin("disable users"), username)
-        self.s.record("user.disable", {"user": username})
-
-    def add_team(self, name: str, title: str) -> None:
-        identities.add_team(self._admin("add teams"), name, title)
-        self.s.record("team.add", {"team": name})
-
-    def add_member(self, team: str, username: str) -> None:
-        identities.add_member(self._admin("change team members"), team, username)
-        self.s.record("team.add_member", {"team": team, "user": username})
-
-    def grant(self, team: str, marking: str) -> bool:
-        changed = identities.grant(self._admin("grant clearances"), team, marking, self.s.ctx.actor)
-        self.s.record("grant", {"team": team, "marking": marking, "changed": changed})
-        return changed
-
-    def create_token(self, username: str, days: int) -> tuple[str, datetime]:
-        """Users create their own tokens; only the local operator (who holds the store's
-        credentials anyway) may create one for somebody else, e.g. to bootstrap."""
-        if username != self.s.ctx.actor and not self.s.principal.local:
-            raise AccessDenied("a token can only be created by the user it belongs to")
-        token, expires = identities.create_token(self.s.conn, username, days)
-        self.s.record("token.create", {"user": username, "expires": expires.isoformat()})
-        return token, expires
-
-
-class LedgerService:
-    """Reading the ledger is itself recorded; only auditors (and the operator) may."""
-
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def _read(self, action: str, refs: dict[str, Any]) -> Iterator[Entry]:
-        self.s.require(roles.READ_AUDIT, "read the audit log")
-        self.s.record(action, refs)
-        return ledger_rows.iter_entries(self.s.conn)
-
-    def verify(self, checkpoint_files: Sequence[Path] = ()) -> Verdict:
-        key = signing_key(self.s.workspace.key_dir)
-        checkpoints = [read_checkpoint(path, key) for path in checkpoint_files]
-        refs = {"checkpoints": [c.seq for c in checkpoints]}
-        return verify(self._read("audit.verify", refs), checkpoints)
-
-    def checkpoint(self, out: Path) -> Checkpoint:
-        self.s.require(roles.READ_AUDIT, "checkpoint the audit log")
-        seq, head_hash = ledger_rows.head(self.s.conn)
-        checkpoint = write_checkpoint(signing_key(self.s.workspace.key_dir), seq, head_hash, out)
-        self.s.record("audit.checkpoint", {"seq": seq, "hash": head_hash})
-        return checkpoint
-
-    def report(
-        self,
-        out: TextIO,
-        fmt: str = "csv",
-        *,
-        user: str | None = None,
-        subject: str | None = None,
-        case_id: str | None = None,
-        kind: str = "all",
-    ) -> int:
-        refs = {"user": user, "subject": subject, "case": case_id, "kind": kind}
-        entries = self._read("audit.report", {k: v for k, v in refs.items() if v})
-        chosen = select_entries(entries, user=user, subject=subject, case_id=case_id, kind=kind)
-        return write_report(chosen, out, fmt)
-
-
-class SubjectService:
-    """Profiles: every value with its source; sealed records redacted unless unsealed."""
-
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def profile(self, subject_id: str, unseal: bool = False) -> Profile:
-        rows = self.s.subject_statements(
-            action="profile.view",
-            refs={"subject": subject_id},
-            canonical_id=subject_id,
-            redact_sealed=False,  # the profile shows initials, or unseals, itself
-        )
-        profile = assemble(subject_id, scrub_mentions(rows, self._sealed_among))
-        if profile is None:
-            raise NotFound(f"no subject {subject_id!r}")
-        profile.sealed = self._sealed(profile)
-        if profile.sealed and unseal:
-            self.s.require(roles.UNSEAL, "unseal records")
-            why = (self.s.ctx.justification or "").strip()
-            if len(why) < roles.MIN_JUSTIFICATION:
-                raise PurposeRequired(
-                    f"unsealing needs a written justification of at least "
-                    f"{roles.MIN_JUSTIFICATION} characters, even under a case"
-                )
-            self.s.record("unseal", {"subject": subject_id, "reason": profile.sealed})
-            profile.unsealed = True
-        return profile
-
-    def _sealed_among(self, ids: set[str]) -> set[str]:
-        return {i for i in ids if self._sealed_reason(i)}
-
-    def _sealed(self, profile: Profile) -> str | None:
-        return self._sealed_reason(profile.id)
-
-    def _sealed_reason(self, subject_id: str) -> str | None:
-        if sealing.flag_of(self.s.conn, subject_id) is not None:
-            return "flagged"
-        # judged on every recorded birth date, including ones the reader cannot see
-        if is_minor(sealing.birth_dates(self.s.conn, subject_id), date.today()):
-            return "minor"
-        return None
-
-    def report(self, subject_id: str) -> dict[str, Any]:
-        """Everything held on one subject and every consultation of it (subject access)."""
-        self.s.require(roles.UNSEAL, "report on a subject")
-        profile = self.profile(subject_id)
-        if profile.sealed:  # the full report of a sealed record is an unsealing
-            profile = self.profile(subject_id, unseal=True)
-        consultations = [
-            {"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
-             "action": e.action, "case_id": e.case_id, "justification": e.justification,
-             "outcome": e.outcome}
-            for e in ledger_rows.iter_entries(self.s.conn)
-            if e.refs.get("subject") == subject_id
-        ]  # fmt: skip
-        self.s.record("subject.report", {"subject": subject_id})
-        return {"subject": profile.to_dict(), "consultations": consultations}
-
-    def seal(self, subject_id: str, reason: str) -> None:
-        self.s.require(roles.UNSEAL, "seal records")
-        if len(reason.strip()) < 5:
-            raise WorkspaceError("say why the record is sealed (--reason)")
-        sealing.flag(self.s.conn, subject_id, reason, self.s.ctx.actor)
-        self.s.record("seal", {"subject": subject_id})
-
-
-class RetentionService:
-    """Erase statements past their source's retention; the erasure is recorded with
-    counts and a digest, never the erased ids or values."""
-
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def run(self, dry_run: bool = False) -> list[dict[str, Any]]:
-        self.s.require(roles.ADMIN, "erase data")
-        now = datetime.now(UTC).replace(tzinfo=None)
-        done = []
-        for source, cutoff, count, entities in retention.expired(self.s.conn, now):
-            item = {"source": source, "before": cutoff.isoformat(timespec="seconds"),
-                    "statements": count, "entities": entities}  # fmt: skip
-            if not dry_run:
-                item["statements"] = retention.erase(self.s.conn, source, cutoff)
-                self.s.record("erasure", item)
-            done.append(item)
-        if dry_run:
-            self.s.record("erasure.dry_run", {"sources": [d["source"] for d in done]})
-        return done
+__all__ = ["NotFound", "Session", "Workspace", "WorkspaceError", "not_registered"]

@@ -1,0 +1,158 @@
+"""Sources, ingest and export, for one session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from casegraph.service import Session
+
+from casegraph.access import policy, roles
+from casegraph.errors import NotFound, WorkspaceError, not_registered
+from casegraph.export.ftm import write_entities
+from casegraph.export.statements import write_statements
+from casegraph.ingest.mapping import load_mapping
+from casegraph.ingest.pipeline import Ingest, IngestSummary, Progress
+from casegraph.ingest.readers import ReadOptions
+from casegraph.model.sources import InvalidSource, Source
+from casegraph.model.statements import StatementRow
+from casegraph.store import runs
+from casegraph.store import sources as source_rows
+from casegraph.store.statements import count_statements
+
+
+class SourceService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(
+        self,
+        name: str,
+        *,
+        title: str,
+        team: str,
+        marking: str,
+        legal_basis: str,
+        retention_days: int,
+    ) -> Source:
+        source = Source(
+            name=name,
+            title=title,
+            team=team,
+            marking=marking,
+            legal_basis=legal_basis,
+            retention_days=retention_days,
+            created_at=datetime.now(UTC).replace(tzinfo=None),
+            created_by=self.s.ctx.actor,
+        ).validate()
+        self.s.require(roles.ADMIN, "register sources")
+        if source_rows.get_source(self.s.conn, name) is not None:
+            raise InvalidSource(f"source {name!r} already exists")
+        source_rows.insert_source(self.s.conn, source)
+        self.s.record("source.add", {"source": name, "marking": source.marking})
+        return source
+
+    def get(self, name: str) -> Source | None:
+        return source_rows.get_source(self.s.conn, name)
+
+    def require(self, name: str) -> Source:
+        source = self.get(name)
+        if source is None:
+            raise not_registered(name)
+        return source
+
+    def require_visible(self, name: str) -> Source:
+        """A registered source the caller is cleared for; otherwise the same error as
+        for a source that does not exist."""
+        source = self.require(name)
+        if name not in policy.visible_sources(self.s.conn, self.s.principal):
+            raise not_registered(name)
+        return source
+
+    def list_visible(self) -> list[tuple[Source, int]]:
+        """The sources the caller is cleared for (metadata only: no purpose needed)."""
+        visible = set(policy.visible_sources(self.s.conn, self.s.principal))
+        return [(source, count) for source, count in self.list() if source.name in visible]
+
+    def list(self) -> list[tuple[Source, int]]:
+        return [
+            (source, count_statements(self.s.conn, source.name))
+            for source in source_rows.list_sources(self.s.conn)
+        ]
+
+
+class IngestService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _ingest(self, source: str, progress: Progress | None) -> Ingest:
+        self.s.require(roles.INGEST, "ingest data")
+        self.s.sources.require_visible(source)
+        return Ingest(
+            self.s,
+            source=source,
+            operator=self.s.ctx.actor,
+            batch_size=self.s.workspace.settings.ingest_batch_size,
+            progress=progress,
+        )
+
+    def mapping(
+        self,
+        path: Path,
+        source: str | None = None,
+        options: ReadOptions | None = None,
+        progress: Progress | None = None,
+    ) -> IngestSummary:
+        plan = load_mapping(path, source, options)
+        name = source or plan.dataset
+        if name is None:
+            raise WorkspaceError(
+                f"{path} is a bare query without a dataset name; say which source with --source"
+            )
+        return self._ingest(name, progress).mapping(plan)
+
+    def ftm(self, path: Path, source: str, progress: Progress | None = None) -> IngestSummary:
+        if not Path(path).is_file():
+            raise WorkspaceError(f"{path}: file not found")
+        return self._ingest(source, progress).ftm(Path(path))
+
+    def rejects(self, run_id: int) -> Iterator[runs.Reject]:
+        """A run's rejected rows (they hold raw source values): same gate as ingest."""
+        self.s.require(roles.INGEST, "read ingest rejects")
+        source = runs.source_of(self.s.conn, run_id)
+        if source is None:
+            raise NotFound(f"no ingest run {run_id}")
+        self.s.sources.require_visible(source)
+        self.s.record("rejects.read", {"run": run_id, "source": source})
+        return runs.iter_rejects(self.s.conn, run_id)
+
+    def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        visible = set(policy.visible_sources(self.s.conn, self.s.principal))
+        return [r for r in runs.list_runs(self.s.conn, source, limit) if r["source"] in visible]
+
+
+class ExportService:
+    """Exports are disclosures: recorded with their recipient before any data leaves."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _rows(
+        self, fmt: str, sources: Sequence[str] | None, recipient: str | None
+    ) -> Iterator[StatementRow]:
+        self.s.require(roles.EXPORT, "export subject data")
+        refs = {"format": fmt, "recipient": recipient or self.s.ctx.actor}
+        return self.s.subject_statements(sources, action="export", refs=refs, disclose=True)
+
+    def ftm(
+        self, out: TextIO, sources: Sequence[str] | None = None, recipient: str | None = None
+    ) -> int:
+        return write_entities(self._rows("ftm", sources, recipient), out)
+
+    def statements(
+        self, out: TextIO, sources: Sequence[str] | None = None, recipient: str | None = None
+    ) -> int:
+        return write_statements(self._rows("statements", sources, recipient), out)

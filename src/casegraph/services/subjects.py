@@ -1,0 +1,106 @@
+"""Subject profiles (sealed records, unsealing, subject reports) and retention."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from casegraph.service import Session
+
+from casegraph.access import roles
+from casegraph.access.policy import PurposeRequired
+from casegraph.errors import NotFound, WorkspaceError
+from casegraph.store import ledger as ledger_rows
+from casegraph.store import retention, sealing
+from casegraph.subjects.profile import Profile, assemble, is_minor, scrub_mentions
+
+
+class SubjectService:
+    """Profiles: every value with its source; sealed records redacted unless unsealed."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def profile(self, subject_id: str, unseal: bool = False) -> Profile:
+        rows = self.s.subject_statements(
+            action="profile.view",
+            refs={"subject": subject_id},
+            canonical_id=subject_id,
+            redact_sealed=False,  # the profile shows initials, or unseals, itself
+        )
+        profile = assemble(subject_id, scrub_mentions(rows, self._sealed_among))
+        if profile is None:
+            raise NotFound(f"no subject {subject_id!r}")
+        profile.sealed = self._sealed(profile)
+        if profile.sealed and unseal:
+            self.s.require(roles.UNSEAL, "unseal records")
+            why = (self.s.ctx.justification or "").strip()
+            if len(why) < roles.MIN_JUSTIFICATION:
+                raise PurposeRequired(
+                    f"unsealing needs a written justification of at least "
+                    f"{roles.MIN_JUSTIFICATION} characters, even under a case"
+                )
+            self.s.record("unseal", {"subject": subject_id, "reason": profile.sealed})
+            profile.unsealed = True
+        return profile
+
+    def _sealed_among(self, ids: set[str]) -> set[str]:
+        return {i for i in ids if self._sealed_reason(i)}
+
+    def _sealed(self, profile: Profile) -> str | None:
+        return self._sealed_reason(profile.id)
+
+    def _sealed_reason(self, subject_id: str) -> str | None:
+        if sealing.flag_of(self.s.conn, subject_id) is not None:
+            return "flagged"
+        # judged on every recorded birth date, including ones the reader cannot see
+        if is_minor(sealing.birth_dates(self.s.conn, subject_id), date.today()):
+            return "minor"
+        return None
+
+    def report(self, subject_id: str) -> dict[str, Any]:
+        """Everything held on one subject and every consultation of it (subject access)."""
+        self.s.require(roles.UNSEAL, "report on a subject")
+        profile = self.profile(subject_id)
+        if profile.sealed:  # the full report of a sealed record is an unsealing
+            profile = self.profile(subject_id, unseal=True)
+        consultations = [
+            {"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
+             "action": e.action, "case_id": e.case_id, "justification": e.justification,
+             "outcome": e.outcome}
+            for e in ledger_rows.iter_entries(self.s.conn)
+            if e.refs.get("subject") == subject_id
+        ]  # fmt: skip
+        self.s.record("subject.report", {"subject": subject_id})
+        return {"subject": profile.to_dict(), "consultations": consultations}
+
+    def seal(self, subject_id: str, reason: str) -> None:
+        self.s.require(roles.UNSEAL, "seal records")
+        if len(reason.strip()) < 5:
+            raise WorkspaceError("say why the record is sealed (--reason)")
+        sealing.flag(self.s.conn, subject_id, reason, self.s.ctx.actor)
+        self.s.record("seal", {"subject": subject_id})
+
+
+class RetentionService:
+    """Erase statements past their source's retention; the erasure is recorded with
+    counts and a digest, never the erased ids or values."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def run(self, dry_run: bool = False) -> list[dict[str, Any]]:
+        self.s.require(roles.ADMIN, "erase data")
+        now = datetime.now(UTC).replace(tzinfo=None)
+        done = []
+        for source, cutoff, count, entities in retention.expired(self.s.conn, now):
+            item = {"source": source, "before": cutoff.isoformat(timespec="seconds"),
+                    "statements": count, "entities": entities}  # fmt: skip
+            if not dry_run:
+                item["statements"] = retention.erase(self.s.conn, source, cutoff)
+                self.s.record("erasure", item)
+            done.append(item)
+        if dry_run:
+            self.s.record("erasure.dry_run", {"sources": [d["source"] for d in done]})
+        return done
