@@ -21,6 +21,7 @@ from casegraph.access import identities, policy, roles
 from casegraph.access.context import AccessContext
 from casegraph.access.identities import User
 from casegraph.access.policy import AccessDenied
+from casegraph.access.protected import check_fields
 from casegraph.audit.ledger import AuditWriter
 from casegraph.config import Settings
 from casegraph.errors import NotFound, WorkspaceError, not_registered
@@ -215,13 +216,18 @@ class Session:
             if name not in visible:
                 raise not_registered(name)  # the same answer as for a missing source
         self.record(action, {**(refs or {}), "sources": wanted})
-        sealed = self.sealed_ids() if redact_sealed else set()
+        sealed = self.sealed_ids() if redact_sealed and wanted else set()
         if disclose:
             self.commit()
         if not wanted:
             return iter(())
         rows = iter_statements(self.conn, wanted, canonical_id=canonical_id)
         return redact(rows, sealed) if redact_sealed else rows
+
+    def check_filter_fields(self, fields: Sequence[str]) -> None:
+        """Refuse filters or facets on the configured protected attributes (search and
+        every other feature that filters or groups subjects calls this)."""
+        check_fields(fields, self.workspace.settings.protected_attributes)
 
     def sealed_ids(self) -> set[str]:
         """Canonical ids of flagged subjects and of anyone under 18 today by any record."""

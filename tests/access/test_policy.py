@@ -15,7 +15,7 @@ from casegraph.access.policy import AccessDenied, PurposeRequired
 from casegraph.service import Workspace, WorkspaceError
 from casegraph.store import ledger
 from casegraph.store.tables import case_members, cases
-from tests.conftest import add_source
+from tests.conftest import add_source, person_mapping
 
 PASSWORD = "correct horse battery"
 WHY = "checking the access policy works"
@@ -27,11 +27,7 @@ def populated(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> Works
     (tmp_path / "a.csv").write_text("id,name\n1,Anna Maier\n")
     (tmp_path / "b.csv").write_text("id,name\n2,Boris Secret\n")
     for name, file in (("open_registry", "a.csv"), ("fiu_reports", "b.csv")):
-        (tmp_path / f"{name}.yml").write_text(
-            f"{name}:\n  queries:\n    - csv_url: {file}\n      entities:\n        p:\n"
-            "          schema: Person\n          key: id\n          properties:\n"
-            "            name:\n              column: name\n"
-        )
+        (tmp_path / f"{name}.yml").write_text(person_mapping(name, file, name="name"))
     with workspace.session(ctx) as s:
         add_source(s, "open_registry", "PUBLIC")
         add_source(s, "fiu_reports", "FIU-RESTRICTED")
@@ -174,11 +170,7 @@ def test_ingest_needs_clearance_and_says_nothing_more(populated: Workspace, tmp_
     # "ana" may ingest, but is not cleared for FIU-RESTRICTED: the source looks missing,
     # so guessing facts into it (and reading "0 new") is impossible
     (tmp_path / "guess.csv").write_text("id,name\n2,Boris Secret\n")
-    (tmp_path / "guess.yml").write_text(
-        "fiu_reports:\n  queries:\n    - csv_url: guess.csv\n      entities:\n        p:\n"
-        "          schema: Person\n          key: id\n          properties:\n"
-        "            name:\n              column: name\n"
-    )
+    (tmp_path / "guess.yml").write_text(person_mapping("fiu_reports", "guess.csv", name="name"))
     ctx = AccessContext("ana")
     with pytest.raises(WorkspaceError) as hidden, populated.session(ctx) as s:
         s.ingest.mapping(tmp_path / "guess.yml")

@@ -13,7 +13,7 @@ from casegraph.api.app import create_app
 from casegraph.api.routes import PUBLIC_ROUTES, throttle
 from casegraph.service import Workspace
 from casegraph.store import ledger
-from tests.conftest import add_source
+from tests.conftest import add_source, person_mapping
 
 PASSWORD = "correct horse battery"
 WHY = {"X-Casegraph-Justification": "following up the tip-line report 17"}
@@ -26,16 +26,9 @@ def api(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> Iterator[Te
     )
     (tmp_path / "s.csv").write_text("id,name\n1,Anna Secret-Alias\n")
     (tmp_path / "p.yml").write_text(
-        "people:\n  queries:\n    - csv_url: p.csv\n      entities:\n        p:\n"
-        "          schema: Person\n          key: id\n          properties:\n"
-        "            name:\n              column: name\n            birthDate:\n"
-        "              column: born\n"
+        person_mapping("people", "p.csv", name="name", birthDate="born")
     )
-    (tmp_path / "s.yml").write_text(
-        "secret:\n  queries:\n    - csv_url: s.csv\n      entities:\n        p:\n"
-        "          schema: Person\n          key: id\n          properties:\n"
-        "            alias:\n              column: name\n"
-    )
+    (tmp_path / "s.yml").write_text(person_mapping("secret", "s.csv", alias="name"))
     with workspace.session(ctx) as s:
         add_source(s, "people", "PUBLIC")
         add_source(s, "secret", "SECRET")

@@ -74,3 +74,13 @@ def test_protected_attributes_are_refused() -> None:
         check_fields(["name", "religion"])
     with pytest.raises(ProtectedAttribute, match="ethnicity, political"):
         check_fields(["political", "ethnicity"])
+
+
+def test_protected_attributes_come_from_settings(workspace: Workspace, ctx: AccessContext) -> None:
+    with workspace.session(ctx) as s:
+        s.check_filter_fields(["country"])
+        with pytest.raises(ProtectedAttribute, match="health"):
+            s.check_filter_fields(["health"])
+    workspace.settings.protected_attributes = frozenset({"country"})
+    with workspace.session(ctx) as s, pytest.raises(ProtectedAttribute, match="country"):
+        s.check_filter_fields(["country"])

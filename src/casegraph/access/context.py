@@ -31,9 +31,3 @@ class AccessContext:
             )
         if self.justification is not None and len(self.justification) > MAX_JUSTIFICATION:
             raise ValueError(f"a justification has at most {MAX_JUSTIFICATION} characters")
-
-    @property
-    def purpose(self) -> str:
-        if self.case_id:
-            return f"case {self.case_id}"
-        return self.justification or "no purpose given"

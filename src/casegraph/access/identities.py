@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from casegraph.access.roles import check_role
+from casegraph.model.clock import utcnow
 from casegraph.model.sources import MARKING_RE
 from casegraph.store.tables import (
     api_tokens,
@@ -42,10 +43,6 @@ class User:
     teams: tuple[str, ...] = ()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def _check_name(kind: str, name: str) -> str:
     if not NAME_RE.match(name):
         raise IdentityError(
@@ -71,7 +68,7 @@ def add_user(conn: Connection, username: str, display_name: str, role: str, pass
             role=role,
             password_hash=_hasher.hash(password),
             disabled=0,
-            created_at=_now(),
+            created_at=utcnow(),
         )
     )
     return User(username, display_name or username, role, False)
@@ -131,7 +128,7 @@ def add_team(conn: Connection, name: str, title: str) -> None:
     _check_name("team", name)
     if conn.execute(select(teams.c.name).where(teams.c.name == name)).first():
         raise IdentityError(f"team {name!r} already exists")
-    conn.execute(insert(teams).values(name=name, title=title or name, created_at=_now()))
+    conn.execute(insert(teams).values(name=name, title=title or name, created_at=utcnow()))
 
 
 def _require_team(conn: Connection, name: str) -> None:
@@ -164,15 +161,8 @@ def grant(conn: Connection, team: str, marking: str, by: str) -> bool:
     if exists:
         return False
     conn.execute(insert(team_grants).values(team=team, marking=marking, granted_by=by,
-                                            granted_at=_now()))  # fmt: skip
+                                            granted_at=utcnow()))  # fmt: skip
     return True
-
-
-def revoke(conn: Connection, team: str, marking: str) -> bool:
-    result = conn.execute(
-        delete(team_grants).where(team_grants.c.team == team, team_grants.c.marking == marking)
-    )
-    return bool(result.rowcount)
 
 
 def markings_of(conn: Connection, username: str) -> frozenset[str]:
@@ -197,10 +187,10 @@ def create_token(conn: Connection, username: str, days: int) -> tuple[str, datet
         raise IdentityError("a token lives between 1 and 366 days")
     token_id = secrets.token_hex(4)
     token = f"cg_{token_id}_{secrets.token_urlsafe(32)}"
-    expires = _now() + timedelta(days=days)
+    expires = utcnow() + timedelta(days=days)
     conn.execute(
         insert(api_tokens).values(id=token_id, username=username, token_hash=_token_hash(token),
-                                  created_at=_now(), expires_at=expires, revoked=0)
+                                  created_at=utcnow(), expires_at=expires, revoked=0)
     )  # fmt: skip
     return token, expires
 
@@ -211,7 +201,7 @@ def user_for_token(conn: Connection, token: str) -> User | None:
             api_tokens.c.token_hash == _token_hash(token)
         )
     ).first()
-    if row is None or row.revoked or row.expires_at < _now():
+    if row is None or row.revoked or row.expires_at < utcnow():
         return None
     user = get_user(conn, row.username)
     return user if user is not None and not user.disabled else None
@@ -225,8 +215,8 @@ def open_web_session(conn: Connection, username: str) -> tuple[str, str]:
     secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     conn.execute(
         insert(web_sessions).values(
-            id_hash=_token_hash(secret), username=username, csrf=csrf, created_at=_now(),
-            expires_at=_now() + timedelta(hours=SESSION_HOURS),
+            id_hash=_token_hash(secret), username=username, csrf=csrf, created_at=utcnow(),
+            expires_at=utcnow() + timedelta(hours=SESSION_HOURS),
         )
     )  # fmt: skip
     return secret, csrf
@@ -239,7 +229,7 @@ def web_session(conn: Connection, secret: str) -> tuple[User, str] | None:
         .mappings()
         .first()
     )
-    if row is None or row["expires_at"] < _now():
+    if row is None or row["expires_at"] < utcnow():
         return None
     user = get_user(conn, row["username"])
     if user is None or user.disabled:

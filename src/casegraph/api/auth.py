@@ -75,7 +75,6 @@ def request_id(request: Request) -> str:
 @dataclass(frozen=True)
 class Caller:
     user: User
-    via: str  # "session" or "token"
 
 
 def caller(request: Request, ws: Workspace = Depends(workspace)) -> Caller:
@@ -85,7 +84,7 @@ def caller(request: Request, ws: Workspace = Depends(workspace)) -> Caller:
         if user is None:
             raise HTTPException(401, "invalid or expired token",
                                 headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
-        return Caller(user, "token")
+        return Caller(user)
     secret = request.cookies.get(SESSION_COOKIE)
     found = ws.user_for_session(secret) if secret else None
     if found is None:
@@ -95,7 +94,7 @@ def caller(request: Request, ws: Workspace = Depends(workspace)) -> Caller:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent, csrf):
             raise HTTPException(403, f"missing or wrong {CSRF_HEADER} header")
-    return Caller(user, "session")
+    return Caller(user)
 
 
 def context(request: Request, who: Caller = Depends(caller)) -> AccessContext:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from casegraph.access.context import AccessContext
 from casegraph.model.audit import OK, Entry
+from casegraph.model.clock import utcnow
 from casegraph.store import ledger
 
 
@@ -31,7 +31,7 @@ class AuditWriter:
         seq, prev = ledger.head(self.conn)
         entry = Entry(
             seq=seq + 1,
-            at=datetime.now(UTC).replace(tzinfo=None),
+            at=utcnow(),
             actor=actor or self.ctx.actor,
             action=action,
             case_id=self.ctx.case_id,

@@ -9,13 +9,12 @@ same command again completes an interrupted ingest without duplicates.
 from __future__ import annotations
 
 import contextlib
-import json
 import queue
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +24,7 @@ from casegraph.ingest.cleaning import Cleaner
 from casegraph.ingest.mapper import Mapped, QueryMapper, map_ftm_entity, statement_rows
 from casegraph.ingest.mapping import MappingPlan, QueryPlan, sha256_file
 from casegraph.ingest.readers import JsonLinesReader, Reader, ReadOptions, RowError
+from casegraph.model.clock import utcnow
 from casegraph.model.statements import StatementRow, more_specific
 from casegraph.store import runs
 from casegraph.store.statements import count_statements, upsert_statements
@@ -58,7 +58,6 @@ class IngestSummary:
     statements: int = 0
     new_statements: int = 0
     rejected: int = 0
-    files: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[str, int, int], None]
@@ -73,10 +72,6 @@ class _Unit:
     records: Callable[[], Iterator[tuple[int, Any]]]
     mapper: Callable[[Any], Mapped]
     record_key: Callable[[int], str]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _mapping_units(plan: MappingPlan, cleaner: Cleaner) -> Iterator[_Unit]:
@@ -166,7 +161,7 @@ class Ingest:
         self, mapping: str, digest: str | None, inputs: list[dict[str, str]], units: list[_Unit]
     ) -> IngestSummary:
         conn = self.tx.conn
-        started = _now()
+        started = utcnow()
         runs.close_abandoned_runs(conn, self.source, started)
         run_id = runs.start_run(
             conn,
@@ -181,7 +176,6 @@ class Ingest:
         self.tx.record("ingest.start", {"run": run_id, "source": self.source, "inputs": inputs})
         self.tx.commit()
         summary = IngestSummary(run_id=run_id, source=self.source)
-        summary.files = [u.reader.label for u in units]
         try:
             with _graceful_interrupt() as stopping:
                 self._stream(units, summary, started, stopping)
@@ -214,7 +208,7 @@ class Ingest:
         conn = self.tx.conn
         summary.status = status
         summary.new_statements = count_statements(conn, self.source) - before
-        runs.finish_run(conn, summary.run_id, status, _now(), message)
+        runs.finish_run(conn, summary.run_id, status, utcnow(), message)
         self.tx.record(
             "ingest.finish",
             {"run": summary.run_id, "source": self.source, "status": status,
@@ -379,7 +373,3 @@ class _Batch:
                 rows[row.id] = row
             elif held.schema != row.schema:
                 rows[row.id] = held._replace(schema=more_specific(held.schema, row.schema))
-
-
-def summary_json(summary: IngestSummary) -> str:
-    return json.dumps(summary.__dict__, sort_keys=True)

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
-
-if TYPE_CHECKING:
-    from casegraph.service import Session
 
 from casegraph.access import policy, roles
 from casegraph.errors import NotFound, WorkspaceError, not_registered
@@ -17,11 +13,15 @@ from casegraph.export.statements import write_statements
 from casegraph.ingest.mapping import load_mapping
 from casegraph.ingest.pipeline import Ingest, IngestSummary, Progress
 from casegraph.ingest.readers import ReadOptions
+from casegraph.model.clock import utcnow
 from casegraph.model.sources import InvalidSource, Source
 from casegraph.model.statements import StatementRow
 from casegraph.store import runs
 from casegraph.store import sources as source_rows
-from casegraph.store.statements import count_statements
+from casegraph.store.statements import count_by_source
+
+if TYPE_CHECKING:
+    from casegraph.service import Session
 
 
 class SourceService:
@@ -45,7 +45,7 @@ class SourceService:
             marking=marking,
             legal_basis=legal_basis,
             retention_days=retention_days,
-            created_at=datetime.now(UTC).replace(tzinfo=None),
+            created_at=utcnow(),
             created_by=self.s.ctx.actor,
         ).validate()
         self.s.require(roles.ADMIN, "register sources")
@@ -78,9 +78,9 @@ class SourceService:
         return [(source, count) for source, count in self.list() if source.name in visible]
 
     def list(self) -> list[tuple[Source, int]]:
+        counts = count_by_source(self.s.conn)
         return [
-            (source, count_statements(self.s.conn, source.name))
-            for source in source_rows.list_sources(self.s.conn)
+            (source, counts.get(source.name, 0)) for source in source_rows.list_sources(self.s.conn)
         ]
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from casegraph.service import Session
 
 from casegraph.access import roles
 from casegraph.access.policy import PurposeRequired
 from casegraph.errors import NotFound, WorkspaceError
+from casegraph.model.clock import utcnow
 from casegraph.store import ledger as ledger_rows
 from casegraph.store import retention, sealing
 from casegraph.subjects.profile import Profile, assemble, is_minor, scrub_mentions
+
+if TYPE_CHECKING:
+    from casegraph.service import Session
 
 
 class SubjectService:
@@ -92,7 +93,7 @@ class RetentionService:
 
     def run(self, dry_run: bool = False) -> list[dict[str, Any]]:
         self.s.require(roles.ADMIN, "erase data")
-        now = datetime.now(UTC).replace(tzinfo=None)
+        now = utcnow()
         done = []
         for source, cutoff, count, entities in retention.expired(self.s.conn, now):
             item = {"source": source, "before": cutoff.isoformat(timespec="seconds"),

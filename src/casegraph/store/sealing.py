@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from casegraph.model.clock import utcnow
 from casegraph.store.tables import sealed_subjects, statements
 
 
@@ -25,7 +25,7 @@ def flag(conn: Connection, canonical_id: str, reason: str, by: str) -> None:
                 canonical_id=canonical_id,
                 reason=reason,
                 sealed_by=by,
-                sealed_at=datetime.now(UTC).replace(tzinfo=None),
+                sealed_at=utcnow(),
             )
         )
 

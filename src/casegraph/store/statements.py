@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from followthemoney import model as ftm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from casegraph.model.statements import STATEMENT_COLUMNS, StatementRow, schema_depth
@@ -95,12 +95,15 @@ def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
 
 
 def count_statements(conn: Connection, source: str | None = None) -> int:
-    from sqlalchemy import func
-
     query = select(func.count()).select_from(statements)
     if source is not None:
         query = query.where(statements.c.source == source)
     return int(conn.execute(query).scalar_one())
+
+
+def count_by_source(conn: Connection) -> dict[str, int]:
+    query = select(statements.c.source, func.count()).group_by(statements.c.source)
+    return {str(source): int(count) for source, count in conn.execute(query)}
 
 
 def iter_statements(
