@@ -545,6 +545,10 @@ def serve(
         workspace.close()
 
 
+# commands that live in their own modules register themselves on ``app``
+from casegraph import cli_resolution  # noqa: E402, F401
+
+
 def main() -> None:
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints where a stuck job is
     try:

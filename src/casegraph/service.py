@@ -199,6 +199,8 @@ class Session:
         canonical_id: str | None = None,
         redact_sealed: bool = True,
         disclose: bool = False,
+        entity_ids: Sequence[str] | None = None,
+        processing: bool = False,
     ) -> Iterator[StatementRow]:
         """The one read path for statements: needs a purpose, sees cleared sources only,
         records the consultation before any row is returned, and reduces sealed
@@ -207,10 +209,14 @@ class Session:
         Profiles read with ``redact_sealed=False`` and redact (or unseal) themselves.
 
         ``disclose`` commits the audit entry before the first row leaves: a disclosure
-        that fails half-way (a closed pipe, a full disk) stays on the record."""
+        that fails half-way (a closed pipe, a full disk) stays on the record.
+
+        ``processing`` is for jobs whose output no person reads (entity resolution): it
+        needs no purpose, and is recorded like any other read."""
         self.require(roles.READ_SUBJECTS, "read subject data")
-        policy.check_purpose(self.conn, self.principal, self.ctx)
-        visible = policy.visible_sources(self.conn, self.principal)
+        if not processing:
+            policy.check_purpose(self.conn, self.principal, self.ctx)
+        visible = self.visible_sources()
         wanted = [name for name in (sources or visible) if name in visible]
         for name in sources or []:
             if name not in visible:
@@ -221,8 +227,12 @@ class Session:
             self.commit()
         if not wanted:
             return iter(())
-        rows = iter_statements(self.conn, wanted, canonical_id=canonical_id)
+        rows = iter_statements(self.conn, wanted, canonical_id=canonical_id, entity_ids=entity_ids)
         return redact(rows, sealed) if redact_sealed else rows
+
+    def visible_sources(self) -> list[str]:
+        """The sources whose statements this caller's clearances let them see."""
+        return policy.visible_sources(self.conn, self.principal)
 
     def check_filter_fields(self, fields: Sequence[str]) -> None:
         """Refuse filters or facets on the configured protected attributes (search and
@@ -257,6 +267,10 @@ class Session:
         return RetentionService(self)
 
     @cached_property
+    def resolve(self) -> ResolveService:
+        return ResolveService(self)
+
+    @cached_property
     def identities(self) -> IdentityService:
         return IdentityService(self)
 
@@ -268,6 +282,7 @@ class Session:
 # the services import this module only for type checking, so they can come last
 from casegraph.services.data import ExportService, IngestService, SourceService  # noqa: E402
 from casegraph.services.oversight import IdentityService, LedgerService  # noqa: E402
+from casegraph.services.resolution import ResolveService  # noqa: E402
 from casegraph.services.subjects import RetentionService, SubjectService  # noqa: E402
 
 __all__ = ["NotFound", "Session", "Workspace", "WorkspaceError", "not_registered"]

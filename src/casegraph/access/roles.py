@@ -5,18 +5,21 @@ from __future__ import annotations
 READ_SUBJECTS = "read_subjects"
 INGEST = "ingest"
 EXPORT = "export"
+RESOLVE = "resolve"
 UNSEAL = "unseal"
 READ_AUDIT = "read_audit"
 ADMIN = "admin"
 
 ROLES: dict[str, frozenset[str]] = {
     "viewer": frozenset({READ_SUBJECTS}),
-    "analyst": frozenset({READ_SUBJECTS, INGEST, EXPORT}),
-    "supervisor": frozenset({READ_SUBJECTS, INGEST, EXPORT, UNSEAL}),
+    "analyst": frozenset({READ_SUBJECTS, INGEST, EXPORT, RESOLVE}),
+    "supervisor": frozenset({READ_SUBJECTS, INGEST, EXPORT, RESOLVE, UNSEAL}),
     "auditor": frozenset({READ_AUDIT}),
     "admin": frozenset({ADMIN, INGEST, READ_AUDIT}),
 }
-LOCAL_OPERATOR = frozenset({READ_SUBJECTS, INGEST, EXPORT, UNSEAL, READ_AUDIT, ADMIN})
+LOCAL_OPERATOR = frozenset(
+    {READ_SUBJECTS, INGEST, EXPORT, RESOLVE, UNSEAL, READ_AUDIT, ADMIN}
+)
 MIN_JUSTIFICATION = 20
 
 

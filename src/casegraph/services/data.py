@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from casegraph.access import policy, roles
+from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError, not_registered
 from casegraph.export.ftm import write_entities
 from casegraph.export.statements import write_statements
@@ -68,13 +68,13 @@ class SourceService:
         """A registered source the caller is cleared for; otherwise the same error as
         for a source that does not exist."""
         source = self.require(name)
-        if name not in policy.visible_sources(self.s.conn, self.s.principal):
+        if name not in self.s.visible_sources():
             raise not_registered(name)
         return source
 
     def list_visible(self) -> list[tuple[Source, int]]:
         """The sources the caller is cleared for (metadata only: no purpose needed)."""
-        visible = set(policy.visible_sources(self.s.conn, self.s.principal))
+        visible = set(self.s.visible_sources())
         return [(source, count) for source, count in self.list() if source.name in visible]
 
     def list(self) -> list[tuple[Source, int]]:
@@ -130,7 +130,7 @@ class IngestService:
         return runs.iter_rejects(self.s.conn, run_id)
 
     def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        visible = set(policy.visible_sources(self.s.conn, self.s.principal))
+        visible = set(self.s.visible_sources())
         return [r for r in runs.list_runs(self.s.conn, source, limit) if r["source"] in visible]
 
 

@@ -111,6 +111,7 @@ def iter_statements(
     sources: Sequence[str] | None = None,
     batch: int = 5000,
     canonical_id: str | None = None,
+    entity_ids: Sequence[str] | None = None,
 ) -> Iterator[StatementRow]:
     """Stream statements ordered by canonical id, then entity, so callers can group."""
     query = select(*[statements.c[name] for name in STATEMENT_COLUMNS]).order_by(
@@ -120,6 +121,8 @@ def iter_statements(
         query = query.where(statements.c.source.in_(list(sources)))
     if canonical_id is not None:
         query = query.where(statements.c.canonical_id == canonical_id)
+    if entity_ids is not None:
+        query = query.where(statements.c.entity_id.in_(list(entity_ids)))
     # per statement: Connection.execution_options() would change the connection itself
     result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
     for row in result:

@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -182,4 +183,49 @@ web_sessions = Table(
     Column("csrf", String(64), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
+)
+
+# --- entity resolution --------------------------------------------------------------
+
+resolve_models = Table(
+    "resolve_models",
+    metadata,
+    Column("grp", String(16), primary_key=True),
+    Column("model", Text, nullable=False),  # Splink settings with trained parameters
+    Column("records", BigInteger, nullable=False),
+    Column("trained_at", DateTime, nullable=False),
+    Column("trained_by", String(128), nullable=False),
+)
+
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("pair", String(16), primary_key=True),  # stable hash of the two entity ids
+    Column("origin", String(8), primary_key=True),  # model | user | record
+    Column("left_id", String(255), nullable=False),
+    Column("right_id", String(255), nullable=False),
+    Column("left_source", String(64), nullable=False),
+    Column("right_source", String(64), nullable=False),
+    Column("grp", String(16), nullable=False),
+    Column("judgement", String(8), nullable=False),  # positive | negative | unsure
+    Column("probability", Float, nullable=True),
+    Column("weight", Float, nullable=True),
+    Column("detail", Text, nullable=True),  # JSON: [[level, weight], ...] per comparison
+    Column("actor", String(128), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("decided_at", DateTime, nullable=False),
+    Index("ix_judgements_left", "left_id"),
+    Index("ix_judgements_right", "right_id"),
+    Index("ix_judgements_review", "origin", "probability"),
+)
+
+resolved_entities = Table(
+    "resolved_entities",
+    metadata,
+    Column("entity_id", String(255), primary_key=True),
+    Column("grp", String(16), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("record_key", String(255), nullable=True),
+    Column("canonical_id", String(255), nullable=False, index=True),
+    Column("digest", String(40), nullable=False),  # of the entity's statements
 )

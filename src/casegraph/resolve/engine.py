@@ -1,0 +1,213 @@
+"""Running the model on Splink: DuckDB by default, Spark for data that outgrows a machine.
+
+The same settings, blocking rules and comparisons run on both engines. Predictions come
+back as Arrow tables of scored pairs with each comparison's level and match weight.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from casegraph.resolve import model as defaults
+
+log = logging.getLogger(__name__)
+ENGINES = ("duckdb", "spark")
+# m (how often true matches agree) is kept at the model's priors unless this is set:
+# EM fitted to one dataset's blocks generalised worse than the priors in the benchmarks
+TRAIN_M = False
+Progress = Callable[[str], None]
+
+
+class EngineError(Exception):
+    """The chosen engine cannot run here (pyspark or Java missing)."""
+
+
+def _capped(keys: list[str | None]) -> pa.Array:
+    counts = Counter(keys)
+    cap = defaults.COMMON_NAME_BLOCK
+    return pa.array([k if k is not None and counts[k] <= cap else None for k in keys],
+                    type=pa.string())  # fmt: skip
+
+
+def prepare(table: pa.Table) -> pa.Table:
+    """Add the name blocking keys, each dropped where so many records share it that
+    blocking on the name alone would compare thousands of different people: such
+    records still meet through their dates of birth, addresses and contacts."""
+    names = table.column("name_key").to_pylist()
+    folds = table.column("name_fold").to_pylist()
+    given = table.column("first_canon").to_pylist()
+    family = table.column("last_name").to_pylist()
+    canon = [f"{g} {f}" if g and f else None for g, f in zip(given, family, strict=True)]
+    tokens = table.column("name_tokens").to_pylist()
+    frequency = Counter(t for ts in tokens for t in ts or ())
+    rarest = [min(ts, key=lambda t: (frequency[t], t)) if ts else None for ts in tokens]
+    for column, keys in (("name_rare", names), ("fold_rare", folds), ("canon_rare", canon),
+                         ("token_rare", rarest)):  # fmt: skip
+        table = table.append_column(column, _capped(keys))
+    return table
+
+
+def _db_api(engine: str) -> Any:
+    if engine == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if engine == "spark":
+        try:
+            from pyspark.sql import SparkSession
+            from splink import SparkAPI
+        except ImportError as exc:
+            raise EngineError(
+                "the spark engine needs pyspark: pip install 'casegraph[spark]'"
+            ) from exc
+        spark = SparkSession.builder.appName("casegraph-resolve").getOrCreate()
+        spark.sparkContext.setLogLevel("ERROR")
+        return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
+    raise EngineError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
+
+
+def _register(api: Any, table: pa.Table, name: str) -> Any:
+    if type(api).__name__ == "SparkAPI":
+        spark = api.spark
+        return api.register(spark.createDataFrame(table.to_pandas()), table_name=name)
+    return api.register(table, table_name=name)
+
+
+def _linker(api: Any, frames: Any, settings: dict[str, Any]) -> Any:
+    from splink import Linker
+
+    return Linker(frames, settings, log_level=None)
+
+
+def train(table: pa.Table, group: str, engine: str, progress: Progress,
+          em: bool = TRAIN_M) -> dict[str, Any]:  # fmt: skip
+    """Fit the default model to this workspace's records: the match rate from
+    deterministic rules, u (how often non-matches agree by chance, name frequencies
+    included) by random sampling, and m by expectation maximisation when ``em``.
+    A step that finds no pairs keeps the prior values instead of failing."""
+    api = _db_api(engine)
+    frame = _register(api, prepare(table), "records")
+    linker = _linker(api, frame, defaults.settings(group))
+    progress("estimating the match rate")
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            defaults.deterministic_rules(group), recall=0.7
+        )
+    except Exception as exc:  # too few records or no deterministic matches
+        log.info("match rate kept at its prior: %s", exc)
+    progress("estimating u by random sampling")
+    try:
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    except Exception as exc:
+        log.info("u kept at its prior: %s", exc)
+    for rule in defaults.training_rules(group) if em else ():
+        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
+        progress(f"expectation maximisation on {sql}")
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=2e6
+            )
+        except Exception as exc:
+            log.info("EM block skipped: %s", exc)
+    result: dict[str, Any] = linker.misc.save_model_to_json()
+    return result
+
+
+def tf_columns(model: dict[str, Any]) -> list[str]:
+    """Input columns with term-frequency adjustments in the model."""
+    return sorted({lv["tf_adjustment_column"] for c in model["comparisons"]
+                   for lv in c["comparison_levels"] if lv.get("tf_adjustment_column")})  # fmt: skip
+
+
+def tf_comparisons(model: dict[str, Any]) -> list[str]:
+    return [c["output_column_name"] for c in model["comparisons"]
+            if any(lv.get("tf_adjustment_column") for lv in c["comparison_levels"])]  # fmt: skip
+
+
+def _pairs_sql(predictions: str, comparisons: list[str], tf: set[str], low: float,
+               negative: float, upper: float) -> str:  # fmt: skip
+    """Keep pairs worth storing: the likely ones, and strong evidence against a merge
+    between records that have a likely match elsewhere (it stops chaining)."""
+    weights = ", ".join(
+        f"mw_{c} as w_{c}, {f'mw_tf_adj_{c}' if c in tf else '0.0'} as tf_{c}"
+        for c in comparisons
+    )
+    return f"""
+        with strong as (
+            select unique_id_l as id from {predictions} where match_probability >= {upper}
+            union select unique_id_r from {predictions} where match_probability >= {upper}
+        )
+        select unique_id_l as left_id, unique_id_r as right_id, match_probability,
+               match_weight, {weights}
+        from {predictions} p
+        where match_probability >= {low}
+           or (match_weight <= {negative}
+               and unique_id_l in (select id from strong)
+               and unique_id_r in (select id from strong))
+    """
+
+
+def _scored(linker: Any, predictions: Any, model: dict[str, Any],
+            thresholds: tuple[float, float], negative: float) -> pa.Table:  # fmt: skip
+    low, upper = thresholds
+    comparisons = [c["output_column_name"] for c in model["comparisons"]]
+    sql = _pairs_sql(predictions.physical_name, comparisons, set(tf_comparisons(model)), low,
+                     negative, upper)  # fmt: skip
+    kept = linker.misc.query_sql(sql)
+    return _detail_column(kept.as_pyarrow_table(), comparisons)
+
+
+def _finite(value: float | None) -> float:
+    return round(float(value), 4) if value is not None and math.isfinite(value) else 0.0
+
+
+def _detail_column(table: pa.Table, comparisons: list[str]) -> pa.Table:
+    """Fold per-comparison (match weight, term-frequency adjustment) columns into one
+    compact list per pair."""
+    weights = [table.column(f"w_{c}").to_pylist() for c in comparisons]
+    tfs = [table.column(f"tf_{c}").to_pylist() for c in comparisons]
+    details = [
+        [[_finite(w[i]), _finite(t[i])] for w, t in zip(weights, tfs, strict=True)]
+        for i in range(table.num_rows)
+    ]
+    base = table.select(["left_id", "right_id", "match_probability", "match_weight"])
+    return base.append_column("detail", pa.array(details, type=pa.list_(pa.list_(pa.float64()))))
+
+
+def predict(
+    model: dict[str, Any],
+    table: pa.Table,
+    engine: str,
+    thresholds: tuple[float, float],
+    negative: float,
+    new_ids: set[str] | None = None,
+) -> pa.Table:
+    """Score candidate pairs. With ``new_ids`` only pairs that involve a new record are
+    scored (new against new, new against existing), not the whole table again."""
+    api = _db_api(engine)
+    table = prepare(table)
+    if new_ids is None:
+        frame = _register(api, table, "records")
+        linker = _linker(api, frame, model)
+        predictions = linker.inference.predict()
+        return _scored(linker, predictions, model, thresholds, negative)
+    is_new = pc.is_in(table.column("unique_id"), value_set=pa.array(sorted(new_ids)))
+    frame = _register(api, table, "records")
+    new = _register(api, table.filter(is_new), "new_records")
+    old = _register(api, table.filter(pc.invert(is_new)), "old_records")
+    linker = _linker(api, frame, model)
+    for column in tf_columns(model):
+        linker.table_management.compute_tf_table(column)
+    within = linker.inference.predict_within(new)
+    parts = [_scored(linker, within, model, thresholds, negative)]
+    if old.as_pyarrow_table(limit=1).num_rows:
+        between = linker.inference.predict_between(new, old)
+        parts.append(_scored(linker, between, model, thresholds, negative))
+    return pa.concat_tables(parts)

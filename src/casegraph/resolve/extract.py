@@ -1,0 +1,254 @@
+"""From statements to one comparable row per source entity (the input to Splink).
+
+One pass over the visible statements, grouped by entity. Persons go to the person
+table, organisations (and LegalEntity, which may be either) to the organisation table.
+Relationship entities (Directorship, Payment, Call, Family ...) and entity-valued
+properties become *context*: each record carries the names of the entities it is
+connected to, because in investigative data connections tell two John Smiths apart.
+Entities first seen on the same source record (payer and payee of one payment, two
+inventors on one patent) are recorded as cannot-link pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import combinations, groupby
+from typing import Any
+
+import pyarrow as pa
+from followthemoney import model as ftm
+
+from casegraph.model.statements import StatementRow
+from casegraph.resolve import standardise as std
+
+PERSON = "person"
+ORGANISATION = "organisation"
+GROUPS = (PERSON, ORGANISATION)
+
+SCHEMA_GROUPS: dict[str, tuple[str, ...]] = {
+    "Person": ("Person",),
+    "Company": ("Company", "Organization", "LegalEntity"),
+    "Organization": ("Organization", "Company", "PublicBody", "LegalEntity"),
+    "LegalEntity": ("LegalEntity", "Organization", "Company", "PublicBody"),
+}
+
+# one list column per kind of value; None when a record has no such value
+LIST_COLUMNS = ("name_keys", "name_tokens", "countries", "phones", "emails", "ids",
+                "addresses", "address_tokens", "postcodes", "domains", "neighbours",
+                "classes")  # fmt: skip
+SCALAR_COLUMNS = ("unique_id", "source", "schema", "display", "name_key", "name_fold",
+                  "first_name", "last_name", "first_canon", "first_initial", "last_phon",
+                  "birth_date", "birth_ym", "birth_year", "id0", "phone0", "email0",
+                  "postcode0", "domain0", "address0", "digest")  # fmt: skip
+_ID_TYPES = {"identifier", "iban"}
+_CLASS_PROPS = {"classification", "sector", "keywords"}
+
+
+def group_of(schema: str) -> str | None:
+    if schema not in ftm.schemata:
+        return None
+    obj = ftm.get(schema)
+    assert obj is not None
+    if obj.is_a("Person"):
+        return PERSON
+    if obj.is_a("Organization") or schema == "LegalEntity":
+        return ORGANISATION
+    return None
+
+
+@dataclass
+class Extracted:
+    """Records per group, their context and the cannot-link pairs found while reading."""
+
+    rows: dict[str, dict[str, list[Any]]] = field(
+        default_factory=lambda: {g: defaultdict(list) for g in GROUPS}
+    )
+    skipped: int = 0  # entities of a resolvable schema with nothing comparable (no name)
+    cannot_link: set[tuple[str, str]] = field(default_factory=set)
+    record_keys: dict[str, str] = field(default_factory=dict)
+
+    def table(self, group: str) -> pa.Table:
+        columns = self.rows[group]
+        names = [*SCALAR_COLUMNS, *LIST_COLUMNS]
+        arrays = [
+            pa.array(columns.get(n, []), type=pa.list_(pa.string()))
+            if n in LIST_COLUMNS
+            else pa.array(columns.get(n, []), type=pa.string())
+            for n in names
+        ]
+        return pa.Table.from_arrays(arrays, names=names)
+
+    def count(self, group: str) -> int:
+        return len(self.rows[group].get("unique_id", []))
+
+
+def _entities(rows: Iterable[StatementRow]) -> Iterator[tuple[str, list[StatementRow]]]:
+    for entity_id, group in groupby(rows, key=lambda r: r.entity_id):
+        yield entity_id, list(group)
+
+
+def _values(stmts: list[StatementRow]) -> dict[str, list[str]]:
+    props: dict[str, list[str]] = defaultdict(list)
+    for s in stmts:
+        props[s.prop].append(s.value)
+    return props
+
+
+def _uniq(values: Iterable[str | None]) -> list[str] | None:
+    out = sorted({v for v in values if v})
+    return out or None
+
+
+def _person_names(props: dict[str, list[str]]) -> tuple[str, str, list[list[str]]]:
+    """(given, family, token lists of every name) of a person."""
+    given = std.person_name(props["firstName"][0]) if props.get("firstName") else ""
+    family = std.person_name(props["lastName"][0]) if props.get("lastName") else ""
+    names = [std.person_name(v).split() for k in ("name", "alias", "previousName")
+             for v in props.get(k, [])]  # fmt: skip
+    if given or family:
+        middle = [std.person_name(v) for v in props.get("middleName", [])]
+        names.insert(0, " ".join(p for p in (given, *middle, family) if p).split())
+    elif props.get("name"):
+        given, family = std.split_person(props["name"][0])
+    given = given.split(" ")[0] if given else ""
+    family = family.split(" ")[-1] if family else ""
+    return given, family, [n for n in names if n]
+
+
+def _org_names(props: dict[str, list[str]]) -> list[list[str]]:
+    return [
+        tokens
+        for key in ("name", "alias", "previousName", "abbreviation")
+        for v in props.get(key, [])
+        if (tokens := std.org_name(v).split())
+    ]
+
+
+def _features(
+    entity_id: str, stmts: list[StatementRow], group: str
+) -> dict[str, Any] | None:
+    props = _values(stmts)
+    first = stmts[0]
+    if group == PERSON:
+        given, family, names = _person_names(props)
+    else:
+        given, family, names = "", "", _org_names(props)
+    if not names:
+        return None
+    countries = _uniq(v.lower() for p, vs in props.items() if _type(first.schema, p) == "country"
+                      for v in vs)  # fmt: skip
+    hint = countries[0] if countries else None
+    phones = _uniq(std.phone(v, hint) for v in props.get("phone", []))
+    emails = _uniq(std.email(v) for v in props.get("email", []))
+    ids = _uniq(std.identifier(v) for p, vs in props.items()
+                if _type(first.schema, p) in _ID_TYPES for v in vs)  # fmt: skip
+    addresses = _uniq(std.address(v) for v in props.get("address", []))
+    address_tokens = _uniq(t for a in addresses or [] for t in a.split() if len(t) > 1)
+    postcodes = _uniq(p for a in addresses or [] for p in std.postcodes(a))
+    domains = _uniq([*(std.domain(v) for v in props.get("website", [])),
+                     *(std.domain(v) for v in emails or [])])  # fmt: skip
+    births = sorted(filter(None, (std.date_value(v) for v in props.get("birthDate", []))))
+    birth = max(births, key=len) if births else None
+    key = std.name_key(names[0])
+    folded = std.name_key([std.fold(t) for t in names[0]])
+    digest_src = "|".join(sorted(f"{s.prop}={s.value}" for s in stmts))
+    return {
+        "unique_id": entity_id,
+        "source": first.source,
+        "schema": first.schema,
+        "display": " ".join(names[0]),
+        "name_key": key,
+        "name_fold": folded,
+        "first_name": given or None,
+        "last_name": family or None,
+        "first_canon": std.given_canon(given) if given else None,
+        "first_initial": given[:1] or None,
+        "last_phon": std.phonetic(std.fold(family)) if family else None,
+        "birth_date": birth,
+        "birth_ym": birth[:7] if birth and len(birth) >= 7 else None,
+        "birth_year": birth[:4] if birth else None,
+        "name_keys": _uniq(std.name_key(n) for n in names),
+        "name_tokens": _uniq(t for n in names for t in n),
+        "countries": countries,
+        "phones": phones,
+        "emails": emails,
+        "ids": ids,
+        "addresses": addresses,
+        "address_tokens": address_tokens,
+        "postcodes": postcodes,
+        "domains": domains,
+        "classes": _uniq(std.clean_text(v) for p in _CLASS_PROPS for v in props.get(p, [])),
+        "id0": ids[0] if ids else None,
+        "phone0": phones[0] if phones else None,
+        "email0": emails[0] if emails else None,
+        "postcode0": postcodes[0] if postcodes else None,
+        "domain0": domains[0] if domains else None,
+        "address0": addresses[0] if addresses else None,
+        "digest": hashlib.sha1(digest_src.encode()).hexdigest(),
+    }
+
+
+def _type(schema: str, prop: str) -> str | None:
+    obj = ftm.get(schema)
+    if obj is None:
+        return None
+    found = obj.get(prop)
+    return found.type.name if found is not None else None
+
+
+def extract(
+    rows: Iterable[StatementRow],
+    schemata: tuple[str, ...] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Extracted:
+    """Read statements once; return comparable records, context and cannot-links."""
+    out = Extracted()
+    names: dict[str, str] = {}  # entity id -> name key, for context
+    links: list[list[str]] = []  # entities connected through one relationship or reference
+    by_record: dict[tuple[str, str], list[str]] = defaultdict(list)
+    neighbour_ids: dict[str, set[str]] = defaultdict(set)
+    count = 0
+    for entity_id, stmts in _entities(rows):
+        count += 1
+        if progress is not None and count % 10_000 == 0:
+            progress(count)
+        schema = stmts[0].schema
+        group = group_of(schema)
+        refs = sorted({s.value for s in stmts if s.prop_type == "entity"})
+        if refs:
+            links.append([entity_id, *refs] if group else refs)
+        if group is None or (schemata is not None and schema not in schemata):
+            name = next((s.value for s in stmts if s.prop == "name"), None)
+            if name and group is not None:
+                names[entity_id] = std.clean_text(name)
+            continue
+        features = _features(entity_id, stmts, group)
+        if features is None:
+            out.skipped += 1
+            continue
+        names[entity_id] = str(features["display"])
+        record_key = next((s.record_key for s in stmts if s.record_key), None)
+        if record_key:
+            out.record_keys[entity_id] = record_key
+            by_record[(stmts[0].source, record_key)].append(entity_id)
+        columns = out.rows[group]
+        for key, value in features.items():
+            columns[key].append(value)
+    if progress is not None:
+        progress(count)
+    for members in links:
+        for a in members:
+            neighbour_ids[a].update(b for b in members if b != a)
+    for group in GROUPS:
+        columns = out.rows[group]
+        columns["neighbours"] = [
+            _uniq(names.get(n) for n in neighbour_ids.get(uid, ()))
+            for uid in columns.get("unique_id", [])
+        ]
+    for members in by_record.values():
+        for a, b in combinations(sorted(set(members)), 2):
+            out.cannot_link.add((a, b))
+    return out

@@ -1,0 +1,122 @@
+"""Turning scored pairs and stored judgements into clusters (pure, no I/O)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from casegraph.resolve.cluster import MUST, Clustering, Pair
+from casegraph.store.resolution import Judgement, pair_key
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Above ``upper`` the model merges on its own; between the two a person reviews;
+    at or below ``negative`` (a match weight) a pair counts as evidence against."""
+
+    upper: float = 0.99
+    lower: float = 0.5
+    negative: float = -8.0
+
+    @property
+    def upper_weight(self) -> float:
+        return math.log2(self.upper / (1 - self.upper))
+
+
+def verdict(probability: float, t: Thresholds) -> str:
+    if probability >= t.upper:
+        return "positive"
+    if probability >= t.lower:
+        return "unsure"
+    return "negative"
+
+
+def model_judgements(
+    pairs: pa.Table, group: str, sources: dict[str, str], t: Thresholds, actor: str
+) -> Iterator[Judgement]:
+    for row in pairs.to_pylist():
+        pair, left, right = pair_key(row["left_id"], row["right_id"])
+        swapped = left != row["left_id"]
+        detail = row["detail"]
+        yield Judgement(
+            pair=pair, origin="model", left_id=left, right_id=right,
+            left_source=sources[left], right_source=sources[right], group=group,
+            judgement=verdict(row["match_probability"], t),
+            probability=float(row["match_probability"]), weight=float(row["match_weight"]),
+            detail=detail, actor=actor, reason="swapped" if swapped else None,
+        )  # fmt: skip
+
+
+def record_judgements(
+    cannot: Iterable[tuple[str, str]], group_of: dict[str, str], sources: dict[str, str],
+    actor: str,
+) -> Iterator[Judgement]:  # fmt: skip
+    """Two entities named in one source record are different entities."""
+    for a, b in cannot:
+        if a not in group_of or group_of.get(a) != group_of.get(b):
+            continue
+        pair, left, right = pair_key(a, b)
+        yield Judgement(pair, "record", left, right, sources[left], sources[right],
+                        group_of[a], "negative", None, None, None, actor,
+                        "named in the same source record")  # fmt: skip
+
+
+def clusters(
+    nodes: Iterable[str], rows: Iterable[tuple[str, str, str, str, float]], t: Thresholds
+) -> dict[str, list[str]]:
+    """Cluster from stored judgements: (left, right, origin, judgement, weight)."""
+    user: dict[tuple[str, str], str] = {}
+    machine: list[tuple[str, str, str, str, float]] = []
+    for row in rows:
+        if row[2] == "user":
+            user[(row[0], row[1])] = row[3]
+        else:
+            machine.append(row)
+    pairs: list[Pair] = []
+    soft: list[tuple[str, str]] = []
+    hard: list[tuple[str, str]] = []
+    for (a, b), decision in user.items():
+        if decision == "positive":
+            pairs.append(Pair(a, b, MUST))
+        elif decision == "negative":
+            hard.append((a, b))
+    for left, right, origin, _, weight in machine:
+        if (left, right) in user:
+            continue  # a person decided this pair: the model's view no longer counts
+        if origin == "record":
+            soft.append((left, right))
+        else:
+            pairs.append(Pair(left, right, weight))
+    c = Clustering(t.upper_weight)
+    c.add_nodes(nodes)
+    return c.run(pairs, soft, hard)
+
+
+def explain(detail: list[list[float]] | None, labels: list[dict[str, Any]],
+            prior: float) -> dict[str, Any]:  # fmt: skip
+    """The waterfall: the prior, then each comparison's level and match weight (with its
+    term-frequency adjustment), then the total and the probability."""
+    steps = []
+    total = prior
+    for (weight, tf), comparison in zip(detail or [], labels, strict=False):
+        level = _level(weight, comparison["levels"])
+        steps.append({"comparison": comparison["name"], "level": level,
+                      "weight": weight, "tf_adjustment": tf})  # fmt: skip
+        total += weight + tf
+    probability = 2**total / (1 + 2**total)
+    return {"prior": prior, "steps": steps, "match_weight": total, "probability": probability}
+
+
+def _level(weight: float, levels: list[dict[str, Any]]) -> str:
+    """The level whose weight this is (Splink reports weights, not level numbers)."""
+    candidates = [lv for lv in levels if lv["weight"] is not None]
+    if weight == 0.0 and any(lv["null"] for lv in levels):
+        return "no data"
+    if not candidates:
+        return "?"
+    best = min(candidates, key=lambda lv: abs(lv["weight"] - weight))
+    return str(best["label"])

@@ -1,0 +1,248 @@
+"""The default Splink models: one for people, one for organisations, used for every
+dataset. A mapping decides only which columns become which FtM properties.
+
+Each comparison starts from prior m/u probabilities, so an untrained model already
+scores sensibly; training estimates u by random sampling and m by expectation
+maximisation on the workspace's own data, and the result is saved with the workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+
+from casegraph.resolve.extract import PERSON
+
+log = logging.getLogger(__name__)
+
+PRIOR = 1e-5  # probability that two random records are the same, before training
+COMMON_NAME_BLOCK = 200  # records sharing a name above which name alone no longer blocks
+
+
+def _array(column: str, label: str, strong: float = 0.9) -> ComparisonCreator:
+    """Any shared value of a multi-valued field (phones, emails, identifiers)."""
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=label,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ArrayIntersectLevel(column, 1),
+            cll.ElseLevel(),
+        ],
+    ).configure(m_probabilities=[strong, 1 - strong], u_probabilities=[0.0005, 0.9995])
+
+
+def _context() -> ComparisonCreator:
+    """Names of connected entities (employers, co-directors, counterparts, co-authors)."""
+    return cl.CustomComparison(
+        output_column_name="neighbours",
+        comparison_description="connections",
+        comparison_levels=[
+            cll.NullLevel("neighbours"),
+            cll.ArrayIntersectLevel("neighbours", 2),
+            cll.ArrayIntersectLevel("neighbours", 1),
+            cll.ElseLevel(),
+        ],
+    ).configure(m_probabilities=[0.4, 0.3, 0.3], u_probabilities=[0.0001, 0.002, 0.9979])
+
+
+def _address() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="addresses",
+        comparison_description="address",
+        comparison_levels=[
+            cll.NullLevel("addresses"),
+            cll.ArrayIntersectLevel("addresses", 1),
+            cll.ArrayIntersectLevel("address_tokens", 3),
+            cll.ArrayIntersectLevel("postcodes", 1),
+            cll.ElseLevel(),
+        ],
+    ).configure(
+        m_probabilities=[0.5, 0.2, 0.1, 0.2], u_probabilities=[0.0005, 0.002, 0.02, 0.9775]
+    )
+
+
+def _country() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="countries",
+        comparison_description="country",
+        comparison_levels=[
+            cll.NullLevel("countries"),
+            cll.ArrayIntersectLevel("countries", 1),
+            cll.ElseLevel(),
+        ],
+    ).configure(m_probabilities=[0.95, 0.05], u_probabilities=[0.3, 0.7])
+
+
+def _person_name() -> ComparisonCreator:
+    jw = cll.JaroWinklerLevel
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="name",
+        comparison_levels=[
+            cll.NullLevel("name_key"),
+            cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
+            cll.Or(
+                cll.ExactMatchLevel("name_fold"),
+                cll.ArrayIntersectLevel("name_keys", 1),
+                cll.ColumnsReversedLevel("first_name", "last_name"),
+            ),
+            cll.And(cll.ExactMatchLevel("last_name"), cll.ExactMatchLevel("first_canon")),
+            cll.And(jw("last_name", 0.92), jw("first_name", 0.92)),
+            cll.And(cll.ExactMatchLevel("last_name"), cll.ExactMatchLevel("first_initial")),
+            cll.ExactMatchLevel("last_name", term_frequency_adjustments=True),
+            cll.And(
+                cll.Or(jw("last_name", 0.85), cll.ExactMatchLevel("last_phon")),
+                cll.Or(jw("first_name", 0.85), cll.ExactMatchLevel("first_initial")),
+            ),
+            cll.ArrayIntersectLevel("name_tokens", 1),
+            cll.ElseLevel(),
+        ],
+    ).configure(
+        m_probabilities=[0.6, 0.1, 0.05, 0.1, 0.03, 0.03, 0.04, 0.03, 0.02],
+        u_probabilities=[1e-5, 1e-5, 2e-5, 5e-5, 5e-5, 0.002, 0.0005, 0.01, 0.98779],
+    )
+
+
+def _birth_date() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_description="date of birth",
+        comparison_levels=[
+            cll.NullLevel("birth_date"),
+            cll.ExactMatchLevel("birth_date"),
+            cll.DamerauLevenshteinLevel("birth_date", 1),
+            cll.ExactMatchLevel("birth_ym"),
+            cll.ExactMatchLevel("birth_year"),
+            cll.ElseLevel(),
+        ],
+    ).configure(
+        m_probabilities=[0.8, 0.1, 0.02, 0.05, 0.03],
+        u_probabilities=[0.0001, 0.002, 0.001, 0.012, 0.9849],
+    )
+
+
+def _org_name() -> ComparisonCreator:
+    jw = cll.JaroWinklerLevel
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="name",
+        comparison_levels=[
+            cll.NullLevel("name_key"),
+            cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
+            cll.Or(cll.ExactMatchLevel("name_fold"), cll.ArrayIntersectLevel("name_keys", 1)),
+            jw("display", 0.95),
+            jw("display", 0.88),
+            cll.ArrayIntersectLevel("name_tokens", 2),
+            cll.ArrayIntersectLevel("name_tokens", 1),
+            cll.ElseLevel(),
+        ],
+    ).configure(
+        m_probabilities=[0.55, 0.1, 0.1, 0.08, 0.07, 0.05, 0.05],
+        u_probabilities=[1e-5, 1e-5, 5e-5, 0.0005, 0.001, 0.02, 0.97843],
+    )
+
+
+def _classes() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="classes",
+        comparison_description="sector or classification",
+        comparison_levels=[
+            cll.NullLevel("classes"),
+            cll.ArrayIntersectLevel("classes", 2),
+            cll.ArrayIntersectLevel("classes", 1),
+            cll.ElseLevel(),
+        ],
+    ).configure(m_probabilities=[0.4, 0.3, 0.3], u_probabilities=[0.01, 0.05, 0.94])
+
+
+def comparisons(group: str) -> list[ComparisonCreator]:
+    contact = [_array("ids", "identifier", 0.95), _array("phones", "phone", 0.7),
+               _array("emails", "email", 0.7), _address(), _country(), _context()]  # fmt: skip
+    if group == PERSON:
+        return [_person_name(), _birth_date(), *contact]
+    return [_org_name(), _array("domains", "website or e-mail domain", 0.6), _classes(), *contact]
+
+
+def blocking_rules(group: str) -> list[BlockingRuleCreator]:
+    shared = [block_on("id0"), block_on("phone0"), block_on("email0"), block_on("name_rare"),
+              block_on("fold_rare")]  # fmt: skip
+    if group == PERSON:
+        return [
+            *shared,
+            block_on("canon_rare"),
+            block_on("name_key", "birth_year"),
+            block_on("last_name", "birth_date"),
+            block_on("first_canon", "birth_date"),
+            block_on("last_phon", "first_initial", "birth_year"),
+            block_on("last_name", "postcode0"),
+            block_on("name_key", "postcode0"),
+        ]
+    return [
+        *shared,
+        block_on("name_fold", "postcode0"),
+        block_on("domain0"),
+        block_on("address0"),
+        block_on("token_rare"),
+    ]
+
+
+def training_rules(group: str) -> list[BlockingRuleCreator]:
+    """EM blocks: each one fixes some comparisons and trains the others."""
+    if group == PERSON:
+        return [block_on("name_key"), block_on("birth_date"), block_on("phone0")]
+    return [block_on("name_key"), block_on("postcode0"), block_on("phone0")]
+
+
+def deterministic_rules(group: str) -> list[str]:
+    if group == PERSON:
+        return ["l.id0 = r.id0", "l.name_key = r.name_key and l.birth_date = r.birth_date"]
+    return ["l.id0 = r.id0", "l.name_key = r.name_key and l.postcode0 = r.postcode0"]
+
+
+def settings(group: str) -> dict[str, Any]:
+    from splink import SettingsCreator
+
+    creator = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=list[ComparisonCreator | dict[str, Any]](comparisons(group)),
+        blocking_rules_to_generate_predictions=list[BlockingRuleCreator | dict[str, Any]](
+            blocking_rules(group)
+        ),
+        probability_two_random_records_match=PRIOR,
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+    )
+    result: dict[str, Any] = creator.get_settings("duckdb").as_dict()  # type: ignore[no-untyped-call]
+    return result
+
+
+def comparison_labels(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per comparison: its name and the label and weight of each level, for explanations."""
+    out = []
+    for comparison in model["comparisons"]:
+        levels = []
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else None
+            levels.append({"label": level.get("label_for_charts", ""), "weight": weight,
+                           "null": bool(level.get("is_null_level"))})  # fmt: skip
+        out.append({"name": comparison["output_column_name"], "levels": levels})
+    return out
+
+
+def prior_weight(model: dict[str, Any]) -> float:
+    p = float(model["probability_two_random_records_match"])
+    return math.log2(p / (1 - p))
+
+
+def dumps(model: dict[str, Any]) -> str:
+    return json.dumps(model, sort_keys=True)

@@ -1,0 +1,383 @@
+"""Entity resolution for one session: resolve runs, the review queue, merges and splits.
+
+Reads go through the session's access-checked, audited read path; every decision is a
+judgement with its author and reason, and an audit entry. A run computes everything
+first and writes in one transaction at the end, so an interrupted run leaves the
+previous canonical ids in force and re-running completes it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from casegraph.access import roles
+from casegraph.errors import NotFound, WorkspaceError
+from casegraph.resolve import canonical, engine, judge
+from casegraph.resolve import model as defaults
+from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
+from casegraph.resolve.judge import Thresholds
+from casegraph.store import resolution as store
+from casegraph.store import sealing
+from casegraph.store.resolution import Judgement, Resolved, pair_key
+
+if TYPE_CHECKING:
+    from casegraph.service import Session
+
+DECISIONS = ("positive", "negative", "unsure")
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ResolveSummary:
+    entities: dict[str, int] = field(default_factory=dict)
+    scored: dict[str, int] = field(default_factory=dict)
+    new: dict[str, int] = field(default_factory=dict)
+    trained: list[str] = field(default_factory=list)
+    skipped: int = 0
+    merged: int = 0
+    review: int = 0
+    subjects: int = 0
+    changed: int = 0
+    mode: str = "full"
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class ResolveService:
+    def __init__(self, session: Session, thresholds: Thresholds | None = None) -> None:
+        self.s = session
+        self.t = thresholds or Thresholds()
+
+    # --- runs -----------------------------------------------------------------------
+
+    def run(
+        self,
+        schema: str | None = None,
+        engine_name: str = "duckdb",
+        full: bool = False,
+        retrain: bool = False,
+        progress: Progress = _quiet,
+    ) -> ResolveSummary:
+        self.s.require(roles.RESOLVE, "resolve entities")
+        if schema is not None and schema not in SCHEMA_GROUPS:
+            raise WorkspaceError(
+                f"cannot resolve {schema!r}; use one of: {', '.join(SCHEMA_GROUPS)}"
+            )
+        if engine_name not in engine.ENGINES:
+            raise WorkspaceError(f"unknown engine {engine_name!r}; use duckdb or spark")
+        progress("reading statements")
+        rows = self.s.subject_statements(
+            action="resolve.read", refs={"schema": schema or "all"},
+            redact_sealed=False, processing=True,
+        )  # fmt: skip
+        data = extract(rows, SCHEMA_GROUPS.get(schema or ""),
+                       lambda n: progress(f"reading statements: {n:,} entities"))  # fmt: skip
+        visible = set(self.s.visible_sources())
+        self.s.commit()  # the read is on record; the long computation holds no lock
+        summary = ResolveSummary(skipped=data.skipped, mode="full" if full else "incremental")
+        plans = [self._score(group, data, engine_name, full, retrain, summary, progress)
+                 for group in GROUPS if data.count(group)]  # fmt: skip
+        progress("writing judgements and canonical ids")
+        for plan in plans:
+            self._write(plan, data, visible, summary)
+        self.s.record("resolve.run", summary.as_dict())
+        return summary
+
+    def _score(self, group: str, data: Extracted, engine_name: str, full: bool, retrain: bool,
+               summary: ResolveSummary, progress: Progress) -> dict[str, Any]:  # fmt: skip
+        table = data.table(group)
+        model = None if retrain else store.load_model(self.s.conn, group)
+        trained = model is None
+        if model is None:
+            progress(f"training the {group} model on {table.num_rows:,} records")
+            model = engine.train(table, group, engine_name, progress)
+            summary.trained.append(group)
+        state = store.resolved_state(self.s.conn, group)
+        ids = table.column("unique_id").to_pylist()
+        digests = table.column("digest").to_pylist()
+        new = {i for i, d in zip(ids, digests, strict=True)
+               if i not in state or state[i].digest != d}  # fmt: skip
+        incremental = not (full or trained or not state)
+        if incremental and not new:
+            progress(f"{group}: no new or changed records")
+            pairs = None
+        else:
+            progress(f"scoring {group} pairs" + (f" for {len(new):,} new records"
+                                                 if incremental else ""))  # fmt: skip
+            pairs = engine.predict(model, table, engine_name, (self.t.lower, self.t.upper),
+                                   self.t.negative, new if incremental else None)  # fmt: skip
+            summary.scored[group] = pairs.num_rows
+        summary.entities[group] = len(ids)
+        summary.new[group] = len(new)
+        return {"group": group, "model": model, "trained": trained, "pairs": pairs,
+                "incremental": incremental, "new": new, "table": table, "state": state}  # fmt: skip
+
+    def _write(self, plan: dict[str, Any], data: Extracted, visible: set[str],
+               summary: ResolveSummary) -> None:  # fmt: skip
+        group, table, state = plan["group"], plan["table"], plan["state"]
+        actor = self.s.ctx.actor
+        if plan["trained"]:
+            store.save_model(self.s.conn, group, plan["model"], table.num_rows, actor)
+        ids = table.column("unique_id").to_pylist()
+        sources = dict(zip(ids, table.column("source").to_pylist(), strict=True))
+        present = set(ids)
+        if plan["pairs"] is not None:
+            store.clear_machine_judgements(
+                self.s.conn, group, sorted(plan["new"]) if plan["incremental"] else None
+            )
+            store.insert_judgements(
+                self.s.conn, judge.model_judgements(plan["pairs"], group, sources, self.t, actor)
+            )
+            groups = dict.fromkeys(ids, group)
+            store.insert_judgements(
+                self.s.conn,
+                judge.record_judgements(
+                    (p for p in data.cannot_link if p[0] in plan["new"] or p[1] in plan["new"]
+                     or not plan["incremental"]), groups, sources, actor),
+            )  # fmt: skip
+        gone = [e for e, r in state.items() if r.source in visible and e not in present]
+        keys = data.record_keys
+        changed = [
+            Resolved(e, group, sources[e], keys.get(e),
+                     state[e].canonical_id if e in state else e, d)
+            for e, d in zip(ids, table.column("digest").to_pylist(), strict=True)
+            if e not in state or state[e].digest != d
+        ]  # fmt: skip
+        store.write_state(self.s.conn, changed, gone)
+        result = self.recluster(group)
+        summary.merged += result["merged"]
+        summary.subjects += result["subjects"]
+        summary.changed += result["changed"]
+
+    # --- clustering from stored judgements ---------------------------------------------
+
+    def recluster(self, group: str, seeds: Sequence[str] | None = None) -> dict[str, int]:
+        """Recompute canonical ids from judgements (the whole group, or the part of it
+        that judgements connect to ``seeds``) and point statements at them."""
+        state = store.resolved_state(self.s.conn, group)
+        if seeds is not None:
+            nodes = self._reach(group, seeds)
+            state = {e: r for e, r in state.items() if e in nodes}
+        rows = [r for r in store.iter_group_judgements(self.s.conn, group)
+                if r[0] in state and r[1] in state]  # fmt: skip
+        found = judge.clusters(state.keys(), rows, self.t)
+        previous = {e: r.canonical_id for e, r in state.items()}
+        assigned = canonical.assign(found.values(), previous)
+        changed = [(e, c) for e, c in assigned.items() if previous.get(e) != c]
+        self._carry_seals(previous, assigned)
+        store.write_state(
+            self.s.conn,
+            [Resolved(e, group, state[e].source, state[e].record_key, c, state[e].digest)
+             for e, c in changed],
+            [],
+        )  # fmt: skip
+        store.set_canonical_ids(self.s.conn, changed)
+        merged = sum(len(m) for m in found.values() if len(m) > 1)
+        return {"merged": merged, "subjects": len(found), "changed": len(changed)}
+
+    def _reach(self, group: str, seeds: Sequence[str]) -> set[str]:
+        """Entities whose cluster a decision about ``seeds`` can change: those joined to
+        them by judgements that could merge (above the threshold, or a person's)."""
+        seen = set(seeds)
+        for member in list(seeds):
+            cid = store.canonical_of_entity(self.s.conn, member)
+            if cid is not None:
+                seen.update(r.entity_id for r in store.members(self.s.conn, cid))
+        frontier = set(seen)
+        while frontier:
+            linked = store.linked(self.s.conn, group, sorted(frontier), self.t.upper)
+            frontier = linked - seen
+            seen |= frontier
+        return seen
+
+    def _carry_seals(self, previous: dict[str, str], assigned: dict[str, str]) -> None:
+        """A sealed subject stays sealed whatever resolution does to its id."""
+        moved: dict[str, set[str]] = defaultdict(set)
+        for entity, old in previous.items():
+            new = assigned.get(entity, old)
+            if new != old:
+                moved[old].add(new)
+        for old, news in moved.items():
+            reason = sealing.flag_of(self.s.conn, old)
+            if reason is not None:
+                for new in news:
+                    sealing.flag(self.s.conn, new, reason, "resolve")
+
+    # --- review ---------------------------------------------------------------------
+
+    def queue(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        """Pairs waiting for a person, most likely first, with both records' names."""
+        self.s.require(roles.RESOLVE, "review matches")
+        items, total = store.review_queue(self.s.conn, self.t.lower, self.t.upper,
+                                          self.s.visible_sources(), limit, offset)  # fmt: skip
+        ids = sorted({i for j in items for i in (j.left_id, j.right_id)})
+        names = self._names(ids, "review.list", {"pairs": [j.pair for j in items]})
+        return {
+            "total": total,
+            "items": [{"pair": j.pair, "probability": j.probability, "weight": j.weight,
+                       "left": {"id": j.left_id, "source": j.left_source,
+                                "name": names.get(j.left_id)},
+                       "right": {"id": j.right_id, "source": j.right_source,
+                                 "name": names.get(j.right_id)}} for j in items],
+        }  # fmt: skip
+
+    def _names(self, ids: Sequence[str], action: str, refs: dict[str, Any]) -> dict[str, str]:
+        records = self._records(ids, action, refs)
+        return {e: (r["properties"].get("name") or [e])[0] for e, r in records.items()}
+
+    def _records(self, ids: Sequence[str], action: str,
+                 refs: dict[str, Any]) -> dict[str, dict[str, Any]]:  # fmt: skip
+        out: dict[str, dict[str, Any]] = {}
+        if not ids:
+            self.s.record(action, refs)
+            return out
+        for row in self.s.subject_statements(action=action, refs=refs, entity_ids=ids):
+            rec = out.setdefault(row.entity_id, {"id": row.entity_id, "source": row.source,
+                                                 "schema": row.schema, "subject": row.canonical_id,
+                                                 "properties": defaultdict(list)})  # fmt: skip
+            rec["properties"][row.prop].append(row.value)
+        for rec in out.values():
+            rec["properties"] = dict(rec["properties"])
+        return out
+
+    def _pair(self, pair: str) -> tuple[list[Judgement], Judgement]:
+        found = store.get_judgements(self.s.conn, pair)
+        visible = set(self.s.visible_sources())
+        found = [j for j in found if j.left_source in visible and j.right_source in visible]
+        if not found:
+            raise NotFound(f"no pair {pair!r}")
+        main = next((j for j in found if j.origin == "model"), found[0])
+        return found, main
+
+    def show(self, pair: str) -> dict[str, Any]:
+        """Both records side by side and the waterfall of the model's score."""
+        self.s.require(roles.RESOLVE, "review matches")
+        found, main = self._pair(pair)
+        records = self._records([main.left_id, main.right_id], "review.show", {"pair": pair})
+        model = store.load_model(self.s.conn, main.group)
+        explanation = None
+        if model is not None and main.detail is not None:
+            explanation = judge.explain(main.detail, defaults.comparison_labels(model),
+                                        defaults.prior_weight(model))  # fmt: skip
+        return {
+            "pair": pair, "group": main.group,
+            "left": records.get(main.left_id), "right": records.get(main.right_id),
+            "model": {"probability": main.probability, "weight": main.weight,
+                      "judgement": main.judgement} if main.origin == "model" else None,
+            "explanation": explanation,
+            "judgements": [{"origin": j.origin, "judgement": j.judgement, "actor": j.actor,
+                            "reason": j.reason} for j in found if j.origin != "model"],
+        }  # fmt: skip
+
+    def decide(self, pair: str, decision: str, reason: str) -> dict[str, Any]:
+        """A person's judgement on a pair; it overrides the model on every later run."""
+        self.s.require(roles.RESOLVE, "review matches")
+        if decision not in DECISIONS:
+            raise WorkspaceError(f"decision must be one of: {', '.join(DECISIONS)}")
+        why = _reason(reason)
+        _, main = self._pair(pair)
+        self._judge(main.left_id, main.right_id, main.left_source, main.right_source,
+                    main.group, decision, why)  # fmt: skip
+        self.s.record("review.decide", {"pair": pair, "decision": decision, "reason": why})
+        result = self.recluster(main.group, [main.left_id, main.right_id])
+        subject = store.canonical_of_entity(self.s.conn, main.left_id)
+        return {"pair": pair, "decision": decision, "subject": subject, **result}
+
+    def _judge(self, a: str, b: str, source_a: str, source_b: str, group: str, decision: str,
+               reason: str) -> None:  # fmt: skip
+        pair, left, right = pair_key(a, b)
+        sources = {a: source_a, b: source_b}
+        store.put_user_judgement(self.s.conn, Judgement(
+            pair, "user", left, right, sources[left], sources[right], group, decision,
+            None, None, None, self.s.ctx.actor, reason))  # fmt: skip
+
+    # --- merges and splits ------------------------------------------------------------
+
+    def _subject(self, subject_id: str) -> list[Resolved]:
+        found = store.members(self.s.conn, subject_id)
+        visible = set(self.s.visible_sources())
+        if not found or not any(m.source in visible for m in found):
+            raise NotFound(f"no subject {subject_id!r} among resolved entities")
+        return found
+
+    def merge(self, a: str, b: str, reason: str) -> dict[str, Any]:
+        """Two subjects are one: a person's "same" between them, on every later run."""
+        self.s.require(roles.RESOLVE, "merge subjects")
+        why = _reason(reason)
+        left, right = self._subject(a), self._subject(b)
+        if left[0].group != right[0].group:
+            raise WorkspaceError("a person and an organisation cannot be merged")
+        if a == b:
+            raise WorkspaceError("that is the same subject twice")
+        x, y = left[0], right[0]
+        self._judge(x.entity_id, y.entity_id, x.source, y.source, x.group, "positive", why)
+        self.s.record("subject.merge", {"subjects": [a, b], "reason": why})
+        result = self.recluster(x.group, [x.entity_id, y.entity_id])
+        return {"subject": store.canonical_of_entity(self.s.conn, x.entity_id), **result}
+
+    def split(self, subject_id: str, records: Sequence[str], reason: str) -> dict[str, Any]:
+        """Take records out of a subject: "different" between them and the rest, "same"
+        among them, so they stay together and apart from the rest."""
+        self.s.require(roles.RESOLVE, "split subjects")
+        why = _reason(reason)
+        found = self._subject(subject_id)
+        by_id = {m.entity_id: m for m in found}
+        unknown = [r for r in records if r not in by_id]
+        if unknown:
+            raise WorkspaceError(
+                f"not records of subject {subject_id}: {', '.join(unknown)} "
+                f"(its records: {', '.join(sorted(by_id))})"
+            )
+        out = [by_id[r] for r in dict.fromkeys(records)]
+        rest = [m for m in found if m.entity_id not in set(records)]
+        if not out or not rest:
+            raise WorkspaceError("a split needs some records to move and some to stay")
+        for m in out:
+            for n in rest:
+                self._judge(m.entity_id, n.entity_id, m.source, n.source, m.group,
+                            "negative", why)  # fmt: skip
+        for m, n in pairwise(out):
+            self._judge(m.entity_id, n.entity_id, m.source, n.source, m.group, "positive", why)
+        self.s.record("subject.split", {"subject": subject_id, "records": list(records),
+                                        "reason": why})  # fmt: skip
+        result = self.recluster(found[0].group, [m.entity_id for m in found])
+        subjects = sorted({store.canonical_of_entity(self.s.conn, m.entity_id) or ""
+                           for m in found})  # fmt: skip
+        return {"subjects": subjects, **result}
+
+    # --- export ---------------------------------------------------------------------
+
+    def export_clusters(self, out: Path) -> int:
+        """``source, record_key, entity_id, canonical_id`` of every resolved entity the
+        reader may see."""
+        self.s.require(roles.EXPORT, "export clusters")
+        visible = set(self.s.visible_sources())
+        state = store.resolved_state(self.s.conn)
+        rows = sorted((r for r in state.values() if r.source in visible),
+                      key=lambda r: (r.source, r.entity_id))  # fmt: skip
+        self.s.record("clusters.export", {"sources": sorted(visible), "rows": len(rows)})
+        self.s.commit()
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["source", "record_key", "entity_id", "canonical_id"])
+            for r in rows:
+                writer.writerow([r.source, r.record_key or "", r.entity_id, r.canonical_id])
+        return len(rows)
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if len(text) < 5:
+        raise WorkspaceError("say why (--reason, at least 5 characters)")
+    return text

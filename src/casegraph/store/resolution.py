@@ -1,0 +1,274 @@
+"""Stored resolution state: models, judgements, canonical ids (dialect SQL lives here)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy.engine import Connection
+
+from casegraph.model.clock import utcnow
+from casegraph.store.tables import judgements, resolve_models, resolved_entities
+
+CHUNK = 5000
+_CANON_INSERT = text("INSERT INTO canon_map (entity_id, canonical_id) VALUES (:e, :c)")
+
+
+def pair_key(a: str, b: str) -> tuple[str, str, str]:
+    """(pair id, left, right): the pair id is stable across runs and independent of order."""
+    left, right = sorted((a, b))
+    return hashlib.sha1(f"{left}\x1f{right}".encode()).hexdigest()[:16], left, right
+
+
+# --- models ---------------------------------------------------------------------------
+
+
+def load_model(conn: Connection, group: str) -> dict[str, Any] | None:
+    text = conn.execute(
+        select(resolve_models.c.model).where(resolve_models.c.grp == group)
+    ).scalar()
+    return json.loads(text) if text else None
+
+
+def save_model(conn: Connection, group: str, model: dict[str, Any], records: int, by: str) -> None:
+    conn.execute(delete(resolve_models).where(resolve_models.c.grp == group))
+    conn.execute(
+        insert(resolve_models).values(
+            grp=group,
+            model=json.dumps(model, sort_keys=True),
+            records=records,
+            trained_at=utcnow(),
+            trained_by=by,
+        )
+    )
+
+
+# --- judgements -----------------------------------------------------------------------
+
+
+@dataclass
+class Judgement:
+    pair: str
+    origin: str
+    left_id: str
+    right_id: str
+    left_source: str
+    right_source: str
+    group: str
+    judgement: str
+    probability: float | None
+    weight: float | None
+    detail: list[list[float]] | None
+    actor: str
+    reason: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Judgement:
+        return cls(row.pair, row.origin, row.left_id, row.right_id, row.left_source,
+                   row.right_source, row.grp, row.judgement, row.probability, row.weight,
+                   json.loads(row.detail) if row.detail else None, row.actor,
+                   row.reason)  # fmt: skip
+
+
+def _values(j: Judgement, now: Any) -> dict[str, Any]:
+    return {
+        "pair": j.pair, "origin": j.origin, "left_id": j.left_id, "right_id": j.right_id,
+        "left_source": j.left_source, "right_source": j.right_source, "grp": j.group,
+        "judgement": j.judgement, "probability": j.probability, "weight": j.weight,
+        "detail": json.dumps(j.detail, separators=(",", ":")) if j.detail else None,
+        "actor": j.actor, "reason": j.reason, "decided_at": now,
+    }  # fmt: skip
+
+
+def clear_machine_judgements(
+    conn: Connection, group: str, involving: Sequence[str] | None = None
+) -> None:
+    """Drop model and record judgements of a group (all, or those touching some ids).
+    A person's judgements are never dropped."""
+    machine = and_(judgements.c.grp == group, judgements.c.origin.in_(["model", "record"]))
+    if involving is None:
+        conn.execute(delete(judgements).where(machine))
+        return
+    ids = list(involving)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        conn.execute(
+            delete(judgements).where(
+                machine, or_(judgements.c.left_id.in_(chunk), judgements.c.right_id.in_(chunk))
+            )
+        )
+
+
+def insert_judgements(conn: Connection, rows: Iterable[Judgement]) -> int:
+    now = utcnow()
+    count = 0
+    batch: list[dict[str, Any]] = []
+    for j in rows:
+        batch.append(_values(j, now))
+        if len(batch) >= CHUNK:
+            conn.execute(insert(judgements), batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        conn.execute(insert(judgements), batch)
+        count += len(batch)
+    return count
+
+
+def put_user_judgement(conn: Connection, j: Judgement) -> None:
+    conn.execute(
+        delete(judgements).where(judgements.c.pair == j.pair, judgements.c.origin == "user")
+    )
+    conn.execute(insert(judgements).values(**_values(j, utcnow())))
+
+
+def get_judgements(conn: Connection, pair: str) -> list[Judgement]:
+    rows = conn.execute(select(judgements).where(judgements.c.pair == pair))
+    return [Judgement.from_row(r) for r in rows]
+
+
+JudgementRow = tuple[str, str, str, str, float]
+
+
+def iter_group_judgements(conn: Connection, group: str) -> Iterator[JudgementRow]:
+    """(left, right, origin, judgement, weight) of every judgement of a group."""
+    query = select(
+        judgements.c.left_id, judgements.c.right_id, judgements.c.origin,
+        judgements.c.judgement, judgements.c.weight,
+    ).where(judgements.c.grp == group)  # fmt: skip
+    for row in conn.execute(query.execution_options(stream_results=True, yield_per=CHUNK)):
+        yield row[0], row[1], row[2], row[3], row[4] if row[4] is not None else 0.0
+
+
+def review_queue(
+    conn: Connection, low: float, upper: float, sources: Sequence[str], limit: int, offset: int
+) -> tuple[list[Judgement], int]:
+    """Model judgements between the thresholds that no person has decided yet, between
+    records in two different subjects, both from sources the reader may see."""
+    user = judgements.alias("u")
+    left = resolved_entities.alias("l")
+    right = resolved_entities.alias("r")
+    decided = select(user.c.pair).where(user.c.origin == "user")
+    where = and_(
+        judgements.c.origin == "model",
+        judgements.c.probability >= low,
+        judgements.c.probability < upper,
+        judgements.c.pair.not_in(decided),
+        judgements.c.left_source.in_(list(sources)),
+        judgements.c.right_source.in_(list(sources)),
+        left.c.canonical_id != right.c.canonical_id,
+    )
+    joined = judgements.join(left, left.c.entity_id == judgements.c.left_id).join(
+        right, right.c.entity_id == judgements.c.right_id
+    )
+    total = conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one()
+    rows = conn.execute(
+        select(judgements).select_from(joined).where(where)
+        .order_by(judgements.c.probability.desc(), judgements.c.pair)
+        .limit(limit).offset(offset)
+    )  # fmt: skip
+    return [Judgement.from_row(r) for r in rows], int(total)
+
+
+# --- canonical ids --------------------------------------------------------------------
+
+
+@dataclass
+class Resolved:
+    entity_id: str
+    group: str
+    source: str
+    record_key: str | None
+    canonical_id: str
+    digest: str
+
+
+def resolved_state(conn: Connection, group: str | None = None) -> dict[str, Resolved]:
+    query = select(resolved_entities)
+    if group is not None:
+        query = query.where(resolved_entities.c.grp == group)
+    result = conn.execute(query.execution_options(stream_results=True, yield_per=CHUNK))
+    return {r.entity_id: Resolved(r.entity_id, r.grp, r.source, r.record_key, r.canonical_id,
+                                  r.digest) for r in result}  # fmt: skip
+
+
+def members(conn: Connection, canonical_id: str) -> list[Resolved]:
+    rows = conn.execute(
+        select(resolved_entities).where(resolved_entities.c.canonical_id == canonical_id)
+    )
+    return [Resolved(r.entity_id, r.grp, r.source, r.record_key, r.canonical_id, r.digest)
+            for r in rows]  # fmt: skip
+
+
+def write_state(conn: Connection, changed: Sequence[Resolved], gone: Sequence[str]) -> None:
+    """Upsert the resolved entities that changed; forget the ones no longer present."""
+    ids = [r.entity_id for r in changed] + list(gone)
+    for start in range(0, len(ids), CHUNK):
+        conn.execute(
+            delete(resolved_entities).where(
+                resolved_entities.c.entity_id.in_(ids[start : start + CHUNK])
+            )
+        )
+    rows = [{"entity_id": r.entity_id, "grp": r.group, "source": r.source,
+             "record_key": r.record_key, "canonical_id": r.canonical_id, "digest": r.digest}
+            for r in changed]  # fmt: skip
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(insert(resolved_entities), rows[start : start + CHUNK])
+
+
+def set_canonical_ids(conn: Connection, mapping: Sequence[tuple[str, str]]) -> int:
+    """Point every statement of each entity at its canonical id, in one set-based update."""
+    if not mapping:
+        return 0
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS canon_map "
+            "(entity_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL)"
+        )
+    else:
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS canon_map "
+            "(entity_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL) ON COMMIT DELETE ROWS"
+        )
+    conn.exec_driver_sql("DELETE FROM canon_map")
+    rows = [{"e": e, "c": c} for e, c in mapping]
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(_CANON_INSERT, rows[start : start + CHUNK])
+    result = conn.exec_driver_sql(
+        "UPDATE statements SET canonical_id = canon_map.canonical_id FROM canon_map "
+        "WHERE statements.entity_id = canon_map.entity_id "
+        "AND statements.canonical_id <> canon_map.canonical_id"
+    )
+    conn.exec_driver_sql("DELETE FROM canon_map")
+    return int(result.rowcount or 0)
+
+
+def canonical_of_entity(conn: Connection, entity_id: str) -> str | None:
+    return conn.execute(
+        select(resolved_entities.c.canonical_id).where(resolved_entities.c.entity_id == entity_id)
+    ).scalar()
+
+
+def linked(conn: Connection, group: str, ids: Sequence[str], upper: float) -> set[str]:
+    """Entities joined to ``ids`` by a judgement that could merge them."""
+    out: set[str] = set()
+    can_merge = or_(
+        and_(judgements.c.origin == "model", judgements.c.probability >= upper),
+        and_(judgements.c.origin == "user", judgements.c.judgement == "positive"),
+    )
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        rows = conn.execute(
+            select(judgements.c.left_id, judgements.c.right_id).where(
+                judgements.c.grp == group, can_merge,
+                or_(judgements.c.left_id.in_(chunk), judgements.c.right_id.in_(chunk)),
+            )
+        )  # fmt: skip
+        for left, right in rows:
+            out.add(left)
+            out.add(right)
+    return out
