@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request, Response
 from casegraph import __version__
 from casegraph.api import errors
 from casegraph.api.auth import request_id
+from casegraph.api import resolution_routes
 from casegraph.api.routes import router
 from casegraph.service import Workspace
 
@@ -32,6 +33,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.state.workspace = workspace
     errors.install(app)
     app.include_router(router)
+    app.include_router(resolution_routes.router)
 
     @app.middleware("http")
     async def headers(

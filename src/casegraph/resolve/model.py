@@ -93,7 +93,7 @@ def _person_name() -> ComparisonCreator:
             cll.Or(
                 cll.ExactMatchLevel("name_fold"),
                 cll.ArrayIntersectLevel("name_keys", 1),
-                cll.ColumnsReversedLevel("first_name", "last_name"),
+                cll.ColumnsReversedLevel("first_name", "last_name", symmetrical=True),
             ),
             cll.And(cll.ExactMatchLevel("last_name"), cll.ExactMatchLevel("first_canon")),
             cll.And(jw("last_name", 0.92), jw("first_name", 0.92)),

@@ -99,16 +99,22 @@ def clean_text(value: str) -> str:
     return _NON_ALNUM.sub(" ", ascii_text(value).lower()).strip()
 
 
+# titles and honorifics wherever they stand ("Valdrenko, Konstantin Dr.-Ing.")
+_TITLES = frozenset("""mr mrs ms miss mx dr prof ing dipl mag phd md jr sr sir dame lord lady
+herr frau hr fr rev msc bsc llm mba ii iii""".split())
+
+
 @lru_cache(maxsize=200_000)
 def person_name(value: str) -> str:
-    return clean_text(remove_person_prefixes(clean_text(value)))
+    text = clean_text(remove_person_prefixes(clean_text(value)))
+    return " ".join(t for t in text.split() if t not in _TITLES)
 
 
 @lru_cache(maxsize=200_000)
 def org_name(value: str) -> str:
     """An organisation's name without its legal form (Ltd, GmbH, S.A., LLC ...)."""
     text = clean_text(value)
-    stripped = clean_text(remove_org_types(text))
+    stripped = clean_text(remove_org_types(ascii_text(value).lower()))
     return stripped or text
 
 
@@ -116,9 +122,8 @@ def split_person(value: str) -> tuple[str, str]:
     """(given, family) of a full name: "Family, Given" or "Given [Middle] Family"."""
     if "," in value:
         family, _, given = value.partition(",")
-        return person_name(given).split(" ")[0] if person_name(given) else "", person_name(
-            family
-        )
+        given_tokens = person_name(given).split()
+        return (given_tokens[0] if given_tokens else ""), person_name(family)
     tokens = person_name(value).split()
     if not tokens:
         return "", ""

@@ -354,7 +354,7 @@ class ResolveService:
         result = self.recluster(found[0].group, [m.entity_id for m in found])
         subjects = sorted({store.canonical_of_entity(self.s.conn, m.entity_id) or ""
                            for m in found})  # fmt: skip
-        return {"subjects": subjects, **result}
+        return {**result, "subjects": subjects}
 
     # --- export ---------------------------------------------------------------------
 
