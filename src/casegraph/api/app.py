@@ -7,9 +7,8 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from casegraph import __version__
-from casegraph.api import errors
+from casegraph.api import errors, resolution_routes
 from casegraph.api.auth import request_id
-from casegraph.api import resolution_routes
 from casegraph.api.routes import router
 from casegraph.service import Workspace
 

@@ -100,8 +100,13 @@ def clean_text(value: str) -> str:
 
 
 # titles and honorifics wherever they stand ("Valdrenko, Konstantin Dr.-Ing.")
-_TITLES = frozenset("""mr mrs ms miss mx dr prof ing dipl mag phd md jr sr sir dame lord lady
-herr frau hr fr rev msc bsc llm mba ii iii""".split())
+_TITLES = frozenset(
+    [
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "ing", "dipl", "mag", "phd", "md", "jr",
+        "sr", "sir", "dame", "lord", "lady", "herr", "frau", "hr", "fr", "rev", "msc", "bsc",
+        "llm", "mba", "ii", "iii",
+    ]
+)
 
 
 @lru_cache(maxsize=200_000)
