@@ -1,0 +1,56 @@
+"""Resolution from the command line, on both stores."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from casegraph.access.context import AccessContext
+from casegraph.config import Settings
+from casegraph.service import Workspace
+from tests.resolve import people
+from tests.resolve.test_resolve import _unsure_pair
+from tests.test_cli import SOURCE, run
+
+WHY = ["--justification", "reviewing candidate matches for case 17"]
+
+
+def test_resolve_review_and_export_from_the_cli(store: Settings, tmp_path: Path) -> None:
+    people.write(tmp_path, people=60)
+    assert run(store, "init").returncode == 0
+    for name in ("registry", "bank"):
+        assert run(store, "source", "add", name, *SOURCE).returncode == 0
+        assert run(store, "ingest", str(tmp_path / f"{name}.yml")).returncode == 0
+    first = run(store, "resolve")
+    assert first.returncode == 0, first.stderr
+    assert "person: 80" in first.stderr and "subjects" in first.stderr
+    again = run(store, "resolve")
+    assert again.returncode == 0 and "0 canonical ids changed" in again.stderr
+    bad = run(store, "resolve", "--schema", "Vessel")
+    assert bad.returncode == 2 and "cannot resolve 'Vessel'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    ws = Workspace.open(store)
+    try:
+        ctx = AccessContext(actor=store.operator, justification="test setup of the queue",
+                            local=True)  # fmt: skip
+        with ws.session(ctx) as s:
+            pair = _unsure_pair(s)
+    finally:
+        ws.close()
+    listed = run(store, "review", "list", *WHY)
+    assert listed.returncode == 0 and pair in listed.stdout + listed.stderr
+    refused = run(store, "review", "list")  # no purpose: refused (exit 3), not a traceback
+    assert refused.returncode == 3 and "justification" in refused.stderr
+    shown = run(store, "review", "show", pair, *WHY)
+    assert shown.returncode == 0 and "prior" in shown.stderr and "birth_date" in shown.stderr
+    no_reason = run(store, "review", "accept", pair, *WHY)
+    assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
+    accepted = run(store, "review", "accept", pair, "--reason", "same passport", *WHY)
+    assert accepted.returncode == 0, accepted.stderr
+    out = tmp_path / "clusters.csv"
+    exported = run(store, "clusters", "export", str(out))
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 80 and len({r["canonical_id"] for r in rows}) < 80
+    missing = run(store, "subject", "merge", "nope", "nada", "--reason", "testing errors")
+    assert missing.returncode == 2 and "no subject 'nope'" in missing.stderr
