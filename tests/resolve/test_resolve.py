@@ -13,11 +13,14 @@ import pytest
 from casegraph.access.context import AccessContext
 from casegraph.access.policy import AccessDenied
 from casegraph.errors import WorkspaceError
+from casegraph.resolve.judge import Thresholds
 from casegraph.service import Session, Workspace
 from casegraph.store import ledger
 from casegraph.store import resolution as rstore
 from tests.conftest import add_source
 from tests.resolve import people
+
+BETWEEN = (Thresholds().lower + Thresholds().upper) / 2  # a probability that needs review
 
 
 def load(s: Session, folder: Path, *names: str) -> None:
@@ -186,7 +189,7 @@ def _unsure_pair(s: Session) -> str:
     pair, left, right = rstore.pair_key(a.entity_id, b.entity_id)
     model = next(j for j in _any_model_judgement(s))
     rstore.insert_judgements(s.conn, [rstore.Judgement(
-        pair, "model", left, right, "registry", "registry", "person", "unsure", 0.7,
+        pair, "model", left, right, "registry", "registry", "person", "unsure", BETWEEN,
         model.weight, model.detail, "test", None)])  # fmt: skip
     return pair
 

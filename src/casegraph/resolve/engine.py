@@ -29,14 +29,13 @@ class EngineError(Exception):
     """The chosen engine cannot run here (pyspark or Java missing)."""
 
 
-def _capped(keys: list[str | None]) -> pa.Array:
+def _capped(keys: list[str | None], cap: int) -> pa.Array:
     counts = Counter(keys)
-    cap = defaults.COMMON_NAME_BLOCK
     return pa.array([k if k is not None and counts[k] <= cap else None for k in keys],
                     type=pa.string())  # fmt: skip
 
 
-def prepare(table: pa.Table) -> pa.Table:
+def prepare(table: pa.Table, group: str) -> pa.Table:
     """Add the name blocking keys, each dropped where so many records share it that
     blocking on the name alone would compare thousands of different people: such
     records still meet through their dates of birth, addresses and contacts."""
@@ -50,8 +49,31 @@ def prepare(table: pa.Table) -> pa.Table:
     rarest = [min(ts, key=lambda t: (frequency[t], t)) if ts else None for ts in tokens]
     for column, keys in (("name_rare", names), ("fold_rare", folds), ("canon_rare", canon),
                          ("token_rare", rarest)):  # fmt: skip
-        table = table.append_column(column, _capped(keys))
+        table = table.append_column(column, _capped(keys, defaults.COMMON_NAME_BLOCK[group]))
     return table
+
+
+_PROFILE = ("source", "birth_date", "postcode0", "id0", "phone0", "email0")
+
+
+def term_frequencies(table: pa.Table, column: str) -> pa.Table:
+    """How common each value is, counting each distinct record profile once: a company
+    that appears in forty rows of one source with nothing else known counts once, while
+    forty John Smiths with forty different birth dates count forty times. Plain value
+    counts would make every well-documented entity look like a common name."""
+    values = table.column(column).to_pylist()
+    profiles = zip(*(table.column(c).to_pylist() for c in _PROFILE), strict=True)
+    distinct = {(v, p) for v, p in zip(values, profiles, strict=True) if v is not None}
+    counts = Counter(v for v, _ in distinct)
+    total = max(sum(counts.values()), 1)
+    return pa.table({column: list(counts),
+                     f"tf_{column}": [c / total for c in counts.values()]})  # fmt: skip
+
+
+def _register_frequencies(api: Any, linker: Any, table: pa.Table, model: dict[str, Any]) -> None:
+    for column in tf_columns(model):
+        frame = _register(api, term_frequencies(table, column), f"tf_lookup_{column}")
+        linker.table_management.register_term_frequency_lookup(frame, column)
 
 
 def _db_api(engine: str) -> Any:
@@ -93,12 +115,12 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
     included) by random sampling, and m by expectation maximisation when ``em``.
     A step that finds no pairs keeps the prior values instead of failing."""
     api = _db_api(engine)
-    frame = _register(api, prepare(table), "records")
+    frame = _register(api, prepare(table, group), "records")
     linker = _linker(api, frame, defaults.settings(group))
     progress("estimating the match rate")
     try:
         linker.training.estimate_probability_two_random_records_match(
-            defaults.deterministic_rules(group), recall=0.7
+            defaults.deterministic_rules(group), recall=defaults.DETERMINISTIC_RECALL
         )
     except Exception as exc:  # too few records or no deterministic matches
         log.info("match rate kept at its prior: %s", exc)
@@ -115,8 +137,11 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
                 rule, estimate_without_term_frequencies=True, max_pairs=2e6
             )
         except Exception as exc:
-            log.info("EM block skipped: %s", exc)
+            log.warning("EM block skipped: %s", exc)
     result: dict[str, Any] = linker.misc.save_model_to_json()
+    rate = float(result.get("probability_two_random_records_match") or 0.0)
+    if not 0.0 < rate < 0.5:  # no deterministic matches at all: keep the prior
+        result["probability_two_random_records_match"] = defaults.PRIOR
     return result
 
 
@@ -183,6 +208,7 @@ def _detail_column(table: pa.Table, comparisons: list[str]) -> pa.Table:
 
 def predict(
     model: dict[str, Any],
+    group: str,
     table: pa.Table,
     engine: str,
     thresholds: tuple[float, float],
@@ -192,10 +218,11 @@ def predict(
     """Score candidate pairs. With ``new_ids`` only pairs that involve a new record are
     scored (new against new, new against existing), not the whole table again."""
     api = _db_api(engine)
-    table = prepare(table)
+    table = prepare(table, group)
     if new_ids is None:
         frame = _register(api, table, "records")
         linker = _linker(api, frame, model)
+        _register_frequencies(api, linker, table, model)
         predictions = linker.inference.predict()
         return _scored(linker, predictions, model, thresholds, negative)
     is_new = pc.is_in(table.column("unique_id"), value_set=pa.array(sorted(new_ids)))
@@ -203,8 +230,7 @@ def predict(
     new = _register(api, table.filter(is_new), "new_records")
     old = _register(api, table.filter(pc.invert(is_new)), "old_records")
     linker = _linker(api, frame, model)
-    for column in tf_columns(model):
-        linker.table_management.compute_tf_table(column)
+    _register_frequencies(api, linker, table, model)
     within = linker.inference.predict_within(new)
     parts = [_scored(linker, within, model, thresholds, negative)]
     if old.as_pyarrow_table(limit=1).num_rows:

@@ -42,7 +42,7 @@ LIST_COLUMNS = ("name_keys", "name_tokens", "countries", "phones", "emails", "id
 SCALAR_COLUMNS = ("unique_id", "source", "schema", "display", "name_key", "name_fold",
                   "first_name", "last_name", "first_canon", "first_initial", "last_phon",
                   "birth_date", "birth_ym", "birth_year", "id0", "phone0", "email0",
-                  "postcode0", "domain0", "address0", "digest")  # fmt: skip
+                  "postcode0", "house0", "domain0", "address0", "digest")  # fmt: skip
 _ID_TYPES = {"identifier", "iban"}
 _CLASS_PROPS = {"classification", "sector", "keywords"}
 
@@ -146,6 +146,7 @@ def _features(
     ids = _uniq(std.identifier(v) for p, vs in props.items()
                 if _type(first.schema, p) in _ID_TYPES for v in vs)  # fmt: skip
     addresses = _uniq(std.address(v) for v in props.get("address", []))
+    address_keys = _uniq(std.address_key(v) for v in props.get("address", []))
     address_tokens = _uniq(t for a in addresses or [] for t in a.split() if len(t) > 1)
     postcodes = _uniq(p for a in addresses or [] for p in std.postcodes(a))
     domains = _uniq([*(std.domain(v) for v in props.get("website", [])),
@@ -176,7 +177,7 @@ def _features(
         "phones": phones,
         "emails": emails,
         "ids": ids,
-        "addresses": addresses,
+        "addresses": address_keys,
         "address_tokens": address_tokens,
         "postcodes": postcodes,
         "domains": domains,
@@ -186,7 +187,8 @@ def _features(
         "email0": emails[0] if emails else None,
         "postcode0": postcodes[0] if postcodes else None,
         "domain0": domains[0] if domains else None,
-        "address0": addresses[0] if addresses else None,
+        "address0": address_keys[0] if address_keys else None,
+        "house0": std.house_number(address_keys[0], postcodes) if address_keys else None,
         "digest": hashlib.sha1(digest_src.encode()).hexdigest(),
     }
 

@@ -18,8 +18,8 @@ class Thresholds:
     """Above ``upper`` the model merges on its own; between the two a person reviews;
     at or below ``negative`` (a match weight) a pair counts as evidence against."""
 
-    upper: float = 0.9
-    lower: float = 0.3
+    upper: float = 0.2
+    lower: float = 0.05
     negative: float = -8.0
 
     @property

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 import phonenumbers
-from rigour.addresses import normalize_address
+from rigour.addresses import address_fingerprint, normalize_address
 from rigour.names import remove_org_types, remove_person_prefixes
 from rigour.text.phonetics import metaphone
 from rigour.text.translit import ascii_text
@@ -199,6 +199,17 @@ def address(value: str) -> str | None:
     return clean_text(text) if text else None
 
 
+@lru_cache(maxsize=200_000)
+def address_key(value: str) -> str | None:
+    """The street address without postcode, keywords abbreviated one way ("Avenue" and
+    "Ave." agree, "Industriestraße" and "Industriestr." too)."""
+    text = address_fingerprint(value) or ""
+    codes = set(postcodes(text))
+    tokens = [t[: -len("strasse")] + "str" if t.endswith("strasse") else t
+              for t in clean_text(text).split() if t not in codes]  # fmt: skip
+    return " ".join(tokens) or None
+
+
 def postcodes(text: str) -> list[str]:
     return [m.replace(" ", "") for m in _POSTCODE.findall(text)]
 
@@ -208,3 +219,9 @@ def domain(value: str) -> str | None:
     text = text.split("@", 1)[1] if "@" in text else re.sub(r"^[a-z]+://", "", text)
     text = text.split("/", 1)[0].removeprefix("www.")
     return text if "." in text else None
+
+
+def house_number(address_text: str, codes: list[str] | None) -> str | None:
+    """The first short number of an address that is not its postcode."""
+    return next((t for t in address_text.split()
+                 if t.isdigit() and len(t) <= 5 and t not in (codes or ())), None)  # fmt: skip

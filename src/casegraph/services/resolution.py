@@ -115,7 +115,7 @@ class ResolveService:
         else:
             progress(f"scoring {group} pairs" + (f" for {len(new):,} new records"
                                                  if incremental else ""))  # fmt: skip
-            pairs = engine.predict(model, table, engine_name, (self.t.lower, self.t.upper),
+            pairs = engine.predict(model, group, table, engine_name, (self.t.lower, self.t.upper),
                                    self.t.negative, new if incremental else None)  # fmt: skip
             summary.scored[group] = pairs.num_rows
         summary.entities[group] = len(ids)
