@@ -7,7 +7,7 @@ back as Arrow tables of scored pairs with each comparison's level and match weig
 from __future__ import annotations
 
 import logging
-import math
+import os
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -85,20 +85,29 @@ def _db_api(engine: str) -> Any:
         try:
             from pyspark.sql import SparkSession
             from splink import SparkAPI
+            from splink.internals.spark.jar_location import similarity_jar_location
         except ImportError as exc:
             raise EngineError(
                 "the spark engine needs pyspark: pip install 'casegraph[spark]'"
             ) from exc
-        spark = SparkSession.builder.appName("casegraph-resolve").getOrCreate()
+        # on a cluster, SPARK_REMOTE / spark-submit settings take over; locally, all cores
+        spark = (
+            SparkSession.builder.appName("casegraph-resolve")
+            .master(os.environ.get("CASEGRAPH_SPARK_MASTER", "local[*]"))
+            .config("spark.jars", similarity_jar_location())
+            .config("spark.sql.shuffle.partitions", os.environ.get(
+                "CASEGRAPH_SPARK_PARTITIONS", "8"))
+            .config("spark.ui.enabled", "false")
+            .getOrCreate()
+        )  # fmt: skip
         spark.sparkContext.setLogLevel("ERROR")
-        return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
+        return SparkAPI(spark_session=spark, break_lineage_method="persist")  # type: ignore[no-untyped-call]
     raise EngineError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
 
 
 def _register(api: Any, table: pa.Table, name: str) -> Any:
     if type(api).__name__ == "SparkAPI":
-        spark = api.spark
-        return api.register(spark.createDataFrame(table.to_pandas()), table_name=name)
+        return api.register(api.spark.createDataFrame(table), table_name=name)
     return api.register(table, table_name=name)
 
 
@@ -156,54 +165,83 @@ def tf_comparisons(model: dict[str, Any]) -> list[str]:
             if any(lv.get("tf_adjustment_column") for lv in c["comparison_levels"])]  # fmt: skip
 
 
-def _pairs_sql(predictions: str, comparisons: list[str], tf: set[str], low: float,
-               negative: float, upper: float) -> str:  # fmt: skip
+def _pairs_sql(predictions: str, groups: str, comparisons: list[str], tf: set[str],
+               low: float, negative: float) -> str:  # fmt: skip
     """Keep pairs worth storing: the likely ones, and strong evidence against a merge
-    between records that have a likely match elsewhere (it stops chaining)."""
+    between records that likely matches join into one group (it stops chaining)."""
     weights = ", ".join(
         f"mw_{c} as w_{c}, {f'mw_tf_adj_{c}' if c in tf else '0.0'} as tf_{c}"
         for c in comparisons
     )
     return f"""
-        with strong as (
-            select unique_id_l as id from {predictions} where match_probability >= {upper}
-            union select unique_id_r from {predictions} where match_probability >= {upper}
-        )
-        select unique_id_l as left_id, unique_id_r as right_id, match_probability,
-               match_weight, {weights}
+        select p.unique_id_l as left_id, p.unique_id_r as right_id, p.match_probability,
+               p.match_weight, {weights}
         from {predictions} p
-        where match_probability >= {low}
-           or (match_weight <= {negative}
-               and unique_id_l in (select id from strong)
-               and unique_id_r in (select id from strong))
+        left join {groups} gl on gl.id = p.unique_id_l
+        left join {groups} gr on gr.id = p.unique_id_r
+        where p.match_probability >= {low}
+           or (p.match_weight <= {negative} and gl.grp = gr.grp)
     """
 
 
-def _scored(linker: Any, predictions: Any, model: dict[str, Any],
+def _groups(linker: Any, api: Any, predictions: Any, upper: float) -> str:
+    """Register a table ``(id, grp)``: the connected components of the likely pairs."""
+    strong = linker.misc.query_sql(
+        f"select unique_id_l, unique_id_r from {predictions.physical_name} "
+        f"where match_probability >= {upper}"
+    ).as_pyarrow_table()
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in zip(strong.column(0).to_pylist(), strong.column(1).to_pylist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+    ids = list(parent)
+    name = f"groups_{predictions.physical_name}"
+    frame = _register(api, pa.table({"id": pa.array(ids, pa.string()),
+                                     "grp": pa.array([find(i) for i in ids], pa.string())}),
+                      name)  # fmt: skip
+    return str(frame.physical_name)
+
+
+def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
             thresholds: tuple[float, float], negative: float) -> pa.Table:  # fmt: skip
     low, upper = thresholds
     comparisons = [c["output_column_name"] for c in model["comparisons"]]
-    sql = _pairs_sql(predictions.physical_name, comparisons, set(tf_comparisons(model)), low,
-                     negative, upper)  # fmt: skip
+    groups = _groups(linker, api, predictions, upper)
+    sql = _pairs_sql(predictions.physical_name, groups, comparisons,
+                     set(tf_comparisons(model)), low, negative)  # fmt: skip
     kept = linker.misc.query_sql(sql)
     return _detail_column(kept.as_pyarrow_table(), comparisons)
 
 
-def _finite(value: float | None) -> float:
-    return round(float(value), 4) if value is not None and math.isfinite(value) else 0.0
+def _number(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    values = pc.fill_null(pc.cast(column, pa.float64()), 0.0)
+    finite = pc.if_else(pc.is_finite(values), values, 0.0)
+    return pc.cast(pc.round(finite, 3), pa.string())
 
 
 def _detail_column(table: pa.Table, comparisons: list[str]) -> pa.Table:
     """Fold per-comparison (match weight, term-frequency adjustment) columns into one
-    compact list per pair."""
-    weights = [table.column(f"w_{c}").to_pylist() for c in comparisons]
-    tfs = [table.column(f"tf_{c}").to_pylist() for c in comparisons]
-    details = [
-        [[_finite(w[i]), _finite(t[i])] for w, t in zip(weights, tfs, strict=True)]
-        for i in range(table.num_rows)
-    ]
+    JSON text per pair, ``[[w, tf], ...]``, without a Python loop over pairs."""
+    parts: list[Any] = ["["]
+    for i, c in enumerate(comparisons):
+        parts += [("," if i else "") + "[", _number(table.column(f"w_{c}")), ",",
+                  _number(table.column(f"tf_{c}")), "]"]  # fmt: skip
+    parts.append("]")
+    arrays = [pa.array([p] * table.num_rows, pa.string()) if isinstance(p, str) else p
+              for p in parts]  # fmt: skip
+    detail = pc.binary_join_element_wise(*arrays, "")
     base = table.select(["left_id", "right_id", "match_probability", "match_weight"])
-    return base.append_column("detail", pa.array(details, type=pa.list_(pa.list_(pa.float64()))))
+    return base.append_column("detail", detail)
 
 
 def predict(
@@ -224,7 +262,7 @@ def predict(
         linker = _linker(api, frame, model)
         _register_frequencies(api, linker, table, model)
         predictions = linker.inference.predict()
-        return _scored(linker, predictions, model, thresholds, negative)
+        return _scored(linker, api, predictions, model, thresholds, negative)
     is_new = pc.is_in(table.column("unique_id"), value_set=pa.array(sorted(new_ids)))
     frame = _register(api, table, "records")
     new = _register(api, table.filter(is_new), "new_records")
@@ -232,8 +270,8 @@ def predict(
     linker = _linker(api, frame, model)
     _register_frequencies(api, linker, table, model)
     within = linker.inference.predict_within(new)
-    parts = [_scored(linker, within, model, thresholds, negative)]
+    parts = [_scored(linker, api, within, model, thresholds, negative)]
     if old.as_pyarrow_table(limit=1).num_rows:
         between = linker.inference.predict_between(new, old)
-        parts.append(_scored(linker, between, model, thresholds, negative))
+        parts.append(_scored(linker, api, between, model, thresholds, negative))
     return pa.concat_tables(parts)

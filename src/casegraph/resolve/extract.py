@@ -15,6 +15,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations, groupby
 from typing import Any
 
@@ -193,6 +194,7 @@ def _features(
     }
 
 
+@lru_cache(maxsize=4096)
 def _type(schema: str, prop: str) -> str | None:
     obj = ftm.get(schema)
     if obj is None:

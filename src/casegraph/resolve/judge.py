@@ -9,6 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from casegraph.model.clock import utcnow
 from casegraph.resolve.cluster import MUST, Clustering, Pair
 from casegraph.store.resolution import Judgement, pair_key
 
@@ -35,20 +36,17 @@ def verdict(probability: float, t: Thresholds) -> str:
     return "negative"
 
 
-def model_judgements(
+def model_rows(
     pairs: pa.Table, group: str, sources: dict[str, str], t: Thresholds, actor: str
-) -> Iterator[Judgement]:
-    for row in pairs.to_pylist():
-        pair, left, right = pair_key(row["left_id"], row["right_id"])
-        swapped = left != row["left_id"]
-        detail = row["detail"]
-        yield Judgement(
-            pair=pair, origin="model", left_id=left, right_id=right,
-            left_source=sources[left], right_source=sources[right], group=group,
-            judgement=verdict(row["match_probability"], t),
-            probability=float(row["match_probability"]), weight=float(row["match_weight"]),
-            detail=detail, actor=actor, reason="swapped" if swapped else None,
-        )  # fmt: skip
+) -> Iterator[tuple[Any, ...]]:
+    """Scored pairs as judgement rows (``store.resolution.JUDGEMENT_COLUMNS`` order)."""
+    now = utcnow()
+    names = ("left_id", "right_id", "match_probability", "match_weight", "detail")
+    columns = [pairs.column(c).to_pylist() for c in names]
+    for a, b, probability, weight, detail in zip(*columns, strict=True):
+        pair, left, right = pair_key(a, b)
+        yield (pair, "model", left, right, sources[left], sources[right], group,
+               verdict(probability, t), probability, weight, detail, actor, None, now)  # fmt: skip
 
 
 def record_judgements(

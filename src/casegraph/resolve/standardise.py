@@ -93,10 +93,11 @@ NICKNAMES: dict[str, str] = {
 _DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"), ("ph", "f"), ("th", "t"), ("ck", "k"))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=500_000)
 def clean_text(value: str) -> str:
     """ASCII, lower case, runs of anything but letters and digits as one space."""
-    return _NON_ALNUM.sub(" ", ascii_text(value).lower()).strip()
+    text = value if value.isascii() else ascii_text(value)
+    return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 
 # titles and honorifics wherever they stand ("Valdrenko, Konstantin Dr.-Ing.")

@@ -136,8 +136,8 @@ class ResolveService:
             store.clear_machine_judgements(
                 self.s.conn, group, sorted(plan["new"]) if plan["incremental"] else None
             )
-            store.insert_judgements(
-                self.s.conn, judge.model_judgements(plan["pairs"], group, sources, self.t, actor)
+            store.bulk_insert_judgements(
+                self.s.conn, judge.model_rows(plan["pairs"], group, sources, self.t, actor)
             )
             groups = dict.fromkeys(ids, group)
             store.insert_judgements(
@@ -203,16 +203,18 @@ class ResolveService:
 
     def _carry_seals(self, previous: dict[str, str], assigned: dict[str, str]) -> None:
         """A sealed subject stays sealed whatever resolution does to its id."""
+        flagged = sealing.flagged_ids(self.s.conn)
+        if not flagged:
+            return
         moved: dict[str, set[str]] = defaultdict(set)
         for entity, old in previous.items():
             new = assigned.get(entity, old)
-            if new != old:
+            if new != old and old in flagged:
                 moved[old].add(new)
         for old, news in moved.items():
-            reason = sealing.flag_of(self.s.conn, old)
-            if reason is not None:
-                for new in news:
-                    sealing.flag(self.s.conn, new, reason, "resolve")
+            reason = sealing.flag_of(self.s.conn, old) or "flagged"
+            for new in news:
+                sealing.flag(self.s.conn, new, reason, "resolve")
 
     # --- review ---------------------------------------------------------------------
 

@@ -103,20 +103,57 @@ def clear_machine_judgements(
         )
 
 
+JUDGEMENT_COLUMNS = ("pair", "origin", "left_id", "right_id", "left_source", "right_source",
+                     "grp", "judgement", "probability", "weight", "detail", "actor", "reason",
+                     "decided_at")  # fmt: skip
+
+
 def insert_judgements(conn: Connection, rows: Iterable[Judgement]) -> int:
     now = utcnow()
+    return bulk_insert_judgements(
+        conn, (tuple(_values(j, now)[c] for c in JUDGEMENT_COLUMNS) for j in rows)
+    )
+
+
+def bulk_insert_judgements(conn: Connection, rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert judgement tuples (``JUDGEMENT_COLUMNS`` order) in bulk: executemany on
+    SQLite, COPY on PostgreSQL."""
+    if not conn.in_transaction():
+        conn.begin()
+    columns = ", ".join(JUDGEMENT_COLUMNS)
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
     count = 0
-    batch: list[dict[str, Any]] = []
-    for j in rows:
-        batch.append(_values(j, now))
-        if len(batch) >= CHUNK:
-            conn.execute(insert(judgements), batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        conn.execute(insert(judgements), batch)
-        count += len(batch)
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in JUDGEMENT_COLUMNS)
+        cursor = raw.cursor()
+        try:
+            batch: list[tuple[Any, ...]] = []
+            for row in rows:
+                batch.append(_sqlite_row(row))
+                if len(batch) >= CHUNK * 4:
+                    cursor.executemany(f"INSERT INTO judgements ({columns}) VALUES ({marks})",
+                                       batch)  # fmt: skip
+                    count += len(batch)
+                    batch = []
+            if batch:
+                cursor.executemany(f"INSERT INTO judgements ({columns}) VALUES ({marks})", batch)
+                count += len(batch)
+        finally:
+            cursor.close()
+        return count
+    with raw.cursor() as cursor, cursor.copy(  # type: ignore[attr-defined]
+        f"COPY judgements ({columns}) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
     return count
+
+
+def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    *head, at = row
+    return (*head, at.strftime("%Y-%m-%d %H:%M:%S.%f"))
 
 
 def put_user_judgement(conn: Connection, j: Judgement) -> None:

@@ -1,0 +1,211 @@
+"""Resolve at scale: `casegraph resolve` end to end against bare Splink, same data, one run.
+
+For each size: generate seeded people (benchmarks/people_gen.py), ingest them into a
+fresh SQLite workspace (not timed), then time in separate processes
+  * casegraph: `casegraph resolve` from statements to stored canonical ids;
+  * bare Splink: the same model on the same extracted table (written to Parquet by
+    casegraph's extractor), trained and predicted, clustered with Splink's own
+    connected components at the same threshold; no store, no judgements.
+Reports seconds, their ratio, peak RSS and pairwise/B-cubed F1 against the truth.
+
+    python benchmarks/resolve_scale.py --sizes 100000,1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from people_gen import SOURCES, generate
+from resolve_metrics import scores
+
+
+def _run_child(*args: str) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                         check=False)  # fmt: skip
+    if out.returncode != 0:
+        raise SystemExit(f"{args[0]} failed:\n{out.stderr[-4000:]}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _settings(ws: Path) -> Any:
+    from casegraph.config import Settings
+
+    return Settings(data_dir=ws, operator="benchmark")
+
+
+def _ctx() -> Any:
+    from casegraph.access.context import AccessContext
+
+    return AccessContext(actor="benchmark", justification="resolve scale benchmark run",
+                         local=True)  # fmt: skip
+
+
+def child_casegraph(ws: Path) -> None:
+    from casegraph.service import Workspace
+
+    workspace = Workspace.open(_settings(ws))
+    start = time.perf_counter()
+    with workspace.session(_ctx()) as s:
+        summary = s.resolve.run()
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb(),
+                      "summary": summary.as_dict()}))  # fmt: skip
+
+
+def child_bare(parquet: Path, out: Path) -> None:
+    import pyarrow.parquet as pq
+    from splink import DuckDBAPI, Linker
+
+    from casegraph.resolve import engine
+    from casegraph.resolve import model as defaults
+    from casegraph.resolve.extract import PERSON
+    from casegraph.resolve.judge import Thresholds
+
+    table = pq.read_table(parquet)
+    start = time.perf_counter()
+    api = DuckDBAPI()
+    frame = api.register(engine.prepare(table, PERSON), table_name="records")
+    linker = Linker(frame, defaults.settings(PERSON), log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        defaults.deterministic_rules(PERSON), recall=defaults.DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    predictions = linker.inference.predict(threshold_match_probability=Thresholds().lower)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=Thresholds().upper
+    )
+    result = clusters.as_pyarrow_table()
+    seconds = time.perf_counter() - start
+    with out.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["entity_id", "cluster"])
+        writer.writerows(zip(result.column("unique_id").to_pylist(),
+                             result.column("cluster_id").to_pylist(), strict=True))  # fmt: skip
+    print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb()}))
+
+
+def _prepare_workspace(size: int, root: Path) -> tuple[Path, dict[str, str]]:
+    from casegraph.service import Workspace
+
+    data = root / "data"
+    mappings = generate(size, 7, data)
+    workspace, _, _ = Workspace.init(_settings(root / "ws"))
+    start = time.perf_counter()
+    with workspace.session(_ctx()) as s:
+        for source in SOURCES:
+            s.sources.add(source, title=source, team="analysts", marking="PUBLIC",
+                          legal_basis="benchmark data", retention_days=3650)  # fmt: skip
+        for mapping in mappings:
+            s.ingest.mapping(mapping)
+    print(f"  ingested {size:,} records in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    truth_rows = {(r["source"], r["record_id"]): r["person_id"]
+                  for r in csv.DictReader((data / "truth.csv").open())}  # fmt: skip
+    lines: dict[tuple[str, str], str] = {}
+    for source in SOURCES:
+        with (data / f"{source}.csv").open(newline="") as fh:
+            reader = csv.DictReader(fh)
+            for row in reader:
+                lines[(source, f"{source}.csv:{reader.line_num}")] = row["record_id"]
+    truth: dict[str, str] = {}
+    with workspace.engine.connect() as conn:
+        for entity, source, key in conn.exec_driver_sql(
+            "SELECT DISTINCT entity_id, source, record_key FROM statements"
+        ):
+            truth[entity] = truth_rows[(source, lines[(source, key)])]
+    workspace.close()
+    return root / "ws", truth
+
+
+def _extract_table(ws: Path, parquet: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from casegraph.resolve.extract import PERSON, extract
+    from casegraph.service import Workspace
+
+    workspace = Workspace.open(_settings(ws))
+    with workspace.session(_ctx()) as s:
+        rows = s.subject_statements(action="benchmark.extract", redact_sealed=False,
+                                    processing=True)  # fmt: skip
+        pq.write_table(extract(rows).table(PERSON), parquet)
+    workspace.close()
+
+
+def _casegraph_clusters(ws: Path) -> dict[str, str]:
+    from casegraph.service import Workspace
+    from casegraph.store.resolution import resolved_state
+
+    workspace = Workspace.open(_settings(ws))
+    with workspace.engine.connect() as conn:
+        found = {e: r.canonical_id for e, r in resolved_state(conn).items()}
+    workspace.close()
+    return found
+
+
+def run_size(size: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="casegraph-scale-") as tmp:
+        root = Path(tmp)
+        print(f"{size:,} records", file=sys.stderr)
+        ws, truth = _prepare_workspace(size, root)
+        parquet = root / "records.parquet"
+        _extract_table(ws, parquet)
+        ours = _run_child("_casegraph", str(ws))
+        bare = _run_child("_bare", str(parquet), str(root / "bare.csv"))
+        bare_found = {r["entity_id"]: r["cluster"] for r in csv.DictReader(
+            (root / "bare.csv").open())}  # fmt: skip
+        ours_scores = scores(truth, _casegraph_clusters(ws))
+        bare_scores = scores(truth, bare_found)
+    biggest = defaultdict(int)
+    for person in truth.values():
+        biggest[person] += 1
+    return {
+        "records": size, "casegraph_s": round(ours["seconds"], 1),
+        "splink_s": round(bare["seconds"], 1),
+        "ratio": round(ours["seconds"] / bare["seconds"], 2),
+        "casegraph_peak_mb": round(ours["peak_mb"]), "splink_peak_mb": round(bare["peak_mb"]),
+        "casegraph_f1": round(ours_scores["f1"], 4), "splink_f1": round(bare_scores["f1"], 4),
+        "casegraph_b3_f1": round(ours_scores["b3_f1"], 4),
+        "splink_b3_f1": round(bare_scores["b3_f1"], 4),
+        "pairs_kept": ours["summary"]["scored"].get("person", 0),
+    }  # fmt: skip
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_casegraph":
+        child_casegraph(Path(sys.argv[2]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "_bare":
+        child_bare(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    args = parser.parse_args()
+    os.environ.setdefault("CASEGRAPH_INGEST_BATCH_SIZE", "20000")
+    results = [run_size(int(n)) for n in args.sizes.split(",")]
+    header = ("records", "casegraph_s", "splink_s", "ratio", "casegraph_peak_mb",
+              "splink_peak_mb", "casegraph_f1", "splink_f1", "casegraph_b3_f1",
+              "splink_b3_f1")  # fmt: skip
+    print(" | ".join(header))
+    for r in results:
+        print(" | ".join(f"{r[h]:,}" if isinstance(r[h], int) else str(r[h]) for h in header))
+    print(json.dumps({"benchmark": "resolve_scale", "results": results}))
+
+
+if __name__ == "__main__":
+    main()
