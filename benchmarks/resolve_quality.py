@@ -1,0 +1,650 @@
+"""Resolution quality: casegraph's resolver vs. a plain Splink baseline, against ground truth.
+
+Four public entity-resolution data sets from ``../shared/data/er`` (next to the repository;
+``CASEGRAPH_SHARED_DATA`` may point at another ``shared/data`` folder):
+
+* ``febrl4``  FEBRL 4, linking dataset4a.csv to dataset4b.csv (5,000 people each);
+* ``febrl3``  FEBRL 3, deduplicating dataset3.csv (5,000 people, 2,000 of them originals);
+* ``patstat`` Dutch PATSTAT applicants and inventors, people and companies mixed;
+* ``chicago`` Chicago early-childhood sites from nine lists (dedupe's csv_example).
+
+For each, in one run:
+
+1. casegraph, through its CLI in a fresh workspace: ``init``, ``source add``, ``ingest``
+   of the FtM mappings in ``benchmarks/er/``, ``resolve``, ``clusters export``. The
+   resolver is used as it ships: the mappings say what the columns mean, nothing more.
+2. the baseline: plain Splink 5 on DuckDB over the raw columns (lower-cased, stripped),
+   with the settings the Splink tutorials suggest, clustered at match probability 0.9.
+
+Both are scored on the same records: pairwise precision, recall and F1 over all pairs of
+records placed in one cluster, and B-cubed F1. A record casegraph did not resolve (no
+name to compare) counts as a cluster of its own. casegraph's exported rows are tied to
+the CSV rows by entity id (each mapping keys its record entity on one column, so the id
+is FtM's hash of the dataset name and that cell), and the exported ``record_key``
+(``FILE:LINE``, the line where the row starts) is checked against the row. Other
+exported entities (directors, agencies) are connected entities and are not scored.
+"seconds" is casegraph's ``resolve`` step (the JSON adds ``ingest_seconds``) and the
+baseline's whole run (load, train, predict, cluster).
+
+Prints a table and one JSON line. Usage:
+
+    python benchmarks/resolve_quality.py [--datasets febrl4,febrl3,patstat,chicago]
+        [--baseline-only] [--selftest]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import logging
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+from rich.console import Console
+from rich.table import Table
+
+HERE = Path(__file__).resolve().parent
+MAPPINGS = HERE / "er"
+CLUSTER_THRESHOLD = 0.9
+console = Console(stderr=True)
+LinkType = Literal["link_only", "dedupe_only"]
+
+
+def shared_data() -> Path:
+    """The ``shared/data`` folder: $CASEGRAPH_SHARED_DATA, else next to the repository."""
+    configured = os.environ.get("CASEGRAPH_SHARED_DATA")
+    if configured:
+        return Path(configured).resolve()
+    return Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    b3_precision: float
+    b3_recall: float
+    b3_f1: float
+
+
+def _pairs(n: int) -> int:
+    return n * (n - 1) // 2
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(predicted: dict[str, str], truth: dict[str, str]) -> Scores:
+    """Pairwise and B-cubed scores of a clustering, from the contingency table.
+
+    ``truth`` maps every record to its true cluster; ``predicted`` maps records to
+    predicted clusters, and a record it lacks is a cluster of its own.
+    """
+    cells = Counter((predicted.get(key, f"\0{key}"), label) for key, label in truth.items())
+    sizes_pred = Counter[str]()
+    sizes_true = Counter[str]()
+    for (pred, label), n in cells.items():
+        sizes_pred[pred] += n
+        sizes_true[label] += n
+    together = sum(_pairs(n) for n in cells.values())
+    pred_pairs = sum(_pairs(n) for n in sizes_pred.values())
+    true_pairs = sum(_pairs(n) for n in sizes_true.values())
+    precision = together / pred_pairs if pred_pairs else 1.0
+    recall = together / true_pairs if true_pairs else 1.0
+    total = len(truth)
+    b3_p = sum(n * n / sizes_pred[p] for (p, _), n in cells.items()) / total
+    b3_r = sum(n * n / sizes_true[t] for (_, t), n in cells.items()) / total
+    return Scores(precision, recall, _f1(precision, recall), b3_p, b3_r, _f1(b3_p, b3_r))
+
+
+def _selftest() -> None:
+    truth = {"a": "1", "b": "1", "c": "1", "d": "2", "e": "2"}
+    got = score({"a": "x", "b": "x", "c": "y", "d": "y", "e": "z"}, truth)
+    # pairs: true {ab, ac, bc, de}, predicted {ab, cd}; only ab is right
+    assert math.isclose(got.precision, 1 / 2) and math.isclose(got.recall, 1 / 4)
+    assert math.isclose(got.f1, 1 / 3)
+    # B-cubed per record: precision 1, 1, 1/2, 1/2, 1; recall 2/3, 2/3, 1/3, 1/2, 1/2
+    assert math.isclose(got.b3_precision, 4 / 5) and math.isclose(got.b3_recall, 8 / 15)
+    assert math.isclose(got.b3_f1, 2 * (4 / 5) * (8 / 15) / (4 / 5 + 8 / 15))
+    perfect = score({k: f"c{v}" for k, v in truth.items()}, truth)
+    assert perfect == Scores(1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
+    alone = score({}, truth)  # records missing from the prediction are singletons
+    assert (alone.precision, alone.recall, alone.f1) == (1.0, 0.0, 0.0)
+    assert alone.b3_precision == 1.0 and math.isclose(alone.b3_recall, (3 * 1 / 3 + 2 / 2) / 5)
+    big = {str(i): "t" for i in range(100_000)}  # one huge cluster: no pair enumeration
+    assert score({k: "p" for k in big}, big).f1 == 1.0
+    console.print("selftest: metrics ok")
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Record:
+    """One CSV row: its record key as casegraph writes it (``source|FILE:LINE``), the id
+    of the entity the mapping makes of it, its true cluster and its cells."""
+
+    key: str
+    entity_id: str
+    source: str
+    label: str
+    values: dict[str, str]
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(first line, cells) of each row, numbered as casegraph numbers them: the file's
+    physical line where the row starts (the header is line 1; a cell with line breaks
+    makes a row span several lines), blank rows skipped, blanks after commas dropped."""
+    with path.open("rb") as fh:
+        lines = (raw.decode("utf-8", errors="replace") for raw in fh)
+        reader = csv.reader(lines, skipinitialspace=True)
+        header: list[str] | None = None
+        last = 0
+        for row in reader:
+            start, last = last + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if header is None:
+                header = [name.strip() for name in row]
+            elif len(row) == len(header):
+                yield start, dict(zip(header, row, strict=True))
+
+
+def ftm_id(prefix: str, key: str) -> str:
+    """The id FtM's mapping gives an entity with ``key: COLUMN`` and no ``key_literal``:
+    sha1 of the dataset name (the key prefix) followed by the stripped cell."""
+    digest = hashlib.sha1(prefix.encode("utf-8"))
+    digest.update(key.strip().encode("utf-8"))
+    return digest.hexdigest()
+
+
+def load(path: Path, source: str, key: str, label: Callable[[dict[str, str]], str]) -> list[Record]:
+    """The rows of one CSV as records; ``key`` is the column the mapping keys them on."""
+    records = [
+        Record(
+            f"{source}|{path.name}:{line}", ftm_id(source, cells[key]), source, label(cells), cells
+        )
+        for line, cells in read_rows(path)
+    ]
+    if len({r.entity_id for r in records}) != len(records):
+        raise ValueError(f"{path.name}: column {key!r} does not identify its rows")
+    return records
+
+
+def febrl_label(cells: dict[str, str]) -> str:
+    return cells["rec_id"].split("-")[1]  # rec-N-org, rec-N-dup-k
+
+
+def patstat_records(folder: Path) -> list[Record]:
+    reference = {
+        cells["person_id"]: cells["leuven_id"]
+        for _, cells in read_rows(folder / "patstat_reference.csv")
+    }
+    return load(
+        folder / "patstat_input.csv", "patstat", "person_id", lambda c: reference[c["person_id"]]
+    )
+
+
+# --------------------------------------------------------------------------- datasets
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # the casegraph source, also the dataset name in the mapping
+    mapping: str  # file in benchmarks/er/
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    sources: tuple[Source, ...]
+    records: Callable[[Path], list[Record]]  # from the shared er folder
+    baseline: Callable[[list[Record]], dict[str, str]]
+
+
+# --------------------------------------------------------------------------- casegraph
+
+
+class CasegraphError(RuntimeError):
+    pass
+
+
+def casegraph_command() -> list[str]:
+    """The ``casegraph`` script of this interpreter (``python -m casegraph.cli`` would miss
+    the resolution commands, which register on the imported ``casegraph.cli`` module)."""
+    script = Path(sys.executable).with_name("casegraph")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from casegraph.cli import main; main()"]
+
+
+def _cli(data_dir: Path, *args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CASEGRAPH_DATABASE_URL"}
+    env["CASEGRAPH_SHARED_DATA"] = str(shared_data())
+    command = [*casegraph_command(), "--data-dir", str(data_dir), *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
+        raise CasegraphError(f"casegraph {' '.join(args[:2])} failed ({done.returncode}):\n{tail}")
+
+
+def _load_sources(data_dir: Path, dataset: Dataset) -> None:
+    _cli(data_dir, "init")
+    for src in dataset.sources:
+        _cli(
+            data_dir,
+            "source",
+            "add",
+            src.name,
+            "--title",
+            f"{dataset.name} ({src.name})",
+            "--team",
+            "analysts",
+            "--marking",
+            "PUBLIC",
+            "--legal-basis",
+            "benchmark",
+            "--retention-days",
+            "3650",
+        )
+    for src in dataset.sources:
+        _cli(data_dir, "ingest", str(MAPPINGS / src.mapping))
+
+
+def _clusters(exported: Path, records: list[Record]) -> dict[str, str]:
+    """record key -> canonical id of the evaluated records in a ``clusters export`` file.
+
+    Rows are matched on the entity id the mapping gives each record; other exported
+    entities (directors, agencies) are connected entities, not evaluated records. The
+    exported ``record_key`` must then be the record's own ``FILE:LINE``.
+    """
+    by_id = {r.entity_id: r for r in records}
+    out = {}
+    with exported.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        record = by_id.get(row["entity_id"])
+        if record is None:
+            continue
+        if record.key != f"{row['source']}|{row['record_key']}":
+            raise CasegraphError(f"{record.key} was exported as {row}")
+        out[record.key] = row["canonical_id"]
+    if rows and not out:
+        raise CasegraphError("no exported entity id is a record's: did a mapping's key change?")
+    return out
+
+
+def run_casegraph(dataset: Dataset, records: list[Record]) -> tuple[dict[str, str], dict[str, Any]]:
+    """Predicted clusters (record key -> canonical id) and timings."""
+    with tempfile.TemporaryDirectory(prefix=f"casegraph-er-{dataset.name}-") as tmp:
+        folder = Path(tmp)
+        data_dir = folder / "workspace"
+        started = time.perf_counter()
+        _load_sources(data_dir, dataset)
+        loaded = time.perf_counter()
+        _cli(data_dir, "resolve")
+        resolved = time.perf_counter()
+        _cli(data_dir, "clusters", "export", str(folder / "clusters.csv"))
+        predicted = _clusters(folder / "clusters.csv", records)
+    info = {
+        "ingest_seconds": round(loaded - started, 2),
+        "seconds": round(resolved - loaded, 2),
+        "unresolved": len(records) - len(predicted),
+    }
+    return predicted, info
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def clean(value: str | None) -> str | None:
+    """The baseline's only cleaning: lower case, stripped, blanks collapsed."""
+    text = " ".join((value or "").split()).lower()
+    return text or None
+
+
+def split_clean(value: str | None, sep: str = "**") -> list[str] | None:
+    parts = sorted({p for p in (clean(v) for v in (value or "").split(sep)) if p})
+    return parts or None
+
+
+def coordinate(value: str | None) -> float | None:
+    number = float(value) if value and value.strip() else 0.0
+    return number if number != 0.0 else None  # 0.0 means "no geocode"
+
+
+def arrow_table(records: list[Record], columns: dict[str, Callable[[Record], Any]]) -> pa.Table:
+    data: dict[str, list[Any]] = {"unique_id": [r.key for r in records]}
+    for name, get in columns.items():
+        data[name] = [get(r) for r in records]
+    return pa.table(data)
+
+
+def cells(*names: str) -> dict[str, Callable[[Record], Any]]:
+    def getter(name: str) -> Callable[[Record], str | None]:
+        return lambda r: clean(r.values.get(name))
+
+    return {name: getter(name) for name in names}
+
+
+@dataclass
+class SplinkPlan:
+    link_type: LinkType
+    comparisons: list[Any]
+    blocking: list[Any]
+    deterministic: list[str | Any]
+    recall: float
+    training: list[Any]
+    tables: list[pa.Table] = field(default_factory=list)
+
+
+def run_splink(plan: SplinkPlan) -> dict[str, str]:
+    """Train (prior, u by sampling, m by EM), predict, cluster at 0.9: record -> cluster."""
+    from splink import DuckDBAPI, Linker, SettingsCreator
+
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    api = DuckDBAPI()
+    frames = [api.register(t, table_name=f"input_{i}") for i, t in enumerate(plan.tables)]
+    settings = SettingsCreator(
+        link_type=plan.link_type,
+        comparisons=plan.comparisons,
+        blocking_rules_to_generate_predictions=plan.blocking,
+    )
+    linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        plan.deterministic, recall=plan.recall
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
+    for rule in plan.training:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=CLUSTER_THRESHOLD
+    )
+    return {str(r["unique_id"]): str(r["cluster_id"]) for r in clusters.as_record_list()}
+
+
+FEBRL_COLUMNS = (
+    "given_name",
+    "surname",
+    "street_number",
+    "address_1",
+    "address_2",
+    "suburb",
+    "postcode",
+    "state",
+    "date_of_birth",
+    "soc_sec_id",
+)
+
+
+def febrl_plan(link_type: LinkType) -> SplinkPlan:
+    import splink.comparison_library as cl
+    from splink import block_on
+
+    return SplinkPlan(
+        link_type=link_type,
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
+            ),
+            cl.LevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.ExactMatch("street_number"),
+            cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
+            cl.ExactMatch("suburb").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ],
+        blocking=[
+            block_on("given_name", "surname"),
+            block_on("surname", "date_of_birth"),
+            block_on("given_name", "date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("postcode", "street_number"),
+        ],
+        deterministic=[
+            "l.soc_sec_id = r.soc_sec_id",
+            "l.given_name = r.given_name and l.surname = r.surname "
+            "and l.date_of_birth = r.date_of_birth",
+        ],
+        recall=0.7,
+        training=[block_on("given_name", "surname"), block_on("date_of_birth")],
+    )
+
+
+def baseline_febrl4(records: list[Record]) -> dict[str, str]:
+    plan = febrl_plan("link_only")
+    for source in ("febrl4a", "febrl4b"):
+        part = [r for r in records if r.source == source]
+        plan.tables.append(arrow_table(part, cells(*FEBRL_COLUMNS)))
+    return run_splink(plan)
+
+
+def baseline_febrl3(records: list[Record]) -> dict[str, str]:
+    plan = febrl_plan("dedupe_only")
+    plan.tables.append(arrow_table(records, cells(*FEBRL_COLUMNS)))
+    return run_splink(plan)
+
+
+def baseline_patstat(records: list[Record]) -> dict[str, str]:
+    import splink.comparison_library as cl
+    from splink import block_on
+
+    columns = {
+        "name": lambda r: clean(r.values["Name"]),
+        "classes": lambda r: split_clean(r.values["Class"]),
+        "coauthors": lambda r: split_clean(r.values["Coauthor"]),
+        "lat": lambda r: coordinate(r.values["Lat"]),
+        "lng": lambda r: coordinate(r.values["Lng"]),
+    }
+    plan = SplinkPlan(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("name", [0.95, 0.88, 0.7]).configure(
+                term_frequency_adjustments=True
+            ),
+            cl.ArrayIntersectAtSizes("classes", [2, 1]),
+            cl.ArrayIntersectAtSizes("coauthors", [2, 1]),
+            cl.DistanceInKMAtThresholds("lat", "lng", [1, 10, 50]),
+        ],
+        blocking=[block_on("name"), block_on("substr(name, 1, 5)"), block_on("lat", "lng")],
+        deterministic=["l.name = r.name"],
+        recall=0.6,
+        training=[block_on("name"), block_on("lat", "lng")],
+        tables=[arrow_table(records, columns)],
+    )
+    return run_splink(plan)
+
+
+def digits(value: str | None) -> str | None:
+    text = "".join(c for c in value or "" if c.isdigit())
+    return text or None
+
+
+def baseline_chicago(records: list[Record]) -> dict[str, str]:
+    import splink.comparison_library as cl
+    from splink import block_on
+
+    columns = {
+        "site_name": lambda r: clean(r.values["Site name"]),
+        "address": lambda r: clean(r.values["Address"]),
+        "zip": lambda r: clean(r.values["Zip"]),
+        "phone": lambda r: digits(r.values["Phone"]),
+    }
+    plan = SplinkPlan(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("site_name", [0.95, 0.88, 0.7]).configure(
+                term_frequency_adjustments=True
+            ),
+            cl.JaroWinklerAtThresholds("address", [0.95, 0.88, 0.7]),
+            cl.ExactMatch("zip"),
+            cl.ExactMatch("phone"),
+        ],
+        blocking=[
+            block_on("phone"),
+            block_on("site_name"),
+            block_on("address"),
+            block_on("zip", "substr(site_name, 1, 3)"),
+        ],
+        deterministic=["l.phone = r.phone", "l.site_name = r.site_name and l.address = r.address"],
+        recall=0.7,
+        training=[block_on("phone"), block_on("site_name")],
+        tables=[arrow_table(records, columns)],
+    )
+    return run_splink(plan)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def febrl4_records(er: Path) -> list[Record]:
+    folder = er / "febrl"
+    return [
+        *load(folder / "dataset4a.csv", "febrl4a", "rec_id", febrl_label),
+        *load(folder / "dataset4b.csv", "febrl4b", "rec_id", febrl_label),
+    ]
+
+
+def febrl3_records(er: Path) -> list[Record]:
+    return load(er / "febrl" / "dataset3.csv", "febrl3", "rec_id", febrl_label)
+
+
+def chicago_records(er: Path) -> list[Record]:
+    path = er / "chicago_childcare" / "csv_example_input_with_true_ids.csv"
+    return load(path, "chicago", "Id", lambda c: c["True Id"])
+
+
+DATASETS = {
+    d.name: d
+    for d in (
+        Dataset(
+            "febrl4",
+            (Source("febrl4a", "febrl4a.yml"), Source("febrl4b", "febrl4b.yml")),
+            febrl4_records,
+            baseline_febrl4,
+        ),
+        Dataset("febrl3", (Source("febrl3", "febrl3.yml"),), febrl3_records, baseline_febrl3),
+        Dataset(
+            "patstat",
+            (Source("patstat", "patstat.yml"),),
+            lambda er: patstat_records(er / "patstat"),
+            baseline_patstat,
+        ),
+        Dataset("chicago", (Source("chicago", "chicago.yml"),), chicago_records, baseline_chicago),
+    )
+}
+
+
+# --------------------------------------------------------------------------- run
+
+
+def evaluate(
+    dataset: Dataset,
+    system: str,
+    run: Callable[[], tuple[dict[str, str], dict[str, Any]]],
+    truth: dict[str, str],
+) -> dict[str, Any]:
+    row: dict[str, Any] = {"dataset": dataset.name, "system": system, "records": len(truth)}
+    try:
+        predicted, info = run()
+    except (CasegraphError, OSError) as exc:
+        console.print(f"[red]{dataset.name} / {system}: {exc}[/]", highlight=False)
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        return {**row, "error": " ".join(dict.fromkeys([lines[0], lines[-1]]))}
+    scores = score(predicted, truth)
+    row.update({k: round(v, 4) for k, v in vars(scores).items()})
+    row["clusters"] = len(set(predicted.values()) | (truth.keys() - predicted.keys()))
+    return {**row, **info}
+
+
+def timed_baseline(
+    dataset: Dataset, records: list[Record]
+) -> tuple[dict[str, str], dict[str, Any]]:
+    started = time.perf_counter()
+    predicted = dataset.baseline(records)
+    return predicted, {"seconds": round(time.perf_counter() - started, 2)}
+
+
+def run_dataset(dataset: Dataset, baseline_only: bool) -> list[dict[str, Any]]:
+    records = dataset.records(shared_data() / "er")
+    truth = {r.key: r.label for r in records}
+    console.print(
+        f"[bold]{dataset.name}[/]: {len(records):,} records, "
+        f"{len(set(truth.values())):,} true clusters"
+    )
+    rows = []
+    if not baseline_only:
+        rows.append(evaluate(dataset, "casegraph", lambda: run_casegraph(dataset, records), truth))
+    rows.append(evaluate(dataset, "splink", lambda: timed_baseline(dataset, records), truth))
+    return rows
+
+
+def show(rows: list[dict[str, Any]]) -> None:
+    table = Table(
+        "dataset",
+        "system",
+        "precision",
+        "recall",
+        "F1",
+        "B3 F1",
+        "seconds",
+        title=f"Resolution quality (Splink baseline clustered at {CLUSTER_THRESHOLD})",
+    )
+    for row in rows:
+        if "error" in row:
+            table.add_row(row["dataset"], row["system"], "error", "", "", "", "")
+            continue
+        table.add_row(
+            row["dataset"],
+            row["system"],
+            *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1", "b3_f1")),
+            f"{row['seconds']:.1f}",
+        )
+    Console().print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--datasets", default=",".join(DATASETS), help="comma-separated: " + ", ".join(DATASETS)
+    )
+    parser.add_argument("--baseline-only", action="store_true", help="skip casegraph")
+    parser.add_argument("--selftest", action="store_true", help="check the metrics and exit")
+    args = parser.parse_args()
+    if args.selftest:
+        _selftest()
+        return
+    names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    unknown = [n for n in names if n not in DATASETS]
+    if unknown:
+        parser.error(f"unknown dataset(s) {', '.join(unknown)}; choose from {', '.join(DATASETS)}")
+    rows = [row for name in names for row in run_dataset(DATASETS[name], args.baseline_only)]
+    show(rows)
+    print(
+        json.dumps(
+            {"benchmark": "resolve_quality", "threshold": CLUSTER_THRESHOLD, "results": rows}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
