@@ -22,14 +22,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from people_gen import SOURCES, generate
-from resolve_metrics import scores
+from resolve_metrics import score
 
 
 def _run_child(*args: str) -> dict[str, Any]:
@@ -76,7 +75,7 @@ def child_bare(parquet: Path, out: Path) -> None:
     from casegraph.resolve import engine
     from casegraph.resolve import model as defaults
     from casegraph.resolve.extract import PERSON
-    from casegraph.resolve.judge import Thresholds
+    from casegraph.resolve.judge import THRESHOLDS
 
     table = pq.read_table(parquet)
     start = time.perf_counter()
@@ -87,9 +86,9 @@ def child_bare(parquet: Path, out: Path) -> None:
         defaults.deterministic_rules(PERSON), recall=defaults.DETERMINISTIC_RECALL
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    predictions = linker.inference.predict(threshold_match_probability=Thresholds().lower)
+    predictions = linker.inference.predict(threshold_match_probability=THRESHOLDS[PERSON].lower)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=Thresholds().upper
+        predictions, threshold_match_probability=THRESHOLDS[PERSON].upper
     )
     result = clusters.as_pyarrow_table()
     seconds = time.perf_counter() - start
@@ -169,19 +168,16 @@ def run_size(size: int) -> dict[str, Any]:
         bare = _run_child("_bare", str(parquet), str(root / "bare.csv"))
         bare_found = {r["entity_id"]: r["cluster"] for r in csv.DictReader(
             (root / "bare.csv").open())}  # fmt: skip
-        ours_scores = scores(truth, _casegraph_clusters(ws))
-        bare_scores = scores(truth, bare_found)
-    biggest = defaultdict(int)
-    for person in truth.values():
-        biggest[person] += 1
+        ours_scores = score(_casegraph_clusters(ws), truth)
+        bare_scores = score(bare_found, truth)
     return {
         "records": size, "casegraph_s": round(ours["seconds"], 1),
         "splink_s": round(bare["seconds"], 1),
         "ratio": round(ours["seconds"] / bare["seconds"], 2),
         "casegraph_peak_mb": round(ours["peak_mb"]), "splink_peak_mb": round(bare["peak_mb"]),
-        "casegraph_f1": round(ours_scores["f1"], 4), "splink_f1": round(bare_scores["f1"], 4),
-        "casegraph_b3_f1": round(ours_scores["b3_f1"], 4),
-        "splink_b3_f1": round(bare_scores["b3_f1"], 4),
+        "casegraph_f1": round(ours_scores.f1, 4), "splink_f1": round(bare_scores.f1, 4),
+        "casegraph_b3_f1": round(ours_scores.b3_f1, 4),
+        "splink_b3_f1": round(bare_scores.b3_f1, 4),
         "pairs_kept": ours["summary"]["scored"].get("person", 0),
     }  # fmt: skip
 

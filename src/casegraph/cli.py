@@ -558,5 +558,8 @@ def main() -> None:
         sys.exit(130)
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m casegraph.cli`: run the importable module, on
+    # which the commands of the other cli_* modules register themselves
+    from casegraph.cli import main as importable_main
+
+    importable_main()

@@ -47,8 +47,8 @@ def resolve(
     err.print(table)
     err.print(
         f"{summary.subjects:,} subjects; {summary.merged:,} records in merged subjects; "
-        f"{summary.changed:,} canonical ids changed; {summary.skipped:,} records skipped "
-        "(nothing to compare: no name)."
+        f"{summary.changed:,} canonical ids changed; {summary.review:,} pairs for review; "
+        f"{summary.skipped:,} records skipped (nothing to compare: no name)."
     )
 
 

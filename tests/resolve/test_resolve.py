@@ -13,14 +13,14 @@ import pytest
 from casegraph.access.context import AccessContext
 from casegraph.access.policy import AccessDenied
 from casegraph.errors import WorkspaceError
-from casegraph.resolve.judge import Thresholds
+from casegraph.resolve.judge import THRESHOLDS
 from casegraph.service import Session, Workspace
 from casegraph.store import ledger
 from casegraph.store import resolution as rstore
 from tests.conftest import add_source
 from tests.resolve import people
 
-BETWEEN = (Thresholds().lower + Thresholds().upper) / 2  # a probability that needs review
+BETWEEN = (THRESHOLDS["person"].lower + THRESHOLDS["person"].upper) / 2  # needs review
 
 
 def load(s: Session, folder: Path, *names: str) -> None:

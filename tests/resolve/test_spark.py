@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ except ImportError:  # the optional 'spark' extra; `make test` installs it
     if os.environ.get("CI") == "true":
         raise
     pytest.skip("pyspark is not installed", allow_module_level=True)
+if shutil.which("java") is None and os.environ.get("CI") != "true":
+    pytest.skip("the Spark engine needs Java (17+)", allow_module_level=True)
 
 
 def _clusters(settings: Settings, ctx: AccessContext, folder: Path, engine: str) -> set:

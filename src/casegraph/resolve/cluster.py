@@ -11,7 +11,7 @@ join the two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 MUST = float("inf")
@@ -106,9 +106,10 @@ class Clustering:
                 if ra != rb and rb not in self.clusters[ra].cannot:
                     self._union(ra, rb)
         self._forbid(evidence_against)
+        reach = components((p.left, p.right) for p in scored if p.weight >= self.threshold)
         for p in scored:
-            if p.weight == MUST:
-                continue
+            if p.weight == MUST or reach(p.left) != reach(p.right):
+                continue  # two records no likely link joins never meet: nothing to average
             ra, rb = self._find(p.left), self._find(p.right)
             if ra == rb:
                 continue
@@ -125,6 +126,25 @@ class Clustering:
             if count and total / count >= self.threshold:
                 self._union(ra, rb)
         return {root: sorted(c.members) for root, c in self.clusters.items()}
+
+
+def components(links: Iterable[tuple[str, str]]) -> Callable[[str], str]:
+    """Connected components of the given links, as a function node -> representative."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for left, right in links:
+        a, b = find(left), find(right)
+        if a != b:
+            parent[a] = b
+    return find
 
 
 def cluster(

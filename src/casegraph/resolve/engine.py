@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casegraph.resolve import model as defaults
+from casegraph.resolve.cluster import components
 
 log = logging.getLogger(__name__)
 ENGINES = ("duckdb", "spark")
@@ -78,9 +80,15 @@ def _register_frequencies(api: Any, linker: Any, table: pa.Table, model: dict[st
 
 def _db_api(engine: str) -> Any:
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # bounded memory: DuckDB spills to its temporary directory beyond the limit
+        connection = duckdb.connect(config={
+            "memory_limit": os.environ.get("CASEGRAPH_DUCKDB_MEMORY", "3GB"),
+            "temp_directory": os.path.join(tempfile.gettempdir(), "casegraph-duckdb"),
+        })  # fmt: skip
+        return DuckDBAPI(connection)
     if engine == "spark":
         try:
             from pyspark.sql import SparkSession
@@ -127,12 +135,16 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
     frame = _register(api, prepare(table, group), "records")
     linker = _linker(api, frame, defaults.settings(group))
     progress("estimating the match rate")
-    try:
-        linker.training.estimate_probability_two_random_records_match(
-            defaults.deterministic_rules(group), recall=defaults.DETERMINISTIC_RECALL
-        )
-    except Exception as exc:  # too few records or no deterministic matches
-        log.info("match rate kept at its prior: %s", exc)
+    for rules in (defaults.deterministic_rules(group), defaults.NAME_ONLY_RULES):
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                rules, recall=defaults.DETERMINISTIC_RECALL
+            )
+        except Exception as exc:  # too few records, or no rule matched any pair
+            log.info("match rate not estimated from %s: %s", rules, exc)
+            continue
+        if _valid_rate(linker._settings_obj._probability_two_random_records_match):
+            break
     progress("estimating u by random sampling")
     try:
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
@@ -148,10 +160,13 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
         except Exception as exc:
             log.warning("EM block skipped: %s", exc)
     result: dict[str, Any] = linker.misc.save_model_to_json()
-    rate = float(result.get("probability_two_random_records_match") or 0.0)
-    if not 0.0 < rate < 0.5:  # no deterministic matches at all: keep the prior
-        result["probability_two_random_records_match"] = defaults.PRIOR
+    if not _valid_rate(result.get("probability_two_random_records_match")):
+        result["probability_two_random_records_match"] = defaults.PRIOR  # nothing matched
     return result
+
+
+def _valid_rate(rate: Any) -> bool:
+    return rate is not None and 0.0 < float(rate) < 0.5
 
 
 def tf_columns(model: dict[str, Any]) -> list[str]:
@@ -165,62 +180,76 @@ def tf_comparisons(model: dict[str, Any]) -> list[str]:
             if any(lv.get("tf_adjustment_column") for lv in c["comparison_levels"])]  # fmt: skip
 
 
-def _pairs_sql(predictions: str, groups: str, comparisons: list[str], tf: set[str],
-               low: float, negative: float) -> str:  # fmt: skip
-    """Keep pairs worth storing: the likely ones, and strong evidence against a merge
-    between records that likely matches join into one group (it stops chaining)."""
+# groups of likely matches larger than this are not checked pair by pair for evidence
+# against merging (a group of n records has n(n-1)/2 pairs)
+LARGEST_CHECKED_GROUP = 300
+
+
+def _details_sql(predictions: str, comparisons: list[str], tf: set[str], where: str) -> str:
     weights = ", ".join(
         f"mw_{c} as w_{c}, {f'mw_tf_adj_{c}' if c in tf else '0.0'} as tf_{c}"
         for c in comparisons
     )
     return f"""
-        select p.unique_id_l as left_id, p.unique_id_r as right_id, p.match_probability,
-               p.match_weight, {weights}
-        from {predictions} p
-        left join {groups} gl on gl.id = p.unique_id_l
-        left join {groups} gr on gr.id = p.unique_id_r
-        where p.match_probability >= {low}
-           or (p.match_weight <= {negative} and gl.grp = gr.grp)
+        select unique_id_l as left_id, unique_id_r as right_id, match_probability,
+               match_weight, {weights}
+        from {predictions} where {where}
     """
 
 
-def _groups(linker: Any, api: Any, predictions: Any, upper: float) -> str:
-    """Register a table ``(id, grp)``: the connected components of the likely pairs."""
-    strong = linker.misc.query_sql(
-        f"select unique_id_l, unique_id_r from {predictions.physical_name} "
-        f"where match_probability >= {upper}"
-    ).as_pyarrow_table()
-    parent: dict[str, str] = {}
+def _groups(pairs: pa.Table, upper: float) -> dict[str, list[str]]:
+    """Connected components of the pairs at or above ``upper`` (representative -> members)."""
+    strong = pairs.filter(pc.greater_equal(pairs.column("match_probability"), upper))
+    edges = list(zip(strong.column("left_id").to_pylist(),
+                     strong.column("right_id").to_pylist(), strict=True))  # fmt: skip
+    find = components(edges)
+    groups: dict[str, list[str]] = {}
+    for node in {n for edge in edges for n in edge}:
+        groups.setdefault(find(node), []).append(node)
+    return groups
 
-    def find(x: str) -> str:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
 
-    for a, b in zip(strong.column(0).to_pylist(), strong.column(1).to_pylist(), strict=True):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-    ids = list(parent)
-    name = f"groups_{predictions.physical_name}"
-    frame = _register(api, pa.table({"id": pa.array(ids, pa.string()),
-                                     "grp": pa.array([find(i) for i in ids], pa.string())}),
-                      name)  # fmt: skip
-    return str(frame.physical_name)
+def _within_group_pairs(groups: dict[str, list[str]], known: pa.Table) -> pa.Table:
+    """Every pair inside a group of likely matches that blocking did not already score."""
+    seen = set(zip(known.column("left_id").to_pylist(), known.column("right_id").to_pylist(),
+                   strict=True))  # fmt: skip
+    left: list[str] = []
+    right: list[str] = []
+    for members in groups.values():
+        if not 3 <= len(members) <= LARGEST_CHECKED_GROUP:
+            continue
+        ordered = sorted(members)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if (a, b) not in seen and (b, a) not in seen:
+                    left.append(a)
+                    right.append(b)
+    return pa.table({"match_key": pa.array(["0"] * len(left), pa.string()),
+                     "join_key_l": pa.array(left, pa.string()),
+                     "join_key_r": pa.array(right, pa.string())})  # fmt: skip
 
 
 def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
             thresholds: tuple[float, float], negative: float) -> pa.Table:  # fmt: skip
+    """The likely pairs, and strong evidence against merging inside each group that
+    likely pairs join: every pair of such a group is scored, not only the blocked ones,
+    so a chain of likely links cannot hide two records that clearly differ."""
     low, upper = thresholds
     comparisons = [c["output_column_name"] for c in model["comparisons"]]
-    groups = _groups(linker, api, predictions, upper)
-    sql = _pairs_sql(predictions.physical_name, groups, comparisons,
-                     set(tf_comparisons(model)), low, negative)  # fmt: skip
-    kept = linker.misc.query_sql(sql)
-    return _detail_column(kept.as_pyarrow_table(), comparisons)
+    tf = set(tf_comparisons(model))
+    likely = _details_sql(predictions.physical_name, comparisons, tf,
+                          f"match_probability >= {low}")  # fmt: skip
+    kept = linker.misc.query_sql(likely).as_pyarrow_table()
+    extra = _within_group_pairs(_groups(kept, upper), kept)
+    parts = [kept]
+    if extra.num_rows:
+        frame = _register(api, extra, f"group_pairs_{predictions.physical_name}")
+        linker.table_management.register_blocked_pairs_for_predict(frame)
+        scored = linker.inference.predict()
+        against = _details_sql(scored.physical_name, comparisons, tf,
+                               f"match_weight <= {negative}")  # fmt: skip
+        parts.append(linker.misc.query_sql(against).as_pyarrow_table())
+    return _detail_column(pa.concat_tables(parts, promote_options="permissive"), comparisons)
 
 
 def _number(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -261,7 +290,7 @@ def predict(
         frame = _register(api, table, "records")
         linker = _linker(api, frame, model)
         _register_frequencies(api, linker, table, model)
-        predictions = linker.inference.predict()
+        predictions = linker.inference.predict(threshold_match_probability=thresholds[0])
         return _scored(linker, api, predictions, model, thresholds, negative)
     is_new = pc.is_in(table.column("unique_id"), value_set=pa.array(sorted(new_ids)))
     frame = _register(api, table, "records")
@@ -269,9 +298,10 @@ def predict(
     old = _register(api, table.filter(pc.invert(is_new)), "old_records")
     linker = _linker(api, frame, model)
     _register_frequencies(api, linker, table, model)
-    within = linker.inference.predict_within(new)
+    low = thresholds[0]
+    within = linker.inference.predict_within(new, threshold_match_probability=low)
     parts = [_scored(linker, api, within, model, thresholds, negative)]
     if old.as_pyarrow_table(limit=1).num_rows:
-        between = linker.inference.predict_between(new, old)
+        between = linker.inference.predict_between(new, old, threshold_match_probability=low)
         parts.append(_scored(linker, api, between, model, thresholds, negative))
     return pa.concat_tables(parts)

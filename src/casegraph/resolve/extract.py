@@ -45,6 +45,9 @@ SCALAR_COLUMNS = ("unique_id", "source", "schema", "display", "name_key", "name_
                   "birth_date", "birth_ym", "birth_year", "id0", "phone0", "email0",
                   "postcode0", "house0", "domain0", "address0", "digest")  # fmt: skip
 _ID_TYPES = {"identifier", "iban"}
+# an entity connected to more records than this (an agency running many sites, a
+# nominee director of hundreds of companies) says little about who any of them is
+HUB_DEGREE = 20
 _CLASS_PROPS = {"classification", "sector", "keywords"}
 
 
@@ -72,7 +75,9 @@ class Extracted:
     record_keys: dict[str, str] = field(default_factory=dict)
 
     def table(self, group: str) -> pa.Table:
+        """The group's records as an Arrow table; the row lists are released."""
         columns = self.rows[group]
+        self.rows[group] = defaultdict(list, {"unique_id": columns.get("unique_id", [])})
         names = [*SCALAR_COLUMNS, *LIST_COLUMNS]
         arrays = [
             pa.array(columns.get(n, []), type=pa.list_(pa.string()))
@@ -195,6 +200,12 @@ def _features(
 
 
 @lru_cache(maxsize=4096)
+def _is_edge(schema: str) -> bool:
+    obj = ftm.get(schema)
+    return obj is not None and obj.edge
+
+
+@lru_cache(maxsize=4096)
 def _type(schema: str, prop: str) -> str | None:
     obj = ftm.get(schema)
     if obj is None:
@@ -212,6 +223,7 @@ def extract(
     out = Extracted()
     names: dict[str, str] = {}  # entity id -> name key, for context
     links: list[list[str]] = []  # entities connected through one relationship or reference
+    related: list[list[str]] = []  # the parties of each relationship
     by_record: dict[tuple[str, str], list[str]] = defaultdict(list)
     neighbour_ids: dict[str, set[str]] = defaultdict(set)
     count = 0
@@ -224,6 +236,8 @@ def extract(
         refs = sorted({s.value for s in stmts if s.prop_type == "entity"})
         if refs:
             links.append([entity_id, *refs] if group else refs)
+            if _is_edge(schema):  # a relationship joins two different entities
+                related.append(refs)
         if group is None or (schemata is not None and schema not in schemata):
             name = next((s.value for s in stmts if s.prop == "name"), None)
             if name and group is not None:
@@ -246,13 +260,14 @@ def extract(
     for members in links:
         for a in members:
             neighbour_ids[a].update(b for b in members if b != a)
+    degree = {n: len(ids) for n, ids in neighbour_ids.items()}
     for group in GROUPS:
         columns = out.rows[group]
         columns["neighbours"] = [
-            _uniq(names.get(n) for n in neighbour_ids.get(uid, ()))
+            _uniq(names.get(n) for n in neighbour_ids.get(uid, ()) if degree[n] <= HUB_DEGREE)
             for uid in columns.get("unique_id", [])
         ]
-    for members in by_record.values():
+    for members in [*by_record.values(), *related]:
         for a, b in combinations(sorted(set(members)), 2):
             out.cannot_link.add((a, b))
     return out

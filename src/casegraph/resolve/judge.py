@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from casegraph.model.clock import utcnow
 from casegraph.resolve.cluster import MUST, Clustering, Pair
+from casegraph.resolve.extract import ORGANISATION, PERSON
 from casegraph.store.resolution import Judgement, pair_key
 
 
@@ -19,13 +20,19 @@ class Thresholds:
     """Above ``upper`` the model merges on its own; between the two a person reviews;
     at or below ``negative`` (a match weight) a pair counts as evidence against."""
 
-    upper: float = 0.2
-    lower: float = 0.05
+    upper: float
+    lower: float
     negative: float = -8.0
 
     @property
     def upper_weight(self) -> float:
         return math.log2(self.upper / (1 - self.upper))
+
+
+# chosen once on the benchmark table (docs/resolve.md): person records share names,
+# households share addresses and phones, so the person model needs more evidence;
+# organisation names are distinctive and their model's scores run low
+THRESHOLDS = {PERSON: Thresholds(upper=0.9, lower=0.3), ORGANISATION: Thresholds(0.2, 0.05)}
 
 
 def verdict(probability: float, t: Thresholds) -> str:

@@ -74,14 +74,17 @@ def _context() -> ComparisonCreator:
 
 
 def _address() -> ComparisonCreator:
+    """The same street address; close spellings of it at the same house number; the
+    same postcode. Two houses on one street are not one address."""
+    same_house = cll.ExactMatchLevel("house0")
     return cl.CustomComparison(
         output_column_name="addresses",
         comparison_description="address",
         comparison_levels=[
             cll.NullLevel("addresses"),
             cll.ArrayIntersectLevel("addresses", 1),
-            cll.JaroWinklerLevel("address0", 0.95),
-            cll.ArrayIntersectLevel("address_tokens", 3),
+            cll.And(cll.JaroWinklerLevel("address0", 0.95), same_house),
+            cll.And(cll.ArrayIntersectLevel("address_tokens", 3), same_house),
             cll.ArrayIntersectLevel("postcodes", 1),
             cll.ElseLevel(),
         ],
@@ -233,13 +236,15 @@ def deterministic_rules(group: str) -> list[str]:
     """Rules that are nearly always right, to estimate how many pairs match at all."""
     shared = ["l.id0 = r.id0", "l.name_key = r.name_key and l.phone0 = r.phone0",
               "l.name_key = r.name_key and l.email0 = r.email0",
-              "l.name_key = r.name_key and l.address0 = r.address0",
-              # an exact name that few records share: data without identifiers or
-              # contacts (lists of names) still gets a sensible match rate
-              "l.name_rare = r.name_rare"]  # fmt: skip
+              "l.name_key = r.name_key and l.address0 = r.address0"]  # fmt: skip
     if group == PERSON:
         return [*shared, "l.name_key = r.name_key and l.birth_date = r.birth_date"]
     return [*shared, "l.name_key = r.name_key and l.postcode0 = r.postcode0"]
+
+
+# when the data has none of the above to go by (lists of names), an exact name that
+# few records share is the best evidence of a match there is
+NAME_ONLY_RULES = ["l.name_rare = r.name_rare"]
 
 
 def settings(group: str) -> dict[str, Any]:

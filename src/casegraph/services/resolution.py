@@ -16,12 +16,14 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow.compute as pc
+
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
 from casegraph.resolve import canonical, engine, judge
 from casegraph.resolve import model as defaults
 from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
-from casegraph.resolve.judge import Thresholds
+from casegraph.resolve.judge import THRESHOLDS, Thresholds
 from casegraph.store import resolution as store
 from casegraph.store import sealing
 from casegraph.store.resolution import Judgement, Resolved, pair_key
@@ -55,9 +57,9 @@ def _quiet(_: str) -> None:
 
 
 class ResolveService:
-    def __init__(self, session: Session, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, session: Session, thresholds: dict[str, Thresholds] | None = None) -> None:
         self.s = session
-        self.t = thresholds or Thresholds()
+        self.thresholds = thresholds or THRESHOLDS
 
     # --- runs -----------------------------------------------------------------------
 
@@ -85,9 +87,11 @@ class ResolveService:
                        lambda n: progress(f"reading statements: {n:,} entities"))  # fmt: skip
         visible = set(self.s.visible_sources())
         self.s.commit()  # the read is on record; the long computation holds no lock
-        summary = ResolveSummary(skipped=data.skipped, mode="full" if full else "incremental")
+        summary = ResolveSummary(skipped=data.skipped)
         plans = [self._score(group, data, engine_name, full, retrain, summary, progress)
                  for group in GROUPS if data.count(group)]  # fmt: skip
+        summary.mode = "incremental" if plans and all(p["incremental"] for p in plans) \
+            else "full"  # fmt: skip
         progress("writing judgements and canonical ids")
         for plan in plans:
             self._write(plan, data, visible, summary)
@@ -115,9 +119,13 @@ class ResolveService:
         else:
             progress(f"scoring {group} pairs" + (f" for {len(new):,} new records"
                                                  if incremental else ""))  # fmt: skip
-            pairs = engine.predict(model, group, table, engine_name, (self.t.lower, self.t.upper),
-                                   self.t.negative, new if incremental else None)  # fmt: skip
+            t = self.thresholds[group]
+            pairs = engine.predict(model, group, table, engine_name, (t.lower, t.upper),
+                                   t.negative, new if incremental else None)  # fmt: skip
             summary.scored[group] = pairs.num_rows
+            probability = pairs.column("match_probability")
+            summary.review += pc.sum(pc.and_(pc.greater_equal(probability, t.lower),
+                                             pc.less(probability, t.upper))).as_py() or 0
         summary.entities[group] = len(ids)
         summary.new[group] = len(new)
         return {"group": group, "model": model, "trained": trained, "pairs": pairs,
@@ -134,10 +142,12 @@ class ResolveService:
         present = set(ids)
         if plan["pairs"] is not None:
             store.clear_machine_judgements(
-                self.s.conn, group, sorted(plan["new"]) if plan["incremental"] else None
-            )
+                self.s.conn, group, sorted(visible),
+                sorted(plan["new"]) if plan["incremental"] else None,
+            )  # fmt: skip
             store.bulk_insert_judgements(
-                self.s.conn, judge.model_rows(plan["pairs"], group, sources, self.t, actor)
+                self.s.conn, judge.model_rows(plan["pairs"], group, sources, self.thresholds[group],
+                                actor)
             )
             groups = dict.fromkeys(ids, group)
             store.insert_judgements(
@@ -171,7 +181,7 @@ class ResolveService:
             state = {e: r for e, r in state.items() if e in nodes}
         rows = [r for r in store.iter_group_judgements(self.s.conn, group)
                 if r[0] in state and r[1] in state]  # fmt: skip
-        found = judge.clusters(state.keys(), rows, self.t)
+        found = judge.clusters(state.keys(), rows, self.thresholds[group])
         previous = {e: r.canonical_id for e, r in state.items()}
         assigned = canonical.assign(found.values(), previous)
         changed = [(e, c) for e, c in assigned.items() if previous.get(e) != c]
@@ -196,7 +206,8 @@ class ResolveService:
                 seen.update(r.entity_id for r in store.members(self.s.conn, cid))
         frontier = set(seen)
         while frontier:
-            linked = store.linked(self.s.conn, group, sorted(frontier), self.t.upper)
+            linked = store.linked(self.s.conn, group, sorted(frontier),
+                                  self.thresholds[group].upper)  # fmt: skip
             frontier = linked - seen
             seen |= frontier
         return seen
@@ -221,8 +232,9 @@ class ResolveService:
     def queue(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         """Pairs waiting for a person, most likely first, with both records' names."""
         self.s.require(roles.RESOLVE, "review matches")
-        items, total = store.review_queue(self.s.conn, self.t.lower, self.t.upper,
-                                          self.s.visible_sources(), limit, offset)  # fmt: skip
+        bands = {g: (t.lower, t.upper) for g, t in self.thresholds.items()}
+        items, total = store.review_queue(self.s.conn, bands, self.s.visible_sources(),
+                                          limit, offset)  # fmt: skip
         ids = sorted({i for j in items for i in (j.left_id, j.right_id)})
         names = self._names(ids, "review.list", {"pairs": [j.pair for j in items]})
         return {

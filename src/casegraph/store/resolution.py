@@ -85,13 +85,15 @@ def _values(j: Judgement, now: Any) -> dict[str, Any]:
 
 
 def clear_machine_judgements(
-    conn: Connection, group: str, involving: Sequence[str] | None = None
+    conn: Connection, group: str, sources: Sequence[str], involving: Sequence[str] | None = None
 ) -> None:
-    """Drop model and record judgements of a group (all, or those touching some ids).
-    A person's judgements are never dropped."""
+    """Drop model and record judgements of a group between records of ``sources`` (all,
+    or those touching some ids). A person's judgements are never dropped."""
     machine = and_(judgements.c.grp == group, judgements.c.origin.in_(["model", "record"]))
     if involving is None:
-        conn.execute(delete(judgements).where(machine))
+        conn.execute(delete(judgements).where(
+            machine, judgements.c.left_source.in_(list(sources)),
+            judgements.c.right_source.in_(list(sources))))  # fmt: skip
         return
     ids = list(involving)
     for start in range(0, len(ids), CHUNK):
@@ -182,8 +184,9 @@ def iter_group_judgements(conn: Connection, group: str) -> Iterator[JudgementRow
 
 
 def review_queue(
-    conn: Connection, low: float, upper: float, sources: Sequence[str], limit: int, offset: int
-) -> tuple[list[Judgement], int]:
+    conn: Connection, bands: dict[str, tuple[float, float]], sources: Sequence[str],
+    limit: int, offset: int,
+) -> tuple[list[Judgement], int]:  # fmt: skip
     """Model judgements between the thresholds that no person has decided yet, between
     records in two different subjects, both from sources the reader may see."""
     user = judgements.alias("u")
@@ -192,8 +195,16 @@ def review_queue(
     decided = select(user.c.pair).where(user.c.origin == "user")
     where = and_(
         judgements.c.origin == "model",
-        judgements.c.probability >= low,
-        judgements.c.probability < upper,
+        or_(
+            *(
+                and_(
+                    judgements.c.grp == group,
+                    judgements.c.probability >= low,
+                    judgements.c.probability < upper,
+                )
+                for group, (low, upper) in bands.items()
+            )
+        ),
         judgements.c.pair.not_in(decided),
         judgements.c.left_source.in_(list(sources)),
         judgements.c.right_source.in_(list(sources)),
