@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -114,9 +115,11 @@ def _db_api(engine: str) -> Any:
 
 
 def _register(api: Any, table: pa.Table, name: str) -> Any:
+    # a Spark session outlives one run (getOrCreate): every registration gets its own name
+    unique = f"{name}_{uuid.uuid4().hex[:8]}"
     if type(api).__name__ == "SparkAPI":
-        return api.register(api.spark.createDataFrame(table), table_name=name)
-    return api.register(table, table_name=name)
+        return api.register(api.spark.createDataFrame(table), table_name=unique)
+    return api.register(table, table_name=unique)
 
 
 def _linker(api: Any, frames: Any, settings: dict[str, Any]) -> Any:
@@ -133,7 +136,7 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
     A step that finds no pairs keeps the prior values instead of failing."""
     api = _db_api(engine)
     frame = _register(api, prepare(table, group), "records")
-    linker = _linker(api, frame, defaults.settings(group))
+    linker = _linker(api, frame, defaults.settings(group, engine))
     progress("estimating the match rate")
     for rules in (defaults.deterministic_rules(group), defaults.NAME_ONLY_RULES):
         try:
@@ -243,7 +246,7 @@ def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
     extra = _within_group_pairs(_groups(kept, upper), kept)
     parts = [kept]
     if extra.num_rows:
-        frame = _register(api, extra, f"group_pairs_{predictions.physical_name}")
+        frame = _register(api, extra, "group_pairs")
         linker.table_management.register_blocked_pairs_for_predict(frame)
         scored = linker.inference.predict()
         against = _details_sql(scored.physical_name, comparisons, tf,
@@ -286,6 +289,7 @@ def predict(
     scored (new against new, new against existing), not the whole table again."""
     api = _db_api(engine)
     table = prepare(table, group)
+    model = defaults.for_dialect(model, group, engine)
     if new_ids is None:
         frame = _register(api, table, "records")
         linker = _linker(api, frame, model)

@@ -247,7 +247,7 @@ def deterministic_rules(group: str) -> list[str]:
 NAME_ONLY_RULES = ["l.name_rare = r.name_rare"]
 
 
-def settings(group: str) -> dict[str, Any]:
+def settings(group: str, dialect: str = "duckdb") -> dict[str, Any]:
     from splink import SettingsCreator
 
     creator = SettingsCreator(
@@ -260,8 +260,22 @@ def settings(group: str) -> dict[str, Any]:
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,
     )
-    result: dict[str, Any] = creator.get_settings("duckdb").as_dict()  # type: ignore[no-untyped-call]
+    result: dict[str, Any] = creator.get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
     return result
+
+
+def for_dialect(model: dict[str, Any], group: str, dialect: str) -> dict[str, Any]:
+    """A trained model's parameters on settings written in another engine's SQL: the
+    comparisons and levels are the same, only their SQL differs."""
+    fresh = settings(group, dialect)
+    for new, old in zip(fresh["comparisons"], model["comparisons"], strict=True):
+        for new_level, old_level in zip(new["comparison_levels"], old["comparison_levels"],
+                                        strict=True):  # fmt: skip
+            for key in ("m_probability", "u_probability"):
+                if key in old_level:
+                    new_level[key] = old_level[key]
+    fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    return fresh
 
 
 def comparison_labels(model: dict[str, Any]) -> list[dict[str, Any]]:
