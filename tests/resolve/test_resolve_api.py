@@ -14,10 +14,11 @@ from casegraph.api.routes import throttle
 from casegraph.service import Workspace
 from casegraph.store import ledger
 from casegraph.store import resolution as rstore
+from tests.api.test_api import PASSWORD
+from tests.api.test_api import sign_in as api_sign_in
 from tests.resolve import people
 from tests.resolve.test_resolve import _unsure_pair, by_row, load
 
-PASSWORD = "correct horse battery"
 WHY = {"X-Casegraph-Justification": "reviewing candidate matches for case 17"}
 
 
@@ -39,9 +40,7 @@ def api(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> Iterator[Te
 
 
 def sign_in(client: TestClient, user: str) -> dict[str, str]:
-    response = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"X-CSRF-Token": response.json()["csrf_token"], **WHY}
+    return {**api_sign_in(client, user), **WHY}
 
 
 def test_review_over_http(api: TestClient, workspace: Workspace, ctx: AccessContext) -> None:
