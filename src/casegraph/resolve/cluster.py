@@ -146,14 +146,3 @@ def components(links: Iterable[tuple[str, str]]) -> Callable[[str], str]:
             parent[a] = b
     return find
 
-
-def cluster(
-    nodes: Iterable[str],
-    pairs: Iterable[Pair],
-    cannot_link: Iterable[tuple[str, str]],
-    threshold: float,
-) -> dict[str, list[str]]:
-    """Clusters keyed by an arbitrary member; every node appears exactly once."""
-    c = Clustering(threshold)
-    c.add_nodes(nodes)
-    return c.run(pairs, cannot_link)

@@ -8,7 +8,6 @@ maximisation on the workspace's own data, and the result is saved with the works
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from typing import Any
@@ -295,7 +294,3 @@ def comparison_labels(model: dict[str, Any]) -> list[dict[str, Any]]:
 def prior_weight(model: dict[str, Any]) -> float:
     p = float(model["probability_two_random_records_match"])
     return math.log2(p / (1 - p))
-
-
-def dumps(model: dict[str, Any]) -> str:
-    return json.dumps(model, sort_keys=True)
