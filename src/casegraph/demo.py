@@ -55,9 +55,16 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
                 f"{summary.new_statements:,}",
                 f"{summary.rejected:,}",
             )
+        with workspace.session(ctx) as s:
+            resolved = s.resolve.run()
     finally:
         workspace.close()
     console.print(table)
+    console.print(
+        f"resolved: {resolved.subjects:,} subjects; {resolved.merged:,} records in merged "
+        f"subjects; {resolved.review:,} pairs waiting for review",
+        soft_wrap=True,
+    )
     data_dir = settings.data_dir
     console.print(
         "\nNext:\n"
@@ -65,6 +72,8 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
         f"  .venv/bin/casegraph --data-dir {data_dir} runs\n"
         f"  .venv/bin/casegraph --data-dir {data_dir} export --format ftm --out entities.ijson "
         '--justification "exploring the demo investigation"\n'
+        f"  .venv/bin/casegraph --data-dir {data_dir} review list "
+        '--justification "reviewing the demo matches"\n'
         f"  .venv/bin/casegraph --data-dir {data_dir} audit verify\n",
         soft_wrap=True,
     )
