@@ -175,12 +175,13 @@ class ResolveService:
     def recluster(self, group: str, seeds: Sequence[str] | None = None) -> dict[str, int]:
         """Recompute canonical ids from judgements (the whole group, or the part of it
         that judgements connect to ``seeds``) and point statements at them."""
-        state = store.resolved_state(self.s.conn, group)
-        if seeds is not None:
-            nodes = self._reach(group, seeds)
-            state = {e: r for e, r in state.items() if e in nodes}
-        rows = [r for r in store.iter_group_judgements(self.s.conn, group)
-                if r[0] in state and r[1] in state]  # fmt: skip
+        if seeds is None:
+            state = store.resolved_state(self.s.conn, group)
+            rows = [r for r in store.iter_group_judgements(self.s.conn, group)
+                    if r[0] in state and r[1] in state]  # fmt: skip
+        else:  # a person's decision: only the part of the group it can change
+            state = store.resolved_state(self.s.conn, group, sorted(self._reach(group, seeds)))
+            rows = store.judgements_among(self.s.conn, group, list(state))
         found = judge.clusters(state.keys(), rows, self.thresholds[group])
         previous = {e: r.canonical_id for e, r in state.items()}
         assigned = canonical.assign(found.values(), previous)
@@ -248,7 +249,7 @@ class ResolveService:
 
     def _names(self, ids: Sequence[str], action: str, refs: dict[str, Any]) -> dict[str, str]:
         records = self._records(ids, action, refs)
-        return {e: (r["properties"].get("name") or [e])[0] for e, r in records.items()}
+        return {e: _caption(r["properties"], e) for e, r in records.items()}
 
     def _records(self, ids: Sequence[str], action: str,
                  refs: dict[str, Any]) -> dict[str, dict[str, Any]]:  # fmt: skip
@@ -388,6 +389,13 @@ class ResolveService:
             for r in rows:
                 writer.writerow([r.source, r.record_key or "", r.entity_id, r.canonical_id])
         return len(rows)
+
+
+def _caption(properties: dict[str, list[str]], fallback: str) -> str:
+    if properties.get("name"):
+        return properties["name"][0]
+    parts = [properties.get(p, [""])[0] for p in ("firstName", "lastName")]
+    return " ".join(p for p in parts if p) or fallback
 
 
 def _reason(reason: str) -> str:

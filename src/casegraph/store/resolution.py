@@ -183,6 +183,22 @@ def iter_group_judgements(conn: Connection, group: str) -> Iterator[JudgementRow
         yield row[0], row[1], row[2], row[3], row[4] if row[4] is not None else 0.0
 
 
+def judgements_among(conn: Connection, group: str, ids: Sequence[str]) -> list[JudgementRow]:
+    """(left, right, origin, judgement, weight) of the judgements between ``ids``."""
+    wanted = set(ids)
+    out: list[JudgementRow] = []
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), CHUNK):
+        query = select(
+            judgements.c.left_id, judgements.c.right_id, judgements.c.origin,
+            judgements.c.judgement, judgements.c.weight,
+        ).where(judgements.c.grp == group,
+                judgements.c.left_id.in_(ordered[start : start + CHUNK]))  # fmt: skip
+        out.extend((r[0], r[1], r[2], r[3], r[4] if r[4] is not None else 0.0)
+                   for r in conn.execute(query) if r[1] in wanted)  # fmt: skip
+    return out
+
+
 def review_queue(
     conn: Connection, bands: dict[str, tuple[float, float]], sources: Sequence[str],
     limit: int, offset: int,
@@ -235,13 +251,26 @@ class Resolved:
     digest: str
 
 
-def resolved_state(conn: Connection, group: str | None = None) -> dict[str, Resolved]:
+def resolved_state(
+    conn: Connection, group: str | None = None, ids: Sequence[str] | None = None
+) -> dict[str, Resolved]:
+    """The resolved entities (of a group; or only ``ids``)."""
     query = select(resolved_entities)
     if group is not None:
         query = query.where(resolved_entities.c.grp == group)
-    result = conn.execute(query.execution_options(stream_results=True, yield_per=CHUNK))
+    if ids is not None:
+        ordered = sorted(set(ids))
+        out: dict[str, Resolved] = {}
+        for start in range(0, len(ordered), CHUNK):
+            chunk = query.where(resolved_entities.c.entity_id.in_(ordered[start : start + CHUNK]))
+            out.update(_resolved(conn.execute(chunk)))
+        return out
+    return _resolved(conn.execute(query.execution_options(stream_results=True, yield_per=CHUNK)))
+
+
+def _resolved(rows: Iterable[Any]) -> dict[str, Resolved]:
     return {r.entity_id: Resolved(r.entity_id, r.grp, r.source, r.record_key, r.canonical_id,
-                                  r.digest) for r in result}  # fmt: skip
+                                  r.digest) for r in rows}  # fmt: skip
 
 
 def members(conn: Connection, canonical_id: str) -> list[Resolved]:
