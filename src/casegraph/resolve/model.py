@@ -31,168 +31,121 @@ DETERMINISTIC_RECALL = 0.4
 COMMON_NAME_BLOCK = {PERSON: 200, ORGANISATION: 2000}
 
 
-def _array(column: str, label: str, strong: float = 0.9) -> ComparisonCreator:
-    """Any shared value of a multi-valued field (phones, emails, domains)."""
+def _comparison(
+    name: str,
+    label: str,
+    levels: list[Any],
+    m: list[float],
+    u: list[float],
+    null: str | None = None,
+) -> ComparisonCreator:
+    """A comparison: "no data" when ``null`` (default: ``name``) is empty on either side,
+    then ``levels`` from the most to the least specific, then everything else; with the
+    prior m and u of each of those levels."""
     return cl.CustomComparison(
-        output_column_name=column,
+        output_column_name=name,
         comparison_description=label,
-        comparison_levels=[
-            cll.NullLevel(column),
-            cll.ArrayIntersectLevel(column, 1),
-            cll.ElseLevel(),
-        ],
-    ).configure(m_probabilities=[strong, 1 - strong], u_probabilities=[0.0005, 0.9995])
+        comparison_levels=[cll.NullLevel(null or name), *levels, cll.ElseLevel()],
+    ).configure(m_probabilities=m, u_probabilities=u)
+
+
+def _any_shared(column: str, label: str, strong: float, u: float = 0.0005) -> ComparisonCreator:
+    """Any shared value of a multi-valued field (phones, emails, domains, countries)."""
+    return _comparison(column, label, [cll.ArrayIntersectLevel(column, 1)],
+                       [strong, round(1 - strong, 10)], [u, round(1 - u, 10)])  # fmt: skip
+
+
+def _shared_twice(column: str, label: str, m: list[float], u: list[float]) -> ComparisonCreator:
+    """Two shared values, one, none (connections, classifications)."""
+    return _comparison(column, label, [cll.ArrayIntersectLevel(column, 2),
+                                       cll.ArrayIntersectLevel(column, 1)], m, u)  # fmt: skip
 
 
 def _identifier() -> ComparisonCreator:
     """Tax ids, passport numbers, IBANs: the same, one typo apart, or different."""
-    return cl.CustomComparison(
-        output_column_name="ids",
-        comparison_description="identifier",
-        comparison_levels=[
-            cll.NullLevel("ids"),
-            cll.ArrayIntersectLevel("ids", 1),
-            cll.DamerauLevenshteinLevel("id0", 1),
-            cll.ElseLevel(),
-        ],
-    ).configure(m_probabilities=[0.85, 0.08, 0.07], u_probabilities=[0.0001, 0.0005, 0.9994])
-
-
-def _context() -> ComparisonCreator:
-    """Names of connected entities (employers, co-directors, counterparts, co-authors)."""
-    return cl.CustomComparison(
-        output_column_name="neighbours",
-        comparison_description="connections",
-        comparison_levels=[
-            cll.NullLevel("neighbours"),
-            cll.ArrayIntersectLevel("neighbours", 2),
-            cll.ArrayIntersectLevel("neighbours", 1),
-            cll.ElseLevel(),
-        ],
-    ).configure(m_probabilities=[0.4, 0.3, 0.3], u_probabilities=[0.0001, 0.002, 0.9979])
+    return _comparison(
+        "ids", "identifier",
+        [cll.ArrayIntersectLevel("ids", 1), cll.DamerauLevenshteinLevel("id0", 1)],
+        [0.85, 0.08, 0.07], [0.0001, 0.0005, 0.9994],
+    )  # fmt: skip
 
 
 def _address() -> ComparisonCreator:
     """The same street address; close spellings of it at the same house number; the
     same postcode. Two houses on one street are not one address."""
     same_house = cll.ExactMatchLevel("house0")
-    return cl.CustomComparison(
-        output_column_name="addresses",
-        comparison_description="address",
-        comparison_levels=[
-            cll.NullLevel("addresses"),
-            cll.ArrayIntersectLevel("addresses", 1),
-            cll.And(cll.JaroWinklerLevel("address0", 0.95), same_house),
-            cll.And(cll.ArrayIntersectLevel("address_tokens", 3), same_house),
-            cll.ArrayIntersectLevel("postcodes", 1),
-            cll.ElseLevel(),
-        ],
-    ).configure(
-        m_probabilities=[0.45, 0.15, 0.1, 0.1, 0.2],
-        u_probabilities=[0.0005, 0.0005, 0.002, 0.02, 0.977],
-    )
-
-
-def _country() -> ComparisonCreator:
-    return cl.CustomComparison(
-        output_column_name="countries",
-        comparison_description="country",
-        comparison_levels=[
-            cll.NullLevel("countries"),
-            cll.ArrayIntersectLevel("countries", 1),
-            cll.ElseLevel(),
-        ],
-    ).configure(m_probabilities=[0.95, 0.05], u_probabilities=[0.3, 0.7])
+    return _comparison(
+        "addresses", "address",
+        [cll.ArrayIntersectLevel("addresses", 1),
+         cll.And(cll.JaroWinklerLevel("address0", 0.95), same_house),
+         cll.And(cll.ArrayIntersectLevel("address_tokens", 3), same_house),
+         cll.ArrayIntersectLevel("postcodes", 1)],
+        [0.45, 0.15, 0.1, 0.1, 0.2], [0.0005, 0.0005, 0.002, 0.02, 0.977],
+    )  # fmt: skip
 
 
 def _person_name() -> ComparisonCreator:
-    jw = cll.JaroWinklerLevel
-    return cl.CustomComparison(
-        output_column_name="name",
-        comparison_description="name",
-        comparison_levels=[
-            cll.NullLevel("name_key"),
-            cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
-            cll.Or(
-                cll.ExactMatchLevel("name_fold"),
-                cll.ArrayIntersectLevel("name_keys", 1),
-                cll.ColumnsReversedLevel("first_name", "last_name", symmetrical=True),
-            ),
-            cll.And(cll.ExactMatchLevel("last_name"), cll.ExactMatchLevel("first_canon")),
-            cll.And(jw("last_name", 0.92), jw("first_name", 0.92)),
-            cll.And(cll.ExactMatchLevel("last_name"), cll.ExactMatchLevel("first_initial")),
-            cll.ExactMatchLevel("last_name", term_frequency_adjustments=True),
-            cll.And(
-                cll.Or(jw("last_name", 0.85), cll.ExactMatchLevel("last_phon")),
-                cll.Or(jw("first_name", 0.85), cll.ExactMatchLevel("first_initial")),
-            ),
-            cll.ArrayIntersectLevel("name_tokens", 1),
-            cll.ElseLevel(),
-        ],
-    ).configure(
-        m_probabilities=[0.6, 0.1, 0.05, 0.09, 0.03, 0.03, 0.03, 0.02, 0.05],
-        u_probabilities=[1e-5, 1e-5, 2e-5, 5e-5, 5e-5, 0.002, 0.0005, 0.01, 0.98779],
-    )
+    jw, exact = cll.JaroWinklerLevel, cll.ExactMatchLevel
+    return _comparison(
+        "name", "name",
+        [exact("name_key", term_frequency_adjustments=True),
+         cll.Or(exact("name_fold"), cll.ArrayIntersectLevel("name_keys", 1),
+                cll.ColumnsReversedLevel("first_name", "last_name", symmetrical=True)),
+         cll.And(exact("last_name"), exact("first_canon")),
+         cll.And(jw("last_name", 0.92), jw("first_name", 0.92)),
+         cll.And(exact("last_name"), exact("first_initial")),
+         exact("last_name", term_frequency_adjustments=True),
+         cll.And(cll.Or(jw("last_name", 0.85), exact("last_phon")),
+                 cll.Or(jw("first_name", 0.85), exact("first_initial"))),
+         cll.ArrayIntersectLevel("name_tokens", 1)],
+        [0.6, 0.1, 0.05, 0.09, 0.03, 0.03, 0.03, 0.02, 0.05],
+        [1e-5, 1e-5, 2e-5, 5e-5, 5e-5, 0.002, 0.0005, 0.01, 0.98779],
+        null="name_key",
+    )  # fmt: skip
 
 
 def _birth_date() -> ComparisonCreator:
-    return cl.CustomComparison(
-        output_column_name="birth_date",
-        comparison_description="date of birth",
-        comparison_levels=[
-            cll.NullLevel("birth_date"),
-            cll.ExactMatchLevel("birth_date"),
-            cll.DamerauLevenshteinLevel("birth_date", 1),
-            cll.ExactMatchLevel("birth_ym"),
-            cll.ExactMatchLevel("birth_year"),
-            cll.ElseLevel(),
-        ],
-    ).configure(
-        m_probabilities=[0.8, 0.1, 0.02, 0.05, 0.03],
-        u_probabilities=[0.0001, 0.002, 0.001, 0.012, 0.9849],
-    )
+    exact = cll.ExactMatchLevel
+    return _comparison(
+        "birth_date", "date of birth",
+        [exact("birth_date"), cll.DamerauLevenshteinLevel("birth_date", 1),
+         exact("birth_ym"), exact("birth_year")],
+        [0.8, 0.1, 0.02, 0.05, 0.03], [0.0001, 0.002, 0.001, 0.012, 0.9849],
+    )  # fmt: skip
 
 
 def _org_name() -> ComparisonCreator:
-    jw = cll.JaroWinklerLevel
-    return cl.CustomComparison(
-        output_column_name="name",
-        comparison_description="name",
-        comparison_levels=[
-            cll.NullLevel("name_key"),
-            cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
-            cll.Or(cll.ExactMatchLevel("name_fold"), cll.ArrayIntersectLevel("name_keys", 1)),
-            jw("display", 0.95),
-            jw("display", 0.88),
-            cll.ArrayIntersectLevel("name_tokens", 2),
-            cll.ArrayIntersectLevel("name_tokens", 1),
-            cll.ElseLevel(),
-        ],
-    ).configure(
-        m_probabilities=[0.55, 0.1, 0.1, 0.08, 0.07, 0.05, 0.05],
-        u_probabilities=[1e-5, 1e-5, 5e-5, 0.0005, 0.001, 0.02, 0.97843],
-    )
-
-
-def _classes() -> ComparisonCreator:
-    return cl.CustomComparison(
-        output_column_name="classes",
-        comparison_description="sector or classification",
-        comparison_levels=[
-            cll.NullLevel("classes"),
-            cll.ArrayIntersectLevel("classes", 2),
-            cll.ArrayIntersectLevel("classes", 1),
-            cll.ElseLevel(),
-        ],
-    ).configure(m_probabilities=[0.4, 0.3, 0.3], u_probabilities=[0.01, 0.05, 0.94])
+    jw, exact = cll.JaroWinklerLevel, cll.ExactMatchLevel
+    return _comparison(
+        "name", "name",
+        [exact("name_key", term_frequency_adjustments=True),
+         cll.Or(exact("name_fold"), cll.ArrayIntersectLevel("name_keys", 1)),
+         jw("display", 0.95), jw("display", 0.88),
+         cll.ArrayIntersectLevel("name_tokens", 2), cll.ArrayIntersectLevel("name_tokens", 1)],
+        [0.55, 0.1, 0.1, 0.08, 0.07, 0.05, 0.05],
+        [1e-5, 1e-5, 5e-5, 0.0005, 0.001, 0.02, 0.97843],
+        null="name_key",
+    )  # fmt: skip
 
 
 def comparisons(group: str) -> list[ComparisonCreator]:
-    contact = [_identifier(), _array("phones", "phone", 0.7),
-               _array("emails", "email", 0.7), _address(), _country(), _context()]  # fmt: skip
+    contact = [
+        _identifier(),
+        _any_shared("phones", "phone", 0.7),
+        _any_shared("emails", "email", 0.7),
+        _address(),
+        _any_shared("countries", "country", 0.95, u=0.3),
+        # names of connected entities (employers, co-directors, counterparts, co-authors)
+        _shared_twice("neighbours", "connections", [0.4, 0.3, 0.3], [0.0001, 0.002, 0.9979]),
+    ]
     if group == PERSON:
         return [_person_name(), _birth_date(), *contact]
-    return [_org_name(), _array("domains", "website or e-mail domain", 0.6), _classes(), *contact]
+    return [
+        _org_name(),
+        _any_shared("domains", "website or e-mail domain", 0.6),
+        _shared_twice("classes", "sector or classification", [0.4, 0.3, 0.3], [0.01, 0.05, 0.94]),
+        *contact,
+    ]
 
 
 def blocking_rules(group: str) -> list[BlockingRuleCreator]:
