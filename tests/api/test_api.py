@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from casegraph.access.context import AccessContext
 from casegraph.api.app import create_app
 from casegraph.api.routes import PUBLIC_ROUTES, throttle
-from casegraph.service import Workspace
+from casegraph.service import Session, Workspace
 from casegraph.store import ledger
 from tests.conftest import add_source, person_mapping
 
@@ -34,13 +34,23 @@ def api(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> Iterator[Te
         add_source(s, "secret", "SECRET")
         s.ingest.mapping(tmp_path / "p.yml")
         s.ingest.mapping(tmp_path / "s.yml")
-        for user, role in (("ana", "analyst"), ("sup", "supervisor"), ("aud", "auditor"),
-                           ("adm", "admin")):  # fmt: skip
-            s.identities.add_user(user, user, role, PASSWORD)
-        s.identities.add_team("intel", "Intel")
-        for user in ("ana", "sup"):
-            s.identities.add_member("intel", user)
-        s.identities.grant("intel", "PUBLIC")
+        add_users(s, {"ana": "analyst", "sup": "supervisor", "aud": "auditor", "adm": "admin"},
+                  cleared=("ana", "sup"))  # fmt: skip
+    yield from serve(workspace)
+
+
+def add_users(s: Session, roles: dict[str, str], cleared: tuple[str, ...]) -> None:
+    """Users with ``PASSWORD``; the ``cleared`` ones in team intel, cleared for PUBLIC."""
+    for user, role in roles.items():
+        s.identities.add_user(user, user, role, PASSWORD)
+    s.identities.add_team("intel", "Intel")
+    for user in cleared:
+        s.identities.add_member("intel", user)
+    s.identities.grant("intel", "PUBLIC")
+
+
+def serve(workspace: Workspace) -> Iterator[TestClient]:
+    """A test client of the API on ``workspace``, with a fresh sign-in throttle."""
     throttle.failures.clear()
     with TestClient(create_app(workspace)) as client:
         yield client

@@ -254,3 +254,19 @@ def test_clusters_export(resolved, ctx, tmp_path: Path) -> None:
     assert set(rows[0]) == {"source", "record_key", "entity_id", "canonical_id"}
     assert all(r["record_key"] for r in rows)
 
+
+
+def test_new_statements_of_a_resolved_record_join_its_subject(resolved, ctx, tmp_path) -> None:
+    workspace, _, _ = resolved
+    rows = (tmp_path / "registry.csv").read_text().splitlines()
+    rows[1] = rows[1].replace("Berlin", "Potsdam")  # r0 moved: a new address statement
+    (tmp_path / "registry.csv").write_text("\n".join(rows) + "\n")
+    with workspace.session(ctx) as s:
+        load(s, tmp_path, "registry")
+        assert s.resolve.run().new == {"person": 1}
+        r0 = by_row(s)[("registry", "r0")]
+        members = {m.entity_id for m in rstore.members(s.conn, r0)}
+        ids = {c for (c,) in s.conn.exec_driver_sql(
+            "SELECT DISTINCT canonical_id FROM statements WHERE entity_id IN ("
+            + ", ".join(f"'{m}'" for m in members) + ")")}  # fmt: skip
+        assert ids == {r0}

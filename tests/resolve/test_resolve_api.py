@@ -9,12 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from casegraph.access.context import AccessContext
-from casegraph.api.app import create_app
-from casegraph.api.routes import throttle
 from casegraph.service import Workspace
 from casegraph.store import ledger
 from casegraph.store import resolution as rstore
-from tests.api.test_api import PASSWORD
+from tests.api.test_api import add_users, serve
 from tests.api.test_api import sign_in as api_sign_in
 from tests.resolve import people
 from tests.resolve.test_resolve import _unsure_pair, by_row, load
@@ -28,15 +26,8 @@ def api(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> Iterator[Te
     with workspace.session(ctx) as s:
         load(s, tmp_path, "registry", "bank")
         s.resolve.run()
-        for user, role in (("ana", "analyst"), ("vic", "viewer")):
-            s.identities.add_user(user, user, role, PASSWORD)
-        s.identities.add_team("intel", "Intel")
-        for user in ("ana", "vic"):
-            s.identities.add_member("intel", user)
-        s.identities.grant("intel", "PUBLIC")
-    throttle.failures.clear()
-    with TestClient(create_app(workspace)) as client:
-        yield client
+        add_users(s, {"ana": "analyst", "vic": "viewer"}, cleared=("ana", "vic"))
+    yield from serve(workspace)
 
 
 def sign_in(client: TestClient, user: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -26,7 +26,7 @@ from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
 from casegraph.resolve.judge import THRESHOLDS, Thresholds
 from casegraph.store import resolution as store
 from casegraph.store import sealing
-from casegraph.store.resolution import Judgement, Resolved, pair_key
+from casegraph.store.resolution import Judgement, JudgementRow, Resolved, pair_key
 
 if TYPE_CHECKING:
     from casegraph.service import Session
@@ -57,9 +57,9 @@ def _quiet(_: str) -> None:
 
 
 class ResolveService:
-    def __init__(self, session: Session, thresholds: dict[str, Thresholds] | None = None) -> None:
+    def __init__(self, session: Session) -> None:
         self.s = session
-        self.thresholds = thresholds or THRESHOLDS
+        self.thresholds: dict[str, Thresholds] = THRESHOLDS
 
     # --- runs -----------------------------------------------------------------------
 
@@ -157,45 +157,51 @@ class ResolveService:
                      or not plan["incremental"]), groups, sources, actor),
             )  # fmt: skip
         gone = [e for e, r in state.items() if r.source in visible and e not in present]
+        dropped = frozenset(gone)
+        current = {e: r for e, r in state.items() if e not in dropped}
         keys = data.record_keys
-        changed = [
-            Resolved(e, group, sources[e], keys.get(e),
-                     state[e].canonical_id if e in state else e, d)
-            for e, d in zip(ids, table.column("digest").to_pylist(), strict=True)
-            if e not in state or state[e].digest != d
-        ]  # fmt: skip
-        store.write_state(self.s.conn, changed, gone)
-        result = self.recluster(group)
+        dirty = []  # new or changed records: stored with their digest whatever the clusters
+        for e, d in zip(ids, table.column("digest").to_pylist(), strict=True):
+            if e not in state or state[e].digest != d:
+                previous = state[e].canonical_id if e in state else e
+                current[e] = Resolved(e, group, sources[e], keys.get(e), previous, d)
+                dirty.append(e)
+        rows = (r for r in store.iter_group_judgements(self.s.conn, group)
+                if r[0] in current and r[1] in current)  # fmt: skip
+        result = self._cluster(group, current, rows, dirty, gone)
         summary.merged += result["merged"]
         summary.subjects += result["subjects"]
         summary.changed += result["changed"]
 
     # --- clustering from stored judgements ---------------------------------------------
 
-    def recluster(self, group: str, seeds: Sequence[str] | None = None) -> dict[str, int]:
-        """Recompute canonical ids from judgements (the whole group, or the part of it
-        that judgements connect to ``seeds``) and point statements at them."""
-        if seeds is None:
-            state = store.resolved_state(self.s.conn, group)
-            rows = [r for r in store.iter_group_judgements(self.s.conn, group)
-                    if r[0] in state and r[1] in state]  # fmt: skip
-        else:  # a person's decision: only the part of the group it can change
-            state = store.resolved_state(self.s.conn, group, sorted(self._reach(group, seeds)))
-            rows = store.judgements_among(self.s.conn, group, list(state))
+    def recluster(self, group: str, seeds: Sequence[str]) -> dict[str, int]:
+        """After a person's decision about ``seeds``: recompute the canonical ids of the
+        part of the group that the decision can change."""
+        state = store.resolved_state(self.s.conn, group, sorted(self._reach(group, seeds)))
+        rows = store.judgements_among(self.s.conn, group, list(state))
+        return self._cluster(group, state, rows, [], [])
+
+    def _cluster(self, group: str, state: dict[str, Resolved], rows: Iterable[JudgementRow],
+                 dirty: Sequence[str], gone: Sequence[str]) -> dict[str, int]:  # fmt: skip
+        """Cluster ``state`` by ``rows`` and store the outcome once: resolved entities that
+        are new, changed or moved to another subject, and the canonical id of their
+        statements (a changed record's new statements start under its own id)."""
         found = judge.clusters(state.keys(), rows, self.thresholds[group])
         previous = {e: r.canonical_id for e, r in state.items()}
         assigned = canonical.assign(found.values(), previous)
-        changed = [(e, c) for e, c in assigned.items() if previous.get(e) != c]
+        moved = [e for e, c in assigned.items() if previous[e] != c]
         self._carry_seals(previous, assigned)
+        write = sorted(set(moved) | set(dirty))
         store.write_state(
             self.s.conn,
-            [Resolved(e, group, state[e].source, state[e].record_key, c, state[e].digest)
-             for e, c in changed],
-            [],
+            [Resolved(e, group, state[e].source, state[e].record_key, assigned[e],
+                      state[e].digest) for e in write],
+            gone,
         )  # fmt: skip
-        store.set_canonical_ids(self.s.conn, changed)
+        store.set_canonical_ids(self.s.conn, [(e, assigned[e]) for e in write])
         merged = sum(len(m) for m in found.values() if len(m) > 1)
-        return {"merged": merged, "subjects": len(found), "changed": len(changed)}
+        return {"merged": merged, "subjects": len(found), "changed": len(moved)}
 
     def _reach(self, group: str, seeds: Sequence[str]) -> set[str]:
         """Entities whose cluster a decision about ``seeds`` can change: those joined to

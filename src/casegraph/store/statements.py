@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from casegraph.model.statements import STATEMENT_COLUMNS, StatementRow, schema_depth
-from casegraph.store.tables import statements
+from casegraph.store.tables import resolved_entities, statements
 
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format on SQLite
 _COLUMNS = ", ".join(STATEMENT_COLUMNS)
@@ -67,10 +67,28 @@ def _sqlite_rows(rows: Sequence[StatementRow]) -> list[tuple[Any, ...]]:
     return [(*row[:-2], fmt(row.first_seen), fmt(row.last_seen)) for row in rows]
 
 
+def _under_subjects(conn: Connection, rows: Sequence[StatementRow]) -> Sequence[StatementRow]:
+    """New statements of an entity that resolution already placed in a subject start
+    under that subject's canonical id, not under the entity's own id."""
+    ids = sorted({r.entity_id for r in rows})
+    subject: dict[str, str] = {}
+    for start in range(0, len(ids), 5000):
+        query = select(resolved_entities.c.entity_id, resolved_entities.c.canonical_id).where(
+            resolved_entities.c.entity_id.in_(ids[start : start + 5000]),
+            resolved_entities.c.canonical_id != resolved_entities.c.entity_id,
+        )
+        subject.update({str(e): str(c) for e, c in conn.execute(query)})
+    if not subject:
+        return rows
+    return [r._replace(canonical_id=subject[r.entity_id]) if r.entity_id in subject else r
+            for r in rows]  # fmt: skip
+
+
 def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
     """Write a batch of statements in bulk (executemany on SQLite, COPY on PostgreSQL)."""
     if not rows:
         return 0
+    rows = _under_subjects(conn, rows)
     if not conn.in_transaction():
         conn.begin()  # the raw cursor below must run inside the session's transaction
     if conn.dialect.name == "sqlite":
