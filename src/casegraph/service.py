@@ -7,7 +7,7 @@ A session is one transaction bound to the caller's ``AccessContext``. Interfaces
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
@@ -213,6 +213,26 @@ class Session:
 
         ``processing`` is for jobs whose output no person reads (entity resolution): it
         needs no purpose, and is recorded like any other read."""
+        wanted = self.consult(action, refs, sources, processing)
+        sealed = self.sealed_ids() if redact_sealed and wanted else set()
+        if disclose:
+            self.commit()
+        if not wanted:
+            return iter(())
+        rows = iter_statements(self.conn, wanted, canonical_id=canonical_id, entity_ids=entity_ids)
+        return redact(rows, sealed) if redact_sealed else rows
+
+    def consult(
+        self,
+        action: str,
+        refs: dict[str, Any] | None = None,
+        sources: Sequence[str] | None = None,
+        processing: bool = False,
+    ) -> list[str]:
+        """The gate of every read of subject data, statements or what is derived from
+        them (search index, edges): checks the permission and the purpose, records the
+        consultation, and returns the sources the reader may see (of ``sources``, if
+        given; naming an invisible one fails as if it did not exist)."""
         self.require(roles.READ_SUBJECTS, "read subject data")
         if not processing:
             policy.check_purpose(self.conn, self.principal, self.ctx)
@@ -222,13 +242,21 @@ class Session:
             if name not in visible:
                 raise not_registered(name)  # the same answer as for a missing source
         self.record(action, {**(refs or {}), "sources": wanted})
-        sealed = self.sealed_ids() if redact_sealed and wanted else set()
-        if disclose:
-            self.commit()
-        if not wanted:
-            return iter(())
-        rows = iter_statements(self.conn, wanted, canonical_id=canonical_id, entity_ids=entity_ids)
-        return redact(rows, sealed) if redact_sealed else rows
+        return wanted
+
+    def processing_reader(
+        self, action: str, refs: dict[str, Any] | None = None
+    ) -> Callable[[Sequence[str]], Iterator[StatementRow]]:
+        """For jobs whose output no person reads (indexing): one recorded consultation,
+        then the statements of any subjects asked for, from the visible sources only."""
+        visible = self.consult(action, refs, processing=True)
+
+        def read(canonical_ids: Sequence[str]) -> Iterator[StatementRow]:
+            if not visible:
+                return iter(())
+            return iter_statements(self.conn, visible, canonical_ids=canonical_ids)
+
+        return read
 
     def visible_sources(self) -> list[str]:
         """The sources whose statements this caller's clearances let them see."""
@@ -271,6 +299,18 @@ class Session:
         return ResolveService(self)
 
     @cached_property
+    def index(self) -> IndexService:
+        return IndexService(self)
+
+    @cached_property
+    def search(self) -> SearchService:
+        return SearchService(self)
+
+    @cached_property
+    def graph(self) -> GraphService:
+        return GraphService(self)
+
+    @cached_property
     def identities(self) -> IdentityService:
         return IdentityService(self)
 
@@ -281,8 +321,11 @@ class Session:
 
 # the services import this module only for type checking, so they can come last
 from casegraph.services.data import ExportService, IngestService, SourceService  # noqa: E402
+from casegraph.services.graph import GraphService  # noqa: E402
+from casegraph.services.index import IndexService  # noqa: E402
 from casegraph.services.oversight import IdentityService, LedgerService  # noqa: E402
 from casegraph.services.resolution import ResolveService  # noqa: E402
+from casegraph.services.search import SearchService  # noqa: E402
 from casegraph.services.subjects import RetentionService, SubjectService  # noqa: E402
 
 __all__ = ["NotFound", "Session", "Workspace", "WorkspaceError", "not_registered"]

@@ -112,12 +112,16 @@ class IngestService:
             raise WorkspaceError(
                 f"{path} is a bare query without a dataset name; say which source with --source"
             )
-        return self._ingest(name, progress).mapping(plan)
+        summary = self._ingest(name, progress).mapping(plan)
+        self.s.index.after_change(progress)
+        return summary
 
     def ftm(self, path: Path, source: str, progress: Progress | None = None) -> IngestSummary:
         if not Path(path).is_file():
             raise WorkspaceError(f"{path}: file not found")
-        return self._ingest(source, progress).ftm(Path(path))
+        summary = self._ingest(source, progress).ftm(Path(path))
+        self.s.index.after_change(progress)
+        return summary
 
     def rejects(self, run_id: int) -> Iterator[runs.Reject]:
         """A run's rejected rows (they hold raw source values): same gate as ingest."""

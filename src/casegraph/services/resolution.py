@@ -96,6 +96,8 @@ class ResolveService:
         for plan in plans:
             self._write(plan, data, visible, summary)
         self.s.record("resolve.run", summary.as_dict())
+        progress("updating the search index and graph")
+        self.s.index.after_change()
         return summary
 
     def _score(self, group: str, data: Extracted, engine_name: str, full: bool, retrain: bool,
@@ -313,6 +315,7 @@ class ResolveService:
         self.s.record("review.decide", {"pair": pair, "decision": decision, "reason": why})
         result = self.recluster(main.group, [main.left_id, main.right_id])
         subject = store.canonical_of_entity(self.s.conn, main.left_id)
+        self.s.index.after_change()
         return {"pair": pair, "decision": decision, "subject": subject, **result}
 
     def _judge(self, a: str, b: str, source_a: str, source_b: str, group: str, decision: str,
@@ -345,6 +348,7 @@ class ResolveService:
         self._judge(x.entity_id, y.entity_id, x.source, y.source, x.group, "positive", why)
         self.s.record("subject.merge", {"subjects": [a, b], "reason": why})
         result = self.recluster(x.group, [x.entity_id, y.entity_id])
+        self.s.index.after_change()
         return {"subject": store.canonical_of_entity(self.s.conn, x.entity_id), **result}
 
     def split(self, subject_id: str, records: Sequence[str], reason: str) -> dict[str, Any]:
@@ -375,6 +379,7 @@ class ResolveService:
         result = self.recluster(found[0].group, [m.entity_id for m in found])
         subjects = sorted({store.canonical_of_entity(self.s.conn, m.entity_id) or ""
                            for m in found})  # fmt: skip
+        self.s.index.after_change()
         return {**result, "subjects": subjects}
 
     # --- export ---------------------------------------------------------------------

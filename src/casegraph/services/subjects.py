@@ -104,4 +104,6 @@ class RetentionService:
             done.append(item)
         if dry_run:
             self.s.record("erasure.dry_run", {"sources": [d["source"] for d in done]})
+        else:
+            self.s.index.after_change()  # erased values leave the index and the graph
         return done

@@ -315,6 +315,13 @@ def set_canonical_ids(conn: Connection, mapping: Sequence[tuple[str, str]]) -> i
     rows = [{"e": e, "c": c} for e, c in mapping]
     for start in range(0, len(rows), CHUNK):
         conn.execute(_CANON_INSERT, rows[start : start + CHUNK])
+    for side in ("statements.canonical_id", "canon_map.canonical_id"):  # old and new subject
+        conn.exec_driver_sql(
+            f"INSERT INTO dirty_subjects (canonical_id, source) SELECT DISTINCT {side}, "
+            "statements.source FROM statements JOIN canon_map "
+            "ON statements.entity_id = canon_map.entity_id "
+            "WHERE statements.canonical_id <> canon_map.canonical_id ON CONFLICT DO NOTHING"
+        )
     result = conn.exec_driver_sql(
         "UPDATE statements SET canonical_id = canon_map.canonical_id FROM canon_map "
         "WHERE statements.entity_id = canon_map.entity_id "

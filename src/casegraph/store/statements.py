@@ -84,6 +84,12 @@ def _under_subjects(conn: Connection, rows: Sequence[StatementRow]) -> Sequence[
             for r in rows]  # fmt: skip
 
 
+# subjects whose search documents and edges need rebuilding (see services/index.py)
+_DIRTY_SQL = (
+    "INSERT INTO dirty_subjects (canonical_id, source) VALUES (?, ?) ON CONFLICT DO NOTHING"
+)
+
+
 def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
     """Write a batch of statements in bulk (executemany on SQLite, COPY on PostgreSQL)."""
     if not rows:
@@ -95,6 +101,7 @@ def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.executemany(_sqlite_upsert_sql(), _sqlite_rows(rows))
+            cursor.executemany(_DIRTY_SQL, sorted({(r.canonical_id, r.source) for r in rows}))
         finally:
             cursor.close()
         return len(rows)
@@ -109,6 +116,10 @@ def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
             for row in rows:
                 copy.write_row(row)
         cursor.execute(_postgres_upsert_sql())
+        cursor.execute(
+            "INSERT INTO dirty_subjects (canonical_id, source) "
+            "SELECT DISTINCT canonical_id, source FROM stage_statements ON CONFLICT DO NOTHING"
+        )
     return len(rows)
 
 
@@ -130,6 +141,7 @@ def iter_statements(
     batch: int = 5000,
     canonical_id: str | None = None,
     entity_ids: Sequence[str] | None = None,
+    canonical_ids: Sequence[str] | None = None,
 ) -> Iterator[StatementRow]:
     """Stream statements ordered by canonical id, then entity, so callers can group."""
     query = select(*[statements.c[name] for name in STATEMENT_COLUMNS]).order_by(
@@ -141,6 +153,8 @@ def iter_statements(
         query = query.where(statements.c.canonical_id == canonical_id)
     if entity_ids is not None:
         query = query.where(statements.c.entity_id.in_(list(entity_ids)))
+    if canonical_ids is not None:
+        query = query.where(statements.c.canonical_id.in_(list(canonical_ids)))
     # per statement: Connection.execution_options() would change the connection itself
     result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
     for row in result:

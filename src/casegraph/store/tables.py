@@ -229,3 +229,71 @@ resolved_entities = Table(
     Column("canonical_id", String(255), nullable=False, index=True),
     Column("digest", String(40), nullable=False),  # of the entity's statements
 )
+
+# --- derived: search index and graph edges (rebuilt from statements) ------------------
+
+dirty_subjects = Table(
+    "dirty_subjects",
+    metadata,
+    Column("canonical_id", String(255), primary_key=True),
+    Column("source", String(64), primary_key=True),
+)
+
+search_docs = Table(
+    "search_docs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_id", String(255), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("caption", Text, nullable=False),
+    Column("names", Text, nullable=False),  # display names, one per line
+    Column("details", Text, nullable=False),  # "prop: value" lines for highlighting
+    Column("terms", Text, nullable=False),  # normalised name tokens (full-text column 1)
+    Column("body", Text, nullable=False),  # normalised other tokens (full-text column 2)
+    Column("adult_on", String(10), nullable=True),  # 18th birthday by the latest birth date
+)
+
+search_values = Table(
+    "search_values",
+    metadata,
+    Column("doc_id", Integer, nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("value", String(255), nullable=False),
+)
+
+search_terms = Table(
+    "search_terms",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("term", String(64), nullable=False, unique=True),
+    Column("docs", Integer, nullable=False),  # documents using the term
+)
+
+search_term_variants = Table(
+    "search_term_variants",
+    metadata,
+    Column("variant", String(64), primary_key=True),  # the term with one letter deleted
+    Column("term", String(64), primary_key=True),
+)
+
+edges = Table(
+    "edges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("src", String(255), nullable=False),  # canonical ids of the two ends
+    Column("dst", String(255), nullable=False),
+    Column("kind", String(32), nullable=False),  # FtM schema, or "same:<field>"
+    Column("origin", String(255), nullable=False),  # relationship entity, or the shared value
+    Column("origin_subject", String(255), nullable=True),  # canonical id of that entity
+    Column("src_entity", String(255), nullable=True),
+    Column("dst_entity", String(255), nullable=True),
+    Column("source", String(64), nullable=False),  # both must be visible to see the edge
+    Column("source2", String(64), nullable=False),
+    Column("directed", Integer, nullable=False),
+    Column("start_date", String(32), nullable=True),
+    Column("end_date", String(32), nullable=True),
+    Column("amount", Float, nullable=True),  # payment amount, call duration
+    Column("share", Float, nullable=True),  # ownership percentage
+    Column("label", Text, nullable=True),
+)

@@ -1,0 +1,1 @@
+"""Edges between canonical subjects, and what can be asked of them."""

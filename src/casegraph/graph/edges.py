@@ -1,0 +1,131 @@
+"""Edges from statements: one per relationship entity (Ownership, Payment, Call ...)
+and its two ends, and one per pair of subjects that share a phone, e-mail address,
+postal address or identifier."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from followthemoney import model as ftm
+
+from casegraph.model.statements import StatementRow
+
+# (source property, target property, directed) of each relationship schema
+ENDS: dict[str, tuple[str, str, bool]] = {
+    schema.name: (schema.edge_source, schema.edge_target, schema.edge_directed)
+    for schema in ftm.schemata.values()
+    if schema.edge and schema.edge_source and schema.edge_target
+}
+ENDS["Call"] = ("caller", "receiver", True)
+SHARED_FIELDS = ("phone", "email", "address", "id")
+HUB = 25  # a value shared by more subjects than this links nobody (a registry's address)
+AMOUNT_PROPS = ("amountEur", "amount", "amountUsd", "duration")
+LABEL_PROPS = ("role", "relationship", "summary", "purpose")
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+@dataclass(frozen=True)
+class Edge:
+    src: str
+    dst: str
+    kind: str
+    origin: str
+    origin_subject: str | None
+    src_entity: str | None
+    dst_entity: str | None
+    source: str
+    source2: str
+    directed: bool
+    start_date: str | None = None
+    end_date: str | None = None
+    amount: float | None = None
+    share: float | None = None
+    label: str | None = None
+
+    def row(self) -> dict[str, object]:
+        return {**self.__dict__, "directed": int(self.directed)}
+
+
+def is_relationship(schema: str) -> bool:
+    return schema in ENDS
+
+
+def number(value: str) -> float | None:
+    """The first number in a value ("25,5 %" -> 25.5, "1.200" stays 1.2)."""
+    match = _NUMBER.search(value)
+    return float(match.group().replace(",", ".")) if match else None
+
+
+def relationship_edges(
+    rows: Sequence[StatementRow], canonical: Callable[[str, str], str | None]
+) -> list[Edge]:
+    """The edges of one relationship entity; ``canonical(source, entity_id)`` gives the
+    subject an end belongs to (None when the end was never loaded)."""
+    first = rows[0]
+    ends = ENDS[first.schema]
+    props: dict[str, list[str]] = {}
+    for row in rows:
+        props.setdefault(row.prop, []).append(row.value)
+    dates = sorted(props.get("date", []) + props.get("startDate", []))
+    ends_at = sorted(props.get("endDate", []) + props.get("date", []))
+    amount = next((number(v) for p in AMOUNT_PROPS for v in props.get(p, [])), None)
+    share = next((number(v) for v in props.get("percentage", [])), None)
+    label = next((v for p in LABEL_PROPS for v in props.get(p, [])), None)
+    out = []
+    for src_entity in sorted(set(props.get(ends[0], []))):
+        for dst_entity in sorted(set(props.get(ends[1], []))):
+            src, dst = canonical(first.source, src_entity), canonical(first.source, dst_entity)
+            if src is None or dst is None or src == dst:
+                continue
+            out.append(
+                Edge(
+                    src,
+                    dst,
+                    first.schema,
+                    first.entity_id,
+                    first.canonical_id,
+                    src_entity,
+                    dst_entity,
+                    first.source,
+                    first.source,
+                    ends[2],
+                    dates[0][:32] if dates else None,
+                    ends_at[-1][:32] if ends_at else None,
+                    amount,
+                    share,
+                    label,
+                )
+            )
+    return out
+
+
+def shared_edges(holders: dict[tuple[str, str], Iterable[tuple[str, str]]]) -> list[Edge]:
+    """Edges between the subjects holding each (field, value); ``holders`` maps the
+    value to its (canonical id, source) holders. Values held by more than ``HUB``
+    subjects are skipped."""
+    out = []
+    for (field, value), found in holders.items():
+        docs = sorted(set(found))
+        if len({cid for cid, _ in docs}) > HUB:
+            continue
+        for (a, sa), (b, sb) in combinations(docs, 2):
+            if a != b:
+                out.append(
+                    Edge(
+                        a,
+                        b,
+                        f"same:{field}",
+                        f"{field}:{value}",
+                        None,
+                        None,
+                        None,
+                        sa,
+                        sb,
+                        False,
+                        label=value,
+                    )
+                )
+    return out

@@ -1,0 +1,1 @@
+"""Full-text and fuzzy search over canonical subjects (documents, query syntax, ranking)."""

@@ -1,0 +1,395 @@
+"""Run a parsed query against the index: the matching subjects, ranked, highlighted,
+with facet counts, over the documents of the caller's visible sources only.
+
+The stores only find candidates (their full-text indexes see the same tokens); ranking
+and highlighting happen here, so SQLite and PostgreSQL give the same answers.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from followthemoney import model as ftm
+from rapidfuzz.distance import OSA
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from casegraph.search.documents import field_value
+from casegraph.search.query import And, Filter, Node, Not, Or, QueryError, Range, Words, parse
+from casegraph.search.text import tokens
+from casegraph.store import search_index
+
+FACETS = ("schema", "source", "country", "year")
+CANDIDATES = 2000  # documents ranked per query; more matches are counted, not ranked
+FILTER_TYPES = {
+    "phone": "phone",
+    "email": "email",
+    "country": "country",
+    "id": "identifier",
+    "identifier": "identifier",
+}
+DATE_PROPS = frozenset(
+    name
+    for schema in ftm.schemata.values()
+    for name, prop in schema.properties.items()
+    if prop.type.name == "date"
+)
+FIELDS = sorted(
+    {"name", "address", "text", "schema", "source", "year", "date", *FILTER_TYPES, *DATE_PROPS}
+)
+_WORD = re.compile(r"(\w+)", re.UNICODE)
+
+
+@dataclass
+class Hit:
+    id: str
+    schema: str
+    caption: str
+    sources: list[str]
+    score: float
+    highlights: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "schema": self.schema,
+            "caption": self.caption,
+            "sources": self.sources,
+            "score": round(self.score, 4),
+            "highlights": self.highlights,
+        }
+
+
+@dataclass
+class Results:
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    ranked: int = 0  # how many of the matches were ranked (CANDIDATES at most)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "ranked": self.ranked,
+            "results": [h.to_dict() for h in self.hits],
+            "facets": {
+                k: [{"value": v, "count": c} for v, c in vals] for k, vals in self.facets.items()
+            },
+        }
+
+
+@dataclass
+class _Token:
+    """One query token with what it may match: itself, as a prefix, within one edit."""
+
+    term: str
+    prefix: bool = False
+    near: frozenset[str] = frozenset()
+    infix: bool = False
+
+    def quality(self, term: str) -> float:
+        if term == self.term:
+            return 1.0
+        if self.infix:
+            return 0.7 if self.term in term else 0.0
+        if term in self.near:
+            return 0.7
+        if self.prefix and term.startswith(self.term):
+            return 0.6 if len(self.term) == 1 else 0.8
+        return 0.0
+
+    def alternatives(self, infix_terms: list[str]) -> list[tuple[str, bool]]:
+        if self.infix:
+            return [(t, False) for t in infix_terms]
+        return [(self.term, self.prefix), *((t, False) for t in sorted(self.near))]
+
+
+class Searcher:
+    def __init__(self, conn: Connection, sources: Sequence[str], today: str) -> None:
+        self.conn = conn
+        self.sources = list(sources)
+        self.today = today
+        self.params: dict[str, Any] = {}
+        self.wanted: list[_Token] = []  # positive tokens, for ranking and highlighting
+
+    def _param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def _visible(self) -> str:
+        marks = ", ".join(self._param(s) for s in self.sources)
+        return f"d.source IN ({marks})"
+
+    # --- query tree -> SQL selecting canonical ids ---------------------------------------
+
+    def _docs(self, condition: str) -> str:
+        return f"SELECT d.canonical_id FROM search_docs d WHERE {self._visible()} AND {condition}"
+
+    def _subjects(self, node: Node, positive: bool) -> str:
+        if isinstance(node, Words):
+            return self._docs(self._words(node, positive))
+        if isinstance(node, Filter):
+            return self._docs(self._filter(node))
+        if isinstance(node, Range):
+            return self._docs(self._range(node))
+        if isinstance(node, Not):
+            inner = self._subjects(node.node, not positive)
+            return f"{self._docs('1 = 1')} EXCEPT {_wrap(inner)}"
+        if isinstance(node, Or):
+            return " UNION ".join(_wrap(self._subjects(n, positive)) for n in node.nodes)
+        return self._and(node, positive)
+
+    def _and(self, node: And, positive: bool) -> str:
+        keep: list[Node] = []
+        drop: list[Node] = []
+        words: list[str] = []
+        for child in node.nodes:
+            if isinstance(child, Words) and not child.phrase and child.field is None:
+                words.extend(child.words)  # plain words match within one document
+            elif isinstance(child, Not):
+                drop.append(child.node)
+            else:
+                keep.append(child)
+        if words:
+            keep.insert(0, Words(tuple(words)))
+        parts = [_wrap(self._subjects(n, positive)) for n in keep] or [self._docs("1 = 1")]
+        sql = " INTERSECT ".join(parts)
+        for child in drop:
+            sql = f"{_wrap(sql)} EXCEPT {_wrap(self._subjects(child, not positive))}"
+        return sql
+
+    def _words(self, node: Words, positive: bool) -> str:
+        names_only = node.field == "name"
+        if node.phrase:
+            terms = [t for w in node.words for t in tokens(w)]
+            if not terms:
+                raise QueryError(f"the phrase {' '.join(node.words)!r} has no letters or digits")
+            if positive:
+                self.wanted.extend(_Token(t) for t in terms)
+            groups = [[(t, False)] for t in terms]
+            expression = search_index.fulltext_expression(self.conn, groups, names_only, True)
+            return search_index.fulltext_condition(
+                self.conn, expression, self._param(expression)[1:]
+            )
+        groups = []
+        for word in node.words:
+            for token in self._expand(word):
+                if positive:
+                    self.wanted.append(token)
+                found = search_index.infix_terms(self.conn, token.term) if token.infix else []
+                alternatives = token.alternatives(found)
+                if not alternatives:
+                    return "1 = 0"
+                groups.append(alternatives)
+        if not groups:
+            raise QueryError(f"{' '.join(node.words)!r} has no letters or digits to search for")
+        expression = search_index.fulltext_expression(self.conn, groups, names_only, False)
+        return search_index.fulltext_condition(self.conn, expression, self._param(expression)[1:])
+
+    def _expand(self, word: str) -> list[_Token]:
+        if word.startswith("*") and word.endswith("*") and len(word) > 2:
+            part = "".join(tokens(word.strip("*")))
+            if len(part) < 3:
+                raise QueryError(f"{word}: a substring search needs three letters or more")
+            return [_Token(part, infix=True)]
+        prefix = word.endswith("*")
+        terms = list(tokens(word.rstrip("*")))
+        out = []
+        for i, term in enumerate(terms):
+            last = i == len(terms) - 1
+            if (prefix and last) or len(term) == 1:
+                out.append(_Token(term, prefix=True))
+            elif len(term) >= 4:
+                near = {
+                    t
+                    for t in search_index.near_terms(self.conn, term)
+                    if t != term and OSA.distance(t, term) <= 1
+                }
+                out.append(_Token(term, prefix=True, near=frozenset(near)))
+            else:
+                out.append(_Token(term))
+        return out
+
+    def _filter(self, node: Filter) -> str:
+        name, value = node.field, node.value
+        if name == "schema":
+            schema = ftm.get(value)
+            if schema is None:
+                raise QueryError(f"schema:{value}: no such schema (try Person, Company, ...)")
+            names = sorted(s.name for s in ftm.schemata.values() if s.is_a(schema))
+            return f"d.schema IN ({', '.join(self._param(n) for n in names)})"
+        if name == "source":
+            if value not in self.sources:
+                raise QueryError(f"source:{value}: no such source")
+            return f"d.source = {self._param(value)}"
+        if name in FILTER_TYPES:
+            pair = field_value(FILTER_TYPES[name], value)
+            if pair is None:
+                raise QueryError(f"{name}:{value}: not a valid {name}")
+            return self._value(pair[0], f"= {self._param(pair[1])}")
+        if name == "year":
+            return self._value("year", f"= {self._param(value)}")
+        if name == "date" or name in DATE_PROPS:
+            column = search_index.text_range(self.conn, "v.value")
+            return self._date_field(name, f"{column} LIKE {self._param(value + '%')}")
+        raise QueryError(f"unknown field {name!r}; fields are: {', '.join(FIELDS)}")
+
+    def _range(self, node: Range) -> str:
+        if node.field != "year" and node.field != "date" and node.field not in DATE_PROPS:
+            raise QueryError(f"{node.field}: ranges work on year and date fields only")
+        column = search_index.text_range(self.conn, "v.value")
+        bounds = []
+        if node.low is not None:
+            bounds.append(f"{column} >= {self._param(node.low)}")
+        if node.high is not None:
+            bounds.append(f"{column} <= {self._param(node.high + '~')}")
+        condition = " AND ".join(bounds) or "1 = 1"
+        if node.field == "year":
+            return self._value("year", "", condition)
+        return self._date_field(node.field, condition)
+
+    def _date_field(self, name: str, condition: str) -> str:
+        if name == "date":
+            return (
+                f"d.id IN (SELECT v.doc_id FROM search_values v WHERE "
+                f"v.field LIKE 'date:%' AND {condition})"
+            )
+        return self._value(f"date:{name}", "", condition)
+
+    def _value(self, name: str, compare: str, condition: str | None = None) -> str:
+        where = condition if condition is not None else f"v.value {compare}"
+        return (
+            f"d.id IN (SELECT v.doc_id FROM search_values v WHERE "
+            f"v.field = {self._param(name)} AND {where})"
+        )
+
+    # --- results -----------------------------------------------------------------------
+
+    def _final(self, hits: str) -> str:
+        today = self._param(self.today)
+        return (
+            f"{self._visible()} AND d.canonical_id IN ({hits}) "
+            "AND d.canonical_id NOT IN (SELECT canonical_id FROM sealed_subjects) "
+            f"AND d.canonical_id NOT IN (SELECT s.canonical_id FROM search_docs s "
+            f"WHERE s.adult_on > {today})"
+        )
+
+    def run(
+        self, query: str, page: int, limit: int, facets: Sequence[str], facet_limit: int = 20
+    ) -> Results:
+        if page < 1 or not 1 <= limit <= 100:
+            raise QueryError("page starts at 1; limit is between 1 and 100")
+        tree = parse(query)
+        if tree is None:
+            raise QueryError("say what to search for")
+        if not self.sources:
+            return Results(query, 0, page, limit, [], {f: [] for f in facets})
+        where = self._final(self._subjects(tree, True))
+        rows = self.conn.execute(
+            text(
+                f"SELECT d.canonical_id, d.source, d.schema, d.caption, d.names, d.details, "
+                f"d.terms, d.body FROM search_docs d WHERE {where} "
+                f"ORDER BY d.canonical_id, d.source LIMIT {CANDIDATES}"
+            ),
+            self.params,
+        ).all()
+        subjects: dict[str, list[Any]] = {}
+        for row in rows:
+            subjects.setdefault(row[0], []).append(row)
+        ranked = [self._hit(cid, docs) for cid, docs in subjects.items()]
+        ranked.sort(key=lambda h: (-h.score, h.caption.lower(), h.id))
+        total = len(subjects)
+        if len(rows) >= CANDIDATES:
+            total = int(
+                self.conn.execute(
+                    text(f"SELECT COUNT(DISTINCT d.canonical_id) FROM search_docs d WHERE {where}"),
+                    self.params,
+                ).scalar_one()
+            )
+        start = (page - 1) * limit
+        return Results(
+            query,
+            total,
+            page,
+            limit,
+            ranked[start : start + limit],
+            {name: self._facet(name, where, facet_limit) for name in facets},
+            len(subjects),
+        )
+
+    def _facet(self, name: str, where: str, limit: int) -> list[tuple[str, int]]:
+        if name in ("schema", "source"):
+            sql = (
+                f"SELECT d.{name}, COUNT(DISTINCT d.canonical_id) FROM search_docs d "
+                f"WHERE {where} GROUP BY d.{name}"
+            )
+        elif name in ("country", "year"):
+            sql = (
+                f"SELECT v.value, COUNT(DISTINCT d.canonical_id) FROM search_docs d "
+                f"JOIN search_values v ON v.doc_id = d.id WHERE {where} "
+                f"AND v.field = '{name}' GROUP BY v.value"
+            )
+        else:
+            raise QueryError(f"no facet {name!r}; facets are: {', '.join(FACETS)}")
+        counts = [(str(v), int(c)) for v, c in self.conn.execute(text(sql), self.params)]
+        counts.sort(key=lambda vc: (-vc[1], vc[0]))
+        return counts[:limit]
+
+    def _hit(self, cid: str, docs: list[Any]) -> Hit:
+        best, schema, caption = -1.0, docs[0][2], docs[0][3]
+        for doc in docs:
+            score = self._score(doc[6].split(), doc[7].split(), doc[4].split("\n"))
+            if score > best:
+                best, schema, caption = score, doc[2], doc[3]
+        lines = [line for doc in docs for line in doc[4].split("\n") + doc[5].split("\n") if line]
+        marked = [m for m in (self._mark(line) for line in dict.fromkeys(lines)) if m]
+        return Hit(cid, schema, caption, sorted({d[1] for d in docs}), max(best, 0.0), marked[:3])
+
+    def _score(self, terms: list[str], body: list[str], names: list[str]) -> float:
+        if not self.wanted:
+            return 0.0
+        total = 0.0
+        for token in self.wanted:
+            in_names = max((token.quality(t) for t in terms), default=0.0)
+            in_body = max((token.quality(t) for t in body), default=0.0)
+            total += max(in_names, 0.6 * in_body)
+        score = total / len(self.wanted)
+        wanted = sorted(t.term for t in self.wanted)
+        if any(sorted(tokens(name)) == wanted for name in names):
+            score += 0.2  # the whole name, in any order
+        return score
+
+    def _mark(self, line: str) -> str | None:
+        if not self.wanted:
+            return None
+        out, hit = [], False
+        for piece in _WORD.split(line):
+            if (
+                piece
+                and _WORD.fullmatch(piece)
+                and any(token.quality(t) > 0 for t in tokens(piece) for token in self.wanted)
+            ):
+                out.append(f"<mark>{html.escape(piece)}</mark>")
+                hit = True
+            else:
+                out.append(html.escape(piece))
+        return "".join(out) if hit else None
+
+
+_ALIASES = iter(range(10**9))
+
+
+def _wrap(sql: str) -> str:
+    """A compound member both stores accept (SQLite allows no parentheses there)."""
+    return f"SELECT canonical_id FROM ({sql}) AS q{next(_ALIASES) % 1000}"

@@ -1,0 +1,138 @@
+"""Keeping the derived data (search documents, edges) in step with the statements.
+
+Ingest, resolution and erasure queue the (subject, source) pairs they touch; a
+refresh rebuilds those, a batch per transaction, so an interrupted refresh loses
+nothing and the next one carries on. A rebuild queues everything first.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from casegraph.access import roles
+from casegraph.graph.edges import (
+    SHARED_FIELDS,
+    Edge,
+    is_relationship,
+    relationship_edges,
+    shared_edges,
+)
+from casegraph.model.statements import StatementRow
+from casegraph.search.documents import Document, build
+from casegraph.store import graph_store, search_index
+
+if TYPE_CHECKING:
+    from casegraph.service import Session
+
+BATCH = 1000
+Progress = Callable[[str, int, int], None]
+
+
+class IndexService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def pending(self) -> int:
+        return search_index.dirty_count(self.s.conn, self.s.visible_sources())
+
+    def rebuild(self, progress: Progress | None = None) -> dict[str, int]:
+        """Re-index every subject of the visible sources."""
+        self.s.require(roles.INGEST, "rebuild the index")
+        search_index.mark_all_dirty(self.s.conn, self.s.visible_sources())
+        self.s.commit()
+        return self.refresh(progress)
+
+    def refresh(self, progress: Progress | None = None) -> dict[str, int]:
+        """Rebuild the documents and edges of every queued subject of the visible sources."""
+        self.s.require(roles.INGEST, "refresh the index")
+        return self.after_change(progress)
+
+    def after_change(self, progress: Progress | None = None) -> dict[str, int]:
+        """The refresh that ingest, resolution and erasure run when they finish (they
+        checked their own permission)."""
+        sources = self.s.visible_sources()
+        total = search_index.dirty_count(self.s.conn, sources)
+        counts = {"subjects": 0, "documents": 0, "edges": 0}
+        if total == 0:
+            return counts
+        read = self.s.processing_reader("index.read", {"queued": total})
+        while batch := search_index.dirty_batch(self.s.conn, sources, BATCH):
+            rows = list(read(sorted({c for c, _ in batch})))
+            docs, edges = self._derive(batch, rows)
+            counts["subjects"] += len(batch)
+            counts["documents"] += len(docs)
+            counts["edges"] += len(edges)
+            search_index.clear_dirty(self.s.conn, batch)
+            self.s.commit()  # each batch stands on its own: Ctrl-C loses no finished work
+            if progress is not None:
+                progress("indexing", counts["subjects"], total)
+        self.s.record("index.refresh", counts)
+        return counts
+
+    def _derive(
+        self, batch: list[tuple[str, str]], rows: list[StatementRow]
+    ) -> tuple[list[Document], list[Edge]]:
+        conn = self.s.conn
+        protected = frozenset(self.s.workspace.settings.protected_attributes)
+        wanted = set(batch)
+        by_key = {
+            key: list(group)
+            for key, group in itertools.groupby(
+                sorted(
+                    (r for r in rows if (r.canonical_id, r.source) in wanted),
+                    key=lambda r: (r.canonical_id, r.source, r.entity_id),
+                ),
+                key=lambda r: (r.canonical_id, r.source),
+            )
+        }
+        docs: list[Document] = []
+        relations: list[list[StatementRow]] = []
+        for group in by_key.values():
+            for _, entity_rows in itertools.groupby(group, key=lambda r: r.entity_id):
+                items = list(entity_rows)
+                if is_relationship(items[0].schema):
+                    relations.append(items)
+            doc = (
+                build([r for r in group if not is_relationship(r.schema)], protected)
+                if any(not is_relationship(r.schema) for r in group)
+                else None
+            )
+            if doc is not None:
+                docs.append(doc)
+        search_index.delete_docs(conn, batch)
+        search_index.insert_docs(conn, docs)
+        graph_store.delete_edges_of(conn, batch)
+        ends = {
+            (r.source, v)
+            for items in relations
+            for r in items
+            if r.prop_type == "entity"
+            for v in [r.value]
+        }
+        lookup = graph_store.canonical_lookup(conn, ends)
+        edges = [
+            e
+            for items in relations
+            for e in relationship_edges(items, lambda s, e: lookup.get((s, e)))
+        ]
+        values = {(f, v) for d in docs for f, v in d.values if f in SHARED_FIELDS}
+        holders = graph_store.value_holders(conn, values)
+        shared = shared_edges(holders)
+        graph_store.delete_shared(conn, [f"{f}:{v}" for f, v in holders])
+        graph_store.insert_edges(conn, edges + shared)
+        graph_store.repoint(
+            conn,
+            sorted(
+                {
+                    (r.source, r.entity_id, r.canonical_id)
+                    for r in rows
+                    if (r.canonical_id, r.source) in wanted
+                }
+            ),
+        )
+        return docs, edges + shared
+
+    def stats(self) -> dict[str, Any]:
+        return {"pending": self.pending()}

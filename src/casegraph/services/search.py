@@ -1,0 +1,34 @@
+"""Search over canonical subjects, through the audited session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from casegraph.search.engine import FACETS, Results, Searcher
+from casegraph.search.query import QueryError, fields, parse
+
+if TYPE_CHECKING:
+    from casegraph.service import Session
+
+
+class SearchService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def search(
+        self, query: str, page: int = 1, limit: int = 20, facets: Sequence[str] = FACETS
+    ) -> Results:
+        """Subjects matching ``query`` (see ``search.query``) in the sources the caller
+        may see, best first; facet counts over the same subjects. Sealed subjects
+        never match. A consultation: needs a purpose, and is recorded with the query."""
+        tree = parse(query)  # a query that cannot be read fails before anything is recorded
+        self.s.check_filter_fields([*fields(tree), *facets])
+        unknown = [f for f in facets if f not in FACETS]
+        if unknown:
+            raise QueryError(f"no facet {unknown[0]!r}; facets are: {', '.join(FACETS)}")
+        visible = self.s.consult("search", {"query": query, "page": page})
+        return Searcher(self.s.conn, visible, date.today().isoformat()).run(
+            query, page, limit, facets
+        )

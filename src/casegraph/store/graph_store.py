@@ -1,0 +1,209 @@
+"""The edges table: writes from the index refresh, and the neighbourhood reads the
+graph features need, always limited to edges whose sources the reader may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, or_, select, text, update
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql import ColumnElement
+
+from casegraph.graph.edges import Edge
+from casegraph.store.tables import edges, search_docs, search_values, statements
+
+CHUNK = 2000
+EDGE_COLUMNS = [c for c in edges.c if c.name != "id"]
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- writes ----------------------------------------------------------------------------
+
+
+def insert_edges(conn: Connection, items: Sequence[Edge]) -> None:
+    for chunk in _chunks(items, 10_000):
+        conn.execute(edges.insert(), [e.row() for e in chunk])
+
+
+def delete_edges_of(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
+    """Drop the edges these (canonical id, source) subjects make: as relationships,
+    and as holders of shared values."""
+    params = [{"c": c, "s": s} for c, s in keys]
+    if not params:
+        return
+    conn.execute(
+        delete(edges).where(
+            edges.c.origin_subject == bindparam("c"), edges.c.source == bindparam("s")
+        ),
+        params,
+    )
+    for column, source in ((edges.c.src, edges.c.source), (edges.c.dst, edges.c.source2)):
+        conn.execute(
+            delete(edges).where(
+                edges.c.kind.like("same:%"), column == bindparam("c"), source == bindparam("s")
+            ),
+            params,
+        )
+
+
+def delete_shared(conn: Connection, origins: Sequence[str]) -> None:
+    for chunk in _chunks(sorted(set(origins))):
+        conn.execute(
+            delete(edges).where(edges.c.kind.like("same:%"), edges.c.origin.in_(list(chunk)))
+        )
+
+
+def repoint(conn: Connection, ends: Sequence[tuple[str, str, str]]) -> None:
+    """Point edge ends at the current subject of each (source, entity, canonical id)."""
+    params = [{"s": s, "e": e, "c": c} for s, e, c in ends]
+    if not params:
+        return
+    for column, entity, source in (
+        (edges.c.src, edges.c.src_entity, edges.c.source),
+        (edges.c.dst, edges.c.dst_entity, edges.c.source2),
+    ):
+        conn.execute(
+            update(edges)
+            .where(source == bindparam("s"), entity == bindparam("e"), column != bindparam("c"))
+            .values({column.name: bindparam("c")}),
+            params,
+        )
+
+
+def canonical_lookup(
+    conn: Connection, wanted: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """The canonical id of each (source, entity id)."""
+    by_source: dict[str, set[str]] = {}
+    for source, entity in wanted:
+        by_source.setdefault(source, set()).add(entity)
+    out: dict[tuple[str, str], str] = {}
+    for source, ids in by_source.items():
+        for chunk in _chunks(sorted(ids)):
+            query = (
+                select(statements.c.entity_id, statements.c.canonical_id)
+                .where(statements.c.source == source, statements.c.entity_id.in_(list(chunk)))
+                .distinct()
+            )
+            out.update({(source, str(e)): str(c) for e, c in conn.execute(query)})
+    return out
+
+
+def value_holders(
+    conn: Connection, values: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(canonical id, source) of every document holding each (field, value)."""
+    by_field: dict[str, set[str]] = {}
+    for field, value in values:
+        by_field.setdefault(field, set()).add(value)
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for field, found in by_field.items():
+        for chunk in _chunks(sorted(found)):
+            query = (
+                select(search_values.c.value, search_docs.c.canonical_id, search_docs.c.source)
+                .join(search_docs, search_docs.c.id == search_values.c.doc_id)
+                .where(search_values.c.field == field, search_values.c.value.in_(list(chunk)))
+            )
+            for value, cid, source in conn.execute(query):
+                out.setdefault((field, str(value)), []).append((str(cid), str(source)))
+    return out
+
+
+# --- reads -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EdgeFilter:
+    """Which edges a reader sees: ``sources`` is already cut to the visible ones."""
+
+    sources: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        parts = [edges.c.source.in_(self.sources), edges.c.source2.in_(self.sources)]
+        if self.kinds:
+            plain = [k for k in self.kinds if k != "same"]
+            kinds = [edges.c.kind.in_(plain)] if plain else []
+            if "same" in self.kinds:
+                kinds.append(edges.c.kind.like("same:%"))
+            parts.append(or_(*kinds))
+        if self.since:  # edges that last until, or have no date
+            parts.append(or_(edges.c.end_date.is_(None), edges.c.end_date >= self.since))
+        if self.until:
+            parts.append(or_(edges.c.start_date.is_(None), edges.c.start_date <= self.until + "~"))
+        return and_(*parts)
+
+
+def touching(
+    conn: Connection, ids: Sequence[str], where: EdgeFilter, limit: int | None = None
+) -> list[Row[Any]]:
+    """Edges with an end among ``ids``."""
+    out: list[Row[Any]] = []
+    for chunk in _chunks(sorted(set(ids)), 1000):
+        for column in (edges.c.src, edges.c.dst):
+            query = select(edges).where(column.in_(list(chunk)), where.condition())
+            if limit is not None:
+                query = query.limit(limit - len(out) + 1)
+            out += conn.execute(query).all()
+            if limit is not None and len(out) > limit:
+                return out
+    return out
+
+
+def iter_edges(conn: Connection, where: EdgeFilter) -> Iterator[Row[Any]]:
+    query = select(edges).where(where.condition()).order_by(edges.c.id)
+    yield from conn.execute(query.execution_options(stream_results=True, yield_per=20_000))
+
+
+def neighbour_ids(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> list[tuple[str, str]]:
+    """(node, neighbour) pairs, both directions, for a breadth-first search."""
+    out: list[tuple[str, str]] = []
+    for chunk in _chunks(sorted(set(ids)), 1000):
+        for here, there in ((edges.c.src, edges.c.dst), (edges.c.dst, edges.c.src)):
+            query = select(here, there).where(here.in_(list(chunk)), where.condition())
+            out += [(str(a), str(b)) for a, b in conn.execute(query)]
+    return out
+
+
+def captions(
+    conn: Connection, ids: Iterable[str], sources: Sequence[str]
+) -> dict[str, tuple[str, str]]:
+    """(caption, schema) of each subject, from the documents the reader may see."""
+    out: dict[str, tuple[str, str]] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        query = (
+            select(search_docs.c.canonical_id, search_docs.c.caption, search_docs.c.schema)
+            .where(
+                search_docs.c.canonical_id.in_(list(chunk)), search_docs.c.source.in_(list(sources))
+            )
+            .order_by(search_docs.c.canonical_id, search_docs.c.source)
+        )
+        for cid, caption, schema in conn.execute(query):
+            out.setdefault(str(cid), (str(caption), str(schema)))
+    return out
+
+
+def sealed_among(conn: Connection, ids: Iterable[str], today: str) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(ids))):
+        params = {"ids": list(chunk), "today": today}
+        found |= {
+            str(c)
+            for c in conn.execute(
+                text(
+                    "SELECT canonical_id FROM sealed_subjects WHERE canonical_id IN :ids UNION "
+                    "SELECT canonical_id FROM search_docs "
+                    "WHERE canonical_id IN :ids AND adult_on > :today"
+                ).bindparams(bindparam("ids", expanding=True)),
+                params,
+            ).scalars()
+        }
+    return found

@@ -1,0 +1,282 @@
+"""The search index's tables: documents, filter values, the name vocabulary, and which
+subjects need re-indexing. The full-text SQL of the two stores lives here (SQLite FTS5
+with a trigram table; PostgreSQL tsvector with pg_trgm); both index the same tokens."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy.engine import Connection
+
+from casegraph.search.documents import Document
+from casegraph.search.text import deletions
+from casegraph.store.tables import (
+    dirty_subjects,
+    search_docs,
+    search_term_variants,
+    search_terms,
+    search_values,
+)
+
+CHUNK = 2000
+MAX_EXPANSION = 200
+
+
+def _sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- which subjects need re-indexing --------------------------------------------------
+
+_MARK = text(
+    "INSERT INTO dirty_subjects (canonical_id, source) VALUES (:c, :s) ON CONFLICT DO NOTHING"
+)
+
+
+def mark_dirty(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
+    """Queue (canonical id, source) documents for re-indexing."""
+    rows = [{"c": c, "s": s} for c, s in set(keys)]
+    for chunk in _chunks(rows):
+        conn.execute(_MARK, list(chunk))
+
+
+def mark_all_dirty(conn: Connection, sources: Sequence[str]) -> None:
+    """Queue every subject of these sources (a full rebuild)."""
+    if sources:
+        conn.execute(
+            text(
+                "INSERT INTO dirty_subjects (canonical_id, source) "
+                "SELECT DISTINCT canonical_id, source FROM statements WHERE source IN :sources "
+                "ON CONFLICT DO NOTHING"
+            ).bindparams(bindparam("sources", expanding=True)),
+            {"sources": list(sources)},
+        )
+
+
+def dirty_count(conn: Connection, sources: Sequence[str]) -> int:
+    query = select(func.count()).where(dirty_subjects.c.source.in_(list(sources)))
+    return int(conn.execute(query).scalar_one())
+
+
+def dirty_batch(conn: Connection, sources: Sequence[str], limit: int) -> list[tuple[str, str]]:
+    query = (
+        select(dirty_subjects.c.canonical_id, dirty_subjects.c.source)
+        .where(dirty_subjects.c.source.in_(list(sources)))
+        .order_by(dirty_subjects.c.canonical_id, dirty_subjects.c.source)
+        .limit(limit)
+    )
+    return [(str(c), str(s)) for c, s in conn.execute(query)]
+
+
+def clear_dirty(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
+    conn.execute(
+        delete(dirty_subjects).where(
+            dirty_subjects.c.canonical_id == bindparam("c"),
+            dirty_subjects.c.source == bindparam("s"),
+        ),
+        [{"c": c, "s": s} for c, s in keys],
+    )
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+def delete_docs(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
+    """Remove the documents of these (canonical id, source) keys, and their terms' counts."""
+    wanted = set(keys)
+    found: list[tuple[int, str]] = []
+    for chunk in _chunks(sorted({c for c, _ in keys})):
+        query = select(
+            search_docs.c.id, search_docs.c.canonical_id, search_docs.c.source, search_docs.c.terms
+        ).where(search_docs.c.canonical_id.in_(list(chunk)))
+        found += [(int(i), str(t)) for i, c, s, t in conn.execute(query) if (c, s) in wanted]
+    if not found:
+        return
+    ids = [i for i, _ in found]
+    for chunk in _chunks(ids):
+        conn.execute(delete(search_values).where(search_values.c.doc_id.in_(list(chunk))))
+        conn.execute(delete(search_docs).where(search_docs.c.id.in_(list(chunk))))
+        if _sqlite(conn):
+            conn.execute(
+                text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": list(chunk)},
+            )
+    _count_terms(conn, Counter(t for _, terms in found for t in set(terms.split())), -1)
+
+
+def _next_ids(conn: Connection, count: int) -> list[int]:
+    if _sqlite(conn):
+        start = int(conn.execute(select(func.coalesce(func.max(search_docs.c.id), 0))).scalar_one())
+        return list(range(start + 1, start + count + 1))
+    result = conn.execute(
+        text(
+            "SELECT nextval(pg_get_serial_sequence('search_docs', 'id')) "
+            "FROM generate_series(1, :n)"
+        ),
+        {"n": count},
+    )
+    return [int(v) for v in result.scalars()]
+
+
+def insert_docs(conn: Connection, docs: Sequence[Document]) -> None:
+    if not docs:
+        return
+    ids = _next_ids(conn, len(docs))
+    conn.execute(
+        search_docs.insert(),
+        [
+            {
+                "id": i,
+                "canonical_id": d.canonical_id,
+                "source": d.source,
+                "schema": d.schema,
+                "caption": d.caption,
+                "names": "\n".join(d.names),
+                "details": "\n".join(d.details),
+                "terms": d.terms,
+                "body": d.body,
+                "adult_on": d.adult_on,
+            }
+            for i, d in zip(ids, docs, strict=True)
+        ],
+    )
+    values = [
+        {"doc_id": i, "field": f, "value": v}
+        for i, d in zip(ids, docs, strict=True)
+        for f, v in sorted(d.values)
+    ]
+    for chunk in _chunks(values, 10_000):
+        conn.execute(search_values.insert(), list(chunk))
+    if _sqlite(conn):
+        conn.execute(
+            text("INSERT INTO search_fts (rowid, terms, body) VALUES (:i, :t, :b)"),
+            [{"i": i, "t": d.terms, "b": d.body} for i, d in zip(ids, docs, strict=True)],
+        )
+    _count_terms(conn, Counter(t for d in docs for t in set(d.terms.split())), 1)
+
+
+def _count_terms(conn: Connection, counts: Counter[str], sign: int) -> None:
+    """Keep the name vocabulary (with one-deletion variants for fuzzy matching) to the
+    terms some document uses: an erased name leaves no trace in it."""
+    if not counts:
+        return
+    terms = sorted(counts)
+    known: set[str] = set()
+    for chunk in _chunks(terms):
+        known |= set(
+            conn.execute(
+                select(search_terms.c.term).where(search_terms.c.term.in_(list(chunk)))
+            ).scalars()
+        )
+    if sign > 0:
+        new = [t for t in terms if t not in known]
+        if new:
+            conn.execute(search_terms.insert(), [{"term": t, "docs": counts[t]} for t in new])
+            conn.execute(
+                text(
+                    "INSERT INTO search_term_variants (variant, term) VALUES (:v, :t) "
+                    "ON CONFLICT DO NOTHING"
+                ),
+                [{"v": v, "t": t} for t in new for v in {t} | deletions(t)],
+            )
+    update = [{"t": t, "n": sign * counts[t]} for t in terms if t in known]
+    if update:
+        conn.execute(text("UPDATE search_terms SET docs = docs + :n WHERE term = :t"), update)
+    if sign < 0:
+        gone = list(
+            conn.execute(
+                select(search_terms.c.term).where(
+                    search_terms.c.term.in_(terms), search_terms.c.docs <= 0
+                )
+            ).scalars()
+        )
+        for chunk in _chunks(gone):
+            conn.execute(
+                delete(search_term_variants).where(search_term_variants.c.term.in_(list(chunk)))
+            )
+            conn.execute(delete(search_terms).where(search_terms.c.term.in_(list(chunk))))
+
+
+# --- vocabulary lookups (query expansion) -------------------------------------------------
+
+
+def near_terms(conn: Connection, token: str) -> list[str]:
+    """Vocabulary terms that share a one-deletion variant with ``token`` (candidates
+    within one edit; the caller checks the distance)."""
+    keys = sorted({token} | deletions(token))
+    query = (
+        select(search_term_variants.c.term)
+        .where(search_term_variants.c.variant.in_(keys))
+        .distinct()
+        .limit(MAX_EXPANSION)
+    )
+    return sorted(str(t) for t in conn.execute(query).scalars())
+
+
+def infix_terms(conn: Connection, part: str) -> list[str]:
+    """Vocabulary terms containing ``part`` (three letters or more), through the
+    trigram index of each store."""
+    if _sqlite(conn):
+        sql = (
+            "SELECT t.term FROM search_terms_trigram g JOIN search_terms t ON t.id = g.rowid "
+            "WHERE g.term LIKE :p ORDER BY t.term LIMIT :n"
+        )
+    else:
+        sql = "SELECT term FROM search_terms WHERE term LIKE :p ORDER BY term LIMIT :n"
+    return [
+        str(t) for t in conn.execute(text(sql), {"p": f"%{part}%", "n": MAX_EXPANSION}).scalars()
+    ]
+
+
+# --- full text ----------------------------------------------------------------------------
+
+
+def fulltext_condition(conn: Connection, expression: str, param: str) -> str:
+    """A SQL condition on ``search_docs d`` matching the store's full-text ``expression``."""
+    if _sqlite(conn):
+        return f"d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :{param})"
+    return f"d.tsv @@ to_tsquery('simple', :{param})"
+
+
+def fulltext_expression(
+    conn: Connection, groups: Sequence[Sequence[tuple[str, bool]]], names_only: bool, phrase: bool
+) -> str:
+    """The store's full-text query for tokens that must all match, each through any of
+    its alternatives ``(term, is_prefix)``; or, for a phrase, the terms in order. Terms
+    are lower-case letters and digits only (see ``search.text.tokens``)."""
+    if _sqlite(conn):
+
+        def one(term: str, prefix: bool) -> str:
+            return f'"{term}"' + ("*" if prefix else "")
+
+        if phrase:
+            body = '"' + " ".join(term for (term, _), *_ in groups) + '"'
+        else:
+            body = " AND ".join(
+                "(" + " OR ".join(one(t, p) for t, p in alts) + ")" for alts in groups
+            )
+        return f"terms : ({body})" if names_only else body
+    weight = "A" if names_only else ""
+
+    def pg(term: str, prefix: bool) -> str:
+        marks = ("*" if prefix else "") + weight
+        return f"{term}:{marks}" if marks else term
+
+    if phrase:
+        return " <-> ".join(pg(term, False) for (term, _), *_ in groups)
+    return " & ".join("(" + " | ".join(pg(t, p) for t, p in alts) + ")" for alts in groups)
+
+
+def text_range(conn: Connection, column: str) -> str:
+    """``column`` compared as plain bytes (dates and years as text), on both stores."""
+    return column if _sqlite(conn) else f'{column} COLLATE "C"'
