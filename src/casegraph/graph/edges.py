@@ -5,7 +5,7 @@ postal address or identifier."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -102,7 +102,7 @@ def relationship_edges(
     return out
 
 
-def shared_edges(holders: dict[tuple[str, str], Iterable[tuple[str, str]]]) -> list[Edge]:
+def shared_edges(holders: Mapping[tuple[str, str], Iterable[tuple[str, str]]]) -> list[Edge]:
     """Edges between the subjects holding each (field, value); ``holders`` maps the
     value to its (canonical id, source) holders. Values held by more than ``HUB``
     subjects are skipped."""

@@ -40,6 +40,7 @@ FIELD_OF_TYPE = {
     "address": "address",
 }
 MAX_DETAILS = 40
+PARTS = ("firstName", "middleName", "lastName")  # a caption when there is no full name
 
 
 @dataclass
@@ -132,8 +133,11 @@ def build(rows: list[StatementRow], protected: frozenset[str]) -> Document | Non
             continue  # long free text is not indexed (notes, descriptions)
         body.update(dict.fromkeys(tokens(row.value)))
     name_list = list(names)
+    by_prop = {p: [r.value for r in rows if r.prop == p] for p in ("name", *PARTS)}
+    full = " ".join(by_prop[p][0] for p in PARTS if by_prop[p])
     captions = [r.value for p in schema.caption for r in rows if r.prop == p]
-    caption = (name_list or captions or [first.entity_id])[0]
+    chosen = by_prop["name"] or ([full] if full else []) or name_list or captions
+    caption = (chosen or [first.entity_id])[0]
     return Document(
         canonical_id=first.canonical_id,
         source=first.source,

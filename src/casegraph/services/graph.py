@@ -514,8 +514,8 @@ def _ftm_lines(graph: Subgraph) -> str:
     lines = []
     for node in graph.nodes.values():
         schema = node["schema"] if ftm.get(node["schema"]) else "Thing"
-        props = {} if node["sealed"] else {"name": [node["caption"]]}
-        lines.append({"id": node["id"], "schema": schema, "properties": props})
+        names = {} if node["sealed"] else {"name": [node["caption"]]}
+        lines.append({"id": node["id"], "schema": schema, "properties": names})
     for e in graph.edges:
         kind = e["kind"]
         schema = ftm.get(kind)
@@ -525,7 +525,7 @@ def _ftm_lines(graph: Subgraph) -> str:
             ends = ("caller", "receiver")
         else:
             kind, ends = "UnknownLink", ("subject", "object")
-        props = {ends[0]: [e["src"]], ends[1]: [e["dst"]]}
+        props: dict[str, list[Any]] = {str(ends[0]): [e["src"]], str(ends[1]): [e["dst"]]}
         if e["start_date"]:
             props["date"] = [e["start_date"]]
         if e["label"] and kind == "UnknownLink":

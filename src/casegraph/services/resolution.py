@@ -126,8 +126,12 @@ class ResolveService:
                                    t.negative, new if incremental else None)  # fmt: skip
             summary.scored[group] = pairs.num_rows
             probability = pairs.column("match_probability")
-            summary.review += pc.sum(pc.and_(pc.greater_equal(probability, t.lower),
-                                             pc.less(probability, t.upper))).as_py() or 0
+            summary.review += (
+                pc.sum(
+                    pc.and_(pc.greater_equal(probability, t.lower), pc.less(probability, t.upper))
+                ).as_py()
+                or 0
+            )
         summary.entities[group] = len(ids)
         summary.new[group] = len(new)
         return {"group": group, "model": model, "trained": trained, "pairs": pairs,
@@ -148,8 +152,8 @@ class ResolveService:
                 sorted(plan["new"]) if plan["incremental"] else None,
             )  # fmt: skip
             store.bulk_insert_judgements(
-                self.s.conn, judge.model_rows(plan["pairs"], group, sources, self.thresholds[group],
-                                actor)
+                self.s.conn,
+                judge.model_rows(plan["pairs"], group, sources, self.thresholds[group], actor),
             )
             groups = dict.fromkeys(ids, group)
             store.insert_judgements(

@@ -128,7 +128,10 @@ class EdgeFilter:
     until: str | None = None
 
     def condition(self) -> ColumnElement[bool]:
-        parts = [edges.c.source.in_(self.sources), edges.c.source2.in_(self.sources)]
+        parts: list[ColumnElement[bool]] = [
+            edges.c.source.in_(self.sources),
+            edges.c.source2.in_(self.sources),
+        ]
         if self.kinds:
             plain = [k for k in self.kinds if k != "same"]
             kinds = [edges.c.kind.in_(plain)] if plain else []

@@ -144,9 +144,12 @@ def bulk_insert_judgements(conn: Connection, rows: Iterable[tuple[Any, ...]]) ->
         finally:
             cursor.close()
         return count
-    with raw.cursor() as cursor, cursor.copy(  # type: ignore[attr-defined]
-        f"COPY judgements ({columns}) FROM STDIN"
-    ) as copy:
+    with (
+        raw.cursor() as cursor,  # type: ignore[attr-defined]
+        cursor.copy(  # type: ignore[attr-defined]
+            f"COPY judgements ({columns}) FROM STDIN"
+        ) as copy,
+    ):
         for row in rows:
             copy.write_row(row)
             count += 1

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import DateTime, and_, bindparam, delete, func, select, text
 from sqlalchemy.engine import Connection
 
-from casegraph.store.tables import dirty_subjects, ingest_runs, rejects, sources, statements
+from casegraph.store.tables import ingest_runs, rejects, sources, statements
 
 
 def expired(conn: Connection, now: datetime) -> list[tuple[str, datetime, int, int]]:
@@ -31,15 +31,13 @@ def erase(conn: Connection, source: str, cutoff: datetime) -> int:
         ingest_runs.c.source == source, ingest_runs.c.started_at < cutoff
     )
     conn.execute(delete(rejects).where(rejects.c.run_id.in_(old_runs)))
-    expired_rows = and_(statements.c.source == source, statements.c.last_seen < cutoff)
     conn.execute(  # their subjects' search documents and edges are rebuilt without them
-        insert(dirty_subjects)
-        .from_select(["canonical_id", "source"],
-                     select(statements.c.canonical_id, statements.c.source)
-                     .where(expired_rows).distinct())
-        .prefix_with("OR IGNORE", dialect="sqlite")
-        .suffix_with("ON CONFLICT DO NOTHING", dialect="postgresql")
-    )  # fmt: skip
+        text(
+            "INSERT INTO dirty_subjects (canonical_id, source) SELECT DISTINCT canonical_id, "
+            "source FROM statements WHERE source = :s AND last_seen < :c ON CONFLICT DO NOTHING"
+        ).bindparams(bindparam("c", type_=DateTime)),
+        {"s": source, "c": cutoff},
+    )
     result = conn.execute(
         delete(statements).where(statements.c.source == source, statements.c.last_seen < cutoff)
     )
