@@ -41,7 +41,8 @@ def centrality(
             k = None if g.number_of_nodes() <= EXACT_BETWEENNESS else 500
             values = nx.betweenness_centrality(g, k=k, seed=7, normalized=True)
         elif measure == "eigenvector":
-            values = nx.eigenvector_centrality_numpy(g) if g.number_of_edges() else {}
+            # power iteration: defined on disconnected graphs too (numpy's is not)
+            values = nx.eigenvector_centrality(g, max_iter=1000, tol=1e-8, weight="weight")
         elif measure == "pagerank":
             values = nx.pagerank(graph_for_pagerank(graph)) if g.number_of_nodes() else {}
         else:
