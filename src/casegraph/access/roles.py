@@ -17,7 +17,9 @@ ROLES: dict[str, frozenset[str]] = {
     "auditor": frozenset({READ_AUDIT}),
     "admin": frozenset({ADMIN, INGEST, READ_AUDIT}),
 }
-LOCAL_OPERATOR = frozenset({READ_SUBJECTS, INGEST, EXPORT, RESOLVE, UNSEAL, READ_AUDIT, ADMIN})
+LOCAL_OPERATOR = frozenset(
+    {READ_SUBJECTS, INGEST, EXPORT, RESOLVE, UNSEAL, READ_AUDIT, ADMIN}
+)
 MIN_JUSTIFICATION = 20
 
 

@@ -145,3 +145,4 @@ def components(links: Iterable[tuple[str, str]]) -> Callable[[str], str]:
         if a != b:
             parent[a] = b
     return find
+

@@ -190,7 +190,8 @@ LARGEST_CHECKED_GROUP = 300
 
 def _details_sql(predictions: str, comparisons: list[str], tf: set[str], where: str) -> str:
     weights = ", ".join(
-        f"mw_{c} as w_{c}, {f'mw_tf_adj_{c}' if c in tf else '0.0'} as tf_{c}" for c in comparisons
+        f"mw_{c} as w_{c}, {f'mw_tf_adj_{c}' if c in tf else '0.0'} as tf_{c}"
+        for c in comparisons
     )
     return f"""
         select unique_id_l as left_id, unique_id_r as right_id, match_probability,

@@ -133,7 +133,9 @@ def _org_names(props: dict[str, list[str]]) -> list[list[str]]:
     ]
 
 
-def _features(entity_id: str, stmts: list[StatementRow], group: str) -> dict[str, Any] | None:
+def _features(
+    entity_id: str, stmts: list[StatementRow], group: str
+) -> dict[str, Any] | None:
     props = _values(stmts)
     first = stmts[0]
     if group == PERSON:
