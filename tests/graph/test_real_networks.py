@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,9 @@ def write_caviar_calls(calls: dict[Pair, int], folder: Path) -> int:
         for (caller, receiver), weight in sorted(calls.items()):
             for _ in range(weight):
                 number += 1
-                out.writerow([caller.removeprefix("n"), receiver.removeprefix("n"), f"call-{number}"])
+                out.writerow(
+                    [caller.removeprefix("n"), receiver.removeprefix("n"), f"call-{number}"]
+                )
     return number
 
 
@@ -322,8 +324,7 @@ def test_kek_indirect_ownership_matches_the_register(
         assert len(want) == count and max(map(len, want)) >= 4  # multi-level
         ids = {entity_id(k): k for path in want for k in path}
         got = {
-            tuple(ids[n["id"]] for n in chain["path"]): chain["share"]
-            for chain in result["chains"]
+            tuple(ids[n["id"]] for n in chain["path"]): chain["share"] for chain in result["chains"]
         }
         assert set(got) == set(want), (kek_id, direction)
         for path, share in want.items():
