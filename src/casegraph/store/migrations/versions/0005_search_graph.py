@@ -81,8 +81,9 @@ def upgrade() -> None:
     op.create_index("ix_edges_dst", "edges", ["dst"])
     op.create_index("ix_edges_origin", "edges", ["origin"])
     op.create_index("ix_edges_origin_subject", "edges", ["origin_subject", "source"])
-    op.create_index("ix_edges_src_entity", "edges", ["source", "src_entity"])
-    op.create_index("ix_edges_dst_entity", "edges", ["source2", "dst_entity"])
+    # selective column first: refreshes look edges up by end entity
+    op.create_index("ix_edges_src_entity", "edges", ["src_entity", "source"])
+    op.create_index("ix_edges_dst_entity", "edges", ["dst_entity", "source2"])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(terms, body, tokenize='unicode61')")
