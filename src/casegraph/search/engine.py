@@ -276,13 +276,24 @@ class Searcher:
 
     # --- results -----------------------------------------------------------------------
 
-    def _final(self, hits: str) -> str:
+    def _matches(self, hits: str) -> str:
+        """The distinct canonical ids of ``hits``, less sealed subjects and minors."""
         today = self._param(self.today)
         return (
-            f"{self._visible()} AND d.canonical_id IN ({hits}) "
+            f"SELECT DISTINCT d.canonical_id FROM search_docs d WHERE {self._visible()} "
+            f"AND d.canonical_id IN ({hits}) "
             "AND d.canonical_id NOT IN (SELECT canonical_id FROM sealed_subjects) "
             f"AND d.canonical_id NOT IN (SELECT s.canonical_id FROM search_docs s "
             f"WHERE s.adult_on > {today})"
+        )
+
+    def _over_hits(self, extra: str = "") -> str:
+        """FROM/WHERE over the visible documents of the collected hits; the hits drive
+        the join (CROSS JOIN keeps SQLite's planner, which has no statistics, from
+        starting at the big table)."""
+        return (
+            f"FROM {search_index.HITS} h CROSS JOIN search_docs d{extra} "
+            f"WHERE d.canonical_id = h.canonical_id AND {self._visible()}"
         )
 
     def run(
@@ -295,11 +306,13 @@ class Searcher:
             raise QueryError("say what to search for")
         if not self.sources:
             return Results(query, 0, page, limit, [], {f: [] for f in facets})
-        where = self._final(self._subjects(tree, True))
+        total = search_index.collect_hits(
+            self.conn, self._matches(self._subjects(tree, True)), self.params
+        )
         rows = self.conn.execute(
             text(
                 f"SELECT d.canonical_id, d.source, d.schema, d.caption, d.names, d.details, "
-                f"d.terms, d.body FROM search_docs d WHERE {where} "
+                f"d.terms, d.body {self._over_hits()} "
                 f"ORDER BY d.canonical_id, d.source LIMIT {CANDIDATES}"
             ),
             self.params,
@@ -309,14 +322,6 @@ class Searcher:
             subjects.setdefault(row[0], []).append(row)
         ranked = [self._hit(cid, docs) for cid, docs in subjects.items()]
         ranked.sort(key=lambda h: (-h.score, h.caption.lower(), h.id))
-        total = len(subjects)
-        if len(rows) >= CANDIDATES:
-            total = int(
-                self.conn.execute(
-                    text(f"SELECT COUNT(DISTINCT d.canonical_id) FROM search_docs d WHERE {where}"),
-                    self.params,
-                ).scalar_one()
-            )
         start = (page - 1) * limit
         return Results(
             query,
@@ -324,21 +329,21 @@ class Searcher:
             page,
             limit,
             ranked[start : start + limit],
-            {name: self._facet(name, where, facet_limit) for name in facets},
+            {name: self._facet(name, facet_limit) for name in facets},
             len(subjects),
         )
 
-    def _facet(self, name: str, where: str, limit: int) -> list[tuple[str, int]]:
+    def _facet(self, name: str, limit: int) -> list[tuple[str, int]]:
         if name in ("schema", "source"):
             sql = (
-                f"SELECT d.{name}, COUNT(DISTINCT d.canonical_id) FROM search_docs d "
-                f"WHERE {where} GROUP BY d.{name}"
+                f"SELECT d.{name}, COUNT(DISTINCT d.canonical_id) {self._over_hits()} "
+                f"GROUP BY d.{name}"
             )
         elif name in ("country", "year"):
             sql = (
-                f"SELECT v.value, COUNT(DISTINCT d.canonical_id) FROM search_docs d "
-                f"JOIN search_values v ON v.doc_id = d.id WHERE {where} "
-                f"AND v.field = '{name}' GROUP BY v.value"
+                f"SELECT v.value, COUNT(DISTINCT d.canonical_id) "
+                f"{self._over_hits(' CROSS JOIN search_values v')} "
+                f"AND v.doc_id = d.id AND v.field = '{name}' GROUP BY v.value"
             )
         else:
             raise QueryError(f"no facet {name!r}; facets are: {', '.join(FACETS)}")

@@ -280,3 +280,29 @@ def fulltext_expression(
 def text_range(conn: Connection, column: str) -> str:
     """``column`` compared as plain bytes (dates and years as text), on both stores."""
     return column if _sqlite(conn) else f'{column} COLLATE "C"'
+
+
+HITS = "search_hits"  # per connection: the subjects one query matched
+
+
+def collect_hits(conn: Connection, select_ids: str, params: dict[str, Any]) -> int:
+    """Store the canonical ids ``select_ids`` selects in the connection's temporary
+    ``search_hits`` table (emptied first); how many there are. Ranking, counting and
+    every facet then read this table instead of matching the query again."""
+    if _sqlite(conn):
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {HITS} (canonical_id TEXT PRIMARY KEY)"
+        )
+    else:
+        exists = conn.exec_driver_sql(f"SELECT to_regclass('pg_temp.{HITS}')").scalar()
+        if exists is None:
+            conn.exec_driver_sql(
+                f"CREATE TEMP TABLE {HITS} (canonical_id TEXT PRIMARY KEY) ON COMMIT DELETE ROWS"
+            )
+    conn.exec_driver_sql(f"DELETE FROM {HITS}")
+    result = conn.execute(text(f"INSERT INTO {HITS} (canonical_id) {select_ids}"), params)
+    if not _sqlite(conn):
+        # autovacuum never sees temporary tables: without statistics the planner takes
+        # a one-row table for thousands and scans every document to join it
+        conn.exec_driver_sql(f"ANALYZE {HITS}")
+    return int(result.rowcount)
