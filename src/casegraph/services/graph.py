@@ -116,12 +116,7 @@ class GraphService:
         return out
 
     def _among(self, ids: set[str], where: EdgeFilter, cap: int) -> list[dict[str, Any]]:
-        rows = graph_store.touching(self.s.conn, sorted(ids), where)
-        seen: dict[int, dict[str, Any]] = {}
-        for row in rows:
-            if row.src in ids and row.dst in ids and row.id not in seen:
-                seen[int(row.id)] = _edge(row)
-        return [seen[i] for i in sorted(seen)][:cap]
+        return [_edge(row) for row in graph_store.among(self.s.conn, sorted(ids), where)[:cap]]
 
     def _require_subject(self, subject: str, where: EdgeFilter) -> None:
         if not graph_store.captions(self.s.conn, [subject], where.sources) and not (

@@ -161,6 +161,20 @@ def touching(
     return out
 
 
+def among(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> list[Row[Any]]:
+    """Edges with both ends among ``ids``, in id order (found from the ``src`` end, the
+    ``dst`` end checked by the database, so edges leaving the set are never fetched)."""
+    every = sorted(set(ids))
+    out: dict[int, Row[Any]] = {}
+    for chunk in _chunks(every, 1000):
+        for others in _chunks(every, 10_000):
+            query = select(edges).where(
+                edges.c.src.in_(list(chunk)), edges.c.dst.in_(list(others)), where.condition()
+            )
+            out.update((int(row.id), row) for row in conn.execute(query))
+    return [out[i] for i in sorted(out)]
+
+
 def iter_edges(conn: Connection, where: EdgeFilter) -> Iterator[Row[Any]]:
     query = select(edges).where(where.condition()).order_by(edges.c.id)
     yield from conn.execute(query.execution_options(stream_results=True, yield_per=20_000))
