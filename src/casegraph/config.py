@@ -31,12 +31,18 @@ class Settings(BaseSettings):
     operator: str = _local_user()
     ingest_batch_size: int = 5000
     protected_attributes: frozenset[str] = DEFAULT_PROTECTED
+    evidence_max_bytes: int = 2 * 1024**3  # the largest evidence file accepted
 
     @property
     def store_url(self) -> str:
         if self.database_url:
             return normalise_database_url(self.database_url)
         return f"sqlite:///{(self.data_dir / 'casegraph.db').resolve()}"
+
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
 
 
 def normalise_database_url(url: str) -> str:

@@ -201,6 +201,7 @@ class Session:
         disclose: bool = False,
         entity_ids: Sequence[str] | None = None,
         processing: bool = False,
+        canonical_ids: Sequence[str] | None = None,
     ) -> Iterator[StatementRow]:
         """The one read path for statements: needs a purpose, sees cleared sources only,
         records the consultation before any row is returned, and reduces sealed
@@ -219,7 +220,8 @@ class Session:
             self.commit()
         if not wanted:
             return iter(())
-        rows = iter_statements(self.conn, wanted, canonical_id=canonical_id, entity_ids=entity_ids)
+        rows = iter_statements(self.conn, wanted, canonical_id=canonical_id,
+                               entity_ids=entity_ids, canonical_ids=canonical_ids)  # fmt: skip
         return redact(rows, sealed) if redact_sealed else rows
 
     def consult(
@@ -311,6 +313,10 @@ class Session:
         return GraphService(self)
 
     @cached_property
+    def cases(self) -> CaseService:
+        return CaseService(self)
+
+    @cached_property
     def identities(self) -> IdentityService:
         return IdentityService(self)
 
@@ -320,6 +326,7 @@ class Session:
 
 
 # the services import this module only for type checking, so they can come last
+from casegraph.services.cases import CaseService  # noqa: E402
 from casegraph.services.data import ExportService, IngestService, SourceService  # noqa: E402
 from casegraph.services.graph import GraphService  # noqa: E402
 from casegraph.services.index import IndexService  # noqa: E402

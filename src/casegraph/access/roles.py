@@ -9,16 +9,17 @@ RESOLVE = "resolve"
 UNSEAL = "unseal"
 READ_AUDIT = "read_audit"
 ADMIN = "admin"
+MANAGE_CASES = "manage_cases"
 
 ROLES: dict[str, frozenset[str]] = {
     "viewer": frozenset({READ_SUBJECTS}),
-    "analyst": frozenset({READ_SUBJECTS, INGEST, EXPORT, RESOLVE}),
-    "supervisor": frozenset({READ_SUBJECTS, INGEST, EXPORT, RESOLVE, UNSEAL}),
+    "analyst": frozenset({READ_SUBJECTS, INGEST, EXPORT, RESOLVE, MANAGE_CASES}),
+    "supervisor": frozenset({READ_SUBJECTS, INGEST, EXPORT, RESOLVE, UNSEAL, MANAGE_CASES}),
     "auditor": frozenset({READ_AUDIT}),
     "admin": frozenset({ADMIN, INGEST, READ_AUDIT}),
 }
 LOCAL_OPERATOR = frozenset(
-    {READ_SUBJECTS, INGEST, EXPORT, RESOLVE, UNSEAL, READ_AUDIT, ADMIN}
+    {READ_SUBJECTS, INGEST, EXPORT, RESOLVE, UNSEAL, READ_AUDIT, ADMIN, MANAGE_CASES}
 )
 MIN_JUSTIFICATION = 20
 

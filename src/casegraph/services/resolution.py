@@ -242,6 +242,12 @@ class ResolveService:
 
     # --- review ---------------------------------------------------------------------
 
+    def pending(self) -> int:
+        """How many pairs wait for a person (a count: no names, no purpose needed)."""
+        self.s.require(roles.RESOLVE, "review matches")
+        bands = {g: (t.lower, t.upper) for g, t in self.thresholds.items()}
+        return store.review_queue(self.s.conn, bands, self.s.visible_sources(), 1, 0)[1]
+
     def queue(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         """Pairs waiting for a person, most likely first, with both records' names."""
         self.s.require(roles.RESOLVE, "review matches")

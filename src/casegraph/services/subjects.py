@@ -102,8 +102,10 @@ class RetentionService:
                 item["statements"] = retention.erase(self.s.conn, source, cutoff)
                 self.s.record("erasure", item)
             done.append(item)
+        cases = self.s.cases.erase_expired(dry_run)
         if dry_run:
-            self.s.record("erasure.dry_run", {"sources": [d["source"] for d in done]})
+            self.s.record("erasure.dry_run", {"sources": [d["source"] for d in done],
+                                              "cases": [c["case"] for c in cases]})  # fmt: skip
         else:
             self.s.index.after_change()  # erased values leave the index and the graph
-        return done
+        return done + cases

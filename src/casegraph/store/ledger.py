@@ -8,7 +8,8 @@ writer at a time.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
@@ -59,16 +60,30 @@ def iter_entries(conn: Connection, batch: int = 10_000) -> Iterator[Entry]:
     # per statement: Connection.execution_options() would change the connection itself
     result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
     for row in result.mappings():
-        yield Entry(
-            seq=int(row["seq"]),
-            at=row["at"],
-            actor=row["actor"],
-            action=row["action"],
-            case_id=row["case_id"],
-            justification=row["justification"],
-            refs=json.loads(row["refs"]),
-            outcome=row["outcome"],
-            request_id=row["request_id"],
-            prev_hash=row["prev_hash"],
-            hash=row["hash"],
-        )
+        yield _entry(row)
+
+
+def case_entries(conn: Connection, case_id: str, actions: Sequence[str]) -> list[Entry]:
+    """Entries recorded under ``case_id`` with one of ``actions``, oldest first."""
+    query = (
+        select(audit_log)
+        .where(audit_log.c.case_id == case_id, audit_log.c.action.in_(list(actions)))
+        .order_by(audit_log.c.seq)
+    )
+    return [_entry(row) for row in conn.execute(query).mappings()]
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(
+        seq=int(row["seq"]),
+        at=row["at"],
+        actor=row["actor"],
+        action=row["action"],
+        case_id=row["case_id"],
+        justification=row["justification"],
+        refs=json.loads(row["refs"]),
+        outcome=row["outcome"],
+        request_id=row["request_id"],
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Date,
     DateTime,
     Float,
     Index,
@@ -138,14 +139,147 @@ cases = Table(
     Column("title", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("created_by", String(64), nullable=False),
+    Column("case_type", String(32), nullable=False, server_default="other"),
+    Column("legal_basis", Text, nullable=False, server_default=""),
+    Column("predicate", Text, nullable=False, server_default=""),
+    Column("purpose", Text, nullable=False, server_default=""),
+    Column("lead", String(64), nullable=True),
+    Column("team", String(64), nullable=True),
+    Column("priority", String(16), nullable=False, server_default="normal"),
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("review_on", Date, nullable=True, index=True),
+    Column("retention_days", Integer, nullable=False, server_default="1825"),
+    Column("closed_at", DateTime, nullable=True),
+    Column("erased_at", DateTime, nullable=True),
+    Column("updated_at", DateTime, nullable=True),
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 
 case_members = Table(
     "case_members",
     metadata,
     Column("case_id", String(32), primary_key=True),
-    Column("username", String(64), primary_key=True),
+    Column("username", String(64), primary_key=True, index=True),
     Column("role", String(16), nullable=False),
+    Column("added_at", DateTime, nullable=True),
+    Column("added_by", String(128), nullable=True),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("ref", String(255), nullable=True),
+    Column("reason", Text, nullable=True),
+)
+
+case_subjects = Table(
+    "case_subjects",
+    metadata,
+    Column("case_id", String(32), primary_key=True),
+    Column("canonical_id", String(255), primary_key=True, index=True),
+    Column("role", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("added_by", String(128), nullable=False),
+    Column("added_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+case_tasks = Table(
+    "case_tasks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("assignee", String(64), nullable=True, index=True),
+    Column("due_on", Date, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("checklist", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+case_notes = Table(
+    "case_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(128), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+case_note_revisions = Table(
+    "case_note_revisions",
+    metadata,
+    Column("note_id", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("author", String(128), nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+case_comments = Table(
+    "case_comments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), nullable=False, index=True),
+    Column("target", String(32), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("author", String(128), nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+case_evidence = Table(
+    "case_evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(255), nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("added_at", DateTime, nullable=False),
+    Column("added_by", String(128), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+case_custody = Table(
+    "case_custody",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("evidence_id", Integer, nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("party", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+case_reviews = Table(
+    "case_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("reviewer", String(128), nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("next_review", Date, nullable=True),
 )
 
 # --- the audit ledger -----------------------------------------------------------------

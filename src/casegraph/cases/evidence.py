@@ -1,0 +1,95 @@
+"""Evidence files, stored content-addressed by SHA-256 under the workspace folder."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from casegraph.cases.rules import CaseError
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Stored:
+    sha256: str
+    size: int
+    media_type: str
+
+
+class EvidenceStore:
+    """``root/ab/abcdef...``: a file's name is its hash, so the same bytes are kept once
+    and a changed file no longer matches its name."""
+
+    def __init__(self, root: Path, max_bytes: int) -> None:
+        self.root = root
+        self.max_bytes = max_bytes
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def put(self, chunks: Iterable[bytes], filename: str, media_type: str | None = None) -> Stored:
+        """Stream ``chunks`` to disk while hashing; refuse more than ``max_bytes``."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks:
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise CaseError(
+                            f"{filename}: larger than the evidence limit of {self.max_bytes:,} "
+                            "bytes (set CASEGRAPH_EVIDENCE_MAX_BYTES to change it)"
+                        )
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            target = self.path(sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists() and self.hash_of(target) == sha:
+                os.unlink(tmp)
+            else:
+                os.replace(tmp, target)
+                os.chmod(target, 0o440)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        guessed = mimetypes.guess_type(filename)[0]
+        return Stored(sha, size, media_type or guessed or "application/octet-stream")
+
+    def read(self, sha256: str) -> Iterator[bytes]:
+        path = self.path(sha256)
+        if not path.exists():
+            raise CaseError(f"the evidence file {sha256[:12]}... is missing from the store")
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+
+    def hash_of(self, path: Path) -> str:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def check(self, sha256: str) -> str:
+        """``intact``, ``changed`` (the bytes no longer hash to their name) or ``missing``."""
+        path = self.path(sha256)
+        if not path.exists():
+            return "missing"
+        return "intact" if self.hash_of(path) == sha256 else "changed"
+
+    def remove(self, sha256: str) -> None:
+        path = self.path(sha256)
+        if path.exists():
+            os.chmod(path, 0o640)
+            path.unlink()

@@ -1,0 +1,1183 @@
+"""Cases through the audited session: a case and everything in it is a compartment that
+only its members see. To anyone else a case does not exist: every call answers
+``NotFound`` with the same message whether the case is there or not."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from followthemoney import model as ftm
+from sqlalchemy.exc import IntegrityError
+
+from casegraph.access import roles
+from casegraph.access.identities import get_user
+from casegraph.access.policy import AccessDenied, PurposeRequired
+from casegraph.cases import notes as markdown
+from casegraph.cases.evidence import EvidenceStore
+from casegraph.cases.rules import (
+    CASE_ROLES,
+    CUSTODY_ACTIONS,
+    PRIORITIES,
+    REVIEW_DECISIONS,
+    SUBJECT_ROLES,
+    TASK_STATUSES,
+    TEMPLATES,
+    CaseError,
+    Conflict,
+    check_version,
+    choice,
+    review_date,
+    transition,
+    written,
+)
+from casegraph.cases.timeline import Event, merge
+from casegraph.errors import NotFound
+from casegraph.model.clock import utcnow
+from casegraph.store import cases as store
+from casegraph.store import graph_store
+from casegraph.store import ledger as ledger_store
+from casegraph.store.graph_store import EdgeFilter
+from casegraph.store.tables import (
+    case_comments,
+    case_custody,
+    case_events,
+    case_evidence,
+    case_members,
+    case_note_revisions,
+    case_notes,
+    case_reviews,
+    case_subjects,
+    case_tasks,
+    cases,
+    teams,
+)
+from casegraph.subjects.profile import assemble
+
+if TYPE_CHECKING:
+    from casegraph.reports.case_file import CaseFile
+    from casegraph.service import Session
+
+READ, WRITE, LEAD = "read", "write", "lead"
+WRITERS = {"lead", "member"}
+DISCLOSURES = ("case.report", "case.evidence.download")
+EDITABLE = ("title", "purpose", "priority", "review_on", "team", "case_type")
+
+
+@dataclass(frozen=True)
+class Access:
+    case: dict[str, Any]
+    role: str  # lead | member | read-only
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _iso(v) for k, v in row.items()}
+
+
+class CaseService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        settings = session.workspace.settings
+        self.files = EvidenceStore(settings.evidence_dir, settings.evidence_max_bytes)
+
+    # --- access ---
+
+    @property
+    def me(self) -> str:
+        return self.s.principal.username
+
+    def _access(self, case_id: str, need: str = READ) -> Access:
+        """The case and the caller's role in it; ``NotFound`` for anyone not a member."""
+        case = store.one(self.s.conn, cases, id=case_id)
+        role = store.member_role(self.s.conn, case_id, self.me) if case else None
+        if case is None or role is None or case["erased_at"] is not None:
+            raise NotFound(f"no case {case_id!r}")
+        if need == WRITE and role not in WRITERS:
+            raise AccessDenied(f"{self.me} is a read-only member of case {case_id}")
+        if need == LEAD and role != "lead":
+            raise AccessDenied(f"only a lead of case {case_id} may do this")
+        if need != READ and case["status"] == "closed":
+            raise CaseError(f"case {case_id} is closed; reopen it first (with a reason)")
+        return Access(case, role)
+
+    def _under(self, case_id: str) -> None:
+        """Subject data of a case is read under that case (the purpose of the read)."""
+        if self.s.ctx.case_id != case_id:
+            raise PurposeRequired(
+                f"the subjects' data of case {case_id} is read under that case "
+                f"(--case {case_id}, or the case header)"
+            )
+
+    def _event(
+        self,
+        case_id: str,
+        kind: str,
+        summary: str,
+        ref: str | None = None,
+        reason: str | None = None,
+        audit: dict[str, Any] | None = None,
+    ) -> None:
+        """A case event (the case's own history, erased with it) and its audit entry
+        (ids only: what a case holds never goes into the permanent ledger)."""
+        store.insert_row(
+            self.s.conn,
+            case_events,
+            case_id=case_id,
+            at=utcnow(),
+            actor=self.me,
+            kind=kind,
+            summary=summary,
+            ref=ref,
+            reason=reason,
+        )
+        self.s.record(
+            f"case.{kind}", {"case": case_id, **({"ref": ref} if ref else {}), **(audit or {})}
+        )
+
+    def _user(self, username: str) -> str:
+        user = get_user(self.s.conn, username)
+        if user is None and not (self.s.principal.local and username == self.me):
+            raise CaseError(f"no user {username!r}")
+        if user is not None and roles.READ_SUBJECTS not in roles.ROLES[user.role]:
+            raise CaseError(f"{username} is a {user.role}; case members read subject data")
+        return username
+
+    # --- cases ---
+
+    def open(
+        self,
+        title: str,
+        case_type: str,
+        legal_basis: str,
+        predicate: str,
+        purpose: str = "",
+        lead: str | None = None,
+        team: str | None = None,
+        priority: str = "normal",
+        review_on: date | None = None,
+        members: Sequence[tuple[str, str]] = (),
+    ) -> dict[str, Any]:
+        """Open a case; the caller and the lead become members, the type's template
+        adds its first tasks."""
+        self.s.require(roles.MANAGE_CASES, "open cases")
+        template = TEMPLATES[choice("case type", case_type, TEMPLATES)]
+        title = written("a title", title, 3)
+        legal_basis = written("the legal basis", legal_basis)
+        predicate = written("the suspected conduct (predicate)", predicate)
+        choice("priority", priority, PRIORITIES)
+        lead = self._user(lead or self.me)
+        if team is not None and not self._team_exists(team):
+            raise CaseError(f"no team {team!r}")
+        today = utcnow().date()
+        now = utcnow()
+        case_id = store.next_case_id(self.s.conn, today.year)
+        try:
+            store.insert_row(
+                self.s.conn,
+                cases,
+                id=case_id,
+                title=title,
+                created_at=now,
+                created_by=self.me,
+                case_type=case_type,
+                legal_basis=legal_basis,
+                predicate=predicate,
+                purpose=purpose.strip(),
+                lead=lead,
+                team=team,
+                priority=priority,
+                status="open",
+                review_on=review_date(review_on, today),
+                retention_days=template.retention_days,
+                updated_at=now,
+                version=1,
+            )
+        except IntegrityError as exc:
+            raise Conflict("another case was opened at the same moment; try again") from exc
+        chosen = {lead: "lead", self.me: "lead" if self.me == lead else "member"}
+        for username, role in members:
+            chosen.setdefault(self._user(username), choice("case role", role, CASE_ROLES))
+        for username, role in chosen.items():
+            store.insert_row(
+                self.s.conn,
+                case_members,
+                case_id=case_id,
+                username=username,
+                role=role,
+                added_at=now,
+                added_by=self.me,
+            )
+        self._event(case_id, "opened", f"Case opened: {title}", audit={"type": case_type})
+        for task in template.tasks:
+            self._add_task(case_id, task, "", None, None, [])
+        return self.show(case_id, record=False)
+
+    def _team_exists(self, team: str) -> bool:
+        return store.one(self.s.conn, teams, name=team) is not None
+
+    def mine(self) -> list[dict[str, Any]]:
+        """The caller's cases (no one else's, not even a count)."""
+        return [_plain(c) for c in store.cases_of(self.s.conn, self.me)]
+
+    def show(self, case_id: str, record: bool = True) -> dict[str, Any]:
+        access = self._access(case_id)
+        conn = self.s.conn
+        if record:
+            self.s.record("case.read", {"case": case_id})
+        out = _plain(access.case)
+        out["my_role"] = access.role
+        out["members"] = [
+            _plain(m) for m in store.rows(conn, case_members, ("username",), case_id=case_id)
+        ]
+        out["subjects"] = self._subjects(case_id)
+        out["tasks"] = [self._task(t) for t in store.rows(conn, case_tasks, case_id=case_id)]
+        out["notes"] = [
+            {k: _iso(n[k]) for k in ("id", "title", "updated_at", "updated_by", "version")}
+            for n in store.rows(conn, case_notes, case_id=case_id)
+        ]
+        out["evidence"] = [_plain(e) for e in store.rows(conn, case_evidence, case_id=case_id)]
+        out["reviews"] = [_plain(r) for r in store.rows(conn, case_reviews, case_id=case_id)]
+        return out
+
+    def update(self, case_id: str, version: int | None = None, **changes: Any) -> dict[str, Any]:
+        access = self._access(case_id, LEAD)
+        values: dict[str, Any] = {}
+        for name, value in changes.items():
+            if value is None:
+                continue
+            if name not in EDITABLE:
+                raise CaseError(f"{name} cannot be changed here; editable: {', '.join(EDITABLE)}")
+            if name == "priority":
+                choice("priority", value, PRIORITIES)
+            elif name == "case_type":
+                choice("case type", value, TEMPLATES)
+            elif name == "review_on":
+                value = review_date(value, utcnow().date())
+            elif name == "title":
+                value = written("a title", value, 3)
+            elif name == "team" and not self._team_exists(value):
+                raise CaseError(f"no team {value!r}")
+            values[name] = value
+        if values:
+            self._write_case(access, version, **values)
+            self._event(
+                case_id,
+                "updated",
+                "Changed: " + ", ".join(sorted(values)),
+                audit={"fields": sorted(values)},
+            )
+        return self.show(case_id, record=False)
+
+    def _write_case(self, access: Access, version: int | None, **values: Any) -> None:
+        current = int(access.case["version"])
+        check_version("case", current, version)
+        keys = {"id": access.case["id"]}
+        if not store.update_versioned(
+            self.s.conn, cases, keys, current, updated_at=utcnow(), **values
+        ):
+            raise Conflict("the case was changed by someone else meanwhile; reload it")
+
+    def set_status(
+        self, case_id: str, status: str, reason: str, version: int | None = None
+    ) -> dict[str, Any]:
+        """open -> active -> suspended -> closed, reopen: each with who and why."""
+        case = store.one(self.s.conn, cases, id=case_id)
+        need = LEAD if case is None or case["status"] != "closed" else READ
+        access = self._access(case_id, need)
+        if access.role != "lead":
+            raise AccessDenied(f"only a lead of case {case_id} may change its status")
+        self._transition(access, status, reason, version)
+        return self.show(case_id, record=False)
+
+    def _transition(self, access: Access, status: str, reason: str, version: int | None) -> None:
+        case_id = access.case["id"]
+        name = transition(access.case["status"], status)
+        reason = written("a reason", reason)
+        closed_at = utcnow() if status == "closed" else None
+        self._write_case(access, version, status=status, closed_at=closed_at)
+        self._event(
+            case_id,
+            "status",
+            f"{name.capitalize()}: {access.case['status']} -> {status}",
+            reason=reason,
+            audit={"from": access.case["status"], "to": status},
+        )
+
+    # --- members ---
+
+    def add_member(self, case_id: str, username: str, role: str = "member") -> None:
+        self._access(case_id, LEAD)
+        choice("case role", role, CASE_ROLES)
+        self._user(username)
+        if store.member_role(self.s.conn, case_id, username) is not None:
+            raise CaseError(f"{username} is already a member of case {case_id}")
+        store.insert_row(
+            self.s.conn,
+            case_members,
+            case_id=case_id,
+            username=username,
+            role=role,
+            added_at=utcnow(),
+            added_by=self.me,
+        )
+        self._event(
+            case_id,
+            "member.added",
+            f"{username} added as {role}",
+            ref=username,
+            audit={"role": role},
+        )
+
+    def remove_member(self, case_id: str, username: str, reason: str) -> None:
+        self._access(case_id, LEAD)
+        reason = written("a reason", reason)
+        role = store.member_role(self.s.conn, case_id, username)
+        if role is None:
+            raise CaseError(f"{username} is not a member of case {case_id}")
+        leads = [
+            m
+            for m in store.rows(self.s.conn, case_members, ("username",), case_id=case_id)
+            if m["role"] == "lead"
+        ]
+        if role == "lead" and len(leads) == 1:
+            raise CaseError(f"{username} is the case's only lead; add another lead first")
+        store.remove_member(self.s.conn, case_id, username)
+        self._event(case_id, "member.removed", f"{username} removed", ref=username, reason=reason)
+
+    # --- subjects ---
+
+    def _subjects(self, case_id: str) -> list[dict[str, Any]]:
+        links = store.rows(
+            self.s.conn, case_subjects, ("added_at", "canonical_id"), case_id=case_id
+        )
+        names = graph_store.captions(
+            self.s.conn, [link["canonical_id"] for link in links], self.s.visible_sources()
+        )
+        sealed = graph_store.sealed_among(
+            self.s.conn, [link["canonical_id"] for link in links], date.today().isoformat()
+        )
+        out = []
+        for link in links:
+            cid = link["canonical_id"]
+            caption, schema = names.get(cid, (cid, "Thing"))
+            out.append(
+                {
+                    **_plain(link),
+                    "caption": "sealed record" if cid in sealed else caption,
+                    "schema": schema,
+                    "sealed": cid in sealed,
+                }
+            )
+        return out
+
+    def link_subject(self, case_id: str, subject_id: str, role: str, note: str) -> None:
+        self._access(case_id, WRITE)
+        choice("subject role", role, SUBJECT_ROLES)
+        note = written("a note on why the subject is in the case", note)
+        self.s.require(roles.READ_SUBJECTS, "link subjects")
+        if not store.subject_exists(self.s.conn, subject_id, self.s.visible_sources()):
+            raise NotFound(f"no subject {subject_id!r}")
+        if store.one(self.s.conn, case_subjects, case_id=case_id, canonical_id=subject_id):
+            raise CaseError(f"{subject_id} is already in case {case_id}; change its role instead")
+        store.insert_row(
+            self.s.conn,
+            case_subjects,
+            case_id=case_id,
+            canonical_id=subject_id,
+            role=role,
+            note=note,
+            added_by=self.me,
+            added_at=utcnow(),
+            version=1,
+        )
+        self._event(
+            case_id,
+            "subject.linked",
+            f"Subject linked as {role}",
+            ref=subject_id,
+            audit={"role": role},
+        )
+
+    def _link(self, case_id: str, subject_id: str) -> dict[str, Any]:
+        link = store.one(self.s.conn, case_subjects, case_id=case_id, canonical_id=subject_id)
+        if link is None:
+            raise NotFound(f"subject {subject_id!r} is not in case {case_id}")
+        return link
+
+    def update_subject(
+        self,
+        case_id: str,
+        subject_id: str,
+        role: str | None = None,
+        note: str | None = None,
+        version: int | None = None,
+    ) -> None:
+        self._access(case_id, WRITE)
+        link = self._link(case_id, subject_id)
+        check_version("subject link", link["version"], version)
+        values: dict[str, Any] = {}
+        if role is not None:
+            values["role"] = choice("subject role", role, SUBJECT_ROLES)
+        if note is not None:
+            values["note"] = written("a note on why the subject is in the case", note)
+        keys = {"case_id": case_id, "canonical_id": subject_id}
+        if not store.update_versioned(self.s.conn, case_subjects, keys, link["version"], **values):
+            raise Conflict("the subject link was changed by someone else meanwhile; reload it")
+        self._event(
+            case_id,
+            "subject.updated",
+            "Subject link changed: " + ", ".join(values),
+            ref=subject_id,
+            audit={"fields": sorted(values)},
+        )
+
+    def unlink_subject(
+        self, case_id: str, subject_id: str, reason: str, version: int | None = None
+    ) -> None:
+        self._access(case_id, WRITE)
+        link = self._link(case_id, subject_id)
+        check_version("subject link", link["version"], version)
+        reason = written("a reason", reason)
+        if not store.unlink_subject(self.s.conn, case_id, subject_id, link["version"]):
+            raise Conflict("the subject link was changed by someone else meanwhile; reload it")
+        self._event(
+            case_id,
+            "subject.unlinked",
+            "Subject removed from the case",
+            ref=subject_id,
+            reason=reason,
+        )
+
+    def subject_cases(self, subject_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """For each subject, the links to the caller's own cases (never anyone else's)."""
+        mine = store.case_ids_of(self.s.conn, self.me)
+        out: dict[str, list[dict[str, Any]]] = {}
+        for link in store.subject_cases(self.s.conn, subject_ids, mine):
+            out.setdefault(link["canonical_id"], []).append(
+                {"case": link["case_id"], "role": link["role"]}
+            )
+        return out
+
+    # --- tasks ---
+
+    @staticmethod
+    def _task(row: dict[str, Any]) -> dict[str, Any]:
+        out = _plain(row)
+        out["checklist"] = json.loads(row["checklist"])
+        return out
+
+    def _checklist(self, items: Iterable[Any]) -> list[dict[str, Any]]:
+        out = []
+        for item in items:
+            if isinstance(item, str):
+                item = {"text": item, "done": False}
+            text = str(item.get("text", "")).strip()
+            if not text:
+                raise CaseError("a checklist item needs a text")
+            out.append({"text": text, "done": bool(item.get("done", False))})
+        return out
+
+    def _add_task(
+        self,
+        case_id: str,
+        title: str,
+        description: str,
+        assignee: str | None,
+        due_on: date | None,
+        checklist: Iterable[Any],
+    ) -> int:
+        if assignee is not None and store.member_role(self.s.conn, case_id, assignee) is None:
+            raise CaseError(f"{assignee} is not a member of case {case_id}; add them first")
+        now = utcnow()
+        task_id = store.insert_row(
+            self.s.conn,
+            case_tasks,
+            case_id=case_id,
+            title=written("a task title", title, 3),
+            description=description,
+            assignee=assignee,
+            due_on=due_on,
+            status="open",
+            checklist=json.dumps(self._checklist(checklist)),
+            created_at=now,
+            created_by=self.me,
+            updated_at=now,
+            version=1,
+        )
+        assert task_id is not None
+        self._event(case_id, "task.created", f"Task created: {title}", ref=f"task:{task_id}")
+        return task_id
+
+    def add_task(
+        self,
+        case_id: str,
+        title: str,
+        description: str = "",
+        assignee: str | None = None,
+        due_on: date | None = None,
+        checklist: Iterable[Any] = (),
+    ) -> dict[str, Any]:
+        self._access(case_id, WRITE)
+        task_id = self._add_task(case_id, title, description, assignee, due_on, checklist)
+        return self._get_task(case_id, task_id)
+
+    def _get_task(self, case_id: str, task_id: int) -> dict[str, Any]:
+        row = store.one(self.s.conn, case_tasks, id=task_id, case_id=case_id)
+        if row is None:
+            raise NotFound(f"no task {task_id} in case {case_id}")
+        return self._task(row)
+
+    def tasks(self, case_id: str) -> list[dict[str, Any]]:
+        self._access(case_id)
+        self.s.record("case.read", {"case": case_id, "part": "tasks"})
+        return [self._task(t) for t in store.rows(self.s.conn, case_tasks, case_id=case_id)]
+
+    def update_task(
+        self, case_id: str, task_id: int, version: int | None = None, **changes: Any
+    ) -> dict[str, Any]:
+        self._access(case_id, WRITE)
+        task = self._get_task(case_id, task_id)
+        check_version("task", task["version"], version)
+        values: dict[str, Any] = {}
+        for name, value in changes.items():
+            if value is None:
+                continue
+            if name == "status":
+                values[name] = choice("task status", value, TASK_STATUSES)
+            elif name == "assignee":
+                if store.member_role(self.s.conn, case_id, value) is None:
+                    raise CaseError(f"{value} is not a member of case {case_id}; add them first")
+                values[name] = value
+            elif name == "checklist":
+                values[name] = json.dumps(self._checklist(value))
+            elif name in ("title", "description", "due_on"):
+                values[name] = value
+            else:
+                raise CaseError(f"a task has no field {name!r}")
+        keys = {"id": task_id}
+        if not store.update_versioned(
+            self.s.conn, case_tasks, keys, task["version"], updated_at=utcnow(), **values
+        ):
+            raise Conflict("the task was changed by someone else meanwhile; reload it")
+        summary = (
+            f"Task {values['status']}: {task['title']}"
+            if "status" in values
+            else (f"Task changed: {task['title']}")
+        )
+        self._event(
+            case_id,
+            "task.updated",
+            summary,
+            ref=f"task:{task_id}",
+            audit={"fields": sorted(values)},
+        )
+        return self._get_task(case_id, task_id)
+
+    # --- notes and comments ---
+
+    def add_note(self, case_id: str, title: str, body: str) -> dict[str, Any]:
+        self._access(case_id, WRITE)
+        now = utcnow()
+        title = written("a note title", title, 1)
+        note_id = store.insert_row(
+            self.s.conn,
+            case_notes,
+            case_id=case_id,
+            title=title,
+            body=body,
+            created_at=now,
+            created_by=self.me,
+            updated_at=now,
+            updated_by=self.me,
+            version=1,
+        )
+        assert note_id is not None
+        store.insert_row(
+            self.s.conn,
+            case_note_revisions,
+            note_id=note_id,
+            version=1,
+            title=title,
+            body=body,
+            author=self.me,
+            at=now,
+        )
+        self._event(
+            case_id,
+            "note.created",
+            f"Note added: {title}",
+            ref=f"note:{note_id}",
+            audit={"mentions": markdown.mentions(body)},
+        )
+        return self.note(case_id, note_id, record=False)
+
+    def note(self, case_id: str, note_id: int, record: bool = True) -> dict[str, Any]:
+        self._access(case_id)
+        row = store.one(self.s.conn, case_notes, id=note_id, case_id=case_id)
+        if row is None:
+            raise NotFound(f"no note {note_id} in case {case_id}")
+        if record:
+            self.s.record("case.read", {"case": case_id, "part": f"note:{note_id}"})
+        out = _plain(row)
+        out["html"] = markdown.render(row["body"])
+        out["mentions"] = markdown.mentions(row["body"])
+        out["revisions"] = [
+            _plain(r)
+            for r in store.rows(self.s.conn, case_note_revisions, ("version",), note_id=note_id)
+        ]
+        return out
+
+    def notes(self, case_id: str) -> list[dict[str, Any]]:
+        self._access(case_id)
+        self.s.record("case.read", {"case": case_id, "part": "notes"})
+        return [
+            self.note(case_id, int(n["id"]), record=False)
+            for n in store.rows(self.s.conn, case_notes, case_id=case_id)
+        ]
+
+    def edit_note(
+        self,
+        case_id: str,
+        note_id: int,
+        body: str,
+        title: str | None = None,
+        version: int | None = None,
+    ) -> dict[str, Any]:
+        self._access(case_id, WRITE)
+        row = store.one(self.s.conn, case_notes, id=note_id, case_id=case_id)
+        if row is None:
+            raise NotFound(f"no note {note_id} in case {case_id}")
+        check_version("note", row["version"], version)
+        now = utcnow()
+        title = written("a note title", title, 1) if title is not None else row["title"]
+        if not store.update_versioned(
+            self.s.conn,
+            case_notes,
+            {"id": note_id},
+            row["version"],
+            title=title,
+            body=body,
+            updated_at=now,
+            updated_by=self.me,
+        ):
+            raise Conflict("the note was changed by someone else meanwhile; reload it")
+        store.insert_row(
+            self.s.conn,
+            case_note_revisions,
+            note_id=note_id,
+            version=row["version"] + 1,
+            title=title,
+            body=body,
+            author=self.me,
+            at=now,
+        )
+        self._event(
+            case_id,
+            "note.edited",
+            f"Note edited: {title}",
+            ref=f"note:{note_id}",
+            audit={"version": row["version"] + 1},
+        )
+        return self.note(case_id, note_id, record=False)
+
+    def comment(self, case_id: str, target: str, body: str) -> dict[str, Any]:
+        self._access(case_id, WRITE)
+        self._target(case_id, target)
+        body = written("a comment", body, 1)
+        comment_id = store.insert_row(
+            self.s.conn,
+            case_comments,
+            case_id=case_id,
+            target=target,
+            body=body,
+            author=self.me,
+            at=utcnow(),
+        )
+        self._event(
+            case_id,
+            "comment.added",
+            f"Comment on {target}",
+            ref=target,
+            audit={"comment": comment_id},
+        )
+        return _plain(store.one(self.s.conn, case_comments, id=comment_id) or {})
+
+    def comments(self, case_id: str, target: str) -> list[dict[str, Any]]:
+        self._access(case_id)
+        self._target(case_id, target)
+        self.s.record("case.read", {"case": case_id, "part": f"comments:{target}"})
+        return [
+            _plain(c)
+            for c in store.rows(
+                self.s.conn, case_comments, ("at", "id"), case_id=case_id, target=target
+            )
+        ]
+
+    def _target(self, case_id: str, target: str) -> None:
+        kind, _, number = target.partition(":")
+        tables = {"task": case_tasks, "note": case_notes, "evidence": case_evidence}
+        if target == "case":
+            return
+        if kind not in tables or not number.isdigit():
+            raise CaseError(
+                f"comment on 'case', 'task:N', 'note:N' or 'evidence:N', not {target!r}"
+            )
+        if store.one(self.s.conn, tables[kind], id=int(number), case_id=case_id) is None:
+            raise NotFound(f"no {kind} {number} in case {case_id}")
+
+    # --- evidence ---
+
+    def add_evidence(
+        self,
+        case_id: str,
+        chunks: Iterable[bytes],
+        filename: str,
+        received_from: str,
+        reason: str,
+        description: str = "",
+        media_type: str | None = None,
+    ) -> dict[str, Any]:
+        """Store a file (streamed) and open its chain of custody with who it came from."""
+        self._access(case_id, WRITE)
+        received_from = written("who the evidence was received from", received_from, 2)
+        reason = written("a reason", reason)
+        name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "evidence"
+        stored = self.files.put(chunks, name, media_type)
+        now = utcnow()
+        evidence_id = store.insert_row(
+            self.s.conn,
+            case_evidence,
+            case_id=case_id,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=stored.media_type,
+            filename=name,
+            description=description,
+            added_at=now,
+            added_by=self.me,
+            version=1,
+        )
+        assert evidence_id is not None
+        store.insert_row(
+            self.s.conn,
+            case_custody,
+            evidence_id=evidence_id,
+            at=now,
+            actor=self.me,
+            action="received",
+            party=received_from,
+            reason=reason,
+        )
+        self._event(
+            case_id,
+            "evidence.added",
+            f"Evidence added: {name}",
+            ref=f"evidence:{evidence_id}",
+            audit={"sha256": stored.sha256, "size": stored.size},
+        )
+        return self.evidence_item(case_id, evidence_id, record=False)
+
+    def _evidence(self, case_id: str, evidence_id: int) -> dict[str, Any]:
+        row = store.one(self.s.conn, case_evidence, id=evidence_id, case_id=case_id)
+        if row is None:
+            raise NotFound(f"no evidence {evidence_id} in case {case_id}")
+        return row
+
+    def evidence_item(self, case_id: str, evidence_id: int, record: bool = True) -> dict[str, Any]:
+        self._access(case_id)
+        row = self._evidence(case_id, evidence_id)
+        if record:
+            self.s.record("case.read", {"case": case_id, "part": f"evidence:{evidence_id}"})
+        out = _plain(row)
+        out["custody"] = [
+            _plain(c)
+            for c in store.rows(self.s.conn, case_custody, ("id",), evidence_id=evidence_id)
+        ]
+        return out
+
+    def evidence(self, case_id: str) -> list[dict[str, Any]]:
+        self._access(case_id)
+        self.s.record("case.read", {"case": case_id, "part": "evidence"})
+        return [
+            self.evidence_item(case_id, int(e["id"]), record=False)
+            for e in store.rows(self.s.conn, case_evidence, case_id=case_id)
+        ]
+
+    def custody(
+        self, case_id: str, evidence_id: int, action: str, party: str, reason: str
+    ) -> dict[str, Any]:
+        """Append to the chain of custody (entries are never changed or removed)."""
+        self._access(case_id, WRITE)
+        self._evidence(case_id, evidence_id)
+        choice("custody action", action, CUSTODY_ACTIONS[:-1])  # "verified" is the system's
+        party = written("the other party (a person or an office)", party, 2)
+        reason = written("a reason", reason)
+        store.insert_row(
+            self.s.conn,
+            case_custody,
+            evidence_id=evidence_id,
+            at=utcnow(),
+            actor=self.me,
+            action=action,
+            party=party,
+            reason=reason,
+        )
+        self._event(
+            case_id,
+            "evidence.custody",
+            f"Evidence {action}: {party}",
+            ref=f"evidence:{evidence_id}",
+            reason=reason,
+            audit={"action": action},
+        )
+        return self.evidence_item(case_id, evidence_id, record=False)
+
+    def download(
+        self, case_id: str, evidence_id: int, recipient: str
+    ) -> tuple[dict[str, Any], Iterator[bytes]]:
+        """The file's bytes: a disclosure, committed to the ledger before any byte
+        leaves."""
+        self._access(case_id)
+        row = self._evidence(case_id, evidence_id)
+        recipient = written("the recipient", recipient, 2)
+        if self.files.check(row["sha256"]) != "intact":
+            raise CaseError(f"evidence {evidence_id} failed its integrity check; run verify")
+        self.s.record(
+            "case.evidence.download",
+            {
+                "case": case_id,
+                "evidence": evidence_id,
+                "sha256": row["sha256"],
+                "recipient": recipient,
+            },
+        )
+        self.s.commit()
+        return _plain(row), self.files.read(row["sha256"])
+
+    def verify(self, case_id: str) -> list[dict[str, Any]]:
+        """Hash every evidence file again; each result goes into its chain of custody."""
+        self._access(case_id)
+        out = []
+        for row in store.rows(self.s.conn, case_evidence, case_id=case_id):
+            state = self.files.check(row["sha256"])
+            store.insert_row(
+                self.s.conn,
+                case_custody,
+                evidence_id=row["id"],
+                at=utcnow(),
+                actor=self.me,
+                action="verified",
+                party="casegraph",
+                reason=f"integrity check: {state}",
+            )
+            out.append(
+                {
+                    "id": row["id"],
+                    "filename": row["filename"],
+                    "sha256": row["sha256"],
+                    "integrity": state,
+                }
+            )
+        self.s.record(
+            "case.evidence.verify",
+            {"case": case_id, "results": {str(r["id"]): r["integrity"] for r in out}},
+        )
+        return out
+
+    # --- timeline ---
+
+    def timeline(
+        self, case_id: str, subject: str | None = None, kinds: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Case events and the dated facts of the case's subjects (statements with a date
+        and the calls and payments among them), oldest first."""
+        self._access(case_id)
+        return [e.to_dict() for e in merge(self._timeline(case_id), subject, kinds)]
+
+    def _timeline(self, case_id: str) -> list[Event]:
+        self._under(case_id)
+        events = [
+            Event(
+                _iso(e["at"]),
+                f"case.{e['kind']}",
+                e["summary"] + (f" ({e['reason']})" if e["reason"] else ""),
+                ref=e["ref"],
+            )
+            for e in store.rows(self.s.conn, case_events, ("id",), case_id=case_id)
+        ]
+        linked = [link["canonical_id"] for link in self._subjects(case_id) if not link["sealed"]]
+        if not linked:
+            return events
+        refs = {"case": case_id, "subjects": linked}
+        for row in self.s.subject_statements(
+            action="case.timeline", refs=refs, canonical_ids=linked
+        ):
+            if row.prop_type != "date" or row.canonical_id not in linked:
+                continue
+            schema = ftm.get(row.schema)
+            prop = schema.get(row.prop) if schema else None
+            label = prop.label if prop else row.prop
+            events.append(
+                Event(
+                    row.value,
+                    f"fact:{row.prop}",
+                    f"{label}: {row.value}",
+                    subject=row.canonical_id,
+                    sources=(row.source,),
+                )
+            )
+        visible = self.s.consult("case.timeline.edges", refs)
+        where = EdgeFilter(tuple(visible), ("Call", "Payment"), None, None)
+        rows = graph_store.touching(self.s.conn, linked, where)
+        others = {r.dst if r.src in linked else r.src for r in rows}
+        names = graph_store.captions(self.s.conn, others | set(linked), visible)
+        sealed = graph_store.sealed_among(self.s.conn, list(others), date.today().isoformat())
+        seen: set[tuple[int, str]] = set()
+        for r in rows:
+            for here, there in ((r.src, r.dst), (r.dst, r.src)):
+                if here not in linked or (r.id, here) in seen or not r.start_date:
+                    continue
+                seen.add((r.id, here))
+                who = "sealed record" if there in sealed else names.get(there, (there, ""))[0]
+                what = "Call" if r.kind == "Call" else "Payment"
+                amount = f" ({r.amount:g})" if r.amount is not None else ""
+                direction = "to" if here == r.src else "from"
+                events.append(
+                    Event(
+                        r.start_date,
+                        f"fact:{r.kind.lower()}",
+                        f"{what} {direction} {who}{amount}",
+                        subject=here,
+                        sources=tuple(sorted({r.source, r.source2} - {None})),
+                        ref=there,
+                    )
+                )
+        return events
+
+    # --- reviews and dashboards ---
+
+    def _supervised_teams(self) -> list[str] | None:
+        """The teams whose cases the caller reviews (None: all, for the local operator)."""
+        if self.s.principal.local:
+            return None
+        if self.s.principal.role != "supervisor":
+            return []
+        return store.teams_of(self.s.conn, self.me)
+
+    def reviews_due(self) -> list[dict[str, Any]]:
+        """Cases past their review date: for the supervisors of their team, and for the
+        cases' own leads."""
+        today = utcnow().date()
+        teams = self._supervised_teams()
+        due = store.reviews_due(self.s.conn, today, teams) if teams != [] else []
+        mine = {c["id"] for c in store.cases_of(self.s.conn, self.me) if c["my_role"] == "lead"}
+        due += [
+            c
+            for c in store.reviews_due(self.s.conn, today, None)
+            if c["id"] in mine and c not in due
+        ]
+        keep = ("id", "title", "lead", "team", "status", "review_on", "priority")
+        return [{k: _iso(c[k]) for k in keep} for c in sorted(due, key=lambda c: c["id"])]
+
+    def review(
+        self, case_id: str, decision: str, reason: str, next_review: date | None = None
+    ) -> dict[str, Any]:
+        """A supervisor's review: retain (with a reason and the next review date) or close."""
+        case = store.one(self.s.conn, cases, id=case_id)
+        teams = self._supervised_teams()
+        allowed = (
+            case is not None
+            and case["erased_at"] is None
+            and (teams is None or case["team"] in teams)
+        )
+        if not allowed:
+            self._access(case_id)  # NotFound for strangers; a member gets the next line
+            raise AccessDenied(f"{self.me} does not supervise the team of case {case_id}")
+        assert case is not None
+        choice("review decision", decision, REVIEW_DECISIONS)
+        reason = written("a reason", reason)
+        today = utcnow().date()
+        access = Access(case, "supervisor")
+        if decision == "retain":
+            if case["status"] == "closed":
+                raise CaseError(f"case {case_id} is closed; there is nothing to retain")
+            chosen = review_date(next_review, today)
+            self._write_case(access, None, review_on=chosen)
+        else:
+            chosen = None
+            self._transition(access, "closed", reason, None)
+        store.insert_row(
+            self.s.conn,
+            case_reviews,
+            case_id=case_id,
+            at=utcnow(),
+            reviewer=self.me,
+            decision=decision,
+            reason=reason,
+            next_review=chosen,
+        )
+        self._event(
+            case_id, "reviewed", f"Review: {decision}", reason=reason, audit={"decision": decision}
+        )
+        return {"case": case_id, "decision": decision, "next_review": _iso(chosen)}
+
+    def dashboard(self) -> dict[str, Any]:
+        """My cases, my tasks, reviews due, and pairs waiting for review."""
+        mine = self.mine()
+        tasks = store.tasks_of(self.s.conn, self.me, [c["id"] for c in mine])
+        pairs = self.s.resolve.pending() if self.s.principal.can(roles.RESOLVE) else None
+        return {
+            "cases": mine,
+            "tasks": [self._task(t) for t in tasks],
+            "reviews_due": self.reviews_due(),
+            "pairs_waiting": pairs,
+        }
+
+    # --- case file ---
+
+    def case_file(self, case_id: str, recipient: str) -> CaseFile:
+        """Everything a case file shows, read under the case; producing it is a
+        disclosure to ``recipient``, recorded (and committed) before it is returned."""
+        from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
+
+        access = self._access(case_id)
+        self._under(case_id)
+        recipient = written("the recipient", recipient, 2)
+        links = self._subjects(case_id)
+        linked = [link["canonical_id"] for link in links]
+        rows = (
+            list(
+                self.s.subject_statements(
+                    action="case.report.read",
+                    refs={"case": case_id, "subjects": linked},
+                    canonical_ids=linked,
+                )
+            )
+            if linked
+            else []
+        )
+        subjects = []
+        for link in links:
+            cid = link["canonical_id"]
+            profile = assemble(cid, [r for r in rows if r.canonical_id == cid])
+            facts: dict[tuple[str, str], Fact] = {}
+            for fact in profile.facts if profile and not link["sealed"] else []:
+                schema = ftm.get(profile.schema) if profile else None
+                prop = schema.get(fact.prop) if schema else None
+                key = (fact.prop, fact.value)
+                if key not in facts:
+                    facts[key] = Fact(fact.prop, prop.label if prop else fact.prop, fact.value, [])
+                if fact.source not in facts[key].sources:
+                    facts[key].sources.append(fact.source)
+            subjects.append(
+                CaseSubject(
+                    cid,
+                    link["caption"],
+                    link["schema"],
+                    link["role"],
+                    link["note"],
+                    link["sealed"],
+                    list(facts.values()),
+                )
+            )
+        visible = self.s.consult("case.report.graph", {"case": case_id})
+        where = EdgeFilter(tuple(visible), (), None, None)
+        edges = graph_store.among(self.s.conn, linked, where) if linked else []
+        role_of = {link["canonical_id"]: link["role"] for link in links}
+        nodes = [
+            {
+                "id": s.canonical_id,
+                "caption": s.caption,
+                "schema": s.schema,
+                "role": role_of[s.canonical_id],
+            }
+            for s in subjects
+        ]
+        graph_edges = [
+            {
+                "src": e.src,
+                "dst": e.dst,
+                "kind": e.kind,
+                "label": e.label or "",
+                "sources": sorted({e.source, e.source2} - {None}),
+            }
+            for e in edges
+        ]
+        timeline = [e.to_dict() for e in merge(self._timeline(case_id))]
+        evidence = self.evidence(case_id)
+        for item in evidence:
+            item["integrity"] = self.files.check(item["sha256"])
+        now = utcnow()
+        self.s.record("case.report", {"case": case_id, "recipient": recipient})
+        disclosures = [
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "recipient": e.refs.get("recipient", ""),
+            }
+            for e in ledger_store.case_entries(self.s.conn, case_id, DISCLOSURES)
+        ]
+        self.s.commit()
+        members = [
+            {"username": m["username"], "role": m["role"]}
+            for m in store.rows(self.s.conn, case_members, ("username",), case_id=case_id)
+        ]
+        return CaseFile(
+            case=dict(access.case),
+            members=members,
+            subjects=subjects,
+            graph_nodes=nodes,
+            graph_edges=graph_edges,
+            timeline=timeline,
+            evidence=evidence,
+            disclosures=disclosures,
+            recipient=recipient,
+            produced_by=self.me,
+            produced_at=now,
+            notes=[
+                {
+                    "title": n["title"],
+                    "html": n["html"],
+                    "updated_at": n["updated_at"],
+                    "updated_by": n["updated_by"],
+                }
+                for n in self.notes(case_id)
+            ],
+        )
+
+    # --- retention ---
+
+    def erase_expired(self, dry_run: bool = False) -> list[dict[str, Any]]:
+        """Closed cases past closure plus their retention period: their private data is
+        erased (the case id stays, as a tombstone); the ledger records counts only."""
+        now = utcnow()
+        done = []
+        removed: set[str] = set()
+        for case in store.expired(self.s.conn, now):
+            if case["closed_at"] + timedelta(days=int(case["retention_days"])) > now:
+                continue
+            item = {
+                "case": case["id"],
+                "closed_at": _iso(case["closed_at"]),
+                "retention_days": case["retention_days"],
+            }
+            if not dry_run:
+                hashes = store.erase(self.s.conn, case["id"], now)
+                removed.update(h for h in hashes if not store.hash_in_use(self.s.conn, h))
+                item["evidence_files"] = len(hashes)
+                self.s.record("case.erasure", item)
+            done.append(item)
+        if removed:
+            self.s.commit()  # the files go only once their rows are gone for good
+            for sha in sorted(removed):
+                self.files.remove(sha)
+        return done
