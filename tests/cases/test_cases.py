@@ -23,8 +23,14 @@ from tests.search import data
 
 BASIS = "Section 100a StPO, order of the investigating judge of 2026-11-02"
 PREDICATE = "Suspected laundering of fraud proceeds through ACME Holding GmbH"
-USERS = {"ana": "analyst", "ben": "analyst", "rita": "viewer", "eve": "analyst",
-         "sam": "supervisor", "vic": "viewer"}  # fmt: skip
+USERS = {
+    "ana": "analyst",
+    "ben": "analyst",
+    "rita": "viewer",
+    "eve": "analyst",
+    "sam": "supervisor",
+    "vic": "viewer",
+}
 
 
 def as_user(ws: Workspace, user: str, case: str | None = None) -> AccessContext:
@@ -50,9 +56,15 @@ def subject_id(s: Session, name: str) -> str:
 
 def open_case(ws: Workspace) -> str:
     with ws.session(as_user(ws, "ana")) as s:
-        case = s.cases.open("Operation Kaltenbrunn", "money-laundering", BASIS, PREDICATE,
-                            purpose="Trace the proceeds", team="fincrime",
-                            members=[("ben", "member"), ("rita", "read-only")])  # fmt: skip
+        case = s.cases.open(
+            "Operation Kaltenbrunn",
+            "money-laundering",
+            BASIS,
+            PREDICATE,
+            purpose="Trace the proceeds",
+            team="fincrime",
+            members=[("ben", "member"), ("rita", "read-only")],
+        )
     return str(case["id"])
 
 
@@ -80,13 +92,21 @@ def test_opening_needs_a_legal_basis_and_predicate_and_bounds_the_review(loaded:
 def test_a_non_member_cannot_learn_that_a_case_exists(loaded: Workspace) -> None:
     case_id = open_case(loaded)
     with loaded.session(as_user(loaded, "ana", case_id)) as s:
-        s.cases.link_subject(case_id, subject_id(s, "Jürgen Müller"), "suspect",
-                             "Director of ACME during the transfers")  # fmt: skip
+        s.cases.link_subject(
+            case_id,
+            subject_id(s, "Jürgen Müller"),
+            "suspect",
+            "Director of ACME during the transfers",
+        )
     with loaded.session(as_user(loaded, "eve")) as s:
         assert s.cases.mine() == []
-        for call in (lambda: s.cases.show(case_id), lambda: s.cases.tasks(case_id),
-                     lambda: s.cases.notes(case_id), lambda: s.cases.evidence(case_id),
-                     lambda: s.cases.show("C-1999-0001")):  # fmt: skip
+        for call in (
+            lambda: s.cases.show(case_id),
+            lambda: s.cases.tasks(case_id),
+            lambda: s.cases.notes(case_id),
+            lambda: s.cases.evidence(case_id),
+            lambda: s.cases.show("C-1999-0001"),
+        ):
             with pytest.raises(NotFound) as err:
                 call()
             assert "no case" in str(err.value)
@@ -99,9 +119,9 @@ def test_a_non_member_cannot_learn_that_a_case_exists(loaded: Workspace) -> None
         mueller = subject_id(s, "Jürgen Müller")
         assert s.cases.subject_cases([mueller]) == {}
         assert s.cases.dashboard()["cases"] == []
-    with pytest.raises(AccessDenied):  # nor read subject data under it
-        with loaded.session(as_user(loaded, "eve", case_id)) as s:
-            s.search.search("Müller")
+    eve_under_case = as_user(loaded, "eve", case_id)
+    with pytest.raises(AccessDenied), loaded.session(eve_under_case) as s:
+        s.search.search("Müller")  # nor read subject data under it
 
 
 def test_lifecycle_transitions_are_recorded_with_who_and_why(loaded: Workspace) -> None:
@@ -116,20 +136,27 @@ def test_lifecycle_transitions_are_recorded_with_who_and_why(loaded: Workspace) 
             s.cases.set_status(case_id, "open", "back to the start please")
         s.cases.set_status(case_id, "suspended", "Waiting for the MLA request to Cyprus")
         s.cases.set_status(case_id, "closed", "Handed to the prosecutor's office")
-    with loaded.session(as_user(loaded, "ben")) as s:
-        with pytest.raises(CaseError, match="closed"):
-            s.cases.add_note(case_id, "Late", "after closure")
+    with loaded.session(as_user(loaded, "ben")) as s, pytest.raises(CaseError, match="closed"):
+        s.cases.add_note(case_id, "Late", "after closure")
     with loaded.session(as_user(loaded, "ana", case_id)) as s:
         case = s.cases.set_status(case_id, "active", "New evidence from the tax office")
         assert case["status"] == "active" and case["closed_at"] is None
         events = [e for e in s.cases.timeline(case_id) if e["kind"] == "case.status"]
     assert [e["summary"].split(":")[0] for e in events] == [
-        "Activate", "Suspend", "Close", "Reopen"]  # fmt: skip
+        "Activate",
+        "Suspend",
+        "Close",
+        "Reopen",
+    ]
     assert "New evidence from the tax office" in events[-1]["summary"]
     with loaded.engine.connect() as conn:
         entries = [e for e in ledger.iter_entries(conn) if e.action == "case.status"]
     assert [(e.actor, e.refs["to"]) for e in entries] == [
-        ("ana", "active"), ("ana", "suspended"), ("ana", "closed"), ("ana", "active")]  # fmt: skip
+        ("ana", "active"),
+        ("ana", "suspended"),
+        ("ana", "closed"),
+        ("ana", "active"),
+    ]
 
 
 def test_members_roles_and_a_stale_write(loaded: Workspace) -> None:
@@ -141,7 +168,7 @@ def test_members_roles_and_a_stale_write(loaded: Workspace) -> None:
     with loaded.session(as_user(loaded, "ben")) as s, pytest.raises(AccessDenied):
         s.cases.add_member(case_id, "eve")
     with loaded.session(as_user(loaded, "ana")) as s:
-        with pytest.raises(CaseError, match="auditor|no user"):
+        with pytest.raises(CaseError, match="no user"):
             s.cases.add_member(case_id, "nobody")
         s.cases.add_member(case_id, "eve", "member")
         with pytest.raises(CaseError, match="only lead"):
@@ -151,9 +178,13 @@ def test_members_roles_and_a_stale_write(loaded: Workspace) -> None:
         s.cases.update(case_id, version=version, priority="high")
         with pytest.raises(Conflict, match="version"):
             s.cases.update(case_id, version=version, title="Stale edit")
-        task = s.cases.add_task(case_id, "Request bank records", assignee="ben",
-                                due_on=date.today() + timedelta(days=7),
-                                checklist=["Draft request", "Get sign-off"])  # fmt: skip
+        task = s.cases.add_task(
+            case_id,
+            "Request bank records",
+            assignee="ben",
+            due_on=date.today() + timedelta(days=7),
+            checklist=["Draft request", "Get sign-off"],
+        )
         s.cases.update_task(case_id, task["id"], version=task["version"], status="in-progress")
         with pytest.raises(Conflict):
             s.cases.update_task(case_id, task["id"], version=task["version"], status="done")
@@ -182,14 +213,17 @@ def test_subject_links_notes_and_comments(loaded: Workspace) -> None:
         s.cases.update_subject(case_id, mueller, role="witness", version=link["version"])
         with pytest.raises(Conflict):
             s.cases.update_subject(case_id, mueller, role="victim", version=link["version"])
-        note = s.cases.add_note(case_id, "Interview plan",
-                                f"Ask @{mueller} about **ACME**.\n\n<script>alert(1)</script>"
-                                "\n\n[x](javascript:alert(1))")  # fmt: skip
+        note = s.cases.add_note(
+            case_id,
+            "Interview plan",
+            f"Ask @{mueller} about **ACME**.\n\n<script>alert(1)</script>"
+            "\n\n[x](javascript:alert(1))",
+        )
         assert note["mentions"] == [mueller]
         assert f'href="/subjects/{mueller}"' in note["html"]
         assert "<strong>ACME</strong>" in note["html"]
         assert "<script>" not in note["html"], note["html"]
-        assert "href=\"javascript" not in note["html"]
+        assert 'href="javascript' not in note["html"]
         edited = s.cases.edit_note(case_id, note["id"], "Second draft", version=1)
         assert [r["body"][:6] for r in edited["revisions"]] == ["Ask @" + mueller[0], "Second"]
         with pytest.raises(Conflict):
@@ -198,9 +232,9 @@ def test_subject_links_notes_and_comments(loaded: Workspace) -> None:
         with pytest.raises(NotFound):
             s.cases.comment(case_id, "note:999", "to nothing")
         assert [c["body"] for c in s.cases.comments(case_id, f"note:{note['id']}")] == [
-            "Add the 2019 transfers"]  # fmt: skip
-        assert s.cases.subject_cases([mueller]) == {mueller: [{"case": case_id,
-                                                               "role": "witness"}]}  # fmt: skip
+            "Add the 2019 transfers"
+        ]
+        assert s.cases.subject_cases([mueller]) == {mueller: [{"case": case_id, "role": "witness"}]}
         s.cases.unlink_subject(case_id, mueller, "Turned out to be a bystander")
         assert s.cases.show(case_id)["subjects"] == []
 
@@ -210,18 +244,26 @@ def test_evidence_custody_download_and_integrity(loaded: Workspace, tmp_path: Pa
     content = b"statement of account\n" * 50_000  # ~1 MB, streamed in chunks
     chunks = (content[i : i + 65536] for i in range(0, len(content), 65536))
     with loaded.session(as_user(loaded, "ben", case_id)) as s:
-        item = s.cases.add_evidence(case_id, chunks, "C:\\exports\\account.txt",
-                                    "Sparkasse Berlin, compliance office",
-                                    "Production order of 2026-11-03")  # fmt: skip
+        item = s.cases.add_evidence(
+            case_id,
+            chunks,
+            "C:\\exports\\account.txt",
+            "Sparkasse Berlin, compliance office",
+            "Production order of 2026-11-03",
+        )
         assert item["sha256"] == hashlib.sha256(content).hexdigest()
         assert (item["size"], item["media_type"], item["filename"]) == (
-            len(content), "text/plain", "account.txt")  # fmt: skip
-        s.cases.custody(case_id, item["id"], "examined", "Forensic lab, J. Weber",
-                        "Check for alterations")  # fmt: skip
+            len(content),
+            "text/plain",
+            "account.txt",
+        )
+        s.cases.custody(
+            case_id, item["id"], "examined", "Forensic lab, J. Weber", "Check for alterations"
+        )
         with pytest.raises(CaseError, match="custody action"):
             s.cases.custody(case_id, item["id"], "lost", "nobody at all", "it went missing")
     with loaded.session(as_user(loaded, "rita", case_id)) as s:
-        meta, body = s.cases.download(case_id, item["id"], "Public prosecutor Dr. Lang")
+        _, body = s.cases.download(case_id, item["id"], "Public prosecutor Dr. Lang")
         assert b"".join(body) == content
         assert [v["integrity"] for v in s.cases.verify(case_id)] == ["intact"]
     path = loaded.settings.evidence_dir / item["sha256"][:2] / item["sha256"]
@@ -237,16 +279,16 @@ def test_evidence_custody_download_and_integrity(loaded: Workspace, tmp_path: Pa
     with loaded.engine.connect() as conn:
         downloads = [e for e in ledger.iter_entries(conn) if e.action == "case.evidence.download"]
     assert [(d.actor, d.case_id, d.refs["recipient"]) for d in downloads] == [
-        ("rita", case_id, "Public prosecutor Dr. Lang")]  # fmt: skip
+        ("rita", case_id, "Public prosecutor Dr. Lang")
+    ]
 
 
 def test_evidence_over_the_limit_is_refused_and_leaves_nothing(loaded: Workspace) -> None:
     case_id = open_case(loaded)
     loaded.settings.evidence_max_bytes = 1000
-    with loaded.session(as_user(loaded, "ana", case_id)) as s:
-        with pytest.raises(CaseError, match="limit"):
-            s.cases.add_evidence(case_id, [b"x" * 600, b"x" * 600], "big.bin",
-                                 "A tip line caller", "Sent in by the caller")  # fmt: skip
+    big = [b"x" * 600, b"x" * 600]
+    with loaded.session(as_user(loaded, "ana", case_id)) as s, pytest.raises(CaseError):
+        s.cases.add_evidence(case_id, big, "big.bin", "A tip line caller", "Sent by the caller")
     assert [p for p in loaded.settings.evidence_dir.rglob("*") if p.is_file()] == []
 
 
@@ -272,8 +314,9 @@ def test_timeline_merges_case_events_and_sourced_facts(loaded: Workspace) -> Non
 def test_reviews_due_for_supervisors_and_retention_erasure(loaded: Workspace) -> None:
     case_id = open_case(loaded)
     with loaded.session(as_user(loaded, "ben", case_id)) as s:
-        s.cases.add_evidence(case_id, [b"ledger page"], "page.txt", "An informant",
-                             "Handed over in person")  # fmt: skip
+        s.cases.add_evidence(
+            case_id, [b"ledger page"], "page.txt", "An informant", "Handed over in person"
+        )
         s.cases.add_note(case_id, "Private", "Informant details")
     past = date.today() - timedelta(days=1)
     with loaded.engine.begin() as conn:
@@ -283,10 +326,15 @@ def test_reviews_due_for_supervisors_and_retention_erasure(loaded: Workspace) ->
         with pytest.raises(NotFound):
             s.cases.show(case_id)  # a supervisor reviews, but is not a member
         with pytest.raises(CaseError, match="five years"):
-            s.cases.review(case_id, "retain", "Still active leads", date.today().replace(
-                year=date.today().year + 6))  # fmt: skip
-        s.cases.review(case_id, "retain", "Leads in Cyprus still open",
-                       date.today() + timedelta(days=180))  # fmt: skip
+            s.cases.review(
+                case_id,
+                "retain",
+                "Still active leads",
+                date.today().replace(year=date.today().year + 6),
+            )
+        s.cases.review(
+            case_id, "retain", "Leads in Cyprus still open", date.today() + timedelta(days=180)
+        )
         assert s.cases.reviews_due() == []
     with loaded.session(as_user(loaded, "eve")) as s:
         assert s.cases.reviews_due() == []
@@ -303,7 +351,8 @@ def test_reviews_due_for_supervisors_and_retention_erasure(loaded: Workspace) ->
     with loaded.session(ops) as s:
         done = s.retention.run()
     assert {"case": case_id, "evidence_files": 1}.items() <= next(
-        d for d in done if d.get("case") == case_id).items()  # fmt: skip
+        d for d in done if d.get("case") == case_id
+    ).items()
     assert [p for p in loaded.settings.evidence_dir.rglob("*") if p.is_file()] == []
     with loaded.session(as_user(loaded, "ana")) as s:
         assert s.cases.mine() == []
@@ -313,3 +362,48 @@ def test_reviews_due_for_supervisors_and_retention_erasure(loaded: Workspace) ->
         erasures = [e for e in ledger.iter_entries(conn) if e.action == "case.erasure"]
         row = conn.execute(cases.select().where(cases.c.id == case_id)).mappings().one()
     assert len(erasures) == 1 and row["title"] == "(erased)" and row["legal_basis"] == ""
+
+
+def test_the_case_file_shows_sourced_facts_and_is_a_recorded_disclosure(
+    loaded: Workspace,
+) -> None:
+    from casegraph.reports import render
+
+    case_id = open_case(loaded)
+    with loaded.session(as_user(loaded, "ana", case_id)) as s:
+        mueller = subject_id(s, "Jürgen Müller")
+        acme = subject_id(s, "ACME Holding GmbH")
+        s.cases.link_subject(case_id, mueller, "suspect", "Director of ACME during transfers")
+        s.cases.link_subject(case_id, acme, "other", "Received the transfers in 2019")
+        s.cases.add_evidence(
+            case_id,
+            [b"bank statement"],
+            "statement.txt",
+            "Sparkasse Berlin",
+            "Production order of 2026-11-03",
+        )
+        s.cases.add_note(case_id, "Plan", f"Interview @{mueller} first")
+        pdf = s.cases.report(case_id, "pdf", "Public prosecutor Dr. Lang")
+    text = render.pdf_text(pdf)
+    flat = "".join(text.split())
+    assert "Jürgen Müller" in text and "ACME Holding GmbH" in text
+    assert "1971-04-02" in text and "registry" in text  # a fact and its source
+    assert hashlib.sha256(b"bank statement").hexdigest() in flat
+    assert "PublicprosecutorDr.Lang" in flat and BASIS.replace(" ", "") in flat
+    pages = render.pages_png(pdf)
+    out = Path(__file__).resolve().parents[2] / "test-artifacts" / "cases"
+    out.mkdir(parents=True, exist_ok=True)
+    for number, page in enumerate(pages, 1):
+        (out / f"case-file-{loaded.engine.dialect.name}-{number}.png").write_bytes(page)
+    assert pages and all(p.startswith(b"\x89PNG") for p in pages)
+    with loaded.session(as_user(loaded, "ana", case_id)) as s:
+        again = s.cases.report(case_id, "html", "Supervisor Weber").decode()
+    assert "Public prosecutor Dr. Lang" in again  # the first disclosure is in the log
+    with loaded.engine.connect() as conn:
+        reports = [e for e in ledger.iter_entries(conn) if e.action == "case.report"]
+    assert [(e.case_id, e.refs["recipient"]) for e in reports] == [
+        (case_id, "Public prosecutor Dr. Lang"),
+        (case_id, "Supervisor Weber"),
+    ]
+    with loaded.session(as_user(loaded, "eve")) as s, pytest.raises(NotFound):
+        s.cases.report(case_id, "pdf", "Someone")
