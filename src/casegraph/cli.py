@@ -546,7 +546,7 @@ def serve(
 
 
 # commands that live in their own modules register themselves on ``app``
-from casegraph import cli_graph, cli_resolution  # noqa: E402, F401
+from casegraph import cli_cases, cli_graph, cli_resolution  # noqa: E402, F401
 
 
 def main() -> None:

@@ -42,4 +42,5 @@ class CaseFile:
     recipient: str
     produced_by: str
     produced_at: datetime
-    notes: list[dict[str, Any]] = field(default_factory=list)  # title, html (sanitised), updated_at, updated_by
+    # title, html (already sanitised), updated_at, updated_by
+    notes: list[dict[str, Any]] = field(default_factory=list)

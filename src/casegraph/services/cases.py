@@ -37,6 +37,7 @@ from casegraph.cases.rules import (
 from casegraph.cases.timeline import Event, merge
 from casegraph.errors import NotFound
 from casegraph.model.clock import utcnow
+from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
 from casegraph.store import cases as store
 from casegraph.store import graph_store
 from casegraph.store import ledger as ledger_store
@@ -58,12 +59,12 @@ from casegraph.store.tables import (
 from casegraph.subjects.profile import assemble
 
 if TYPE_CHECKING:
-    from casegraph.reports.case_file import CaseFile
     from casegraph.service import Session
 
 READ, WRITE, LEAD = "read", "write", "lead"
 WRITERS = {"lead", "member"}
 DISCLOSURES = ("case.report", "case.evidence.download")
+GRAPH_NODES = 40  # nodes in a case file's graph picture
 EDITABLE = ("title", "purpose", "priority", "review_on", "team", "case_type")
 
 
@@ -1042,11 +1043,52 @@ class CaseService:
 
     # --- case file ---
 
+    def _case_graph(
+        self, case_id: str, subjects: Sequence[CaseSubject]
+    ) -> tuple[list[dict[str, Any]], list[Any]]:
+        """The case's subjects, their neighbours that tie most of them together (up to
+        ``GRAPH_NODES`` in all), and the edges among them."""
+        linked = [s.canonical_id for s in subjects]
+        if not linked:
+            return [], []
+        visible = self.s.consult("case.report.graph", {"case": case_id})
+        where = EdgeFilter(tuple(visible), (), None, None)
+        ties: dict[str, set[str]] = {}
+        for here, there in graph_store.neighbour_ids(self.s.conn, linked, where):
+            if there not in linked:
+                ties.setdefault(there, set()).add(here)
+        room = max(0, GRAPH_NODES - len(linked))
+        others = sorted(ties, key=lambda n: (-len(ties[n]), n))[:room]
+        names = graph_store.captions(self.s.conn, others, visible)
+        sealed = graph_store.sealed_among(self.s.conn, others, date.today().isoformat())
+        nodes: list[dict[str, Any]] = [
+            {"id": s.canonical_id, "caption": s.caption, "schema": s.schema, "role": s.role}
+            for s in subjects
+        ]
+        for cid in others:
+            caption, schema = names.get(cid, (cid, "Thing"))
+            nodes.append(
+                {
+                    "id": cid,
+                    "caption": "sealed record" if cid in sealed else caption,
+                    "schema": schema,
+                    "role": None,
+                }
+            )
+        return nodes, graph_store.among(self.s.conn, [n["id"] for n in nodes], where)
+
+    def report(self, case_id: str, fmt: str, recipient: str) -> bytes:
+        """The case file as HTML or PDF (a disclosure to ``recipient``)."""
+        from casegraph.reports import render
+
+        if fmt not in ("html", "pdf"):
+            raise CaseError(f"a case file is html or pdf, not {fmt!r}")
+        document = render.html(self.case_file(case_id, recipient))
+        return document.encode() if fmt == "html" else render.pdf(document)
+
     def case_file(self, case_id: str, recipient: str) -> CaseFile:
         """Everything a case file shows, read under the case; producing it is a
         disclosure to ``recipient``, recorded (and committed) before it is returned."""
-        from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
-
         access = self._access(case_id)
         self._under(case_id)
         recipient = written("the recipient", recipient, 2)
@@ -1087,19 +1129,7 @@ class CaseService:
                     list(facts.values()),
                 )
             )
-        visible = self.s.consult("case.report.graph", {"case": case_id})
-        where = EdgeFilter(tuple(visible), (), None, None)
-        edges = graph_store.among(self.s.conn, linked, where) if linked else []
-        role_of = {link["canonical_id"]: link["role"] for link in links}
-        nodes = [
-            {
-                "id": s.canonical_id,
-                "caption": s.caption,
-                "schema": s.schema,
-                "role": role_of[s.canonical_id],
-            }
-            for s in subjects
-        ]
+        nodes, edges = self._case_graph(case_id, subjects)
         graph_edges = [
             {
                 "src": e.src,

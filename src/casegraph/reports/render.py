@@ -1,0 +1,164 @@
+"""Lay out a :class:`CaseFile` as HTML, print it to PDF, and look at the pages.
+
+Nothing here reads data or touches the network: the PDF renderer gets a URL fetcher
+that refuses every URL, so a stray ``<img src="http://...">`` in a note is dropped.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+import jinja2
+import pypdfium2 as pdfium
+import weasyprint
+from weasyprint.urls import URLFetcher
+
+from casegraph.reports import graph_picture
+from casegraph.reports.case_file import CaseFile
+
+SEALED = "Sealed record"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo is not None else moment
+
+
+def format_datetime(value: Any) -> str:
+    """``YYYY-MM-DD HH:MM`` in UTC for date-times (naive ones are taken as UTC),
+    ISO for dates; partial ISO dates ("1985", "2019-03") and other text unchanged."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) <= 10:  # a date, possibly partial: keep it as the source gave it
+            return text
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return text
+    if isinstance(value, datetime):
+        return _utc(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def format_date(value: Any) -> str:
+    """ISO date; a date-time is shown by its UTC date."""
+    if isinstance(value, datetime):
+        return _utc(value).date().isoformat()
+    if isinstance(value, str) and len(value.strip()) > 10:
+        return format_datetime(value)[:10]
+    return format_datetime(value)
+
+
+def format_size(value: Any) -> str:
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return "—"
+    amount = float(size)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if amount < 1024 or unit == "TB":
+            if unit == "bytes":
+                return f"{size:,} bytes"
+            return f"{amount:.1f} {unit} ({size:,} bytes)"
+        amount /= 1024
+    return f"{size:,} bytes"  # pragma: no cover
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("casegraph.reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["dt"] = format_datetime
+    env.filters["d"] = format_date
+    env.filters["size"] = format_size
+    return env
+
+
+def _graph(data: CaseFile) -> tuple[list[dict[str, Any]], str]:
+    """The graph's nodes with sealed subjects' captions redacted, and its picture."""
+    sealed = {s.canonical_id for s in data.subjects if s.sealed}
+    nodes = [
+        {**node, "caption": SEALED} if str(node["id"]) in sealed else node
+        for node in data.graph_nodes
+    ]
+    return nodes, graph_picture.svg(nodes, data.graph_edges)
+
+
+def html(data: CaseFile) -> str:
+    """The case file as one self-contained, print-ready HTML document."""
+    nodes, picture = _graph(data)
+    captions = {str(n["id"]): str(n.get("caption") or n["id"]) for n in nodes}
+    for subject in data.subjects:
+        captions[subject.canonical_id] = SEALED if subject.sealed else subject.caption
+    template = _environment().get_template("case_file.html.j2")
+    return template.render(
+        data=data,
+        case=data.case,
+        captions=captions,
+        graph_svg=picture,
+        graph_nodes=nodes,
+        sealed_label=SEALED,
+    )
+
+
+class _NoFetch(URLFetcher):  # type: ignore[misc]
+    """Refuses every URL: a case file is rendered from what is in the document only."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        raise ValueError(f"case files fetch nothing: {url[:80]}")
+
+
+def pdf(document_html: str) -> bytes:
+    """Print the document to PDF (A4, as its stylesheet says), fetching nothing."""
+    document = weasyprint.HTML(string=document_html, url_fetcher=_NoFetch())
+    out = document.write_pdf()
+    assert isinstance(out, bytes)
+    return out
+
+
+def pages_png(pdf_bytes: bytes, scale: float = 1.0) -> list[bytes]:
+    """Each page of the PDF as PNG bytes (``scale`` 1.0 is 72 dpi)."""
+    document = pdfium.PdfDocument(pdf_bytes)
+    images: list[bytes] = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                image = page.render(scale=scale).to_pil()
+                buffer = io.BytesIO()
+                image.save(buffer, format="PNG")
+                images.append(buffer.getvalue())
+            finally:
+                page.close()
+    finally:
+        document.close()
+    return images
+
+
+def pdf_text(pdf_bytes: bytes) -> str:
+    """The text of every page, pages separated by a form feed."""
+    document = pdfium.PdfDocument(pdf_bytes)
+    texts: list[str] = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                textpage = page.get_textpage()
+                texts.append(str(textpage.get_text_range()))
+                textpage.close()
+            finally:
+                page.close()
+    finally:
+        document.close()
+    return "\f".join(texts)
