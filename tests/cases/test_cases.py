@@ -407,3 +407,26 @@ def test_the_case_file_shows_sourced_facts_and_is_a_recorded_disclosure(
     ]
     with loaded.session(as_user(loaded, "eve")) as s, pytest.raises(NotFound):
         s.cases.report(case_id, "pdf", "Someone")
+
+
+def test_search_shows_the_readers_own_cases_only(loaded: Workspace) -> None:
+    from casegraph.search.query import QueryError
+
+    case_id = open_case(loaded)
+    with loaded.session(as_user(loaded, "ana", case_id)) as s:
+        mueller = subject_id(s, "Jürgen Müller")
+        s.cases.link_subject(case_id, mueller, "suspect", "Director of ACME during transfers")
+        results = s.search.search(f"case:{case_id}")
+        assert [h.id for h in results.hits] == [mueller]
+        assert results.hits[0].cases == [case_id]
+        assert s.search.search("Müller").facets["case"] == [(case_id, 1)]
+    with loaded.session(as_user(loaded, "eve")) as s:
+        results = s.search.search("Müller")
+        assert [h.id for h in results.hits] == [mueller]
+        assert results.hits[0].cases == [] and results.facets["case"] == []
+        errors = set()
+        for cid in (case_id, "C-1999-0001"):
+            with pytest.raises(QueryError) as err:
+                s.search.search(f"case:{cid}")
+            errors.add(str(err.value).replace(cid, "X"))
+        assert errors == {"case:X: not one of your cases"}

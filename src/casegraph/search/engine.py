@@ -23,7 +23,7 @@ from casegraph.search.query import And, Filter, Node, Not, Or, QueryError, Range
 from casegraph.search.text import tokens
 from casegraph.store import search_index
 
-FACETS = ("schema", "source", "country", "year")
+FACETS = ("schema", "source", "country", "year", "case")
 CANDIDATES = 2000  # documents ranked per query; more matches are counted, not ranked
 FILTER_TYPES = {
     "phone": "phone",
@@ -39,7 +39,18 @@ DATE_PROPS = frozenset(
     if prop.type.name == "date"
 )
 FIELDS = sorted(
-    {"name", "address", "text", "schema", "source", "year", "date", *FILTER_TYPES, *DATE_PROPS}
+    {
+        "name",
+        "address",
+        "text",
+        "schema",
+        "source",
+        "year",
+        "date",
+        "case",
+        *FILTER_TYPES,
+        *DATE_PROPS,
+    }
 )
 _WORD = re.compile(r"(\w+)", re.UNICODE)
 
@@ -52,6 +63,7 @@ class Hit:
     sources: list[str]
     score: float
     highlights: list[str]
+    cases: list[str] = field(default_factory=list)  # the reader's own cases with the subject
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +73,7 @@ class Hit:
             "sources": self.sources,
             "score": round(self.score, 4),
             "highlights": self.highlights,
+            "cases": self.cases,
         }
 
 
@@ -115,9 +128,12 @@ class _Token:
 
 
 class Searcher:
-    def __init__(self, conn: Connection, sources: Sequence[str], today: str) -> None:
+    def __init__(
+        self, conn: Connection, sources: Sequence[str], today: str, cases: Sequence[str] = ()
+    ) -> None:
         self.conn = conn
         self.sources = list(sources)
+        self.cases = list(cases)  # the reader's cases: the only ones a query may name
         self.today = today
         self.params: dict[str, Any] = {}
         self.wanted: list[_Token] = []  # positive tokens, for ranking and highlighting
@@ -229,6 +245,13 @@ class Searcher:
                 raise QueryError(f"schema:{value}: no such schema (try Person, Company, ...)")
             names = sorted(s.name for s in ftm.schemata.values() if s.is_a(schema))
             return f"d.schema IN ({', '.join(self._param(n) for n in names)})"
+        if name == "case":
+            if value not in self.cases:
+                raise QueryError(f"case:{value}: not one of your cases")
+            return (
+                "d.canonical_id IN (SELECT cs.canonical_id FROM case_subjects cs "
+                f"WHERE cs.case_id = {self._param(value)})"
+            )
         if name == "source":
             if value not in self.sources:
                 raise QueryError(f"source:{value}: no such source")
@@ -323,12 +346,14 @@ class Searcher:
         ranked = [self._hit(cid, docs) for cid, docs in subjects.items()]
         ranked.sort(key=lambda h: (-h.score, h.caption.lower(), h.id))
         start = (page - 1) * limit
+        shown = ranked[start : start + limit]
+        self._cases_of(shown)
         return Results(
             query,
             total,
             page,
             limit,
-            ranked[start : start + limit],
+            shown,
             {name: self._facet(name, facet_limit) for name in facets},
             len(subjects),
         )
@@ -338,6 +363,15 @@ class Searcher:
             sql = (
                 f"SELECT d.{name}, COUNT(DISTINCT d.canonical_id) {self._over_hits()} "
                 f"GROUP BY d.{name}"
+            )
+        elif name == "case":
+            if not self.cases:
+                return []
+            mine = ", ".join(self._param(c) for c in self.cases)
+            sql = (
+                f"SELECT cs.case_id, COUNT(DISTINCT h.canonical_id) FROM {search_index.HITS} h "
+                "CROSS JOIN case_subjects cs WHERE cs.canonical_id = h.canonical_id "
+                f"AND cs.case_id IN ({mine}) GROUP BY cs.case_id"
             )
         elif name in ("country", "year"):
             sql = (
@@ -350,6 +384,24 @@ class Searcher:
         counts = [(str(v), int(c)) for v, c in self.conn.execute(text(sql), self.params)]
         counts.sort(key=lambda vc: (-vc[1], vc[0]))
         return counts[:limit]
+
+    def _cases_of(self, hits: list[Hit]) -> None:
+        if not hits or not self.cases:
+            return
+        ids = ", ".join(self._param(h.id) for h in hits)
+        mine = ", ".join(self._param(c) for c in self.cases)
+        rows = self.conn.execute(
+            text(
+                f"SELECT canonical_id, case_id FROM case_subjects WHERE canonical_id IN ({ids}) "
+                f"AND case_id IN ({mine}) ORDER BY case_id"
+            ),
+            self.params,
+        )
+        found: dict[str, list[str]] = {}
+        for cid, case_id in rows:
+            found.setdefault(str(cid), []).append(str(case_id))
+        for hit in hits:
+            hit.cases = found.get(hit.id, [])
 
     def _hit(self, cid: str, docs: list[Any]) -> Hit:
         best, schema, caption = -1.0, docs[0][2], docs[0][3]

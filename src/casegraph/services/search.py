@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from casegraph.search.engine import FACETS, Results, Searcher
 from casegraph.search.query import QueryError, fields, parse
+from casegraph.store import cases as case_store
 
 if TYPE_CHECKING:
     from casegraph.service import Session
@@ -29,6 +30,7 @@ class SearchService:
         if unknown:
             raise QueryError(f"no facet {unknown[0]!r}; facets are: {', '.join(FACETS)}")
         visible = self.s.consult("search", {"query": query, "page": page})
-        return Searcher(self.s.conn, visible, date.today().isoformat()).run(
+        cases = case_store.case_ids_of(self.s.conn, self.s.principal.username)
+        return Searcher(self.s.conn, visible, date.today().isoformat(), cases).run(
             query, page, limit, facets
         )
