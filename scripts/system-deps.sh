@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Installs what pip cannot: the ICU headers and pkg-config that PyICU (needed by
-# followthemoney) compiles against. Debian/Ubuntu are handled here; other systems
-# get instructions.
+# followthemoney) compiles against, and Pango, which WeasyPrint (PDF case files) draws
+# text with. Debian/Ubuntu are handled here; other systems get instructions.
 set -euo pipefail
 
-if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists icu-uc icu-i18n; then
+missing=()
+if ! (command -v pkg-config >/dev/null 2>&1 && pkg-config --exists icu-uc icu-i18n); then
+  missing+=(libicu-dev pkg-config)
+fi
+has_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || [ -n "$(find /usr/lib /usr/local/lib /lib -name "$1*" 2>/dev/null | head -1)" ]; }
+if ! has_lib libpango-1.0.so.0 || ! has_lib libpangoft2-1.0.so.0; then
+  missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
@@ -12,22 +20,23 @@ if command -v apt-get >/dev/null 2>&1; then
   SUDO=""
   if [ "$(id -u)" != "0" ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-      echo "casegraph needs the Debian packages libicu-dev and pkg-config; run as root: apt-get install libicu-dev pkg-config" >&2
+      echo "casegraph needs the Debian packages ${missing[*]}; run as root: apt-get install ${missing[*]}" >&2
       exit 1
     fi
   fi
-  echo "Installing libicu-dev and pkg-config (needed to build PyICU)..."
+  echo "Installing ${missing[*]} (PyICU's build and WeasyPrint's text rendering)..."
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libicu-dev pkg-config >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
   exit 0
 fi
 
 cat >&2 <<'MSG'
-casegraph needs ICU (with its headers) and pkg-config to build PyICU:
-  macOS:   brew install icu4c pkg-config
+casegraph needs ICU (with its headers) and pkg-config to build PyICU, and Pango for
+WeasyPrint (PDF case files):
+  macOS:   brew install icu4c pkg-config pango
            export PKG_CONFIG_PATH="$(brew --prefix icu4c)/lib/pkgconfig"
-  Fedora:  dnf install libicu-devel pkgconf-pkg-config gcc-c++ python3-devel
-  Alpine:  apk add icu-dev pkgconf g++ python3-dev
+  Fedora:  dnf install libicu-devel pkgconf-pkg-config gcc-c++ python3-devel pango
+  Alpine:  apk add icu-dev pkgconf g++ python3-dev pango
 Then run the make command again.
 MSG
 exit 1
