@@ -430,3 +430,23 @@ def test_search_shows_the_readers_own_cases_only(loaded: Workspace) -> None:
                 s.search.search(f"case:{cid}")
             errors.add(str(err.value).replace(cid, "X"))
         assert errors == {"case:X: not one of your cases"}
+
+
+def test_an_upload_whose_transaction_failed_leaves_no_file_for_long(loaded: Workspace) -> None:
+    import os
+    import time
+
+    case_id = open_case(loaded)
+    with pytest.raises(RuntimeError), loaded.session(as_user(loaded, "ana", case_id)) as s:
+        s.cases.add_evidence(case_id, [b"never committed"], "x.txt", "A caller", "Sent by mail")
+        raise RuntimeError("the request failed after the upload")
+    files = [p for p in loaded.settings.evidence_dir.rglob("*") if p.is_file()]
+    assert len(files) == 1  # written, but no row points at it
+    with loaded.session(AccessContext(actor="tester", local=True)) as s:
+        s.retention.run()
+    assert files[0].exists()  # too recent: its transaction might still be committing
+    old = time.time() - 2 * 3600
+    os.utime(files[0], (old, old))
+    with loaded.session(AccessContext(actor="tester", local=True)) as s:
+        s.retention.run()
+    assert not files[0].exists()

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from casegraph import __version__
-from casegraph.api import errors, graph_routes, resolution_routes
+from casegraph.api import case_routes, errors, graph_routes, resolution_routes
 from casegraph.api.auth import request_id
 from casegraph.api.routes import router
 from casegraph.service import Workspace
@@ -34,6 +34,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.include_router(router)
     app.include_router(resolution_routes.router)
     app.include_router(graph_routes.router)
+    app.include_router(case_routes.router)
 
     @app.middleware("http")
     async def headers(

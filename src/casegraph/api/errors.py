@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from casegraph.access.identities import IdentityError
 from casegraph.access.policy import AccessDenied, PurposeRequired
 from casegraph.audit.checkpoint import CheckpointError
+from casegraph.cases.rules import CaseError, Conflict
 from casegraph.model.sources import InvalidSource
 from casegraph.service import NotFound, WorkspaceError
 
@@ -56,10 +57,17 @@ def install(app: FastAPI) -> None:
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
         return problem(404, "Not found", str(exc), request)
 
+    # Starlette picks the handler of the nearest class in the exception's MRO: a
+    # Conflict (a WorkspaceError too) is a 409, not a 400
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, exc: Conflict) -> JSONResponse:
+        return problem(409, "Conflict", str(exc), request)
+
     async def bad_request(request: Request, exc: Exception) -> JSONResponse:
         return problem(400, "Bad request", str(exc), request)
 
-    for kind in (WorkspaceError, InvalidSource, IdentityError, CheckpointError, ValueError):
+    kinds = (WorkspaceError, CaseError, InvalidSource, IdentityError, CheckpointError, ValueError)
+    for kind in kinds:
         app.add_exception_handler(kind, bad_request)
 
     @app.exception_handler(Exception)

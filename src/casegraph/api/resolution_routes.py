@@ -32,7 +32,7 @@ class Split(BaseModel):
 @router.get("/review")
 def review_queue(
     limit: int = Query(20, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=2**31 - 1),
     s: Session = Depends(session, scope="function"),
 ) -> dict[str, Any]:
     """Pairs waiting for a person's judgement, most likely first."""

@@ -88,6 +88,16 @@ class EvidenceStore:
             return "missing"
         return "intact" if self.hash_of(path) == sha256 else "changed"
 
+    def stored_before(self, moment: float) -> list[str]:
+        """Hashes of the files written before ``moment`` (a time.time() value)."""
+        if not self.root.exists():
+            return []
+        return sorted(
+            p.name
+            for p in self.root.glob("??/*")
+            if len(p.name) == 64 and p.stat().st_mtime < moment
+        )
+
     def remove(self, sha256: str) -> None:
         path = self.path(sha256)
         if path.exists():

@@ -5,6 +5,7 @@ only its members see. To anyone else a case does not exist: every call answers
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
 READ, WRITE, LEAD = "read", "write", "lead"
 WRITERS = {"lead", "member"}
 DISCLOSURES = ("case.report", "case.evidence.download")
+ORPHAN_GRACE = 3600  # seconds: an upload this recent may still be committing
 GRAPH_NODES = 40  # nodes in a case file's graph picture
 EDITABLE = ("title", "purpose", "priority", "review_on", "team", "case_type")
 
@@ -558,7 +560,9 @@ class CaseService:
                 values[name] = value
             elif name == "checklist":
                 values[name] = json.dumps(self._checklist(value))
-            elif name in ("title", "description", "due_on"):
+            elif name == "title":
+                values[name] = written("a task title", value, 3)
+            elif name in ("description", "due_on"):
                 values[name] = value
             else:
                 raise CaseError(f"a task has no field {name!r}")
@@ -726,7 +730,7 @@ class CaseService:
         tables = {"task": case_tasks, "note": case_notes, "evidence": case_evidence}
         if target == "case":
             return
-        if kind not in tables or not number.isdigit():
+        if kind not in tables or not number.isdigit() or len(number) > 9:
             raise CaseError(
                 f"comment on 'case', 'task:N', 'note:N' or 'evidence:N', not {target!r}"
             )
@@ -1206,6 +1210,13 @@ class CaseService:
                 item["evidence_files"] = len(hashes)
                 self.s.record("case.erasure", item)
             done.append(item)
+        if not dry_run:
+            # files of uploads whose transaction never committed belong to no case
+            in_use = store.hashes_in_use(self.s.conn)
+            orphans = set(self.files.stored_before(time.time() - ORPHAN_GRACE)) - in_use
+            removed |= orphans
+            if orphans:
+                self.s.record("case.evidence.orphans", {"files": len(orphans)})
         if removed:
             self.s.commit()  # the files go only once their rows are gone for good
             for sha in sorted(removed):

@@ -186,6 +186,10 @@ def erase(conn: Connection, case_id: str, now: datetime) -> list[str]:
     return hashes
 
 
+def hashes_in_use(conn: Connection) -> set[str]:
+    return {str(h) for h in conn.execute(select(case_evidence.c.sha256).distinct()).scalars()}
+
+
 def hash_in_use(conn: Connection, sha256: str) -> bool:
     query = select(func.count()).select_from(case_evidence).where(case_evidence.c.sha256 == sha256)
     return bool(conn.execute(query).scalar_one())
