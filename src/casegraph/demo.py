@@ -9,6 +9,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from casegraph import demo_case
 from casegraph.access.context import AccessContext
 from casegraph.config import Settings
 from casegraph.service import Workspace, WorkspaceError
@@ -57,6 +58,7 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
             )
         with workspace.session(ctx) as s:
             resolved = s.resolve.run()
+        people = demo_case.stage(workspace, settings.operator, folder)
     finally:
         workspace.close()
     console.print(table)
@@ -65,6 +67,13 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
         f"subjects; {resolved.review:,} pairs waiting for review",
         soft_wrap=True,
     )
+    users = Table(title="demo users (passwords for the demo only)")
+    for column in ("user", "role", "password"):
+        users.add_column(column)
+    for row in people:
+        users.add_row(*row)
+    console.print(users)
+    console.print(f"demo case: {demo_case.CASE_TITLE} (lead anna; ben member; sven read-only)")
     data_dir = settings.data_dir
     console.print(
         "\nNext:\n"

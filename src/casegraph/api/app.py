@@ -11,6 +11,7 @@ from casegraph.api import case_routes, errors, graph_routes, resolution_routes
 from casegraph.api.auth import request_id
 from casegraph.api.routes import router
 from casegraph.service import Workspace
+from casegraph.web import app as web
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -35,6 +36,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.include_router(resolution_routes.router)
     app.include_router(graph_routes.router)
     app.include_router(case_routes.router)
+    web.install(app)  # the pages, beside the API and over the same sessions
 
     @app.middleware("http")
     async def headers(

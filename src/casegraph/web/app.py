@@ -1,0 +1,39 @@
+"""Mount the pages, the static files and the page error handlers on the FastAPI app."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from casegraph.api import errors
+from casegraph.web import pages_core
+from casegraph.web.core import STATIC, ChoosePurpose, SignInFirst, page, redirect, sign_in_url
+
+ROUTERS = [pages_core.router]
+
+
+def _error_page(status: int, title: str, detail: str, request: Request) -> Response:
+    return page(
+        request, None, "error.html", status=status, title=title, heading=title, detail=detail
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    if _error_page not in errors.page_errors:
+        errors.page_errors.append(_error_page)
+
+    @app.exception_handler(SignInFirst)
+    async def sign_in_first(request: Request, exc: SignInFirst) -> Response:
+        if request.headers.get("HX-Request"):
+            return Response(status_code=401, headers={"HX-Redirect": sign_in_url(exc.path)})
+        return redirect(sign_in_url(exc.path))
+
+    @app.exception_handler(ChoosePurpose)
+    async def choose_purpose(request: Request, exc: ChoosePurpose) -> Response:
+        return redirect(f"/purpose?next={quote(exc.path, safe='')}")
