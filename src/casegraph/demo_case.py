@@ -62,8 +62,9 @@ def stage(workspace: Workspace, operator: str, folder: Path) -> list[tuple[str, 
                 s.identities.add_member(team, username)
     anna = AccessContext(actor="anna", justification="setting up the demo case for the team")
     with workspace.session(anna) as s:
-        if not any(c["title"] == CASE_TITLE for c in s.cases.mine()):
-            _open_case(workspace, folder)
+        missing = not any(c["title"] == CASE_TITLE for c in s.cases.mine())
+    if missing:  # (one session at a time: SQLite has a single writer)
+        _open_case(workspace, folder)
     return [(u, role, password) for u, (_, role, password, _) in USERS.items()]
 
 

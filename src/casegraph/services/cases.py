@@ -39,6 +39,7 @@ from casegraph.cases.timeline import Event, merge
 from casegraph.errors import NotFound
 from casegraph.model.clock import utcnow
 from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
+from casegraph.services.graph import edge_dict as graph_edge
 from casegraph.store import cases as store
 from casegraph.store import graph_store
 from casegraph.store import ledger as ledger_store
@@ -1046,6 +1047,29 @@ class CaseService:
         }
 
     # --- case file ---
+
+    def graph(self, case_id: str) -> dict[str, Any]:
+        """The case's subjects, the neighbours that tie them together, and the edges
+        among them (for the graph explorer), read under the case."""
+        self._access(case_id)
+        self._under(case_id)
+        subjects = [
+            CaseSubject(
+                link["canonical_id"],
+                link["caption"],
+                link["schema"],
+                link["role"],
+                link["note"],
+                link["sealed"],
+                [],
+            )
+            for link in self._subjects(case_id)
+        ]
+        nodes, edges = self._case_graph(case_id, subjects)
+        sealed = {s.canonical_id for s in subjects if s.sealed}
+        for node in nodes:
+            node["sealed"] = node["id"] in sealed or node["caption"] == "sealed record"
+        return {"nodes": nodes, "edges": [graph_edge(e) for e in edges]}
 
     def _case_graph(
         self, case_id: str, subjects: Sequence[CaseSubject]

@@ -64,7 +64,7 @@ class Subgraph:
         return g
 
 
-def _edge(row: Any) -> dict[str, Any]:
+def edge_dict(row: Any) -> dict[str, Any]:
     return {
         "id": int(row.id),
         "src": row.src,
@@ -116,7 +116,7 @@ class GraphService:
         return out
 
     def _among(self, ids: set[str], where: EdgeFilter, cap: int) -> list[dict[str, Any]]:
-        return [_edge(row) for row in graph_store.among(self.s.conn, sorted(ids), where)[:cap]]
+        return [edge_dict(row) for row in graph_store.among(self.s.conn, sorted(ids), where)[:cap]]
 
     def _require_subject(self, subject: str, where: EdgeFilter) -> None:
         if not graph_store.captions(self.s.conn, [subject], where.sources) and not (
@@ -285,7 +285,7 @@ class GraphService:
                 raise WorkspaceError(
                     f"more than {MAX_LOADED_EDGES:,} edges: start from a subject (--subject)"
                 )
-            graph.edges.append(_edge(row))
+            graph.edges.append(edge_dict(row))
         ids = sorted({e["src"] for e in graph.edges} | {e["dst"] for e in graph.edges})
         graph.nodes = self._nodes(ids, where)
         return graph

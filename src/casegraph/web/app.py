@@ -9,10 +9,26 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from casegraph.api import errors
-from casegraph.web import pages_core
+from casegraph.web import (
+    pages_admin,
+    pages_cases,
+    pages_core,
+    pages_graph,
+    pages_oversight,
+    pages_review,
+    pages_subjects,
+)
 from casegraph.web.core import STATIC, ChoosePurpose, SignInFirst, page, redirect, sign_in_url
 
-ROUTERS = [pages_core.router]
+ROUTERS = [
+    pages_core.router,
+    pages_subjects.router,
+    pages_graph.router,
+    pages_review.router,
+    pages_oversight.router,
+    pages_admin.router,
+    pages_cases.router,
+]
 
 
 def _error_page(status: int, title: str, detail: str, request: Request) -> Response:

@@ -140,8 +140,9 @@ async def choose_purpose(
     why = " ".join(str(form.get("justification", "")).split()) or None
     if case:
         with open_session(request, who, ws, need_purpose=False) as s:
-            if case not in {c["id"] for c in s.cases.mine()}:
-                return _purpose_page(request, who, ws, target, "Choose one of your cases.", 400)
+            mine = {c["id"] for c in s.cases.mine()}
+        if case not in mine:  # (after the session: SQLite has one writer at a time)
+            return _purpose_page(request, who, ws, target, "Choose one of your cases.", 400)
         chosen = Purpose(case=case)
     elif why and len(why) >= MIN_JUSTIFICATION:
         chosen = Purpose(justification=why)

@@ -1,0 +1,188 @@
+"""The review queue, the oversight page and administration, on both stores."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from casegraph.access.context import AccessContext
+from casegraph.service import Workspace
+from casegraph.store import ledger
+from casegraph.store import resolution as rstore
+from tests.api.test_api import PASSWORD
+from tests.resolve import people
+from tests.resolve.test_resolve import _unsure_pair, load
+from tests.web.conftest import csrf, sign_in
+
+WHY = "reviewing candidate matches for the web page tests"
+
+
+@pytest.fixture
+def pair(loaded: Workspace, ctx: AccessContext, tmp_path: Path) -> str:
+    """A resolved population, and one pair in the review band between two subjects."""
+    folder = tmp_path / "people"
+    folder.mkdir()
+    people.write(folder, people=60)
+    with loaded.session(ctx) as s:
+        load(s, folder, "registry", "bank")
+        s.resolve.run()
+        return _unsure_pair(s)
+
+
+def test_review_queue_pair_page_and_accept(
+    web: TestClient, loaded: Workspace, ctx: AccessContext, pair: str
+) -> None:
+    with loaded.session(ctx) as s:
+        shown = s.resolve.show(pair)
+    left, right = shown["left"]["id"], shown["right"]["id"]
+    assert web.get("/review", follow_redirects=False).headers["location"].startswith("/login")
+    token = sign_in(web, "ana")
+    prompt = web.get("/review", follow_redirects=False)  # no purpose yet: the prompt first
+    assert prompt.status_code == 303 and prompt.headers["location"].startswith("/purpose")
+    sign_in(web, "ana", justification=WHY)
+    queue = web.get("/review")
+    assert queue.status_code == 200, queue.text
+    assert f'href="/review/{pair}"' in queue.text and "Probability" in queue.text
+    assert '<th scope="col">' in queue.text
+    page = web.get(f"/review/{pair}")
+    assert page.status_code == 200, page.text
+    for text in ("The two records", "Match probability", "Prior", "Accept", "Reject", "Unsure"):
+        assert text in page.text
+    assert re.search(r'class="wf-bar (pos|neg) w([1-9]|10)"', page.text)
+    assert 'style="' not in page.text and "<script>" not in page.text
+    assert shown["left"]["source"] in page.text and shown["right"]["source"] in page.text
+    token = csrf(page.text)
+    short = web.post(
+        f"/review/{pair}", data={"csrf": token, "decision": "positive", "reason": "ok"}
+    )
+    assert short.status_code == 400 and "at least 5 characters" in short.text
+    forged = web.post(f"/review/{pair}", data={"csrf": "x", "decision": "positive",
+                                               "reason": "same passport number"})  # fmt: skip
+    assert forged.status_code == 403
+    done = web.post(
+        f"/review/{pair}",
+        data={"csrf": token, "decision": "positive", "reason": "same passport number"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert done.headers["location"].startswith("/review")
+    after = web.get(done.headers["location"])
+    assert after.status_code == 200
+    assert f"Pair {pair} accepted" in after.text
+    subject = re.search(r'href="/subjects/([^"]+)">open the merged profile', after.text)
+    assert subject, after.text
+    assert f"Pair {pair} accepted" not in web.get("/review").text  # shown once
+    with loaded.session(ctx) as s:
+        assert rstore.canonical_of_entity(s.conn, left) == rstore.canonical_of_entity(
+            s.conn, right) == subject.group(1)  # fmt: skip
+        profile = s.subjects.profile(subject.group(1))
+        assert {f.entity_id for f in profile.facts} >= {left, right}
+        judged = [j for j in rstore.get_judgements(s.conn, pair) if j.origin == "user"]
+        assert [(j.actor, j.judgement, j.reason) for j in judged] == [
+            ("ana", "positive", "same passport number")
+        ]
+    assert f'href="/review/{pair}"' not in web.get("/review").text
+
+
+def test_reviewing_needs_the_resolve_role(web: TestClient, pair: str) -> None:
+    sign_in(web, "vic")
+    refused = web.get("/review", follow_redirects=False)  # refused before any purpose prompt
+    assert refused.status_code == 403 and "Forbidden" in refused.text
+    sign_in(web, "vic", justification=WHY)
+    assert web.get("/review").status_code == 403
+    assert web.get(f"/review/{pair}").status_code == 403
+    token = csrf(web.get("/").text)
+    decided = web.post(f"/review/{pair}", data={"csrf": token, "decision": "positive",
+                                                "reason": "looks the same to me"})  # fmt: skip
+    assert decided.status_code == 403
+
+
+def test_an_empty_queue_says_so(web: TestClient, loaded: Workspace) -> None:
+    sign_in(web, "ana", justification=WHY)
+    assert "No pairs wait for review." in web.get("/review").text
+    assert web.get("/review/0123456789abcdef").status_code == 404
+
+
+def test_oversight_shows_consultations_by_user(web: TestClient, loaded: Workspace) -> None:
+    why = "checking the Smith family for the oversight page test"
+    with loaded.session(AccessContext(actor="ana", justification=why)) as s:
+        s.search.search("Smith")
+    with loaded.session(AccessContext(actor="eve", justification=why + " by eve")) as s:
+        s.search.search("Smith")
+    sign_in(web, "ana", justification=WHY)
+    assert web.get("/oversight").status_code == 403
+    sign_in(web, "olga")
+    shown = web.get("/oversight?user=ana")
+    assert shown.status_code == 200, shown.text
+    assert "Intact" in shown.text and why in shown.text and why + " by eve" not in shown.text
+    assert "<td>search</td>" in shown.text and "<td>ana</td>" in shown.text
+    assert "<td>eve</td>" not in shown.text
+    assert 'href="/api/v1/audit/report?user=ana&amp;kind=consultations"' in shown.text
+    assert "Consultations without a case" in shown.text
+    assert "No sealed record has been unsealed." in shown.text
+    exported = web.get("/oversight/report.csv?user=ana&kind=consultations")
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert rows and {r["actor"] for r in rows} == {"ana"}
+    assert {r["action"] for r in rows} == {"search"}
+    api = web.get("/api/v1/audit/report?user=ana&kind=consultations")
+    assert api.status_code == 200 and '"actor": "ana"' in api.text
+    bad = web.get("/oversight?kind=nonsense")
+    assert bad.status_code == 400 and "Unknown kind" in bad.text
+    nothing = web.get("/oversight?user=nobody")
+    assert "No entries match these filters." in nothing.text
+    with loaded.engine.connect() as conn:
+        entries = [(e.actor, e.action) for e in ledger.iter_entries(conn)]
+    assert ("olga", "audit.verify") in entries and ("olga", "audit.report") in entries
+
+
+def test_admin_adds_users_and_teams_and_creates_a_token(web: TestClient, loaded: Workspace) -> None:
+    sign_in(web, "ana")
+    assert web.get("/admin").status_code == 403
+    token = sign_in(web, "adam")
+    admin = web.get("/admin")
+    assert admin.status_code == 200, admin.text
+    for text in ("Users", "Teams", "Clearances", "API tokens", "Sources and their markings",
+                 "SECRET", "fincrime"):  # fmt: skip
+        assert text in admin.text
+    assert 'style="' not in admin.text
+    new_user = {"csrf": token, "username": "nora", "display_name": "Nora N.", "role": "analyst",
+                "password": PASSWORD}  # fmt: skip
+    added = web.post("/admin/users", data=new_user, follow_redirects=False)
+    assert added.status_code == 303 and added.headers["location"].startswith("/admin")
+    assert "User nora added" in web.get("/admin").text
+    again = web.post("/admin/users", data=new_user)
+    assert again.status_code == 400 and "already exists" in again.text
+    assert PASSWORD not in again.text and 'value="nora"' in again.text
+    weak = web.post("/admin/users", data={**new_user, "username": "olaf", "password": "short"})
+    assert weak.status_code == 400 and "at least 12 characters" in weak.text
+    assert web.post("/admin/teams", data={"csrf": token, "name": "desk", "title": "Desk"}
+                    ).status_code == 200  # fmt: skip
+    joined = web.post("/admin/members", data={"csrf": token, "team": "desk", "username": "nora"})
+    assert joined.status_code == 200 and "nora is now a member of team desk" in joined.text
+    granted = web.post("/admin/grants", data={"csrf": token, "team": "desk", "marking": "PUBLIC"})
+    assert "Team desk is now cleared for PUBLIC" in granted.text
+    wrong = web.post("/admin/grants", data={"csrf": token, "team": "nope", "marking": "PUBLIC"})
+    assert wrong.status_code == 400 and "no team" in wrong.text
+    assert web.post("/admin/teams", data={"csrf": "forged", "name": "x1"}).status_code == 403
+    made = web.post("/admin/tokens", data={"csrf": token, "days": "30"})
+    assert made.status_code == 200 and "shown only once" in made.text
+    secret = re.search(r'value="(cg_[^"]+)"', made.text)
+    assert secret
+    assert secret.group(1) not in web.get("/admin").text
+    me = web.get("/api/v1/me", headers={"Authorization": f"Bearer {secret.group(1)}"})
+    assert me.json()["username"] == "adam"
+    disabled = web.post("/admin/users/rita/disable", data={"csrf": token})
+    assert disabled.status_code == 200 and "User rita disabled" in disabled.text
+    sign_in(web, "nora")
+    assert "Nora N." in web.get("/").text
+    with loaded.engine.connect() as conn:
+        actions = [(e.actor, e.action) for e in ledger.iter_entries(conn)]
+    assert {("adam", "user.add"), ("adam", "team.add"), ("adam", "team.add_member"),
+            ("adam", "grant"), ("adam", "token.create"), ("adam", "user.disable")} <= set(
+        actions)  # fmt: skip
