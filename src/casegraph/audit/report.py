@@ -9,7 +9,21 @@ from typing import TextIO
 
 from casegraph.model.audit import Entry
 
-CONSULTATIONS = ("statements.read", "export", "profile.view", "search", "graph", "subject.report")
+CONSULTATIONS = ("statements.read", "export", "profile.view", "search", "graph", "subject.report",
+                 "review.list", "review.show", "case.evidence.download")  # fmt: skip
+# every action of these families reads subject data for a person (or discloses it)
+CONSULTATION_FAMILIES = ("graph.", "case.timeline", "case.report", "clusters.export")
+
+
+def is_consultation(action: str) -> bool:
+    return action in CONSULTATIONS or action.startswith(CONSULTATION_FAMILIES)
+
+
+def _about(entry: Entry, subject: str) -> bool:
+    subjects = entry.refs.get("subjects")
+    return entry.refs.get("subject") == subject or (
+        isinstance(subjects, list) and subject in subjects
+    )
 KINDS = ("all", "consultations", "unseal", "justification-only", "denied")
 
 
@@ -28,14 +42,14 @@ def select_entries(
             continue
         if case_id is not None and entry.case_id != case_id:
             continue
-        if subject is not None and entry.refs.get("subject") != subject:
+        if subject is not None and not _about(entry, subject):
             continue
-        if kind == "consultations" and entry.action not in CONSULTATIONS:
+        if kind == "consultations" and not is_consultation(entry.action):
             continue
         if kind == "unseal" and not entry.action.startswith("unseal"):
             continue
         if kind == "justification-only" and (
-            entry.case_id is not None or entry.action not in CONSULTATIONS
+            entry.case_id is not None or not is_consultation(entry.action)
         ):
             continue
         if kind == "denied" and entry.outcome != "denied":

@@ -24,7 +24,7 @@
       {selector: "node.anchor", style: {"width": 26, "height": 26}},
       {selector: "node.central", style: {"width": 34, "height": 34, "border-width": 4, "border-color": "#f2a900"}},
       {selector: "edge", style: {"width": 1.5, "line-color": "#9aa6b4", "curve-style": "bezier",
-        "label": "data(kind)", "font-size": 7, "color": "#5b6878", "text-rotation": "autorotate",
+        "label": "data(caption)", "font-size": 7, "color": "#5b6878", "text-rotation": "autorotate",
         "target-arrow-shape": "none"}},
       {selector: "edge[?directed]", style: {"target-arrow-shape": "triangle", "target-arrow-color": "#9aa6b4"}},
       {selector: ".path", style: {"line-color": "#d62728", "target-arrow-color": "#d62728", "width": 4,
@@ -58,18 +58,36 @@
       }
     });
     (graph.edges || []).forEach(function (e) {
-      var id = "e" + e.id;
-      if (cy.getElementById(id).empty()) {
-        fresh.push({group: "edges", data: {id: id, source: e.src, target: e.dst, kind: e.kind,
-          directed: !!e.directed, sources: (e.sources || [e.source]).join(", "),
-          start: e.start_date || "", end: e.end_date || "", amount: e.amount, label: e.label || ""}});
+      // parallel edges of one kind between two subjects (every call, every payment)
+      // are drawn as one line that counts them
+      var id = groupId(e), found = cy.getElementById(id), seen = fresh.filter(function (f) {
+        return f.data.id === id; })[0];
+      var sources = (e.sources || [e.source]);
+      if (found.nonempty() || seen) {
+        var data = seen ? seen.data : found.data();
+        if (data.ids.indexOf(e.id) >= 0) { return; }
+        data.ids.push(e.id);
+        data.count = data.ids.length;
+        data.caption = data.kind + " ×" + data.count;
+        sources.forEach(function (x) { if (data.sources.indexOf(x) < 0) { data.sources.push(x); } });
+        if (e.start_date && (!data.start || e.start_date < data.start)) { data.start = e.start_date; }
+        if (e.end_date && e.end_date > data.end) { data.end = e.end_date; }
+        if (found.nonempty()) { found.data(data); }
+        return;
       }
+      fresh.push({group: "edges", data: {id: id, source: e.src, target: e.dst, kind: e.kind,
+        caption: e.kind, ids: [e.id], count: 1, directed: !!e.directed, sources: sources.slice(),
+        start: e.start_date || "", end: e.end_date || e.start_date || "", amount: e.amount,
+        label: e.label || ""}});
     });
     cy.add(fresh);
     filterEdges();
     cy.layout({name: "cose", animate: false, randomize: false, nodeRepulsion: 9000}).run();
     say(cy.nodes().length + " subjects, " + cy.edges().length + " relationships" +
         (graph.truncated ? " (more were left out: expand nodes one by one)" : ""));
+  }
+  function groupId(e) {
+    return "e:" + [e.src, e.dst].sort().join("|") + "|" + e.kind;
   }
   function filterEdges() {
     var wanted = kinds();
@@ -103,9 +121,9 @@
   cy.on("mouseover", "edge", function (event) {
     var d = event.target.data();
     info.innerHTML = "";
-    var h = document.createElement("h2"); h.textContent = d.kind + (d.label ? " (" + d.label + ")" : "");
+    var h = document.createElement("h2"); h.textContent = d.caption + (d.label ? " (" + d.label + ")" : "");
     var p = document.createElement("p");
-    p.textContent = "Sources: " + d.sources + (d.start ? " · " + d.start + (d.end && d.end !== d.start ? " – " + d.end : "") : "") +
+    p.textContent = (d.count > 1 ? d.count + " records · " : "") + "Sources: " + d.sources.join(", ") + (d.start ? " · " + d.start + (d.end && d.end !== d.start ? " – " + d.end : "") : "") +
       (d.amount !== null && d.amount !== undefined ? " · " + d.amount : "");
     p.className = "edge-sources";
     info.appendChild(h); info.appendChild(p);
@@ -131,7 +149,7 @@
       path.steps.forEach(function (step) { edges = edges.concat(step.edges); });
       add({nodes: path.nodes, edges: edges});
       path.nodes.forEach(function (n) { cy.getElementById(n.id).addClass("path"); });
-      edges.forEach(function (e) { cy.getElementById("e" + e.id).addClass("path"); });
+      edges.forEach(function (e) { cy.getElementById(groupId(e)).addClass("path"); });
       say("Path of " + path.hops + " steps: " + path.nodes.map(function (n) { return n.caption; }).join(" → "));
     }).catch(function (err) { say(err.message); });
   });

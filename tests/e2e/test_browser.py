@@ -1,0 +1,235 @@
+"""The daily work in a real browser (Debian's chromium, driven by Playwright) on the
+demo workspace, on SQLite and PostgreSQL: an analyst works a case, an auditor finds
+the consultations, a viewer without clearance sees neither restricted facts nor the case.
+Screenshots of every page go to test-artifacts/e2e/."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from casegraph.api.app import create_app
+from casegraph.config import Settings
+from casegraph.demo import build_demo
+from casegraph.demo_case import CASE_TITLE, USERS
+from casegraph.service import Workspace
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "e2e"
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def demo_server(store: Settings) -> Iterator[tuple[str, Workspace]]:
+    """The demo workspace served on a free port."""
+    from rich.console import Console
+
+    build_demo(store, ROOT / "demo", Console(quiet=True))
+    workspace = Workspace.open(store)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(workspace), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", workspace
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        workspace.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.fail("Debian's chromium is needed for the browser tests (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+class Tab:
+    """One signed-in browser context, with screenshots named after the store."""
+
+    def __init__(self, browser: Any, base: str, store: str, width: int = 1280) -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, accept_downloads=True
+        )
+        self.page = self.context.new_page()
+        self.base, self.store = base, store
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def go(self, path: str) -> Any:
+        return self.page.goto(self.base + path)
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{self.store}-{name}.png"), full_page=True)
+
+    def sign_in(self, user: str) -> None:
+        self.go("/login")
+        self.page.fill("#username", user)
+        self.page.fill("#password", USERS[user][2])
+        self.page.click("button[type=submit]")
+        self.page.wait_for_selector("header .who")
+
+    def justify(self, why: str) -> None:
+        self.go("/purpose")
+        self.page.fill("#justification", why)
+        self.page.click("form[action='/purpose'] button[type=submit]")
+        self.page.wait_for_selector("a.purpose.set")
+
+    def until(self, expression: str, timeout: float = 20.0) -> None:
+        """Wait for a JavaScript expression to be true. (Playwright's wait_for_function
+        evaluates strings in a way the pages' Content-Security-Policy refuses.)"""
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {expression}")
+            time.sleep(0.1)
+
+    def text(self) -> str:
+        return str(self.page.inner_text("main"))
+
+
+def test_an_analyst_works_the_demo_case(
+    browser: Any, demo_server: tuple[str, Workspace], store: Settings
+) -> None:
+    base, _ = demo_server
+    name = "postgresql" if store.database_url else "sqlite"
+    anna = Tab(browser, base, name)
+    anna.sign_in("anna")
+    assert CASE_TITLE in anna.text()
+    anna.shot("01-home")
+
+    # choose the demo case as the purpose
+    anna.go("/purpose")
+    anna.page.check("input[name=case]")
+    anna.page.click("form[action='/purpose'] button[type=submit]")
+    case_id = re.search(r"Purpose: case (C-\d{4}-\d{4})", anna.page.inner_text("header")).group(1)  # type: ignore[union-attr]
+    anna.shot("02-purpose")
+
+    # search and open a profile with sourced facts
+    anna.go("/search?q=Valdrenko")
+    assert "Valdrenko" in anna.text()
+    anna.shot("03-search")
+    anna.page.click("article.hit h2 a")
+    anna.page.wait_for_selector("#h-facts")
+    facts = anna.text()
+    assert "Birth date" in facts and "registry" in facts
+    subject = anna.page.url.rsplit("/", 1)[1]
+    anna.shot("04-profile")
+
+    # the graph: expand a node on click, then find a path
+    anna.go(f"/graph?start={subject}")
+    anna.until("window.casegraphGraph && window.casegraphGraph.nodes().length > 1")
+    before = anna.page.evaluate("window.casegraphGraph.nodes().length")
+    candidates = anna.page.evaluate(  # subjects at the edge of what is shown come first
+        f"window.casegraphGraph.nodes().filter(n => n.id() !== {subject!r} && !n.data('sealed'))"
+        ".sort((a, b) => a.degree() - b.degree()).map(n => n.id()).slice(0, 8)"
+    )
+    box = anna.page.locator("#graph").bounding_box()
+    for other in candidates:  # click until one of them brings new neighbours
+        pos = anna.page.evaluate(
+            f"window.casegraphGraph.getElementById({other!r}).renderedPosition()"
+        )
+        anna.page.evaluate("document.getElementById('graph-status').textContent = 'clicked'")
+        anna.page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+        anna.until(
+            f"(document.querySelector('#graph-info .mono') || {{}}).textContent === {other!r}"
+        )
+        anna.until("/^\\d+ subjects/.test(document.getElementById('graph-status').textContent)")
+        if anna.page.evaluate("window.casegraphGraph.nodes().length") > before:
+            break
+    assert anna.page.evaluate("window.casegraphGraph.nodes().length") > before
+    far = anna.page.evaluate(
+        f"window.casegraphGraph.nodes().filter(n => !n.data('sealed') && n.id() !== {subject!r}"
+        f" && n.id() !== {other!r}).last().id()"
+    )
+    anna.page.fill("#path-a", subject)
+    anna.page.fill("#path-b", far)
+    anna.page.click("#find-path")
+    anna.until("document.getElementById('graph-status').textContent.startsWith('Path of')")
+    assert anna.page.evaluate("window.casegraphGraph.$('.path').length") >= 3
+    anna.shot("05-graph")
+
+    # a note and a piece of evidence in the case workspace
+    anna.go(f"/cases/{case_id}/notes")
+    anna.page.fill("#note-title", "Browser note")
+    anna.page.fill("#note-body", f"Check **Kestrelmoor** against @{subject}")
+    anna.page.press("#note-body", "End")  # the preview follows the keyboard
+    anna.page.wait_for_selector("#note-preview strong")
+    anna.page.click("form[action$='/notes'] button[type=submit]")
+    anna.page.wait_for_selector("text=Browser note")
+    anna.shot("06-notes")
+    evidence = SHOTS / f"{name}-evidence.txt"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    evidence.write_text("A statement handed over during the browser test.\n")
+    anna.go(f"/cases/{case_id}/evidence")
+    anna.page.set_input_files("#evidence-file", str(evidence))
+    anna.page.fill("#received-from", "Tip line caller")
+    anna.page.fill("#evidence-reason", "Handed over at the front desk")
+    anna.page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
+    anna.page.wait_for_selector(f"text={digest[:16]}")
+    anna.shot("07-evidence")
+
+    # the case report
+    anna.go(f"/cases/{case_id}/report")
+    anna.page.fill("#report-recipient", "Public prosecutor Dr. Lang")
+    with anna.page.expect_download() as download:
+        anna.page.click("form[action$='/report'] button[type=submit]")
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    anna.shot("08-report")
+    assert anna.errors == []
+
+    # the auditor finds these consultations
+    olga = Tab(browser, base, name)
+    olga.sign_in("olga")
+    olga.go("/oversight?user=anna")
+    olga.shot("09-oversight")
+    audit = olga.text()
+    assert "profile.view" in audit and "case.report" in audit
+
+    # a viewer cleared for PUBLIC only sees neither restricted facts nor the case
+    vera = Tab(browser, base, name)
+    vera.sign_in("vera")
+    vera.justify("checking public company records for a request")
+    vera.go(f"/subjects/{subject}")
+    html = vera.page.content()
+    assert "Birth date" in vera.text() or "Name" in vera.text()
+    for restricted in ("bank", "phone", "tips"):  # FIU, law-enforcement, confidential
+        assert f'class="badge source">{restricted}<' not in html
+    vera.shot("10-viewer-profile")
+    response = vera.go(f"/cases/{case_id}")
+    assert response.status == 404 and CASE_TITLE not in vera.text()
+    vera.shot("11-viewer-case")
