@@ -16,11 +16,13 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
+	bash scripts/system-deps.sh test
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 demo: $(VENV)/.installed
 	$(BIN)/casegraph --data-dir $(DATA_DIR) demo
+	$(BIN)/casegraph --data-dir $(DATA_DIR) serve --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks demo

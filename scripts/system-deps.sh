@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs what pip cannot: the ICU headers and pkg-config that PyICU (needed by
 # followthemoney) compiles against, and Pango, which WeasyPrint (PDF case files) draws
-# text with. Debian/Ubuntu are handled here; other systems get instructions.
+# text with; with "test", also Debian's chromium for the browser tests. Debian/Ubuntu
+# are handled here; other systems get instructions.
 set -euo pipefail
 
 missing=()
+if [ "${1:-}" = "test" ] && [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium)
+fi
 if ! (command -v pkg-config >/dev/null 2>&1 && pkg-config --exists icu-uc icu-i18n); then
   missing+=(libicu-dev pkg-config)
 fi
@@ -32,7 +36,8 @@ fi
 
 cat >&2 <<'MSG'
 casegraph needs ICU (with its headers) and pkg-config to build PyICU, and Pango for
-WeasyPrint (PDF case files):
+WeasyPrint (PDF case files); the browser tests (make test) drive a Chromium at
+/usr/bin/chromium (set it up with your package manager):
   macOS:   brew install icu4c pkg-config pango
            export PKG_CONFIG_PATH="$(brew --prefix icu4c)/lib/pkgconfig"
   Fedora:  dnf install libicu-devel pkgconf-pkg-config gcc-c++ python3-devel pango

@@ -532,14 +532,14 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port."),
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /api/docs)."""
+    """Serve the web pages and the HTTP API (OpenAPI at /api/docs)."""
     import uvicorn
 
     from casegraph.api.app import create_app
 
     workspace = guarded(lambda: Workspace.open(state.settings))
     try:
-        err.print(f"casegraph API on http://{host}:{port}/api/docs")
+        err.print(f"casegraph on http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops it")
         uvicorn.run(create_app(workspace), host=host, port=port, log_level="warning")
     finally:
         workspace.close()

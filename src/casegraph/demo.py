@@ -73,7 +73,10 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
     for row in people:
         users.add_row(*row)
     console.print(users)
-    console.print(f"demo case: {demo_case.CASE_TITLE} (lead anna; ben member; sven read-only)")
+    console.print(
+        f"demo case: {demo_case.CASE_TITLE} (lead anna; ben member; sven read-only). "
+        "Sign in at http://127.0.0.1:8000/ (make demo serves it; or run casegraph serve)"
+    )
     data_dir = settings.data_dir
     console.print(
         "\nNext:\n"

@@ -181,6 +181,20 @@ def test_an_analyst_works_the_demo_case(
     assert anna.page.evaluate("window.casegraphGraph.$('.path').length") >= 3
     anna.shot("05-graph")
 
+    # the review queue: accept the most likely pair, and the profile holds both records
+    anna.go("/review")
+    anna.page.click("a.button[href^='/review/']")
+    anna.page.wait_for_selector("#h-weights")
+    anna.shot("06-review-pair")
+    anna.page.fill("#reason-positive", "Same name, birth date and address in both sources")
+    anna.page.click("form.decision-positive button[type=submit]")
+    anna.page.wait_for_selector("text=open the merged profile")
+    anna.page.click("text=open the merged profile")
+    anna.page.wait_for_selector("#h-facts")
+    merged = anna.page.content()
+    assert len(set(re.findall(r'class="badge source">(\w+)<', merged))) >= 1
+    anna.shot("07-merged-profile")
+
     # a note and a piece of evidence in the case workspace
     anna.go(f"/cases/{case_id}/notes")
     anna.page.fill("#note-title", "Browser note")
@@ -189,7 +203,7 @@ def test_an_analyst_works_the_demo_case(
     anna.page.wait_for_selector("#note-preview strong")
     anna.page.click("form[action$='/notes'] button[type=submit]")
     anna.page.wait_for_selector("text=Browser note")
-    anna.shot("06-notes")
+    anna.shot("08-notes")
     evidence = SHOTS / f"{name}-evidence.txt"
     SHOTS.mkdir(parents=True, exist_ok=True)
     evidence.write_text("A statement handed over during the browser test.\n")
@@ -200,7 +214,7 @@ def test_an_analyst_works_the_demo_case(
     anna.page.click("form[enctype='multipart/form-data'] button[type=submit]")
     digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
     anna.page.wait_for_selector(f"text={digest[:16]}")
-    anna.shot("07-evidence")
+    anna.shot("09-evidence")
 
     # the case report
     anna.go(f"/cases/{case_id}/report")
@@ -209,14 +223,14 @@ def test_an_analyst_works_the_demo_case(
         anna.page.click("form[action$='/report'] button[type=submit]")
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
-    anna.shot("08-report")
+    anna.shot("10-report")
     assert anna.errors == []
 
     # the auditor finds these consultations
     olga = Tab(browser, base, name)
     olga.sign_in("olga")
     olga.go("/oversight?user=anna")
-    olga.shot("09-oversight")
+    olga.shot("11-oversight")
     audit = olga.text()
     assert "profile.view" in audit and "case.report" in audit
 
@@ -229,7 +243,7 @@ def test_an_analyst_works_the_demo_case(
     assert "Birth date" in vera.text() or "Name" in vera.text()
     for restricted in ("bank", "phone", "tips"):  # FIU, law-enforcement, confidential
         assert f'class="badge source">{restricted}<' not in html
-    vera.shot("10-viewer-profile")
+    vera.shot("12-viewer-profile")
     response = vera.go(f"/cases/{case_id}")
     assert response.status == 404 and CASE_TITLE not in vera.text()
-    vera.shot("11-viewer-case")
+    vera.shot("13-viewer-case")
