@@ -7,6 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -163,6 +164,21 @@ def grant(conn: Connection, team: str, marking: str, by: str) -> bool:
     conn.execute(insert(team_grants).values(team=team, marking=marking, granted_by=by,
                                             granted_at=utcnow()))  # fmt: skip
     return True
+
+
+def list_teams(conn: Connection) -> list[dict[str, Any]]:
+    """Every team with its title, members and the markings it is cleared for."""
+    members: dict[str, list[str]] = {}
+    for team, username in conn.execute(select(team_members.c.team, team_members.c.username)):
+        members.setdefault(str(team), []).append(str(username))
+    cleared: dict[str, list[str]] = {}
+    for team, marking in conn.execute(select(team_grants.c.team, team_grants.c.marking)):
+        cleared.setdefault(str(team), []).append(str(marking))
+    return [
+        {"name": str(name), "title": str(title), "members": sorted(members.get(name, [])),
+         "markings": sorted(cleared.get(name, []))}
+        for name, title in conn.execute(select(teams.c.name, teams.c.title).order_by(teams.c.name))
+    ]  # fmt: skip
 
 
 def markings_of(conn: Connection, username: str) -> frozenset[str]:

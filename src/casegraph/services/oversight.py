@@ -44,6 +44,10 @@ class IdentityService:
         identities.disable_user(self._admin("disable users"), username)
         self.s.record("user.disable", {"user": username})
 
+    def list_teams(self) -> list[dict[str, Any]]:
+        """Teams with their members and clearances."""
+        return identities.list_teams(self._admin("list teams"))
+
     def add_team(self, name: str, title: str) -> None:
         identities.add_team(self._admin("add teams"), name, title)
         self.s.record("team.add", {"team": name})

@@ -6,7 +6,6 @@ message; a change that cannot be done shows the page again with the reason."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -44,11 +43,8 @@ def _admin_page(
 ) -> Response:
     with open_session(request, who, ws, need_purpose=False) as s:
         users = s.identities.list_users()
+        teams = s.identities.list_teams()
         sources = s.sources.list()
-    members: dict[str, list[str]] = defaultdict(list)
-    for user in users:
-        for team in user.teams:
-            members[team].append(user.username)
     markings = sorted({source.marking for source, _ in sources})
     return flash_page(
         request,
@@ -58,7 +54,7 @@ def _admin_page(
         title="Administration",
         nav="admin",
         users=users,
-        teams=sorted(members.items()),
+        teams=teams,
         sources=sources,
         markings=markings,
         roles_help=[(r, ROLE_HELP.get(r, "")) for r in roles.ROLES],
