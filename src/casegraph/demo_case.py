@@ -87,10 +87,11 @@ def _open_case(workspace: Workspace, folder: Path) -> None:
     with workspace.session(AccessContext(actor="anna", case_id=case_id)) as s:
         linked = []
         for query, role, note in SUBJECTS:
-            hits = s.search.search(f'"{query}"', limit=1).hits
-            if hits:
-                s.cases.link_subject(case_id, hits[0].id, role, note)
-                linked.append(hits[0].id)
+            hits = s.search.search(f'"{query}"', limit=10).hits
+            if hits:  # the subject most sources agree on
+                best = max(hits, key=lambda h: (len(h.sources), h.score))
+                s.cases.link_subject(case_id, best.id, role, note)
+                linked.append(best.id)
         soon = utcnow().date() + timedelta(days=14)
         s.cases.add_task(
             case_id,
