@@ -300,14 +300,15 @@ class Searcher:
     # --- results -----------------------------------------------------------------------
 
     def _matches(self, hits: str) -> str:
-        """The distinct canonical ids of ``hits``, less sealed subjects and minors."""
+        """The distinct canonical ids of ``hits`` (every part of which reads visible
+        documents only), less sealed subjects and minors. The hits drive: each is
+        checked by index, so the planner never scans every document to join them."""
         today = self._param(self.today)
         return (
-            f"SELECT DISTINCT d.canonical_id FROM search_docs d WHERE {self._visible()} "
-            f"AND d.canonical_id IN ({hits}) "
-            "AND d.canonical_id NOT IN (SELECT canonical_id FROM sealed_subjects) "
-            f"AND d.canonical_id NOT IN (SELECT s.canonical_id FROM search_docs s "
-            f"WHERE s.adult_on > {today})"
+            f"SELECT DISTINCT m.canonical_id FROM ({hits}) AS m WHERE NOT EXISTS "
+            "(SELECT 1 FROM sealed_subjects z WHERE z.canonical_id = m.canonical_id) "
+            "AND NOT EXISTS (SELECT 1 FROM search_docs s WHERE s.canonical_id = m.canonical_id "
+            f"AND s.adult_on > {today})"
         )
 
     def _over_hits(self, extra: str = "") -> str:
