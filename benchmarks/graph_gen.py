@@ -604,7 +604,9 @@ def log(message: str) -> None:
 def prepare(store: Store, params: Params) -> tuple[Workspace, float | None]:
     """The seeded workspace (reused when it matches); the seconds seeding took, if it ran."""
     try:
-        ws = Workspace.open(store.settings)
+        ws, before, after = Workspace.init(store.settings)  # a reused store is migrated
+        if before != after:
+            log(f"{store.name}: migrated {before} -> {after}")
         found = counts(ws)
         if (
             found[:2] == (params.subjects, params.edges)

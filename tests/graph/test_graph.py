@@ -4,6 +4,7 @@ ownership chains, calls and money, metrics, exports, and what a reader may not s
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -49,6 +50,49 @@ def test_expand_with_filters_and_a_cap(loaded: Workspace, ctx: AccessContext) ->
         assert [e["origin"] for e in dated.edges] == ["call4"]
         with pytest.raises(NotFound):
             s.graph.expand("nobody")
+
+
+def test_expand_returns_every_edge_among_its_subjects(
+    loaded: Workspace, ctx: AccessContext
+) -> None:
+    """Whatever stops the walk (hops, the cap mid-hop, the cap before a hop), the edges
+    are exactly the visible ones with both ends among the subjects found."""
+    with loaded.session(ctx) as s:
+        every = s.graph.load("graph.metrics").edges
+        for start in ("p-mueller", "ph-a", "c-acme"):
+            for hops in (1, 2, 3):
+                for limit in (1, 2, 3, 4, 6, 500):
+                    graph = s.graph.expand(start, hops=hops, limit=limit)
+                    nodes = set(graph.nodes)
+                    expected = sorted(
+                        e["id"] for e in every if e["src"] in nodes and e["dst"] in nodes
+                    )
+                    assert [e["id"] for e in graph.edges] == expected, (start, hops, limit)
+                    assert len(nodes) <= limit
+
+
+def test_shortest_paths_agree_with_networkx(loaded: Workspace, ctx: AccessContext) -> None:
+    """Every pair of subjects: the path found has networkx's length on the same edges,
+    and each of its steps is an edge."""
+    with loaded.session(ctx) as s:
+        every = s.graph.load("graph.metrics").edges
+        g = nx.Graph((e["src"], e["dst"]) for e in every)
+        nodes = sorted(g)
+        for a in nodes:
+            for b in nodes:
+                if a == b:
+                    continue
+                found = s.graph.paths(a, b, max_hops=8)
+                try:
+                    length = nx.shortest_path_length(g, a, b)
+                except nx.NetworkXNoPath:
+                    assert found == [], (a, b)
+                    continue
+                [path] = found
+                ids = [n["id"] for n in path["nodes"]]
+                assert path["hops"] == length, (a, b)
+                assert all(g.has_edge(x, y) for x, y in itertools.pairwise(ids))
+                assert all(step["edges"] for step in path["steps"])
 
 
 def test_paths_explain_their_steps(loaded: Workspace, ctx: AccessContext) -> None:

@@ -25,6 +25,7 @@ from casegraph.store import search_index
 
 FACETS = ("schema", "source", "country", "year", "case")
 CANDIDATES = 2000  # documents ranked per query; more matches are counted, not ranked
+ESTIMATE_CAP = 100_000  # value entries counted to choose the part of an AND that drives
 FILTER_TYPES = {
     "phone": "phone",
     "email": "email",
@@ -155,10 +156,8 @@ class Searcher:
     def _subjects(self, node: Node, positive: bool) -> str:
         if isinstance(node, Words):
             return self._docs(self._words(node, positive))
-        if isinstance(node, Filter):
-            return self._docs(self._filter(node))
-        if isinstance(node, Range):
-            return self._docs(self._range(node))
+        if isinstance(node, Filter | Range):
+            return self._docs(self._condition(node, positive, False))
         if isinstance(node, Not):
             inner = self._subjects(node.node, not positive)
             return f"{self._docs('1 = 1')} EXCEPT {_wrap(inner)}"
@@ -167,6 +166,8 @@ class Searcher:
         return self._and(node, positive)
 
     def _and(self, node: And, positive: bool) -> str:
+        """The part expected to match fewest documents drives; every other part is
+        checked per subject by index, so no large set is built just to be intersected."""
         keep: list[Node] = []
         drop: list[Node] = []
         words: list[str] = []
@@ -179,11 +180,60 @@ class Searcher:
                 keep.append(child)
         if words:
             keep.insert(0, Words(tuple(words)))
-        parts = [_wrap(self._subjects(n, positive)) for n in keep] or [self._docs("1 = 1")]
-        sql = " INTERSECT ".join(parts)
-        for child in drop:
-            sql = f"{_wrap(sql)} EXCEPT {_wrap(self._subjects(child, not positive))}"
-        return sql
+        driver = min(keep, key=self._cost) if keep else None
+        base = self._docs("1 = 1") if driver is None else self._subjects(driver, positive)
+        alias = f"a{next(_ALIASES) % 1000}"
+        ref = f"{alias}.canonical_id"
+        checks = [self._holds(n, positive, ref) for n in keep if n is not driver]
+        checks += [f"NOT {self._holds(n, not positive, ref)}" for n in drop]
+        sql = f"SELECT {ref} FROM ({base}) AS {alias}"
+        return f"{sql} WHERE {' AND '.join(checks)}" if checks else sql
+
+    def _holds(self, node: Node, positive: bool, ref: str) -> str:
+        """A condition true when the subject ``ref`` matches ``node``."""
+        if isinstance(node, Words | Filter | Range):
+            return (
+                f"EXISTS (SELECT 1 FROM search_docs d WHERE d.canonical_id = {ref} "
+                f"AND {self._visible()} AND {self._condition(node, positive, True)})"
+            )
+        return f"{ref} IN ({self._subjects(node, positive)})"
+
+    def _condition(self, node: Words | Filter | Range, positive: bool, per_doc: bool) -> str:
+        """``node`` as a condition on one document ``d`` (``per_doc``: checked for a
+        given document, rather than driving from the index)."""
+        if isinstance(node, Words):
+            return self._words(node, positive)
+        if isinstance(node, Filter):
+            return self._filter(node, per_doc)
+        return self._values(self._range(node), per_doc)
+
+    def _cost(self, node: Node) -> int:
+        """About how many documents ``node`` matches: full-text, case and identifier
+        matches are taken to be few, other values are counted in their index (up to
+        ``ESTIMATE_CAP``), whole schemata and sources are many."""
+        if isinstance(node, Words):
+            return 0
+        if isinstance(node, Filter):
+            if node.field in ("schema", "source"):
+                return 10 * ESTIMATE_CAP
+            if node.field in ("case", "phone", "email", "id", "identifier"):
+                return 1
+            return self._estimate(self._posting(node))
+        if isinstance(node, Range):
+            return self._estimate(self._range(node))
+        if isinstance(node, And):
+            return min((self._cost(n) for n in node.nodes if not isinstance(n, Not)),
+                       default=10 * ESTIMATE_CAP)  # fmt: skip
+        if isinstance(node, Or):
+            return sum(self._cost(n) for n in node.nodes)
+        return 10 * ESTIMATE_CAP
+
+    def _estimate(self, posting: str) -> int:
+        sql = (
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM search_values v WHERE {posting} "
+            f"LIMIT {ESTIMATE_CAP}) AS c"
+        )
+        return int(self.conn.execute(text(sql), self.params).scalar_one())
 
     def _words(self, node: Words, positive: bool) -> str:
         names_only = node.field == "name"
@@ -237,7 +287,7 @@ class Searcher:
                 out.append(_Token(term))
         return out
 
-    def _filter(self, node: Filter) -> str:
+    def _filter(self, node: Filter, per_doc: bool = False) -> str:
         name, value = node.field, node.value
         if name == "schema":
             schema = ftm.get(value)
@@ -256,19 +306,25 @@ class Searcher:
             if value not in self.sources:
                 raise QueryError(f"source:{value}: no such source")
             return f"d.source = {self._param(value)}"
+        return self._values(self._posting(node), per_doc)
+
+    def _posting(self, node: Filter) -> str:
+        """The ``search_values v`` entries a value filter matches."""
+        name, value = node.field, node.value
         if name in FILTER_TYPES:
             pair = field_value(FILTER_TYPES[name], value)
             if pair is None:
                 raise QueryError(f"{name}:{value}: not a valid {name}")
-            return self._value(pair[0], f"= {self._param(pair[1])}")
+            return f"v.field = {self._param(pair[0])} AND v.value = {self._param(pair[1])}"
         if name == "year":
-            return self._value("year", f"= {self._param(value)}")
+            return f"v.field = 'year' AND v.value = {self._param(value)}"
         if name == "date" or name in DATE_PROPS:
             column = search_index.text_range(self.conn, "v.value")
             return self._date_field(name, f"{column} LIKE {self._param(value + '%')}")
         raise QueryError(f"unknown field {name!r}; fields are: {', '.join(FIELDS)}")
 
     def _range(self, node: Range) -> str:
+        """The ``search_values v`` entries a range matches."""
         if node.field != "year" and node.field != "date" and node.field not in DATE_PROPS:
             raise QueryError(f"{node.field}: ranges work on year and date fields only")
         column = search_index.text_range(self.conn, "v.value")
@@ -279,23 +335,19 @@ class Searcher:
             bounds.append(f"{column} <= {self._param(node.high + '~')}")
         condition = " AND ".join(bounds) or "1 = 1"
         if node.field == "year":
-            return self._value("year", "", condition)
+            return f"v.field = 'year' AND {condition}"
         return self._date_field(node.field, condition)
 
     def _date_field(self, name: str, condition: str) -> str:
         if name == "date":
-            return (
-                f"d.id IN (SELECT v.doc_id FROM search_values v WHERE "
-                f"v.field LIKE 'date:%' AND {condition})"
-            )
-        return self._value(f"date:{name}", "", condition)
+            return f"v.field LIKE 'date:%' AND {condition}"
+        return f"v.field = {self._param('date:' + name)} AND {condition}"
 
-    def _value(self, name: str, compare: str, condition: str | None = None) -> str:
-        where = condition if condition is not None else f"v.value {compare}"
-        return (
-            f"d.id IN (SELECT v.doc_id FROM search_values v WHERE "
-            f"v.field = {self._param(name)} AND {where})"
-        )
+    def _values(self, posting: str, per_doc: bool) -> str:
+        """Documents ``d`` with a value entry matching ``posting``."""
+        if per_doc:
+            return f"EXISTS (SELECT 1 FROM search_values v WHERE v.doc_id = d.id AND {posting})"
+        return f"d.id IN (SELECT v.doc_id FROM search_values v WHERE {posting})"
 
     # --- results -----------------------------------------------------------------------
 

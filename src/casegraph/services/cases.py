@@ -1082,7 +1082,7 @@ class CaseService:
         visible = self.s.consult("case.report.graph", {"case": case_id})
         where = EdgeFilter(tuple(visible), (), None, None)
         ties: dict[str, set[str]] = {}
-        for here, there in graph_store.neighbour_ids(self.s.conn, linked, where):
+        for _, here, there in graph_store.adjacency(self.s.conn, linked, where):
             if there not in linked:
                 ties.setdefault(there, set()).add(here)
         room = max(0, GRAPH_NODES - len(linked))

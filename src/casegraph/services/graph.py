@@ -116,7 +116,7 @@ class GraphService:
         return out
 
     def _among(self, ids: set[str], where: EdgeFilter, cap: int) -> list[dict[str, Any]]:
-        return [edge_dict(row) for row in graph_store.among(self.s.conn, sorted(ids), where)[:cap]]
+        return [edge_dict(row) for row in graph_store.among(self.s.conn, sorted(ids), where, cap)]
 
     def _require_subject(self, subject: str, where: EdgeFilter) -> None:
         if not graph_store.captions(self.s.conn, [subject], where.sources) and not (
@@ -149,13 +149,20 @@ class GraphService:
             sources,
         )
         self._require_subject(subject, where)
+        conn = self.s.conn
         found = {subject: 0}
         frontier = [subject]
         left_out: set[str] = set()
+        walked: list[tuple[int, str, str]] = []  # the edges at every subject walked
         for hop in range(1, hops + 1):
-            pairs = graph_store.neighbour_ids(self.s.conn, frontier, where)
+            steps = graph_store.adjacency(conn, frontier, where)
+            walked += steps
+            if len(found) >= limit:  # full: this hop is only counted
+                left_out.update(there for _, _, there in steps if there not in found)
+                frontier = []
+                break
             frontier = []
-            for _, there in sorted(pairs):
+            for _, _, there in sorted(steps, key=lambda step: (step[1], step[2])):
                 if there in found or there in left_out:
                     continue
                 if len(found) >= limit:
@@ -165,16 +172,20 @@ class GraphService:
                 frontier.append(there)
             if not frontier:
                 break
+        edge_ids = {i for i, here, there in walked if here in found and there in found}
+        if frontier:  # the last hop's subjects were not walked: the edges among them
+            edge_ids |= graph_store.among_ids(conn, frontier, where)
         graph = Subgraph(self._nodes(list(found), where), left_out=len(left_out))
         for cid, hop in found.items():
             graph.nodes[cid]["hop"] = hop
-        graph.edges = self._among(set(found), where, cap=limit * 20)
+        rows = graph_store.by_id(conn, sorted(edge_ids)[: limit * 20])
+        graph.edges = [edge_dict(row) for row in rows]
         return graph
 
     def common(self, a: str, b: str, kinds: Sequence[str] = ()) -> list[dict[str, Any]]:
         where = self._filter("graph.common", {"subjects": [a, b]}, kinds)
         near: dict[str, set[str]] = defaultdict(set)
-        for here, there in graph_store.neighbour_ids(self.s.conn, [a, b], where):
+        for _, here, there in graph_store.adjacency(self.s.conn, [a, b], where):
             near[here].add(there)
         shared = sorted((near[a] & near[b]) - {a, b})
         return list(self._nodes(shared, where).values())
@@ -206,12 +217,14 @@ class GraphService:
         )
         for subject in (a, b):
             self._require_subject(subject, where)
-        explored = self._explore(a, b, max_hops, where, extra=k > 1 or time_ordered)
+        explored, shortest = self._explore(a, b, max_hops, where, k > 1 or time_ordered)
         if time_ordered:
             dated = self._dated(explored, where)
             found = analysis.time_ordered_paths(dated, a, b, k, max_hops)
-        else:
+        elif k > 1:
             found = analysis.k_shortest(explored, a, b, k, max_hops)
+        else:
+            found = [shortest] if shortest else []
         nodes = self._nodes(sorted({n for p in found for n in p}), where)
         steps_edges = self._among({n for p in found for n in p}, where, cap=100_000)
         out = []
@@ -223,33 +236,46 @@ class GraphService:
             out.append({"hops": len(path) - 1, "nodes": [nodes[n] for n in path], "steps": steps})
         return out
 
-    def _explore(self, a: str, b: str, max_hops: int, where: EdgeFilter, extra: bool) -> nx.Graph:
-        """Bidirectional breadth-first search; the explored part as an undirected graph
-        (one level more on each side when more than the shortest path is wanted)."""
+    def _explore(
+        self, a: str, b: str, max_hops: int, where: EdgeFilter, keep_graph: bool
+    ) -> tuple[nx.Graph, list[str]]:
+        """Bidirectional breadth-first search: a shortest path (through the smallest ids
+        where several are as short), and, with ``keep_graph``, the explored part as an
+        undirected graph with one level more on each side, for the paths after it."""
         g = nx.Graph()
         g.add_nodes_from([a, b])
-        seen = {a: {a}, b: {b}}
+        reached: dict[str, dict[str, tuple[int, str]]] = {a: {a: (0, a)}, b: {b: (0, b)}}
         frontier = {a: [a], b: [b]}
         depth = {a: 0, b: 0}
-        met = a == b
-        rounds_after = 1 if extra else 0
+        meets = [a] if a == b else []
+        rounds_after = 1 if keep_graph else 0
         while frontier[a] and frontier[b] and depth[a] + depth[b] < max_hops:
             side = a if len(frontier[a]) <= len(frontier[b]) else b
-            nxt = []
-            for here, there in graph_store.neighbour_ids(self.s.conn, frontier[side], where):
-                g.add_edge(here, there)
-                if there not in seen[side]:
-                    seen[side].add(there)
-                    nxt.append(there)
-            frontier[side] = nxt
+            other = b if side == a else a
+            steps = graph_store.adjacency(self.s.conn, frontier[side], where)
+            if keep_graph:
+                g.add_edges_from((here, there) for _, here, there in steps)
+            new: dict[str, str] = {}  # node -> the smallest node it was reached from
+            for _, here, there in steps:
+                if there not in reached[side] and (there not in new or here < new[there]):
+                    new[there] = here
             depth[side] += 1
-            if not met and seen[a] & seen[b]:
-                met = True
-            if met:
+            reached[side].update((n, (depth[side], via)) for n, via in new.items())
+            frontier[side] = sorted(new)
+            meets = meets or [n for n in frontier[side] if n in reached[other]]
+            if meets:
                 if rounds_after == 0:
                     break
                 rounds_after -= 1
-        return g
+        if not meets:
+            return g, []
+        m = min(meets, key=lambda n: (reached[a][n][0] + reached[b][n][0], n))
+        path = [m]
+        while path[0] != a:
+            path.insert(0, reached[a][path[0]][1])
+        while path[-1] != b:
+            path.append(reached[b][path[-1]][1])
+        return g, path
 
     def _dated(self, explored: nx.Graph, where: EdgeFilter) -> dict[tuple[str, str], list[str]]:
         nodes = set(explored.nodes())

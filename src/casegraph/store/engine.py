@@ -15,6 +15,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=60000")
     cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute("PRAGMA mmap_size=1099511627776")  # reads map the file (capped by SQLite)
     cursor.execute("PRAGMA wal_autocheckpoint=16384")  # 64 MB: fewer, larger checkpoints
     cursor.close()
 

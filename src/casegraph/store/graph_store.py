@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, or_, select, text, union_all, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement
 
@@ -161,18 +161,34 @@ def touching(
     return out
 
 
-def among(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> list[Row[Any]]:
-    """Edges with both ends among ``ids``, in id order (found from the ``src`` end, the
-    ``dst`` end checked by the database, so edges leaving the set are never fetched)."""
-    every = sorted(set(ids))
+def among(
+    conn: Connection, ids: Sequence[str], where: EdgeFilter, cap: int | None = None
+) -> list[Row[Any]]:
+    """Edges with both ends among ``ids``, in id order (the first ``cap`` of them)."""
+    return by_id(conn, sorted(among_ids(conn, ids, where))[:cap])
+
+
+def among_ids(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> set[int]:
+    """Ids of the edges with both ends among ``ids``: found from the ``src`` end in the
+    covering index, the ``dst`` end checked here (two IN lists would make the database
+    probe every pair)."""
+    every = set(ids)
+    found: set[int] = set()
+    for chunk in _chunks(sorted(every), 1000):
+        query = select(edges.c.id, edges.c.dst).where(
+            edges.c.src.in_(list(chunk)), where.condition()
+        )
+        found.update(int(i) for i, dst in conn.execute(query) if dst in every)
+    return found
+
+
+def by_id(conn: Connection, ids: Sequence[int]) -> list[Row[Any]]:
+    """Whole edges, in the order of ``ids``."""
     out: dict[int, Row[Any]] = {}
-    for chunk in _chunks(every, 1000):
-        for others in _chunks(every, 10_000):
-            query = select(edges).where(
-                edges.c.src.in_(list(chunk)), edges.c.dst.in_(list(others)), where.condition()
-            )
-            out.update((int(row.id), row) for row in conn.execute(query))
-    return [out[i] for i in sorted(out)]
+    for chunk in _chunks(ids):
+        query = select(edges).where(edges.c.id.in_(list(chunk)))
+        out.update((int(row.id), row) for row in conn.execute(query))
+    return [out[i] for i in ids if i in out]
 
 
 def iter_edges(conn: Connection, where: EdgeFilter) -> Iterator[Row[Any]]:
@@ -180,13 +196,23 @@ def iter_edges(conn: Connection, where: EdgeFilter) -> Iterator[Row[Any]]:
     yield from conn.execute(query.execution_options(stream_results=True, yield_per=20_000))
 
 
-def neighbour_ids(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> list[tuple[str, str]]:
-    """(node, neighbour) pairs, both directions, for a breadth-first search."""
-    out: list[tuple[str, str]] = []
+def adjacency(
+    conn: Connection, ids: Sequence[str], where: EdgeFilter
+) -> list[tuple[int, str, str]]:
+    """(edge id, node, neighbour) for every edge at ``ids``, both directions, for a
+    breadth-first search: read from the covering ``*_walk`` indexes alone."""
+    out: list[tuple[int, str, str]] = []
     for chunk in _chunks(sorted(set(ids)), 1000):
-        for here, there in ((edges.c.src, edges.c.dst), (edges.c.dst, edges.c.src)):
-            query = select(here, there).where(here.in_(list(chunk)), where.condition())
-            out += [(str(a), str(b)) for a, b in conn.execute(query)]
+        here = list(chunk)
+        query = union_all(
+            select(edges.c.id, edges.c.src, edges.c.dst).where(
+                edges.c.src.in_(here), where.condition()
+            ),
+            select(edges.c.id, edges.c.dst, edges.c.src).where(
+                edges.c.dst.in_(here), where.condition()
+            ),
+        )
+        out += [(int(i), str(a), str(b)) for i, a, b in conn.execute(query)]
     return out
 
 
