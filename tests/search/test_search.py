@@ -14,17 +14,8 @@ from casegraph.config import Settings
 from casegraph.search.query import QueryError
 from casegraph.service import Session, Workspace
 from casegraph.store import ledger
-from tests.api.test_api import add_users
 from tests.conftest import POSTGRES_URL, require_postgres
 from tests.search import data
-
-
-@pytest.fixture
-def loaded(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> Workspace:
-    with workspace.session(ctx) as s:
-        data.load(s, tmp_path)
-        add_users(s, {"vic": "viewer"}, cleared=("vic",))  # PUBLIC only: no bank
-    return workspace
 
 
 def ids(s: Session, query: str, **kw: object) -> list[str]:

@@ -14,14 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from followthemoney import model as ftm
+from pyroaring import BitMap
 from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from casegraph.search.documents import field_value
+from casegraph.search.facet_sets import FacetSets, answerable
 from casegraph.search.query import And, Filter, Node, Not, Or, QueryError, Range, Words, parse
 from casegraph.search.text import tokens
-from casegraph.store import search_index
+from casegraph.store import search_bitmaps, search_index
+from casegraph.store.search_bitmaps import FACET_FIELDS
 
 FACETS = ("schema", "source", "country", "year", "case")
 CANDIDATES = 2000  # documents ranked per query; more matches are counted, not ranked
@@ -130,9 +133,15 @@ class _Token:
 
 class Searcher:
     def __init__(
-        self, conn: Connection, sources: Sequence[str], today: str, cases: Sequence[str] = ()
+        self,
+        conn: Connection,
+        bitmaps: search_bitmaps.Cache,
+        sources: Sequence[str],
+        today: str,
+        cases: Sequence[str] = (),
     ) -> None:
         self.conn = conn
+        self.bitmaps = bitmaps
         self.sources = list(sources)
         self.cases = list(cases)  # the reader's cases: the only ones a query may name
         self.today = today
@@ -290,10 +299,7 @@ class Searcher:
     def _filter(self, node: Filter, per_doc: bool = False) -> str:
         name, value = node.field, node.value
         if name == "schema":
-            schema = ftm.get(value)
-            if schema is None:
-                raise QueryError(f"schema:{value}: no such schema (try Person, Company, ...)")
-            names = sorted(s.name for s in ftm.schemata.values() if s.is_a(schema))
+            names = _schemata(value)
             return f"d.schema IN ({', '.join(self._param(n) for n in names)})"
         if name == "case":
             if value not in self.cases:
@@ -303,19 +309,20 @@ class Searcher:
                 f"WHERE cs.case_id = {self._param(value)})"
             )
         if name == "source":
-            if value not in self.sources:
-                raise QueryError(f"source:{value}: no such source")
-            return f"d.source = {self._param(value)}"
+            return f"d.source = {self._param(self._source(value))}"
         return self._values(self._posting(node), per_doc)
+
+    def _source(self, value: str) -> str:
+        if value not in self.sources:
+            raise QueryError(f"source:{value}: no such source")
+        return value
 
     def _posting(self, node: Filter) -> str:
         """The ``search_values v`` entries a value filter matches."""
         name, value = node.field, node.value
         if name in FILTER_TYPES:
-            pair = field_value(FILTER_TYPES[name], value)
-            if pair is None:
-                raise QueryError(f"{name}:{value}: not a valid {name}")
-            return f"v.field = {self._param(pair[0])} AND v.value = {self._param(pair[1])}"
+            field_name, normal = _field_value(name, value)
+            return f"v.field = {self._param(field_name)} AND v.value = {self._param(normal)}"
         if name == "year":
             return f"v.field = 'year' AND v.value = {self._param(value)}"
         if name == "date" or name in DATE_PROPS:
@@ -363,14 +370,27 @@ class Searcher:
             f"AND s.adult_on > {today})"
         )
 
-    def _over_hits(self, extra: str = "") -> str:
-        """FROM/WHERE over the visible documents of the collected hits; the hits drive
-        the join (CROSS JOIN keeps SQLite's planner, which has no statistics, from
-        starting at the big table)."""
-        return (
-            f"FROM {search_index.HITS} h CROSS JOIN search_docs d{extra} "
-            f"WHERE d.canonical_id = h.canonical_id AND {self._visible()}"
-        )
+    def _bitmap_keys(self, node: Filter | Range, sets: FacetSets) -> list[tuple[str, str]]:
+        """The (field, value) bitmaps a facet filter or a year range stands for."""
+        if isinstance(node, Range):
+            low, high = node.low, node.high
+            return [
+                ("year", y)
+                for y in sets.values("year")
+                if (low is None or y >= low) and (high is None or y <= high + "~")
+            ]
+        name, value = node.field, node.value
+        if name == "schema":
+            return [("schema", n) for n in _schemata(value)]
+        if name == "source":
+            return [("source", self._source(value))]
+        if name == "year":
+            return [("year", value)]
+        return [_field_value(name, value)]
+
+    def _excluded(self, sets: FacetSets) -> BitMap:
+        """Subjects that never match: sealed ones, and minors."""
+        return BitMap(search_bitmaps.sealed(self.conn)) | sets.minors(self.today)
 
     def run(
         self, query: str, page: int, limit: int, facets: Sequence[str], facet_limit: int = 20
@@ -382,13 +402,22 @@ class Searcher:
             raise QueryError("say what to search for")
         if not self.sources:
             return Results(query, 0, page, limit, [], {f: [] for f in facets})
-        total = search_index.collect_hits(
-            self.conn, self._matches(self._subjects(tree, True)), self.params
-        )
+        sets = FacetSets(self.conn, self.bitmaps, self.sources)
+        matched: BitMap | None = None
+        if answerable(tree):  # facet filters only: set algebra on the bitmaps
+            matched = sets.evaluate(tree, lambda n: self._bitmap_keys(n, sets))
+            matched -= self._excluded(sets)
+            total = len(matched)
+            search_index.collect_hit_ordinals(self.conn, list(matched[:CANDIDATES]))
+        else:
+            total = search_index.collect_hits(
+                self.conn, self._matches(self._subjects(tree, True)), self.params
+            )
         rows = self.conn.execute(
             text(
                 f"SELECT d.canonical_id, d.source, d.schema, d.caption, d.names, d.details, "
-                f"d.terms, d.body {self._over_hits()} "
+                f"d.terms, d.body FROM {search_index.HITS} h CROSS JOIN search_docs d "
+                f"WHERE d.canonical_id = h.canonical_id AND {self._visible()} "
                 f"ORDER BY d.canonical_id, d.source LIMIT {CANDIDATES}"
             ),
             self.params,
@@ -401,40 +430,25 @@ class Searcher:
         start = (page - 1) * limit
         shown = ranked[start : start + limit]
         self._cases_of(shown)
-        return Results(
-            query,
-            total,
-            page,
-            limit,
-            shown,
-            {name: self._facet(name, facet_limit) for name in facets},
-            len(subjects),
-        )
+        found: dict[str, list[tuple[str, int]]] = {}
+        if facets:
+            if matched is None:
+                matched = BitMap(search_index.hit_ordinals(self.conn))
+            found = {name: self._facet(name, facet_limit, sets, matched) for name in facets}
+        return Results(query, total, page, limit, shown, found, len(subjects))
 
-    def _facet(self, name: str, limit: int) -> list[tuple[str, int]]:
-        if name in ("schema", "source"):
-            sql = (
-                f"SELECT d.{name}, COUNT(DISTINCT d.canonical_id) {self._over_hits()} "
-                f"GROUP BY d.{name}"
-            )
-        elif name == "case":
-            if not self.cases:
-                return []
-            mine = ", ".join(self._param(c) for c in self.cases)
-            sql = (
-                f"SELECT cs.case_id, COUNT(DISTINCT h.canonical_id) FROM {search_index.HITS} h "
-                "CROSS JOIN case_subjects cs WHERE cs.canonical_id = h.canonical_id "
-                f"AND cs.case_id IN ({mine}) GROUP BY cs.case_id"
-            )
-        elif name in ("country", "year"):
-            sql = (
-                f"SELECT v.value, COUNT(DISTINCT d.canonical_id) "
-                f"{self._over_hits(' CROSS JOIN search_values v')} "
-                f"AND v.doc_id = d.id AND v.field = '{name}' GROUP BY v.value"
-            )
-        else:
+    def _facet(
+        self, name: str, limit: int, sets: FacetSets, matched: BitMap
+    ) -> list[tuple[str, int]]:
+        """Matched subjects per value: from the facet bitmaps, or for ``case`` from the
+        reader's own cases."""
+        if name in FACET_FIELDS:
+            return sets.count(matched, name, limit)
+        if name != "case":
             raise QueryError(f"no facet {name!r}; facets are: {', '.join(FACETS)}")
-        counts = [(str(v), int(c)) for v, c in self.conn.execute(text(sql), self.params)]
+        members = search_bitmaps.case_members(self.conn, self.cases) if self.cases else {}
+        counts = [(c, matched.intersection_cardinality(BitMap(o))) for c, o in members.items()]
+        counts = [(c, n) for c, n in counts if n]
         counts.sort(key=lambda vc: (-vc[1], vc[0]))
         return counts[:limit]
 
@@ -498,6 +512,22 @@ class Searcher:
 
 
 _ALIASES = iter(range(10**9))
+
+
+def _schemata(value: str) -> list[str]:
+    """The schema named in a ``schema:`` filter and those that extend it."""
+    schema = ftm.get(value)
+    if schema is None:
+        raise QueryError(f"schema:{value}: no such schema (try Person, Company, ...)")
+    return sorted(s.name for s in ftm.schemata.values() if s.is_a(schema))
+
+
+def _field_value(name: str, value: str) -> tuple[str, str]:
+    """The (field, normalised value) of a ``phone:``, ``country:``... filter."""
+    pair = field_value(FILTER_TYPES[name], value)
+    if pair is None:
+        raise QueryError(f"{name}:{value}: not a valid {name}")
+    return pair
 
 
 def _wrap(sql: str) -> str:

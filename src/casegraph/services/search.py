@@ -31,6 +31,7 @@ class SearchService:
             raise QueryError(f"no facet {unknown[0]!r}; facets are: {', '.join(FACETS)}")
         visible = self.s.consult("search", {"query": query, "page": page})
         cases = case_store.case_ids_of(self.s.conn, self.s.principal.username)
-        return Searcher(self.s.conn, visible, date.today().isoformat(), cases).run(
+        today = date.today().isoformat()
+        return Searcher(self.s.conn, self.s.workspace.bitmaps, visible, today, cases).run(
             query, page, limit, facets
         )

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from casegraph.search.documents import Document
 from casegraph.search.text import deletions
+from casegraph.store import scratch, search_bitmaps
 from casegraph.store.tables import (
     dirty_subjects,
     search_docs,
@@ -93,14 +94,20 @@ def delete_docs(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
     """Remove the documents of these (canonical id, source) keys, and their terms' counts."""
     wanted = set(keys)
     found: list[tuple[int, str]] = []
+    docs: dict[int, tuple[str, str, str, str | None]] = {}
+    d = search_docs.c
     for chunk in _chunks(sorted({c for c, _ in keys})):
-        query = select(
-            search_docs.c.id, search_docs.c.canonical_id, search_docs.c.source, search_docs.c.terms
-        ).where(search_docs.c.canonical_id.in_(list(chunk)))
-        found += [(int(i), str(t)) for i, c, s, t in conn.execute(query) if (c, s) in wanted]
+        query = select(d.id, d.canonical_id, d.source, d.terms, d.schema, d.adult_on).where(
+            d.canonical_id.in_(list(chunk))
+        )
+        for i, c, s, t, schema, adult in conn.execute(query):
+            if (c, s) in wanted:
+                found.append((int(i), str(t)))
+                docs[int(i)] = (str(c), str(s), str(schema), adult)
     if not found:
         return
     ids = [i for i, _ in found]
+    _unmark_bitmaps(conn, docs)
     for chunk in _chunks(ids):
         conn.execute(delete(search_values).where(search_values.c.doc_id.in_(list(chunk))))
         conn.execute(delete(search_docs).where(search_docs.c.id.in_(list(chunk))))
@@ -163,6 +170,31 @@ def insert_docs(conn: Connection, docs: Sequence[Document]) -> None:
             [{"i": i, "t": d.terms, "b": d.body} for i, d in zip(ids, docs, strict=True)],
         )
     _count_terms(conn, Counter(t for d in docs for t in set(d.terms.split())), 1)
+    ords = search_bitmaps.ordinals(conn, (d.canonical_id for d in docs), create=True)
+    added: dict[search_bitmaps.Key, set[int]] = {}
+    for d in docs:
+        for key in search_bitmaps.doc_keys(d.source, d.schema, d.adult_on, d.values):
+            added.setdefault(key, set()).add(ords[d.canonical_id])
+    search_bitmaps.change(conn, added, {})
+
+
+def _unmark_bitmaps(conn: Connection, docs: dict[int, tuple[str, str, str, str | None]]) -> None:
+    """Take the subjects of these documents (id -> canonical id, source, schema, adult
+    on) out of the facet bitmaps their documents put them in."""
+    values: dict[int, list[tuple[str, str]]] = {}
+    v = search_values.c
+    for chunk in _chunks(sorted(docs)):
+        query = select(v.doc_id, v.field, v.value).where(
+            v.doc_id.in_(list(chunk)), v.field.in_(search_bitmaps.VALUE_FIELDS)
+        )
+        for i, f, value in conn.execute(query):
+            values.setdefault(int(i), []).append((str(f), str(value)))
+    ords = search_bitmaps.ordinals(conn, (c for c, _, _, _ in docs.values()))
+    removed: dict[search_bitmaps.Key, set[int]] = {}
+    for i, (cid, source, schema, adult) in docs.items():
+        for key in search_bitmaps.doc_keys(source, schema, adult, values.get(i, [])):
+            removed.setdefault(key, set()).add(ords[cid])
+    search_bitmaps.change(conn, {}, removed)
 
 
 def _count_terms(conn: Connection, counts: Counter[str], sign: int) -> None:
@@ -289,20 +321,34 @@ def collect_hits(conn: Connection, select_ids: str, params: dict[str, Any]) -> i
     """Store the canonical ids ``select_ids`` selects in the connection's temporary
     ``search_hits`` table (emptied first); how many there are. Ranking, counting and
     every facet then read this table instead of matching the query again."""
-    if _sqlite(conn):
-        conn.exec_driver_sql(
-            f"CREATE TEMP TABLE IF NOT EXISTS {HITS} (canonical_id TEXT PRIMARY KEY)"
-        )
-    else:
-        exists = conn.exec_driver_sql(f"SELECT to_regclass('pg_temp.{HITS}')").scalar()
-        if exists is None:
-            conn.exec_driver_sql(
-                f"CREATE TEMP TABLE {HITS} (canonical_id TEXT PRIMARY KEY) ON COMMIT DELETE ROWS"
-            )
-    conn.exec_driver_sql(f"DELETE FROM {HITS}")
+    scratch.fresh(conn, HITS, "canonical_id TEXT PRIMARY KEY")
     result = conn.execute(text(f"INSERT INTO {HITS} (canonical_id) {select_ids}"), params)
-    if not _sqlite(conn):
-        # autovacuum never sees temporary tables: without statistics the planner takes
-        # a one-row table for thousands and scans every document to join it
-        conn.exec_driver_sql(f"ANALYZE {HITS}")
+    scratch.analyze(conn, HITS)
     return int(result.rowcount)
+
+
+def collect_hit_ordinals(conn: Connection, ords: Sequence[int]) -> None:
+    """Store the subjects of these ordinals as the connection's ``search_hits``."""
+    scratch.fresh(conn, HITS, "canonical_id TEXT PRIMARY KEY")
+    for chunk in _chunks(list(ords), 1000):
+        conn.execute(
+            text(
+                f"INSERT INTO {HITS} (canonical_id) "
+                "SELECT canonical_id FROM search_subjects WHERE ord IN :ords"
+            ).bindparams(bindparam("ords", expanding=True)),
+            {"ords": list(chunk)},
+        )
+    scratch.analyze(conn, HITS)
+
+
+def hit_ordinals(conn: Connection) -> list[int]:
+    """The ordinals of the subjects in ``search_hits``."""
+    return [
+        int(o)
+        for o in conn.execute(
+            text(
+                f"SELECT o.ord FROM {HITS} h CROSS JOIN search_subjects o "
+                "WHERE o.canonical_id = h.canonical_id"
+            )
+        ).scalars()
+    ]

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -394,6 +395,26 @@ search_values = Table(
     Column("doc_id", Integer, nullable=False),
     Column("field", String(32), nullable=False),
     Column("value", String(255), nullable=False),
+)
+
+# facet bitmaps: the subjects (by ordinal) of each (field, value, source), for counting
+# and for queries made of facet filters only; rebuilt with the documents
+search_subjects = Table(
+    "search_subjects",
+    metadata,
+    Column("ord", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_id", String(255), nullable=False, unique=True),
+)
+
+search_bitmaps = Table(
+    "search_bitmaps",
+    metadata,
+    Column("field", String(32), primary_key=True),
+    Column("value", String(255), primary_key=True),
+    Column("source", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),  # bumped at every change: caches compare it
+    Column("members", Integer, nullable=False),
+    Column("bits", LargeBinary, nullable=False),  # a serialised Roaring bitmap of ordinals
 )
 
 search_terms = Table(
