@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import random
 from pathlib import Path
 
 import networkx as nx
@@ -13,18 +14,11 @@ import pytest
 
 from casegraph.access.context import AccessContext
 from casegraph.errors import NotFound
+from casegraph.graph.edges import Edge
 from casegraph.service import Workspace
-from casegraph.store import ledger
-from tests.api.test_api import add_users
+from casegraph.store import graph_store, ledger
+from tests.conftest import add_source
 from tests.search import data
-
-
-@pytest.fixture
-def loaded(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> Workspace:
-    with workspace.session(ctx) as s:
-        data.load(s, tmp_path)
-        add_users(s, {"vic": "viewer"}, cleared=("vic",))  # PUBLIC only: no bank
-    return workspace
 
 
 def test_expand_with_filters_and_a_cap(loaded: Workspace, ctx: AccessContext) -> None:
@@ -230,3 +224,62 @@ def test_sealed_subjects_are_redacted_in_the_graph(
         child = graph.nodes["p-child"]
         assert child["sealed"] and child["caption"] == "sealed record"
         assert "Lena" not in json.dumps(graph.to_dict())
+
+
+def _random_graph(workspace: Workspace, ctx: AccessContext, seed: int) -> nx.MultiGraph:
+    """A random heavy-tailed graph (a few hubs) written straight into the edges table."""
+    rng = random.Random(seed)
+    weights = [1.0 / (i + 1) ** 0.8 for i in range(300)]
+    nodes = [f"r-{i:03d}" for i in range(300)]
+    g = nx.MultiGraph()
+    edges = []
+    for i in range(700):
+        a, b = rng.choices(nodes, weights, k=2)
+        if a != b:
+            edges.append(Edge(a, b, "Associate", f"e{i}", None, None, None, "reg", "reg", False))
+            g.add_edge(a, b, key=len(edges))
+    with workspace.session(ctx) as s:
+        add_source(s, "reg")
+        graph_store.insert_edges(s.conn, edges)
+    return g
+
+
+def test_walks_agree_with_networkx_on_a_random_graph(
+    workspace: Workspace, ctx: AccessContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Expansion (same capped breadth-first order: per hop, the smallest subject first
+    reached from the smallest one) and shortest paths, however a level is sliced."""
+    g = _random_graph(workspace, ctx, seed=3)
+    rng = random.Random(4)
+    nodes = sorted(g)
+    with workspace.session(ctx) as s:
+        for start in rng.sample(nodes, 15):
+            for hops, limit in ((1, 500), (2, 40), (2, 500), (3, 120)):
+                found = {start: 0}
+                frontier = [start]
+                for hop in range(1, hops + 1):
+                    pairs = sorted((x, y) for x in frontier for y in g.adj[x] if y not in found)
+                    frontier = []
+                    for _, y in pairs:
+                        if y not in found and len(found) < limit:
+                            found[y] = hop
+                            frontier.append(y)
+                graph = s.graph.expand(start, hops=hops, limit=limit)
+                assert {n: v["hop"] for n, v in graph.nodes.items()} == found, (start, hops)
+                inside = g.subgraph(found)
+                assert len(graph.edges) == inside.number_of_edges()
+        for size in (1, 7, 250):
+            monkeypatch.setattr("casegraph.services.graph.PATH_SLICE", size)
+            for a, b in zip(rng.sample(nodes, 30), rng.sample(nodes, 30), strict=True):
+                try:
+                    length: int | None = nx.shortest_path_length(g, a, b)
+                except nx.NetworkXNoPath:
+                    length = None
+                found_paths = s.graph.paths(a, b, max_hops=8)
+                if length is None or length > 8:
+                    assert found_paths == []
+                    continue
+                [path] = found_paths
+                ids = [n["id"] for n in path["nodes"]]
+                assert path["hops"] == length, (a, b, size)
+                assert all(g.has_edge(x, y) for x, y in itertools.pairwise(ids))

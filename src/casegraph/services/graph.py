@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 SEALED = "sealed record"
 MAX_HOPS = 8
+PATH_SLICE = 250  # subjects whose edges a shortest-path search reads at a time
 MAX_LOADED_EDGES = 2_000_000  # whole-graph metrics beyond this need a starting subject
 EXPORT_FORMATS = ("graphml", "gexf", "cytoscape", "ftm")
 ACTIVITY_KINDS = ("Call", "Payment")
@@ -239,9 +240,15 @@ class GraphService:
     def _explore(
         self, a: str, b: str, max_hops: int, where: EdgeFilter, keep_graph: bool
     ) -> tuple[nx.Graph, list[str]]:
-        """Bidirectional breadth-first search: a shortest path (through the smallest ids
-        where several are as short), and, with ``keep_graph``, the explored part as an
-        undirected graph with one level more on each side, for the paths after it."""
+        """Bidirectional breadth-first search: a shortest path, and, with ``keep_graph``,
+        the explored part as an undirected graph with one level more on each side, for
+        the paths after it.
+
+        Without ``keep_graph`` a level is read in slices of ``PATH_SLICE`` subjects (in
+        id order, so the answer does not vary) and the search stops at the first slice
+        that meets the other side: every meeting in one level makes a path of the same
+        length (a shorter one would have met a level earlier), so the rest of the level,
+        often most of the edges a search would read, cannot give a shorter path."""
         g = nx.Graph()
         g.add_nodes_from([a, b])
         reached: dict[str, dict[str, tuple[int, str]]] = {a: {a: (0, a)}, b: {b: (0, b)}}
@@ -252,13 +259,18 @@ class GraphService:
         while frontier[a] and frontier[b] and depth[a] + depth[b] < max_hops:
             side = a if len(frontier[a]) <= len(frontier[b]) else b
             other = b if side == a else a
-            steps = graph_store.adjacency(self.s.conn, frontier[side], where)
-            if keep_graph:
-                g.add_edges_from((here, there) for _, here, there in steps)
+            level = frontier[side]
+            size = len(level) if keep_graph else PATH_SLICE
             new: dict[str, str] = {}  # node -> the smallest node it was reached from
-            for _, here, there in steps:
-                if there not in reached[side] and (there not in new or here < new[there]):
-                    new[there] = here
+            for start in range(0, len(level), size):
+                steps = graph_store.adjacency(self.s.conn, level[start : start + size], where)
+                if keep_graph:
+                    g.add_edges_from((here, there) for _, here, there in steps)
+                for _, here, there in steps:
+                    if there not in reached[side] and (there not in new or here < new[there]):
+                        new[there] = here
+                if not keep_graph and any(n in reached[other] for n in new):
+                    break
             depth[side] += 1
             reached[side].update((n, (depth[side], via)) for n, via in new.items())
             frontier[side] = sorted(new)
