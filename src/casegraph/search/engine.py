@@ -471,6 +471,9 @@ class Searcher:
             hit.cases = found.get(hit.id, [])
 
     def _hit(self, cid: str, docs: list[Any]) -> Hit:
+        sources = sorted({d[1] for d in docs})
+        if not self.wanted:  # no words: nothing to score or mark (facet filters only)
+            return Hit(cid, docs[0][2], docs[0][3], sources, 0.0, [])
         best, schema, caption = -1.0, docs[0][2], docs[0][3]
         for doc in docs:
             score = self._score(doc[6].split(), doc[7].split(), doc[4].split("\n"))
@@ -478,7 +481,7 @@ class Searcher:
                 best, schema, caption = score, doc[2], doc[3]
         lines = [line for doc in docs for line in doc[4].split("\n") + doc[5].split("\n") if line]
         marked = [m for m in (self._mark(line) for line in dict.fromkeys(lines)) if m]
-        return Hit(cid, schema, caption, sorted({d[1] for d in docs}), max(best, 0.0), marked[:3])
+        return Hit(cid, schema, caption, sources, max(best, 0.0), marked[:3])
 
     def _score(self, terms: list[str], body: list[str], names: list[str]) -> float:
         if not self.wanted:
