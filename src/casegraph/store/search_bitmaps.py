@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pyroaring import BitMap, FrozenBitMap
-from sqlalchemy import bindparam, delete, insert, select, text, tuple_, update
+from sqlalchemy import bindparam, insert, select, text, tuple_, update
 from sqlalchemy.engine import Connection
 
 from casegraph.store.tables import search_bitmaps, search_subjects
@@ -110,7 +110,9 @@ def change(
 ) -> None:
     """Add and remove subjects (ordinals) in these bitmaps. The rows are read locked
     (PostgreSQL; SQLite has one writer), in key order, so that two refreshes at once
-    neither lose an update nor deadlock; an emptied bitmap's row goes."""
+    neither lose an update nor deadlock. An emptied bitmap keeps its row, and its
+    version goes on counting: a row made again at version 1 could look unchanged to a
+    process that cached its old contents."""
     keys = sorted(set(added) | set(removed))
     current: dict[Key, BitMap] = {}
     for chunk in _chunks(keys):
@@ -123,7 +125,7 @@ def change(
         current.update(
             ((f, v, s), BitMap.deserialize(bits)) for f, v, s, bits in conn.execute(query)
         )
-    new_rows, changed, gone = [], [], []
+    new_rows, changed = [], []
     for key in keys:
         before = current.get(key, BitMap())
         bits = (before | BitMap(added.get(key, ()))) - BitMap(removed.get(key, ()))
@@ -131,8 +133,6 @@ def change(
         if key not in current:
             if bits:
                 new_rows.append(row)
-        elif not bits:
-            gone.append(row)
         elif bits != before:
             changed.append(row)
     if new_rows:
@@ -152,8 +152,7 @@ def change(
             .values(version=b.version + 1, members=bindparam("n"), bits=bindparam("bits")),
             changed,
         )
-    if gone:
-        conn.execute(delete(search_bitmaps).where(where), [{k: r[k] for k in "fvs"} for r in gone])
+
 
 
 # --- reads --------------------------------------------------------------------------------
