@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from casegraph.search.documents import field_value
-from casegraph.search.facet_sets import FacetSets, answerable
+from casegraph.search.facet_sets import FacetSets, answerable, top
 from casegraph.search.query import And, Filter, Node, Not, Or, QueryError, Range, Words, parse
 from casegraph.search.text import tokens
 from casegraph.store import search_bitmaps, search_index
@@ -402,9 +402,11 @@ class Searcher:
             raise QueryError("say what to search for")
         if not self.sources:
             return Results(query, 0, page, limit, [], {f: [] for f in facets})
-        sets = FacetSets(self.conn, self.bitmaps, self.sources)
+        bitmaps_only = answerable(tree)
+        # the facet bitmaps are listed only when something will read them
+        sets = FacetSets(self.conn, self.bitmaps, self.sources) if bitmaps_only or facets else None
         matched: BitMap | None = None
-        if answerable(tree):  # facet filters only: set algebra on the bitmaps
+        if sets is not None and bitmaps_only:  # facet filters only: set algebra on the bitmaps
             matched = sets.evaluate(tree, lambda n: self._bitmap_keys(n, sets))
             matched -= self._excluded(sets)
             total = len(matched)
@@ -431,7 +433,7 @@ class Searcher:
         shown = ranked[start : start + limit]
         self._cases_of(shown)
         found: dict[str, list[tuple[str, int]]] = {}
-        if facets:
+        if sets is not None and facets:
             if matched is None:
                 matched = BitMap(search_index.hit_ordinals(self.conn))
             found = {name: self._facet(name, facet_limit, sets, matched) for name in facets}
@@ -447,10 +449,9 @@ class Searcher:
         if name != "case":
             raise QueryError(f"no facet {name!r}; facets are: {', '.join(FACETS)}")
         members = search_bitmaps.case_members(self.conn, self.cases) if self.cases else {}
-        counts = [(c, matched.intersection_cardinality(BitMap(o))) for c, o in members.items()]
-        counts = [(c, n) for c, n in counts if n]
-        counts.sort(key=lambda vc: (-vc[1], vc[0]))
-        return counts[:limit]
+        return top(
+            ((c, matched.intersection_cardinality(BitMap(o))) for c, o in members.items()), limit
+        )
 
     def _cases_of(self, hits: list[Hit]) -> None:
         if not hits or not self.cases:

@@ -38,16 +38,20 @@ def answerable(node: Node) -> bool:
     return all(answerable(n) for n in node.nodes)
 
 
+def top(counts: Iterable[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
+    """The ``limit`` largest non-zero counts, most first (then by value)."""
+    return sorted(((v, n) for v, n in counts if n), key=lambda vc: (-vc[1], vc[0]))[:limit]
+
+
 class FacetSets:
     """The reader's view of the facet bitmaps: ``sources`` are the visible ones."""
 
     def __init__(self, conn: Connection, cache: search_bitmaps.Cache, sources: Sequence[str]):
         self.conn = conn
         self.sources = list(sources)
-        self.maps = cache.load(conn, FACET_FIELDS, self.sources)
         self.cache = cache
         self.by_field: dict[str, dict[str, list[FrozenBitMap]]] = {}
-        for (field, value, source), bits in self.maps.items():
+        for (field, value, source), bits in cache.load(conn, FACET_FIELDS, self.sources).items():
             value = source if field == SOURCE else value  # a source's subjects, by name
             self.by_field.setdefault(field, {}).setdefault(value, []).append(bits)
 
@@ -73,20 +77,12 @@ class FacetSets:
             out |= BitMap(search_bitmaps.minors_this_year(self.conn, today))
         return out
 
-    def count(
-        self, hits: AnyBitMap, field: str, limit: int, only: Callable[[str], bool] | None = None
-    ) -> list[tuple[str, int]]:
+    def count(self, hits: AnyBitMap, field: str, limit: int) -> list[tuple[str, int]]:
         """Subjects of ``hits`` per value of ``field``, most first (then by value)."""
-        counts = []
-        for value, parts in self.by_field.get(field, {}).items():
-            if only is not None and not only(value):
-                continue
-            bits = parts[0] if len(parts) == 1 else BitMap.union(*parts)
-            n = hits.intersection_cardinality(bits)
-            if n:
-                counts.append((value, n))
-        counts.sort(key=lambda vc: (-vc[1], vc[0]))
-        return counts[:limit]
+        groups = self.by_field.get(field, {})
+        return top(
+            ((v, hits.intersection_cardinality(BitMap.union(*p))) for v, p in groups.items()), limit
+        )
 
     def evaluate(
         self, node: Node, leaf: Callable[[Filter | Range], Iterable[tuple[str, str]]]
