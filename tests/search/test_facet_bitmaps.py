@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from casegraph.access.context import AccessContext
+from casegraph.search import engine
 from casegraph.search.facet_sets import answerable
 from casegraph.search.query import parse
 from casegraph.service import Session, Workspace
@@ -36,9 +37,9 @@ FACET_ONLY = [
 NEVER = "id:no-such-identifier-anywhere"  # matches nothing, and sends a query to SQL
 
 
-def _answer(s: Session, query: str) -> tuple[int, set[str], dict[str, list[tuple[str, int]]]]:
+def _answer(s: Session, query: str) -> tuple[int, list[str], dict[str, list[tuple[str, int]]]]:
     result = s.search.search(query, limit=100)
-    return result.total, {h.id for h in result.hits}, result.facets
+    return result.total, [h.id for h in result.hits], result.facets
 
 
 def test_facet_only_queries_agree_with_the_sql_path(
@@ -53,6 +54,32 @@ def test_facet_only_queries_agree_with_the_sql_path(
                 sql_query = f"({query}) OR {NEVER}"
                 assert not answerable(parse(sql_query))
                 assert _answer(s, query) == _answer(s, sql_query), (reader.actor, query)
+
+
+def test_queries_without_words_page_through_every_match_in_index_order(
+    loaded: Workspace, ctx: AccessContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing to rank: the matches come in the order their subjects were indexed, and
+    every page is within reach, past the number a word query ranks; on the bitmap path
+    and on the SQL path alike."""
+    monkeypatch.setattr(engine, "CANDIDATES", 2)
+    with loaded.session(ctx) as s:
+        order = {
+            str(c): int(o)
+            for c, o in s.conn.execute(text("SELECT canonical_id, ord FROM search_subjects"))
+        }
+        for query in ("schema:LegalEntity", f"schema:LegalEntity OR {NEVER}"):
+            whole = s.search.search(query, limit=100)
+            assert whole.total > 4 and whole.ranked == whole.total
+            listed = [h.id for h in whole.hits]
+            assert listed == sorted(listed, key=order.__getitem__)
+            paged = [
+                h.id
+                for page in range(1, (whole.total + 1) // 2 + 1)
+                for h in s.search.search(query, page=page, limit=2).hits
+            ]
+            assert paged == listed, query
+            assert all(h.caption and h.sources and not h.highlights for h in whole.hits)
 
 
 def test_facet_counts_are_exact(loaded: Workspace, ctx: AccessContext) -> None:

@@ -89,7 +89,7 @@ class Results:
     limit: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    ranked: int = 0  # how many of the matches were ranked (CANDIDATES at most)
+    ranked: int = 0  # matches within reach of the pages: all, or the CANDIDATES ranked
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -410,11 +410,29 @@ class Searcher:
             matched = sets.evaluate(tree, lambda n: self._bitmap_keys(n, sets))
             matched -= self._excluded(sets)
             total = len(matched)
-            search_index.collect_hit_ordinals(self.conn, list(matched[:CANDIDATES]))
         else:
             total = search_index.collect_hits(
                 self.conn, self._matches(self._subjects(tree, True)), self.params
             )
+        start = (page - 1) * limit
+        if self.wanted:
+            ranked = self._ranked()
+            shown, listed = ranked[start : start + limit], len(ranked)
+        else:  # no words, nothing to rank: in index order, every page within reach
+            if matched is None:
+                matched = BitMap(search_index.hit_ordinals(self.conn))
+            shown, listed = self._listed(matched[start : start + limit]), total
+        self._cases_of(shown)
+        found: dict[str, list[tuple[str, int]]] = {}
+        if sets is not None and facets:
+            if matched is None:
+                matched = BitMap(search_index.hit_ordinals(self.conn))
+            found = {name: self._facet(name, facet_limit, sets, matched) for name in facets}
+        return Results(query, total, page, limit, shown, found, listed)
+
+    def _ranked(self) -> list[Hit]:
+        """The first ``CANDIDATES`` matches in ``search_hits``, scored and marked, best
+        first."""
         rows = self.conn.execute(
             text(
                 f"SELECT d.canonical_id, d.source, d.schema, d.caption, d.names, d.details, "
@@ -429,15 +447,16 @@ class Searcher:
             subjects.setdefault(row[0], []).append(row)
         ranked = [self._hit(cid, docs) for cid, docs in subjects.items()]
         ranked.sort(key=lambda h: (-h.score, h.caption.lower(), h.id))
-        start = (page - 1) * limit
-        shown = ranked[start : start + limit]
-        self._cases_of(shown)
-        found: dict[str, list[tuple[str, int]]] = {}
-        if sets is not None and facets:
-            if matched is None:
-                matched = BitMap(search_index.hit_ordinals(self.conn))
-            found = {name: self._facet(name, facet_limit, sets, matched) for name in facets}
-        return Results(query, total, page, limit, shown, found, len(subjects))
+        return ranked
+
+    def _listed(self, ords: BitMap) -> list[Hit]:
+        """The subjects of these ordinals, in their order, each shown by its first
+        visible document."""
+        docs = search_index.docs_of_ordinals(self.conn, list(ords), self.sources)
+        return [
+            Hit(cid, schema, caption, sorted(sources), 0.0, [])
+            for cid, schema, caption, sources in docs
+        ]
 
     def _facet(
         self, name: str, limit: int, sets: FacetSets, matched: BitMap
@@ -473,8 +492,6 @@ class Searcher:
 
     def _hit(self, cid: str, docs: list[Any]) -> Hit:
         sources = sorted({d[1] for d in docs})
-        if not self.wanted:  # no words: nothing to score or mark (facet filters only)
-            return Hit(cid, docs[0][2], docs[0][3], sources, 0.0, [])
         best, schema, caption = -1.0, docs[0][2], docs[0][3]
         for doc in docs:
             score = self._score(doc[6].split(), doc[7].split(), doc[4].split("\n"))
@@ -485,8 +502,6 @@ class Searcher:
         return Hit(cid, schema, caption, sources, max(best, 0.0), marked[:3])
 
     def _score(self, terms: list[str], body: list[str], names: list[str]) -> float:
-        if not self.wanted:
-            return 0.0
         total = 0.0
         for token in self.wanted:
             in_names = max((token.quality(t) for t in terms), default=0.0)
@@ -499,8 +514,6 @@ class Searcher:
         return score
 
     def _mark(self, line: str) -> str | None:
-        if not self.wanted:
-            return None
         out, hit = [], False
         for piece in _WORD.split(line):
             if (

@@ -327,20 +327,6 @@ def collect_hits(conn: Connection, select_ids: str, params: dict[str, Any]) -> i
     return int(result.rowcount)
 
 
-def collect_hit_ordinals(conn: Connection, ords: Sequence[int]) -> None:
-    """Store the subjects of these ordinals as the connection's ``search_hits``."""
-    scratch.fresh(conn, HITS, "canonical_id TEXT PRIMARY KEY")
-    for chunk in _chunks(list(ords), 1000):
-        conn.execute(
-            text(
-                f"INSERT INTO {HITS} (canonical_id) "
-                "SELECT canonical_id FROM search_subjects WHERE ord IN :ords"
-            ).bindparams(bindparam("ords", expanding=True)),
-            {"ords": list(chunk)},
-        )
-    scratch.analyze(conn, HITS)
-
-
 def hit_ordinals(conn: Connection) -> list[int]:
     """The ordinals of the subjects in ``search_hits``."""
     return [
@@ -352,3 +338,25 @@ def hit_ordinals(conn: Connection) -> list[int]:
             )
         ).scalars()
     ]
+
+
+def docs_of_ordinals(
+    conn: Connection, ords: Sequence[int], sources: Sequence[str]
+) -> list[tuple[str, str, str, set[str]]]:
+    """(canonical id, schema, caption, visible sources) of the subjects of these
+    ordinals, in their order; schema and caption from the first visible document (by
+    source name)."""
+    found: dict[int, tuple[str, str, str, set[str]]] = {}
+    for chunk in _chunks(list(ords), 1000):
+        rows = conn.execute(
+            text(
+                "SELECT o.ord, d.canonical_id, d.schema, d.caption, d.source "
+                "FROM search_subjects o CROSS JOIN search_docs d "
+                "WHERE o.ord IN :ords AND d.canonical_id = o.canonical_id "
+                "AND d.source IN :sources ORDER BY o.ord, d.source"
+            ).bindparams(bindparam("ords", expanding=True), bindparam("sources", expanding=True)),
+            {"ords": list(chunk), "sources": list(sources)},
+        )
+        for o, cid, schema, caption, source in rows:
+            found.setdefault(int(o), (str(cid), str(schema), str(caption), set()))[3].add(source)
+    return [found[o] for o in ords if o in found]
