@@ -15,7 +15,7 @@ from casegraph.graph.edges import Edge
 from casegraph.store.tables import edges, search_docs, search_values, statements
 
 CHUNK = 2000
-EDGE_COLUMNS = [c for c in edges.c if c.name != "id"]
+CHECKED_IN_SQL = 5000  # ends of an "among" query the database checks itself
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -170,15 +170,21 @@ def among(
 
 def among_ids(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> set[int]:
     """Ids of the edges with both ends among ``ids``: found from the ``src`` end in the
-    covering index, the ``dst`` end checked here (two IN lists would make the database
-    probe every pair)."""
-    every = set(ids)
+    covering index, the ``dst`` end checked on each entry found (as a second index
+    condition, the two lists would make the database probe every pair); beyond
+    ``CHECKED_IN_SQL`` ends, checked here."""
+    every = sorted(set(ids))
+    in_sql = len(every) <= CHECKED_IN_SQL
     found: set[int] = set()
-    for chunk in _chunks(sorted(every), 1000):
-        query = select(edges.c.id, edges.c.dst).where(
-            edges.c.src.in_(list(chunk)), where.condition()
-        )
-        found.update(int(i) for i, dst in conn.execute(query) if dst in every)
+    for chunk in _chunks(every, 1000):
+        starts = [edges.c.src.in_(list(chunk)), where.condition()]
+        if in_sql:  # ``dst || ''`` is the same value, but cannot be an index condition
+            query = select(edges.c.id).where(*starts, edges.c.dst.concat("").in_(every))
+            found.update(conn.execute(query).scalars())
+        else:
+            wanted = set(every)
+            rows = conn.execute(select(edges.c.id, edges.c.dst).where(*starts))
+            found.update(i for i, dst in rows if dst in wanted)
     return found
 
 
@@ -187,7 +193,7 @@ def by_id(conn: Connection, ids: Sequence[int]) -> list[Row[Any]]:
     out: dict[int, Row[Any]] = {}
     for chunk in _chunks(ids):
         query = select(edges).where(edges.c.id.in_(list(chunk)))
-        out.update((int(row.id), row) for row in conn.execute(query))
+        out.update((row[0], row) for row in conn.execute(query))
     return [out[i] for i in ids if i in out]
 
 
@@ -212,7 +218,7 @@ def adjacency(
                 edges.c.dst.in_(here), where.condition()
             ),
         )
-        out += [(int(i), str(a), str(b)) for i, a, b in conn.execute(query)]
+        out += [(i, a, b) for i, a, b in conn.execute(query)]
     return out
 
 
