@@ -106,17 +106,15 @@ class GraphService:
         return EdgeFilter(tuple(visible), tuple(kinds), since, until)
 
     def _nodes(self, ids: Sequence[str], where: EdgeFilter) -> dict[str, dict[str, Any]]:
-        conn = self.s.conn
-        known = graph_store.captions(conn, ids, where.sources)
-        sealed = graph_store.sealed_among(conn, ids, date.today().isoformat())
+        known = graph_store.cards(self.s.conn, ids, where.sources, date.today().isoformat())
         out = {}
         for cid in ids:
-            caption, schema = known.get(cid, (cid, "Thing"))
+            caption, schema, sealed = known.get(cid, (None, None, False))
             out[cid] = {
                 "id": cid,
-                "caption": SEALED if cid in sealed else caption,
-                "schema": schema,
-                "sealed": cid in sealed,
+                "caption": SEALED if sealed else caption or cid,
+                "schema": schema or "Thing",
+                "sealed": sealed,
             }
         return out
 

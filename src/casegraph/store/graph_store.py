@@ -7,15 +7,21 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, or_, select, text, union_all, update
+from sqlalchemy import and_, bindparam, delete, or_, select, union_all, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement
 
 from casegraph.graph.edges import Edge
-from casegraph.store.tables import edges, search_docs, search_values, statements
+from casegraph.store.tables import (
+    edges,
+    sealed_subjects,
+    search_docs,
+    search_values,
+    statements,
+)
+from casegraph.store.value_lists import one_of
 
 CHUNK = 2000
-CHECKED_IN_SQL = 5000  # ends of an "among" query the database checks itself
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -150,14 +156,14 @@ def touching(
 ) -> list[Row[Any]]:
     """Edges with an end among ``ids``."""
     out: list[Row[Any]] = []
-    for chunk in _chunks(sorted(set(ids)), 1000):
-        for column in (edges.c.src, edges.c.dst):
-            query = select(edges).where(column.in_(list(chunk)), where.condition())
-            if limit is not None:
-                query = query.limit(limit - len(out) + 1)
-            out += conn.execute(query).all()
-            if limit is not None and len(out) > limit:
-                return out
+    every = sorted(set(ids))
+    for column in (edges.c.src, edges.c.dst):
+        query = select(edges).where(one_of(conn, column, every), where.condition())
+        if limit is not None:
+            query = query.limit(limit - len(out) + 1)
+        out += conn.execute(query).all()
+        if limit is not None and len(out) > limit:
+            return out
     return out
 
 
@@ -171,29 +177,23 @@ def among(
 def among_ids(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> set[int]:
     """Ids of the edges with both ends among ``ids``: found from the ``src`` end in the
     covering index, the ``dst`` end checked on each entry found (as a second index
-    condition, the two lists would make the database probe every pair); beyond
-    ``CHECKED_IN_SQL`` ends, checked here."""
+    condition, the two lists would make the database probe every pair of them)."""
     every = sorted(set(ids))
-    in_sql = len(every) <= CHECKED_IN_SQL
-    found: set[int] = set()
-    for chunk in _chunks(every, 1000):
-        starts = [edges.c.src.in_(list(chunk)), where.condition()]
-        if in_sql:  # ``dst || ''`` is the same value, but cannot be an index condition
-            query = select(edges.c.id).where(*starts, edges.c.dst.concat("").in_(every))
-            found.update(conn.execute(query).scalars())
-        else:
-            wanted = set(every)
-            rows = conn.execute(select(edges.c.id, edges.c.dst).where(*starts))
-            found.update(i for i, dst in rows if dst in wanted)
-    return found
+    if not every:
+        return set()
+    query = select(edges.c.id).where(
+        one_of(conn, edges.c.src, every),
+        # the same value, but no index condition
+        one_of(conn, edges.c.dst.concat(""), every, lookup=False),
+        where.condition(),
+    )
+    return set(conn.execute(query).scalars())
 
 
 def by_id(conn: Connection, ids: Sequence[int]) -> list[Row[Any]]:
     """Whole edges, in the order of ``ids``."""
-    out: dict[int, Row[Any]] = {}
-    for chunk in _chunks(ids):
-        query = select(edges).where(edges.c.id.in_(list(chunk)))
-        out.update((row[0], row) for row in conn.execute(query))
+    query = select(edges).where(one_of(conn, edges.c.id, ids))
+    out = {row[0]: row for row in conn.execute(query)}
     return [out[i] for i in ids if i in out]
 
 
@@ -207,52 +207,65 @@ def adjacency(
 ) -> list[tuple[int, str, str]]:
     """(edge id, node, neighbour) for every edge at ``ids``, both directions, for a
     breadth-first search: read from the covering ``*_walk`` indexes alone."""
-    out: list[tuple[int, str, str]] = []
-    for chunk in _chunks(sorted(set(ids)), 1000):
-        here = list(chunk)
-        query = union_all(
-            select(edges.c.id, edges.c.src, edges.c.dst).where(
-                edges.c.src.in_(here), where.condition()
-            ),
-            select(edges.c.id, edges.c.dst, edges.c.src).where(
-                edges.c.dst.in_(here), where.condition()
-            ),
-        )
-        out += [(i, a, b) for i, a, b in conn.execute(query)]
-    return out
+    here = sorted(set(ids))
+    if not here:
+        return []
+    query = union_all(
+        select(edges.c.id, edges.c.src, edges.c.dst).where(
+            one_of(conn, edges.c.src, here), where.condition()
+        ),
+        select(edges.c.id, edges.c.dst, edges.c.src).where(
+            one_of(conn, edges.c.dst, here), where.condition()
+        ),
+    )
+    return [(i, a, b) for i, a, b in conn.execute(query)]
 
 
 def captions(
     conn: Connection, ids: Iterable[str], sources: Sequence[str]
 ) -> dict[str, tuple[str, str]]:
     """(caption, schema) of each subject, from the documents the reader may see."""
-    out: dict[str, tuple[str, str]] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        query = (
-            select(search_docs.c.canonical_id, search_docs.c.caption, search_docs.c.schema)
-            .where(
-                search_docs.c.canonical_id.in_(list(chunk)), search_docs.c.source.in_(list(sources))
-            )
-            .order_by(search_docs.c.canonical_id, search_docs.c.source)
-        )
-        for cid, caption, schema in conn.execute(query):
-            out.setdefault(str(cid), (str(caption), str(schema)))
-    return out
+    return {
+        cid: (caption, schema or "")
+        for cid, (caption, schema, _) in cards(conn, ids, sources, None).items()
+        if caption is not None
+    }
 
 
 def sealed_among(conn: Connection, ids: Iterable[str], today: str) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(sorted(set(ids))):
-        params = {"ids": list(chunk), "today": today}
-        found |= {
-            str(c)
-            for c in conn.execute(
-                text(
-                    "SELECT canonical_id FROM sealed_subjects WHERE canonical_id IN :ids UNION "
-                    "SELECT canonical_id FROM search_docs "
-                    "WHERE canonical_id IN :ids AND adult_on > :today"
-                ).bindparams(bindparam("ids", expanding=True)),
-                params,
-            ).scalars()
-        }
-    return found
+    """The sealed subjects among ``ids``, and the minors (by any document)."""
+    return {cid for cid, (_, _, sealed) in cards(conn, ids, (), today).items() if sealed}
+
+
+def cards(
+    conn: Connection, ids: Iterable[str], sources: Sequence[str], today: str | None
+) -> dict[str, tuple[str | None, str | None, bool]]:
+    """(caption, schema, sealed) of each subject among ``ids`` that has a document or
+    a seal: caption and schema from its first document (by source) the reader may see
+    (``sources``); sealed when it is, or when it is a minor ``today`` by any document
+    (``today`` None: not checked)."""
+    every = sorted(set(ids))
+    out: dict[str, tuple[str | None, str | None, bool]] = {}
+    if not every:
+        return out
+    d = search_docs.c
+    visible = set(sources)
+    rows = conn.execute(
+        select(d.canonical_id, d.source, d.caption, d.schema, d.adult_on).where(
+            one_of(conn, d.canonical_id, every)
+        )
+    ).all()
+    for cid, source, caption, schema, adult_on in sorted(rows, key=lambda r: (r[0], r[1])):
+        seen, kind, sealed = out.get(cid, (None, None, False))
+        if seen is None and source in visible:
+            seen, kind = caption, schema
+        minor = today is not None and adult_on is not None and adult_on > today
+        out[cid] = (seen, kind, sealed or minor)
+    if today is not None:
+        query = select(sealed_subjects.c.canonical_id).where(
+            one_of(conn, sealed_subjects.c.canonical_id, every)
+        )
+        for cid in conn.execute(query).scalars():
+            seen, kind, _ = out.get(cid, (None, None, True))
+            out[cid] = (seen, kind, True)
+    return out

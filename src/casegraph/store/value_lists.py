@@ -1,0 +1,38 @@
+"""A long list of values as one bound parameter: an array on PostgreSQL, a JSON array
+read by ``json_each`` on SQLite. An ``IN`` list binds one parameter per value, which
+both the driver and the database handle per value and per call (for 500 subject ids,
+about half the time of a neighbourhood query on PostgreSQL); one parameter keeps the
+statement's text, and its cached compilation, the same whatever the list's length."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Integer, String, any_, bindparam, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement, Select
+
+
+def one_of(
+    conn: Connection, column: ColumnElement[Any], values: Iterable[Any], lookup: bool = True
+) -> ColumnElement[bool]:
+    """``column`` equals one of ``values`` (strings, or integers for an integer column).
+
+    ``lookup``: the values are looked up in an index on ``column``. Otherwise the
+    condition filters rows found another way, and PostgreSQL gets the values as a set
+    to join: compared with ``= ANY`` of an array parameter, a statement the driver has
+    prepared (a generic plan) would walk the whole array for every row."""
+    items = list(values)
+    if conn.dialect.name == "postgresql":
+        kind = Integer() if isinstance(column.type, Integer) else String()
+        array = bindparam("items", items, type_=ARRAY(kind), unique=True)
+        if lookup:
+            return column == any_(array)
+        return column.in_(select(func.unnest(array)).scalar_subquery())
+    rows: Select[Any] = select(literal_column("value")).select_from(
+        func.json_each(bindparam("items", json.dumps(items), unique=True))
+    )
+    return column.in_(rows.scalar_subquery())
