@@ -151,7 +151,6 @@ class GraphService:
             until,
             sources,
         )
-        self._require_subject(subject, where)
         conn = self.s.conn
         found = {subject: 0}
         frontier = [subject]
@@ -159,6 +158,8 @@ class GraphService:
         walked: list[tuple[int, str, str]] = []  # the edges at every subject walked
         for hop in range(1, hops + 1):
             steps = graph_store.adjacency(conn, frontier, where)
+            if hop == 1 and not steps:  # no edge seen: the subject must be known at least
+                self._require_subject(subject, where)
             walked += steps
             if len(found) >= limit:  # full: this hop is only counted
                 left_out.update(there for _, _, there in steps if there not in found)
@@ -175,9 +176,10 @@ class GraphService:
                 frontier.append(there)
             if not frontier:
                 break
+        # the edges among the subjects found: those walked, and, as the last hop's
+        # subjects were not walked, those among them
         edge_ids = {i for i, here, there in walked if here in found and there in found}
-        if frontier:  # the last hop's subjects were not walked: the edges among them
-            edge_ids |= graph_store.among_ids(conn, frontier, where)
+        edge_ids |= graph_store.among_ids(conn, frontier, where)
         graph = Subgraph(self._nodes(list(found), where), left_out=len(left_out))
         for cid, hop in found.items():
             graph.nodes[cid]["hop"] = hop
