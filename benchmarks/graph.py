@@ -53,6 +53,7 @@ from graph_gen import (
     stores,
     summary,
     timed,
+    warm,
 )
 
 HOPS = 2
@@ -277,7 +278,7 @@ def main() -> None:
         ws, seed_s = prepare(store, params)
         if seed_s is not None:
             log(f"{store.name}: seeded in {seed_s:.0f} s")
-        stats = sqlite_statistics(ws, args.analyze)
+        stats = f"{sqlite_statistics(ws, args.analyze)}; store files {warm(store, ws, args.cold)}"
         results, load_s = measure(ws, args.queries, args.seed, args.max_minutes)
         report(store, params, seed_s, stats, load_s, results)
         ws.close()

@@ -60,6 +60,7 @@ from graph_gen import (
     summary,
     timed,
     today,
+    warm,
 )
 
 CATEGORIES = ("exact", "misspelled", "partial", "facets")
@@ -376,7 +377,7 @@ def main() -> None:
         ws, seed_s = prepare(store, params)
         if seed_s is not None:
             log(f"{store.name}: seeded in {seed_s:.0f} s")
-        stats = sqlite_statistics(ws, args.analyze)
+        stats = f"{sqlite_statistics(ws, args.analyze)}; store files {warm(store, ws, args.cold)}"
         queries = make_queries(ws, args.queries, args.seed)
         results = measure(ws, queries, args.baseline_queries or args.queries, args.max_minutes)
         report(store, params, seed_s, stats, results)
