@@ -66,10 +66,10 @@ class Subgraph:
 
 
 def edge_dict(row: Any) -> dict[str, Any]:
-    """A whole ``edges`` row (every column, in the table's order) for the API."""
+    """An edge as ``graph_store`` reads it (``EDGE_VIEW``), for the API."""
     # unpacked by position: a Row's attributes cost ten times as much, for every edge
-    (id_, src, dst, kind, origin, _, _, _, source, source2, directed, start, end, amount,
-     share, label) = row  # fmt: skip
+    (id_, src, dst, kind, origin, source, source2, directed, start, end, amount, share,
+     label) = row  # fmt: skip
     return {
         "id": int(id_),
         "src": src,

@@ -7,9 +7,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, or_, select, union_all, update
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Executable
 
 from casegraph.graph.edges import Edge
 from casegraph.store.tables import (
@@ -22,6 +33,12 @@ from casegraph.store.tables import (
 from casegraph.store.value_lists import one_of
 
 CHUNK = 2000
+# what a reader sees of an edge, in this order: not how its ends were resolved
+EDGE_VIEW = [
+    edges.c[name]
+    for name in ("id", "src", "dst", "kind", "origin", "source", "source2", "directed",
+                 "start_date", "end_date", "amount", "share", "label")
+]  # fmt: skip
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -158,7 +175,7 @@ def touching(
     out: list[Row[Any]] = []
     every = sorted(set(ids))
     for column in (edges.c.src, edges.c.dst):
-        query = select(edges).where(one_of(conn, column, every), where.condition())
+        query = select(*EDGE_VIEW).where(one_of(conn, column, every), where.condition())
         if limit is not None:
             query = query.limit(limit - len(out) + 1)
         out += conn.execute(query).all()
@@ -192,13 +209,13 @@ def among_ids(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> set[in
 
 def by_id(conn: Connection, ids: Sequence[int]) -> list[Row[Any]]:
     """Whole edges, in the order of ``ids``."""
-    query = select(edges).where(one_of(conn, edges.c.id, ids))
+    query = select(*EDGE_VIEW).where(one_of(conn, edges.c.id, ids))
     out = {row[0]: row for row in conn.execute(query)}
     return [out[i] for i in ids if i in out]
 
 
 def iter_edges(conn: Connection, where: EdgeFilter) -> Iterator[Row[Any]]:
-    query = select(edges).where(where.condition()).order_by(edges.c.id)
+    query = select(*EDGE_VIEW).where(where.condition()).order_by(edges.c.id)
     yield from conn.execute(query.execution_options(stream_results=True, yield_per=20_000))
 
 
@@ -249,23 +266,23 @@ def cards(
     if not every:
         return out
     d = search_docs.c
+    z = sealed_subjects.c
+    nothing = cast(null(), String)
+    docs = select(d.canonical_id, d.source, d.caption, d.schema, d.adult_on).where(
+        one_of(conn, d.canonical_id, every)
+    )
+    query: Executable = docs
+    if today is not None:  # and the seals, as rows without a source
+        seals = select(z.canonical_id, nothing, nothing, nothing, nothing)
+        query = union_all(docs, seals.where(one_of(conn, z.canonical_id, every)))
     visible = set(sources)
-    rows = conn.execute(
-        select(d.canonical_id, d.source, d.caption, d.schema, d.adult_on).where(
-            one_of(conn, d.canonical_id, every)
-        )
-    ).all()
-    for cid, source, caption, schema, adult_on in sorted(rows, key=lambda r: (r[0], r[1])):
+    rows = conn.execute(query).all()
+    for cid, source, caption, schema, adult_on in sorted(rows, key=lambda r: (r[0], r[1] or "")):
         seen, kind, sealed = out.get(cid, (None, None, False))
-        if seen is None and source in visible:
+        if source is None:
+            sealed = True
+        elif seen is None and source in visible:
             seen, kind = caption, schema
         minor = today is not None and adult_on is not None and adult_on > today
         out[cid] = (seen, kind, sealed or minor)
-    if today is not None:
-        query = select(sealed_subjects.c.canonical_id).where(
-            one_of(conn, sealed_subjects.c.canonical_id, every)
-        )
-        for cid in conn.execute(query).scalars():
-            seen, kind, _ = out.get(cid, (None, None, True))
-            out[cid] = (seen, kind, True)
     return out
