@@ -1,6 +1,7 @@
 """Long value lists bound as one parameter, on both stores: short and long lists (past
 the length SQLite gets as a plain ``IN`` list), as an index lookup and as a filter,
-strings and integers, select exactly what they list."""
+strings (with quotes, backslashes and separators) and integers, select exactly what
+they list."""
 
 from __future__ import annotations
 
@@ -30,3 +31,11 @@ def test_one_of_selects_exactly_the_listed_values(workspace: Workspace) -> None:
                     r["canonical_id"] for r in wanted
                 )
         assert not conn.execute(select(ids).where(one_of(conn, ids, []))).all()
+        odd = ['a "quoted" id', "back\\slash\\", "{braces},comma", "NULL", "", " space ", "ünï"]
+        conn.execute(
+            search_subjects.insert(),
+            [{"ord": count + 100 + i, "canonical_id": c} for i, c in enumerate(odd)],
+        )
+        for lookup in (True, False):
+            query = select(ids).where(one_of(conn, ids, [*odd, "cg-000001"], lookup=lookup))
+            assert sorted(conn.execute(query).scalars()) == sorted([*odd, "cg-000001"])
