@@ -204,13 +204,13 @@ def among_ids(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> set[in
         one_of(conn, edges.c.dst.concat(""), every, lookup=False),
         where.condition(),
     )
-    return set(conn.execute(query).scalars())
+    return set(conn.execute(query).scalars().all())
 
 
 def by_id(conn: Connection, ids: Sequence[int]) -> list[Row[Any]]:
     """Whole edges, in the order of ``ids``."""
     query = select(*EDGE_VIEW).where(one_of(conn, edges.c.id, ids))
-    out = {row[0]: row for row in conn.execute(query)}
+    out = {row[0]: row for row in conn.execute(query).all()}  # one fetch, not one per row
     return [out[i] for i in ids if i in out]
 
 
@@ -235,7 +235,7 @@ def adjacency(
             one_of(conn, edges.c.dst, here), where.condition()
         ),
     )
-    return [(i, a, b) for i, a, b in conn.execute(query)]
+    return [(i, a, b) for i, a, b in conn.execute(query).all()]
 
 
 def captions(
