@@ -17,10 +17,12 @@ from casegraph.store import scratch, search_bitmaps
 from casegraph.store.tables import (
     dirty_subjects,
     search_docs,
+    search_subjects,
     search_term_variants,
     search_terms,
     search_values,
 )
+from casegraph.store.value_lists import one_of
 
 CHUNK = 2000
 MAX_EXPANSION = 200
@@ -346,17 +348,17 @@ def docs_of_ordinals(
     """(canonical id, schema, caption, visible sources) of the subjects of these
     ordinals, in their order; schema and caption from the first visible document (by
     source name)."""
-    found: dict[int, tuple[str, str, str, set[str]]] = {}
-    for chunk in _chunks(list(ords), 1000):
-        rows = conn.execute(
-            text(
-                "SELECT o.ord, d.canonical_id, d.schema, d.caption, d.source "
-                "FROM search_subjects o CROSS JOIN search_docs d "
-                "WHERE o.ord IN :ords AND d.canonical_id = o.canonical_id "
-                "AND d.source IN :sources ORDER BY o.ord, d.source"
-            ).bindparams(bindparam("ords", expanding=True), bindparam("sources", expanding=True)),
-            {"ords": list(chunk), "sources": list(sources)},
+    o, d = search_subjects.c, search_docs.c
+    query = (
+        select(o.ord, d.canonical_id, d.schema, d.caption, d.source)
+        .where(
+            one_of(conn, o.ord, ords),
+            d.canonical_id == o.canonical_id,
+            one_of(conn, d.source, sources, lookup=False),
         )
-        for o, cid, schema, caption, source in rows:
-            found.setdefault(int(o), (str(cid), str(schema), str(caption), set()))[3].add(source)
-    return [found[o] for o in ords if o in found]
+        .order_by(o.ord, d.source)
+    )
+    found: dict[int, tuple[str, str, str, set[str]]] = {}
+    for i, cid, schema, caption, source in conn.execute(query).all():
+        found.setdefault(i, (cid, schema, caption, set()))[3].add(source)
+    return [found[i] for i in ords if i in found]

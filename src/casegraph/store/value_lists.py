@@ -1,10 +1,10 @@
-"""A long list of values as one bound parameter on PostgreSQL: an array. An ``IN`` list
-binds one parameter per value, which the driver and the database handle per value and
-per call (for 500 subject ids, about half the time of a neighbourhood query); one
-parameter keeps the statement's text, and its cached compilation, the same whatever
-the list's length. SQLite binds values cheaply and reads a plain ``IN`` list fastest;
-beyond ``SQLITE_IN_LIST`` values (it allows 32,766 parameters in a statement) it gets
-a JSON array, read by ``json_each``."""
+"""A long list of values as one bound parameter on PostgreSQL: an array, sent in its
+text form. An ``IN`` list binds one parameter per value, which the driver and the
+database handle per value and per call (for 500 subject ids, about half the time of a
+neighbourhood query); one parameter keeps the statement's text, and its cached
+compilation, the same whatever the list's length. SQLite binds values cheaply and reads
+a plain ``IN`` list fastest; beyond ``SQLITE_IN_LIST`` values (it allows 32,766
+parameters in a statement) it gets a JSON array, read by ``json_each``."""
 
 from __future__ import annotations
 
