@@ -414,19 +414,18 @@ class Searcher:
             total = search_index.collect_hits(
                 self.conn, self._matches(self._subjects(tree, True)), self.params
             )
+        if matched is None and (not self.wanted or (sets is not None and facets)):
+            matched = BitMap(search_index.hit_ordinals(self.conn))
         start = (page - 1) * limit
         if self.wanted:
             ranked = self._ranked()
             shown, listed = ranked[start : start + limit], len(ranked)
         else:  # no words, nothing to rank: in index order, every page within reach
-            if matched is None:
-                matched = BitMap(search_index.hit_ordinals(self.conn))
+            assert matched is not None
             shown, listed = self._listed(matched[start : start + limit]), total
         self._cases_of(shown)
         found: dict[str, list[tuple[str, int]]] = {}
-        if sets is not None and facets:
-            if matched is None:
-                matched = BitMap(search_index.hit_ordinals(self.conn))
+        if sets is not None and facets and matched is not None:
             found = {name: self._facet(name, facet_limit, sets, matched) for name in facets}
         return Results(query, total, page, limit, shown, found, listed)
 
@@ -491,7 +490,6 @@ class Searcher:
             hit.cases = found.get(hit.id, [])
 
     def _hit(self, cid: str, docs: list[Any]) -> Hit:
-        sources = sorted({d[1] for d in docs})
         best, schema, caption = -1.0, docs[0][2], docs[0][3]
         for doc in docs:
             score = self._score(doc[6].split(), doc[7].split(), doc[4].split("\n"))
@@ -499,7 +497,7 @@ class Searcher:
                 best, schema, caption = score, doc[2], doc[3]
         lines = [line for doc in docs for line in doc[4].split("\n") + doc[5].split("\n") if line]
         marked = [m for m in (self._mark(line) for line in dict.fromkeys(lines)) if m]
-        return Hit(cid, schema, caption, sources, max(best, 0.0), marked[:3])
+        return Hit(cid, schema, caption, sorted({d[1] for d in docs}), max(best, 0.0), marked[:3])
 
     def _score(self, terms: list[str], body: list[str], names: list[str]) -> float:
         total = 0.0

@@ -40,6 +40,7 @@ from casegraph.errors import NotFound
 from casegraph.model.clock import utcnow
 from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
 from casegraph.services.graph import edge_dict as graph_edge
+from casegraph.services.graph import subject_nodes
 from casegraph.store import cases as store
 from casegraph.store import graph_store
 from casegraph.store import ledger as ledger_store
@@ -361,22 +362,18 @@ class CaseService:
         links = store.rows(
             self.s.conn, case_subjects, ("added_at", "canonical_id"), case_id=case_id
         )
-        names = graph_store.captions(
+        shown = subject_nodes(
             self.s.conn, [link["canonical_id"] for link in links], self.s.visible_sources()
-        )
-        sealed = graph_store.sealed_among(
-            self.s.conn, [link["canonical_id"] for link in links], date.today().isoformat()
         )
         out = []
         for link in links:
-            cid = link["canonical_id"]
-            caption, schema = names.get(cid, (cid, "Thing"))
+            node = shown[link["canonical_id"]]
             out.append(
                 {
                     **_plain(link),
-                    "caption": "sealed record" if cid in sealed else caption,
-                    "schema": schema,
-                    "sealed": cid in sealed,
+                    "caption": node["caption"],
+                    "schema": node["schema"],
+                    "sealed": node["sealed"],
                 }
             )
         return out
@@ -943,15 +940,14 @@ class CaseService:
         where = EdgeFilter(tuple(visible), ("Call", "Payment"), None, None)
         rows = graph_store.touching(self.s.conn, linked, where)
         others = {r.dst if r.src in linked else r.src for r in rows}
-        names = graph_store.captions(self.s.conn, others | set(linked), visible)
-        sealed = graph_store.sealed_among(self.s.conn, list(others), date.today().isoformat())
+        shown = subject_nodes(self.s.conn, sorted(others | set(linked)), visible)
         seen: set[tuple[int, str]] = set()
         for r in rows:
             for here, there in ((r.src, r.dst), (r.dst, r.src)):
                 if here not in linked or (r.id, here) in seen or not r.start_date:
                     continue
                 seen.add((r.id, here))
-                who = "sealed record" if there in sealed else names.get(there, (there, ""))[0]
+                who = shown[there]["caption"]
                 what = "Call" if r.kind == "Call" else "Payment"
                 amount = f" ({r.amount:g})" if r.amount is not None else ""
                 direction = "to" if here == r.src else "from"
@@ -1087,22 +1083,15 @@ class CaseService:
                 ties.setdefault(there, set()).add(here)
         room = max(0, GRAPH_NODES - len(linked))
         others = sorted(ties, key=lambda n: (-len(ties[n]), n))[:room]
-        names = graph_store.captions(self.s.conn, others, visible)
-        sealed = graph_store.sealed_among(self.s.conn, others, date.today().isoformat())
+        shown = subject_nodes(self.s.conn, others, visible)
         nodes: list[dict[str, Any]] = [
             {"id": s.canonical_id, "caption": s.caption, "schema": s.schema, "role": s.role}
             for s in subjects
         ]
-        for cid in others:
-            caption, schema = names.get(cid, (cid, "Thing"))
-            nodes.append(
-                {
-                    "id": cid,
-                    "caption": "sealed record" if cid in sealed else caption,
-                    "schema": schema,
-                    "role": None,
-                }
-            )
+        nodes += [
+            {"id": cid, "caption": n["caption"], "schema": n["schema"], "role": None}
+            for cid, n in shown.items()
+        ]
         return nodes, graph_store.among(self.s.conn, [n["id"] for n in nodes], where)
 
     def report(self, case_id: str, fmt: str, recipient: str) -> bytes:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 import networkx as nx
+from sqlalchemy.engine import Connection
 
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
@@ -87,6 +88,26 @@ def edge_dict(row: Any) -> dict[str, Any]:
     }
 
 
+def subject_nodes(
+    conn: Connection, ids: Iterable[str], sources: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """How a reader who sees ``sources`` is shown these subjects: caption and schema
+    from their first visible document (the id and "Thing" without one), and "sealed
+    record" for sealed subjects and minors."""
+    wanted = list(dict.fromkeys(ids))
+    known = graph_store.cards(conn, wanted, sources, date.today().isoformat())
+    out = {}
+    for cid in wanted:
+        caption, schema, sealed = known.get(cid, (None, None, False))
+        out[cid] = {
+            "id": cid,
+            "caption": SEALED if sealed else caption or cid,
+            "schema": schema or "Thing",
+            "sealed": sealed,
+        }
+    return out
+
+
 class GraphService:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -106,23 +127,14 @@ class GraphService:
         return EdgeFilter(tuple(visible), tuple(kinds), since, until)
 
     def _nodes(self, ids: Sequence[str], where: EdgeFilter) -> dict[str, dict[str, Any]]:
-        known = graph_store.cards(self.s.conn, ids, where.sources, date.today().isoformat())
-        out = {}
-        for cid in ids:
-            caption, schema, sealed = known.get(cid, (None, None, False))
-            out[cid] = {
-                "id": cid,
-                "caption": SEALED if sealed else caption or cid,
-                "schema": schema or "Thing",
-                "sealed": sealed,
-            }
-        return out
+        return subject_nodes(self.s.conn, ids, where.sources)
 
     def _among(self, ids: set[str], where: EdgeFilter, cap: int) -> list[dict[str, Any]]:
         return [edge_dict(row) for row in graph_store.among(self.s.conn, sorted(ids), where, cap)]
 
     def _require_subject(self, subject: str, where: EdgeFilter) -> None:
-        if not graph_store.captions(self.s.conn, [subject], where.sources) and not (
+        card = graph_store.cards(self.s.conn, [subject], where.sources, None).get(subject)
+        if (card is None or card[0] is None) and not (
             graph_store.touching(self.s.conn, [subject], where, limit=1)
         ):
             raise NotFound(f"no subject {subject!r}")

@@ -238,22 +238,6 @@ def adjacency(
     return [(i, a, b) for i, a, b in conn.execute(query).all()]
 
 
-def captions(
-    conn: Connection, ids: Iterable[str], sources: Sequence[str]
-) -> dict[str, tuple[str, str]]:
-    """(caption, schema) of each subject, from the documents the reader may see."""
-    return {
-        cid: (caption, schema or "")
-        for cid, (caption, schema, _) in cards(conn, ids, sources, None).items()
-        if caption is not None
-    }
-
-
-def sealed_among(conn: Connection, ids: Iterable[str], today: str) -> set[str]:
-    """The sealed subjects among ``ids``, and the minors (by any document)."""
-    return {cid for cid, (_, _, sealed) in cards(conn, ids, (), today).items() if sealed}
-
-
 def cards(
     conn: Connection, ids: Iterable[str], sources: Sequence[str], today: str | None
 ) -> dict[str, tuple[str | None, str | None, bool]]:
