@@ -167,15 +167,12 @@ class GraphService:
         found = {subject: 0}
         frontier = [subject]
         left_out: set[str] = set()
-        walked: list[tuple[int, str, str]] = []  # the edges at every subject walked
         for hop in range(1, hops + 1):
             steps = graph_store.adjacency(conn, frontier, where)
             if hop == 1 and not steps:  # no edge seen: the subject must be known at least
                 self._require_subject(subject, where)
-            walked += steps
             if len(found) >= limit:  # full: this hop is only counted
                 left_out.update(there for _, _, there in steps if there not in found)
-                frontier = []
                 break
             frontier = []
             for _, _, there in sorted(steps, key=lambda step: (step[1], step[2])):
@@ -188,15 +185,10 @@ class GraphService:
                 frontier.append(there)
             if not frontier:
                 break
-        # the edges among the subjects found: those walked, and, as the last hop's
-        # subjects were not walked, those among them
-        edge_ids = {i for i, here, there in walked if here in found and there in found}
-        edge_ids |= graph_store.among_ids(conn, frontier, where)
         graph = Subgraph(self._nodes(list(found), where), left_out=len(left_out))
         for cid, hop in found.items():
             graph.nodes[cid]["hop"] = hop
-        rows = graph_store.by_id(conn, sorted(edge_ids)[: limit * 20])
-        graph.edges = [edge_dict(row) for row in rows]
+        graph.edges = self._among(set(found), where, cap=limit * 20)  # the edges among them
         return graph
 
     def common(self, a: str, b: str, kinds: Sequence[str] = ()) -> list[dict[str, Any]]:

@@ -1,0 +1,48 @@
+"""Whole edges in the ``src`` index: every column a reader sees of an edge (origin,
+direction, amount, share, label) joins the covering ``src`` index, so that the edges
+among a set of subjects (an expansion, the steps of a path, a case's graph) are read
+from that index alone, without one table row per edge. PostgreSQL holds them as
+``INCLUDE`` columns, SQLite as trailing key columns.
+
+An index entry has a size limit on PostgreSQL, so labels are cut to ``LABEL_MAX``
+characters first (as the indexer now writes them; the relationship's own statements
+keep the whole text).
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-04
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+KEY = ["src", "dst", "kind", "source", "source2", "start_date", "end_date", "id"]
+WHOLE = ["origin", "directed", "amount", "share", "label"]
+LABEL_MAX = 200  # casegraph.graph.edges.LABEL_MAX when this revision was written
+
+
+def upgrade() -> None:
+    op.get_bind().execute(
+        sa.text(
+            "UPDATE edges SET label = substr(label, 1, :keep) || :cut "
+            "WHERE length(label) > :most"
+        ),
+        {"keep": LABEL_MAX - 1, "cut": "\u2026", "most": LABEL_MAX},
+    )
+    op.drop_index("ix_edges_src_walk", table_name="edges")
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_index("ix_edges_src_whole", "edges", KEY, postgresql_include=WHOLE)
+    else:
+        op.create_index("ix_edges_src_whole", "edges", KEY + WHOLE)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_edges_src_whole", table_name="edges")
+    op.create_index("ix_edges_src_walk", "edges", KEY)
