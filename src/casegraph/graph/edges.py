@@ -11,6 +11,7 @@ from itertools import combinations
 
 from followthemoney import model as ftm
 
+from casegraph.model.display import cut
 from casegraph.model.statements import StatementRow
 
 # (source property, target property, directed) of each relationship schema
@@ -24,7 +25,6 @@ SHARED_FIELDS = ("phone", "email", "address", "id")
 HUB = 25  # a value shared by more subjects than this links nobody (a registry's address)
 AMOUNT_PROPS = ("amountEur", "amount", "amountUsd", "duration")
 LABEL_PROPS = ("role", "relationship", "summary", "purpose")
-LABEL_MAX = 200  # characters: a label is drawn on the edge and held in an index entry
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
@@ -47,9 +47,8 @@ class Edge:
     label: str | None = None
 
     def __post_init__(self) -> None:
-        # cut to LABEL_MAX characters: the relationship's statements keep the whole text
-        if self.label is not None and len(self.label) > LABEL_MAX:
-            object.__setattr__(self, "label", self.label[: LABEL_MAX - 1] + "\u2026")
+        if self.label is not None:  # held in an index entry
+            object.__setattr__(self, "label", cut(self.label))
 
     def row(self) -> dict[str, object]:
         return {**self.__dict__, "directed": int(self.directed)}

@@ -12,6 +12,7 @@ from datetime import date
 
 from followthemoney import model as ftm
 
+from casegraph.model.display import cut
 from casegraph.model.statements import BASE_PROP, StatementRow, common_schema
 from casegraph.resolve import standardise
 from casegraph.search.text import tokens
@@ -55,6 +56,9 @@ class Document:
     body: str
     adult_on: str | None
     values: set[tuple[str, str]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.caption = cut(self.caption)  # held in an index entry
 
 
 def indexed(schema_name: str) -> bool:

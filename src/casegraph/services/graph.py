@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
 import networkx as nx
@@ -175,7 +176,7 @@ class GraphService:
                 left_out.update(there for _, _, there in steps if there not in found)
                 break
             frontier = []
-            for _, _, there in sorted(steps, key=lambda step: (step[1], step[2])):
+            for _, _, there in sorted(steps, key=itemgetter(1, 2)):
                 if there in found or there in left_out:
                     continue
                 if len(found) >= limit:

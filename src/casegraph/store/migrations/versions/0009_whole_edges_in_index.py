@@ -4,7 +4,7 @@ among a set of subjects (an expansion, the steps of a path, a case's graph) are 
 from that index alone, without one table row per edge. PostgreSQL holds them as
 ``INCLUDE`` columns, SQLite as trailing key columns.
 
-An index entry has a size limit on PostgreSQL, so labels are cut to ``LABEL_MAX``
+An index entry has a size limit on PostgreSQL, so labels are cut to ``DISPLAY_MAX``
 characters first (as the indexer now writes them; the relationship's own statements
 keep the whole text).
 
@@ -25,7 +25,7 @@ depends_on = None
 
 KEY = ["src", "dst", "kind", "source", "source2", "start_date", "end_date", "id"]
 WHOLE = ["origin", "directed", "amount", "share", "label"]
-LABEL_MAX = 200  # casegraph.graph.edges.LABEL_MAX when this revision was written
+DISPLAY_MAX = 200  # casegraph.model.display.DISPLAY_MAX when this revision was written
 
 
 def upgrade() -> None:
@@ -34,7 +34,7 @@ def upgrade() -> None:
             "UPDATE edges SET label = substr(label, 1, :keep) || :cut "
             "WHERE length(label) > :most"
         ),
-        {"keep": LABEL_MAX - 1, "cut": "\u2026", "most": LABEL_MAX},
+        {"keep": DISPLAY_MAX - 1, "cut": "\u2026", "most": DISPLAY_MAX},
     )
     op.drop_index("ix_edges_src_walk", table_name="edges")
     if op.get_bind().dialect.name == "postgresql":
