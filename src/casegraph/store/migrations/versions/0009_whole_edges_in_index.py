@@ -15,8 +15,9 @@ Create Date: 2026-12-04
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from casegraph.store.migrations.cut_text import cut_long_values
 
 revision = "0009"
 down_revision = "0008"
@@ -29,13 +30,7 @@ DISPLAY_MAX = 200  # casegraph.model.display.DISPLAY_MAX when this revision was 
 
 
 def upgrade() -> None:
-    op.get_bind().execute(
-        sa.text(
-            "UPDATE edges SET label = substr(label, 1, :keep) || :cut "
-            "WHERE length(label) > :most"
-        ),
-        {"keep": DISPLAY_MAX - 1, "cut": "\u2026", "most": DISPLAY_MAX},
-    )
+    cut_long_values("edges", "label", DISPLAY_MAX)
     op.drop_index("ix_edges_src_walk", table_name="edges")
     if op.get_bind().dialect.name == "postgresql":
         op.create_index("ix_edges_src_whole", "edges", KEY, postgresql_include=WHOLE)

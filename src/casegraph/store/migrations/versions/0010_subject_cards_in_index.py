@@ -15,8 +15,9 @@ Create Date: 2026-12-04
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from casegraph.store.migrations.cut_text import cut_long_values
 
 revision = "0010"
 down_revision = "0009"
@@ -29,13 +30,7 @@ DISPLAY_MAX = 200  # casegraph.model.display.DISPLAY_MAX when this revision was 
 
 
 def upgrade() -> None:
-    op.get_bind().execute(
-        sa.text(
-            "UPDATE search_docs SET caption = substr(caption, 1, :keep) || :cut "
-            "WHERE length(caption) > :most"
-        ),
-        {"keep": DISPLAY_MAX - 1, "cut": "\u2026", "most": DISPLAY_MAX},
-    )
+    cut_long_values("search_docs", "caption", DISPLAY_MAX)
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_search_docs_subject", table_name="search_docs")
         op.create_index(
