@@ -215,7 +215,7 @@ def adjacency(
     conn: Connection, ids: Sequence[str], where: EdgeFilter
 ) -> list[tuple[int, str, str]]:
     """(edge id, node, neighbour) for every edge at ``ids``, both directions, for a
-    breadth-first search: read from the covering ``*_walk`` indexes alone."""
+    breadth-first search: read from the covering ``src`` and ``dst`` indexes alone."""
     here = sorted(set(ids))
     if not here:
         return []
