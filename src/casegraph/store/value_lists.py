@@ -27,8 +27,9 @@ def one_of(
 
     ``lookup``: the values are looked up in an index on ``column``. Otherwise the
     condition filters rows found another way, and PostgreSQL gets the values as a set
-    to join: compared with ``= ANY`` of an array parameter, a statement the driver has
-    prepared (a generic plan) would walk the whole array for every row."""
+    to join: as a filter, ``= ANY`` of the array parameter parses the array again for
+    every row (1.2 to 1.5 s instead of 14 ms over 10,000 index entries, measured), and
+    a prepared statement's generic plan walks the whole array for every row."""
     items = list(values)
     if conn.dialect.name == "postgresql":
         kind = Integer() if isinstance(column.type, Integer) else String()
