@@ -130,8 +130,9 @@ class GraphService:
     def _nodes(self, ids: Sequence[str], where: EdgeFilter) -> dict[str, dict[str, Any]]:
         return subject_nodes(self.s.conn, ids, where.sources)
 
-    def _among(self, ids: set[str], where: EdgeFilter, cap: int) -> list[dict[str, Any]]:
-        return [edge_dict(row) for row in graph_store.among(self.s.conn, sorted(ids), where, cap)]
+    def _among(self, ids: Iterable[str], where: EdgeFilter, cap: int) -> list[dict[str, Any]]:
+        rows = graph_store.among(self.s.conn, list(ids), where, cap)  # it sorts them once
+        return [edge_dict(row) for row in rows]
 
     def _require_subject(self, subject: str, where: EdgeFilter) -> None:
         card = graph_store.cards(self.s.conn, [subject], where.sources, None).get(subject)
@@ -189,7 +190,7 @@ class GraphService:
         graph = Subgraph(self._nodes(list(found), where), left_out=len(left_out))
         for cid, hop in found.items():
             graph.nodes[cid]["hop"] = hop
-        graph.edges = self._among(set(found), where, cap=limit * 20)  # the edges among them
+        graph.edges = self._among(found, where, cap=limit * 20)  # the edges among them
         return graph
 
     def common(self, a: str, b: str, kinds: Sequence[str] = ()) -> list[dict[str, Any]]:
