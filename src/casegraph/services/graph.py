@@ -131,8 +131,7 @@ class GraphService:
         return subject_nodes(self.s.conn, ids, where.sources)
 
     def _among(self, ids: Iterable[str], where: EdgeFilter, cap: int) -> list[dict[str, Any]]:
-        rows = graph_store.among(self.s.conn, list(ids), where, cap)  # it sorts them once
-        return [edge_dict(row) for row in rows]
+        return [edge_dict(row) for row in graph_store.among(self.s.conn, ids, where, cap)]
 
     def _require_subject(self, subject: str, where: EdgeFilter) -> None:
         card = graph_store.cards(self.s.conn, [subject], where.sources, None).get(subject)
@@ -236,8 +235,9 @@ class GraphService:
             found = analysis.k_shortest(explored, a, b, k, max_hops)
         else:
             found = [shortest] if shortest else []
-        nodes = self._nodes(sorted({n for p in found for n in p}), where)
-        steps_edges = self._among({n for p in found for n in p}, where, cap=100_000)
+        on_paths = {n for p in found for n in p}
+        nodes = self._nodes(sorted(on_paths), where)
+        steps_edges = self._among(on_paths, where, cap=100_000)
         out = []
         for path in found:
             steps = []

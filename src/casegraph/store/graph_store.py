@@ -185,7 +185,7 @@ def touching(
 
 
 def among(
-    conn: Connection, ids: Sequence[str], where: EdgeFilter, cap: int | None = None
+    conn: Connection, ids: Iterable[str], where: EdgeFilter, cap: int | None = None
 ) -> list[Row[Any]]:
     """Edges with both ends among ``ids``, in id order (the first ``cap`` of them).
 
