@@ -11,6 +11,10 @@ On a seeded synthetic workspace (benchmarks/graph_gen.py: 1,000,000 subjects and
   default) between ``--queries`` random pairs of subjects of the largest connected
   component.
 
+Each is measured twice: walking the store (a process that has not read the graph's
+structure, such as one CLI command), then walking the structure held in memory
+(store.adjacency, as a server keeps it; the time to read it is reported apart).
+
 Ours is one audited session per call: the whole cost of a request. The baseline is
 networkx on a ``MultiGraph`` of every edge (loaded from the store once per store; the
 load time is reported apart): the same capped breadth-first expansion (same order, so
@@ -130,12 +134,31 @@ def path(ws: Workspace, a: str, b: str) -> tuple[float, int | None]:
     return ms, (found[0]["hops"] if found else None)
 
 
+def read_structure(ws: Workspace) -> dict[str, float]:
+    """Read the graph's structure into this process, as a server does in the background,
+    and check that sessions walk it."""
+    started = time.perf_counter()
+    held = ws.adjacency.read()
+    seconds = time.perf_counter() - started
+    assert held is not None, "the edges changed while they were read"
+    with ws.engine.connect() as conn:
+        assert ws.adjacency.current(conn) is held
+        conn.rollback()
+    arrays = sum(
+        getattr(held, name).nbytes
+        for name in ("ids", "source", "source2", "kind", "start", "end", "offsets",
+                     "entry_edge", "entry_other")
+    )  # fmt: skip
+    log(f"  structure: {held.edge_count:,} edges in {seconds:.0f} s, {arrays / 1e6:.0f} MB")
+    return {"read_s": round(seconds, 1), "arrays_mb": round(arrays / 1e6)}
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
 def measure(
     ws: Workspace, g: nx.MultiGraph, subjects: list[str], count: int, seed: int,
-    minutes: float | None,
+    minutes: float | None, walks: str,
 ) -> dict[str, Any]:  # fmt: skip
     giant: list[str] = []
     for component in nx.connected_components(g):
@@ -151,7 +174,7 @@ def measure(
                 call()
     results: dict[str, Any] = {}
 
-    log(f"  expand: {count} subjects")
+    log(f"  expand ({walks}): {count} subjects")
     mine: list[float] = []
     base: list[float] = []
     sizes: list[int] = []
@@ -178,7 +201,7 @@ def measure(
         "max_edges": max(edge_counts), "agreement": round(agree / done, 3),
     }  # fmt: skip
 
-    log(f"  path: {count} pairs")
+    log(f"  path ({walks}): {count} pairs")
     mine, base, lengths, agree, found = [], [], [], 0, 0
     budget = Budget(minutes)
     for a, b in pairs:
@@ -212,14 +235,15 @@ def report(
     seed_s: float | None,
     stats: str,
     load_s: float,
+    structure: dict[str, float],
     results: dict[str, Any],
 ) -> None:
-    header = ("operation", "calls", "ours p50 ms", "ours p95 ms", "networkx p50 ms",
+    header = ("operation", "walks", "calls", "ours p50 ms", "ours p95 ms", "networkx p50 ms",
               "networkx p95 ms", "ratio p50", "ratio p95", "size", "agreement",
               "p95 target")  # fmt: skip
     rows = []
-    for op in ("expand", "path"):
-        r = results[op]
+    for op, walks in [(op, walks) for op in ("expand", "path") for walks in results]:
+        r = results[walks][op]
         size = (
             f"{r['median_nodes']} nodes, {r['median_edges']} edges (median); "
             f"{r['capped']:.0%} capped"
@@ -230,6 +254,7 @@ def report(
         rows.append(
             (
                 op,
+                walks,
                 r["calls"],
                 r["ours_p50_ms"],
                 r["ours_p95_ms"],
@@ -245,7 +270,8 @@ def report(
     print(
         f"\n### graph on {store.name}: {params.subjects:,} subjects, {params.edges:,} edges "
         f"(seeding {'reused' if seed_s is None else f'{seed_s:.0f} s'}; networkx copy "
-        f"loaded in {load_s:.0f} s; planner statistics: {stats})\n"
+        f"loaded in {load_s:.0f} s; our structure read in {structure['read_s']:.0f} s, "
+        f"{structure['arrays_mb']:.0f} MB of arrays; planner statistics: {stats})\n"
     )
     print(markdown(header, rows))
     print()
@@ -259,6 +285,7 @@ def report(
                 "seed": params.seed,
                 "seeding_s": None if seed_s is None else round(seed_s, 1),
                 "networkx_load_s": round(load_s, 1),
+                "structure": structure,
                 "statistics": stats,
                 "targets_p95_ms": TARGETS,
                 "results": results,
@@ -284,10 +311,15 @@ def main() -> None:
         gc.freeze()  # the copy's millions of objects are the baseline's: out of our collections
         # after the copy, which takes memory the page cache may have held the store in
         stats += f"; store files {warm(store, ws, args.cold)}"
-        results = measure(ws, g, subjects, args.queries, args.seed, args.max_minutes)
+        results = {"store": measure(ws, g, subjects, args.queries, args.seed,
+                                    args.max_minutes, "store")}  # fmt: skip
+        structure = read_structure(ws)
+        results["memory"] = measure(
+            ws, g, subjects, args.queries, args.seed, args.max_minutes, "memory"
+        )
         del g, subjects
         gc.unfreeze()
-        report(store, params, seed_s, stats, load_s, results)
+        report(store, params, seed_s, stats, load_s, structure, results)
         ws.close()
         if args.drop:
             store.drop()

@@ -538,6 +538,8 @@ def serve(
     from casegraph.api.app import create_app
 
     workspace = guarded(lambda: Workspace.open(state.settings))
+    if state.settings.graph_in_memory:  # walks read the store until it is read
+        workspace.adjacency.keep_warm()
     try:
         err.print(f"casegraph on http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops it")
         uvicorn.run(create_app(workspace), host=host, port=port, log_level="warning")

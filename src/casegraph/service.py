@@ -27,7 +27,7 @@ from casegraph.config import Settings
 from casegraph.errors import NotFound, WorkspaceError, not_registered
 from casegraph.model.audit import DENIED
 from casegraph.model.statements import StatementRow
-from casegraph.store import migrate, sealing, search_bitmaps
+from casegraph.store import adjacency, migrate, sealing, search_bitmaps
 from casegraph.store.engine import make_engine
 from casegraph.store.statements import iter_statements
 from casegraph.subjects.profile import is_minor, redact
@@ -46,6 +46,7 @@ class Workspace:
         # instead of polling SQLite's busy handler with growing sleeps.
         self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
         self.bitmaps = search_bitmaps.Cache()  # facet bitmaps read so far, by version
+        self.adjacency = adjacency.Held(engine)  # the graph's structure, once read
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:

@@ -20,6 +20,8 @@ from casegraph.store import graph_store, ledger
 from tests.conftest import add_source
 from tests.search import data
 
+pytestmark = pytest.mark.usefixtures("walks")
+
 
 def test_expand_with_filters_and_a_cap(loaded: Workspace, ctx: AccessContext) -> None:
     with loaded.session(ctx) as s:

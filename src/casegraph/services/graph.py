@@ -19,6 +19,7 @@ from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
 from casegraph.graph import analysis
 from casegraph.store import graph_store
+from casegraph.store.adjacency import Adjacency
 from casegraph.store.graph_store import EdgeFilter
 
 if TYPE_CHECKING:
@@ -130,8 +131,28 @@ class GraphService:
     def _nodes(self, ids: Sequence[str], where: EdgeFilter) -> dict[str, dict[str, Any]]:
         return subject_nodes(self.s.conn, ids, where.sources)
 
-    def _among(self, ids: Iterable[str], where: EdgeFilter, cap: int) -> list[dict[str, Any]]:
-        return [edge_dict(row) for row in graph_store.among(self.s.conn, ids, where, cap)]
+    # The walks read the graph's structure from memory when this process holds it for
+    # the edges this session sees (store.adjacency), and from the store otherwise.
+
+    def _held(self) -> Adjacency | None:
+        return self.s.workspace.adjacency.current(self.s.conn)
+
+    def _steps(
+        self, held: Adjacency | None, ids: Sequence[str], where: EdgeFilter
+    ) -> list[tuple[int, str, str]]:
+        if held is not None:
+            return held.steps(ids, where)
+        return graph_store.adjacency(self.s.conn, ids, where)
+
+    def _among(
+        self, held: Adjacency | None, ids: Iterable[str], where: EdgeFilter, cap: int
+    ) -> list[dict[str, Any]]:
+        conn = self.s.conn
+        if held is not None:  # which edges, from memory; what they say, from the store
+            rows = graph_store.by_id(conn, held.among(ids, where, cap), where)
+        else:
+            rows = graph_store.among(conn, ids, where, cap)
+        return [edge_dict(row) for row in rows]
 
     def _require_subject(self, subject: str, where: EdgeFilter) -> None:
         card = graph_store.cards(self.s.conn, [subject], where.sources, None).get(subject)
@@ -164,12 +185,12 @@ class GraphService:
             until,
             sources,
         )
-        conn = self.s.conn
+        held = self._held()
         found = {subject: 0}
         frontier = [subject]
         left_out: set[str] = set()
         for hop in range(1, hops + 1):
-            steps = graph_store.adjacency(conn, frontier, where)
+            steps = self._steps(held, frontier, where)
             if hop == 1 and not steps:  # no edge seen: the subject must be known at least
                 self._require_subject(subject, where)
             if len(found) >= limit:  # full: this hop is only counted
@@ -189,13 +210,13 @@ class GraphService:
         graph = Subgraph(self._nodes(list(found), where), left_out=len(left_out))
         for cid, hop in found.items():
             graph.nodes[cid]["hop"] = hop
-        graph.edges = self._among(found, where, cap=limit * 20)  # the edges among them
+        graph.edges = self._among(held, found, where, cap=limit * 20)  # the edges among them
         return graph
 
     def common(self, a: str, b: str, kinds: Sequence[str] = ()) -> list[dict[str, Any]]:
         where = self._filter("graph.common", {"subjects": [a, b]}, kinds)
         near: dict[str, set[str]] = defaultdict(set)
-        for _, here, there in graph_store.adjacency(self.s.conn, [a, b], where):
+        for _, here, there in self._steps(self._held(), [a, b], where):
             near[here].add(there)
         shared = sorted((near[a] & near[b]) - {a, b})
         return list(self._nodes(shared, where).values())
@@ -227,7 +248,8 @@ class GraphService:
         )
         for subject in (a, b):
             self._require_subject(subject, where)
-        explored, shortest = self._explore(a, b, max_hops, where, k > 1 or time_ordered)
+        held = self._held()
+        explored, shortest = self._explore(held, a, b, max_hops, where, k > 1 or time_ordered)
         if time_ordered:
             dated = self._dated(explored, where)
             found = analysis.time_ordered_paths(dated, a, b, k, max_hops)
@@ -237,7 +259,7 @@ class GraphService:
             found = [shortest] if shortest else []
         on_paths = {n for p in found for n in p}
         nodes = self._nodes(sorted(on_paths), where)
-        steps_edges = self._among(on_paths, where, cap=100_000)
+        steps_edges = self._among(held, on_paths, where, cap=100_000)
         out = []
         for path in found:
             steps = []
@@ -248,7 +270,13 @@ class GraphService:
         return out
 
     def _explore(
-        self, a: str, b: str, max_hops: int, where: EdgeFilter, keep_graph: bool
+        self,
+        held: Adjacency | None,
+        a: str,
+        b: str,
+        max_hops: int,
+        where: EdgeFilter,
+        keep_graph: bool,
     ) -> tuple[nx.Graph, list[str]]:
         """Bidirectional breadth-first search: a shortest path, and, with ``keep_graph``,
         the explored part as an undirected graph with one level more on each side, for
@@ -273,7 +301,7 @@ class GraphService:
             size = len(level) if keep_graph else PATH_SLICE
             new: dict[str, str] = {}  # node -> the smallest node it was reached from
             for start in range(0, len(level), size):
-                steps = graph_store.adjacency(self.s.conn, level[start : start + size], where)
+                steps = self._steps(held, level[start : start + size], where)
                 if keep_graph:
                     g.add_edges_from((here, there) for _, here, there in steps)
                 for _, here, there in steps:

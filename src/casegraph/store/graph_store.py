@@ -25,6 +25,7 @@ from sqlalchemy.sql import ColumnElement, Executable
 from casegraph.graph.edges import Edge
 from casegraph.store.tables import (
     edges,
+    edges_epoch,
     sealed_subjects,
     search_docs,
     search_values,
@@ -47,9 +48,23 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 # --- writes ----------------------------------------------------------------------------
+# Each bumps the edges' epoch in the same transaction, so that a process holding the
+# graph's structure (store.adjacency) sees the change when it commits.
+
+
+def _changed(conn: Connection) -> None:
+    conn.execute(update(edges_epoch).values(epoch=edges_epoch.c.epoch + 1))
+
+
+def epoch(conn: Connection) -> int:
+    """The edges' epoch: it moves whenever a committed transaction changed an edge."""
+    return int(conn.execute(select(edges_epoch.c.epoch)).scalar_one())
 
 
 def insert_edges(conn: Connection, items: Sequence[Edge]) -> None:
+    if not items:
+        return
+    _changed(conn)
     for chunk in _chunks(items, 10_000):
         conn.execute(edges.insert(), [e.row() for e in chunk])
 
@@ -60,6 +75,7 @@ def delete_edges_of(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
     params = [{"c": c, "s": s} for c, s in keys]
     if not params:
         return
+    _changed(conn)
     conn.execute(
         delete(edges).where(
             edges.c.origin_subject == bindparam("c"), edges.c.source == bindparam("s")
@@ -76,6 +92,8 @@ def delete_edges_of(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
 
 
 def delete_shared(conn: Connection, origins: Sequence[str]) -> None:
+    if origins:
+        _changed(conn)
     for chunk in _chunks(sorted(set(origins))):
         conn.execute(
             delete(edges).where(edges.c.kind.like("same:%"), edges.c.origin.in_(list(chunk)))
@@ -87,6 +105,7 @@ def repoint(conn: Connection, ends: Sequence[tuple[str, str, str]]) -> None:
     params = [{"s": s, "e": e, "c": c} for s, e, c in ends]
     if not params:
         return
+    _changed(conn)
     for column, entity, source in (
         (edges.c.src, edges.c.src_entity, edges.c.source),
         (edges.c.dst, edges.c.dst_entity, edges.c.source2),
@@ -204,6 +223,14 @@ def among(
     )
     rows = sorted(conn.execute(query).all(), key=lambda row: row[0])  # one fetch
     return rows[:cap]
+
+
+def by_id(conn: Connection, ids: Sequence[int], where: EdgeFilter) -> list[Row[Any]]:
+    """The edges of these ids that ``where`` lets through, in id order."""
+    if not ids:
+        return []
+    query = select(*EDGE_VIEW).where(one_of(conn, edges.c.id, ids), where.condition())
+    return sorted(conn.execute(query).all(), key=lambda row: row[0])
 
 
 def iter_edges(conn: Connection, where: EdgeFilter) -> Iterator[Row[Any]]:

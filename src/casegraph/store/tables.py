@@ -452,3 +452,11 @@ edges = Table(
     Column("share", Float, nullable=True),  # ownership percentage
     Column("label", Text, nullable=True),
 )
+
+# one row: bumped by every transaction that changes an edge (store.adjacency reads it)
+edges_epoch = Table(
+    "edges_epoch",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("epoch", Integer, nullable=False),
+)
