@@ -39,8 +39,8 @@ from casegraph.cases.timeline import Event, merge
 from casegraph.errors import NotFound
 from casegraph.model.clock import utcnow
 from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
+from casegraph.services.graph import Walks, subject_nodes
 from casegraph.services.graph import edge_dict as graph_edge
-from casegraph.services.graph import subject_nodes
 from casegraph.store import cases as store
 from casegraph.store import graph_store
 from casegraph.store import ledger as ledger_store
@@ -1077,8 +1077,9 @@ class CaseService:
             return [], []
         visible = self.s.consult("case.report.graph", {"case": case_id})
         where = EdgeFilter(tuple(visible), (), None, None)
+        walks = Walks.of(self.s)
         ties: dict[str, set[str]] = {}
-        for _, here, there in graph_store.adjacency(self.s.conn, linked, where):
+        for _, here, there in walks.steps(linked, where):
             if there not in linked:
                 ties.setdefault(there, set()).add(here)
         room = max(0, GRAPH_NODES - len(linked))
@@ -1092,7 +1093,7 @@ class CaseService:
             {"id": cid, "caption": n["caption"], "schema": n["schema"], "role": None}
             for cid, n in shown.items()
         ]
-        return nodes, graph_store.among(self.s.conn, [n["id"] for n in nodes], where)
+        return nodes, walks.among([n["id"] for n in nodes], where)
 
     def report(self, case_id: str, fmt: str, recipient: str) -> bytes:
         """The case file as HTML or PDF (a disclosure to ``recipient``)."""

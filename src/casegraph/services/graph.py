@@ -110,6 +110,33 @@ def subject_nodes(
     return out
 
 
+@dataclass(frozen=True)
+class Walks:
+    """Where one call's walks read the graph's structure: from memory when this process
+    holds it for the edges the session sees (store.adjacency), from the store otherwise.
+    Both answer alike (tests/graph run every walk both ways)."""
+
+    conn: Connection
+    held: Adjacency | None
+
+    @classmethod
+    def of(cls, session: Session) -> Walks:
+        return cls(session.conn, session.workspace.adjacency.current(session.conn))
+
+    def steps(self, ids: Sequence[str], where: EdgeFilter) -> list[tuple[int, str, str]]:
+        """(edge id, subject, neighbour) for every edge at ``ids``, both ways."""
+        if self.held is not None:
+            return self.held.steps(ids, where)
+        return graph_store.adjacency(self.conn, ids, where)
+
+    def among(self, ids: Iterable[str], where: EdgeFilter, cap: int | None = None) -> list[Any]:
+        """The edges with both ends among ``ids``, as ``graph_store.EDGE_VIEW`` rows in
+        id order (the first ``cap``)."""
+        if self.held is not None:  # which edges, from memory; what they say, from the store
+            return graph_store.by_id(self.conn, self.held.among(ids, where, cap), where)
+        return graph_store.among(self.conn, ids, where, cap)
+
+
 class GraphService:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -130,29 +157,6 @@ class GraphService:
 
     def _nodes(self, ids: Sequence[str], where: EdgeFilter) -> dict[str, dict[str, Any]]:
         return subject_nodes(self.s.conn, ids, where.sources)
-
-    # The walks read the graph's structure from memory when this process holds it for
-    # the edges this session sees (store.adjacency), and from the store otherwise.
-
-    def _held(self) -> Adjacency | None:
-        return self.s.workspace.adjacency.current(self.s.conn)
-
-    def _steps(
-        self, held: Adjacency | None, ids: Sequence[str], where: EdgeFilter
-    ) -> list[tuple[int, str, str]]:
-        if held is not None:
-            return held.steps(ids, where)
-        return graph_store.adjacency(self.s.conn, ids, where)
-
-    def _among(
-        self, held: Adjacency | None, ids: Iterable[str], where: EdgeFilter, cap: int
-    ) -> list[dict[str, Any]]:
-        conn = self.s.conn
-        if held is not None:  # which edges, from memory; what they say, from the store
-            rows = graph_store.by_id(conn, held.among(ids, where, cap), where)
-        else:
-            rows = graph_store.among(conn, ids, where, cap)
-        return [edge_dict(row) for row in rows]
 
     def _require_subject(self, subject: str, where: EdgeFilter) -> None:
         card = graph_store.cards(self.s.conn, [subject], where.sources, None).get(subject)
@@ -185,12 +189,12 @@ class GraphService:
             until,
             sources,
         )
-        held = self._held()
+        walks = Walks.of(self.s)
         found = {subject: 0}
         frontier = [subject]
         left_out: set[str] = set()
         for hop in range(1, hops + 1):
-            steps = self._steps(held, frontier, where)
+            steps = walks.steps(frontier, where)
             if hop == 1 and not steps:  # no edge seen: the subject must be known at least
                 self._require_subject(subject, where)
             if len(found) >= limit:  # full: this hop is only counted
@@ -210,13 +214,13 @@ class GraphService:
         graph = Subgraph(self._nodes(list(found), where), left_out=len(left_out))
         for cid, hop in found.items():
             graph.nodes[cid]["hop"] = hop
-        graph.edges = self._among(held, found, where, cap=limit * 20)  # the edges among them
+        graph.edges = [edge_dict(e) for e in walks.among(found, where, cap=limit * 20)]
         return graph
 
     def common(self, a: str, b: str, kinds: Sequence[str] = ()) -> list[dict[str, Any]]:
         where = self._filter("graph.common", {"subjects": [a, b]}, kinds)
         near: dict[str, set[str]] = defaultdict(set)
-        for _, here, there in self._steps(self._held(), [a, b], where):
+        for _, here, there in Walks.of(self.s).steps([a, b], where):
             near[here].add(there)
         shared = sorted((near[a] & near[b]) - {a, b})
         return list(self._nodes(shared, where).values())
@@ -248,8 +252,8 @@ class GraphService:
         )
         for subject in (a, b):
             self._require_subject(subject, where)
-        held = self._held()
-        explored, shortest = self._explore(held, a, b, max_hops, where, k > 1 or time_ordered)
+        walks = Walks.of(self.s)
+        explored, shortest = self._explore(walks, a, b, max_hops, where, k > 1 or time_ordered)
         if time_ordered:
             dated = self._dated(explored, where)
             found = analysis.time_ordered_paths(dated, a, b, k, max_hops)
@@ -259,7 +263,7 @@ class GraphService:
             found = [shortest] if shortest else []
         on_paths = {n for p in found for n in p}
         nodes = self._nodes(sorted(on_paths), where)
-        steps_edges = self._among(held, on_paths, where, cap=100_000)
+        steps_edges = [edge_dict(e) for e in walks.among(on_paths, where, cap=100_000)]
         out = []
         for path in found:
             steps = []
@@ -271,7 +275,7 @@ class GraphService:
 
     def _explore(
         self,
-        held: Adjacency | None,
+        walks: Walks,
         a: str,
         b: str,
         max_hops: int,
@@ -301,7 +305,7 @@ class GraphService:
             size = len(level) if keep_graph else PATH_SLICE
             new: dict[str, str] = {}  # node -> the smallest node it was reached from
             for start in range(0, len(level), size):
-                steps = self._steps(held, level[start : start + size], where)
+                steps = walks.steps(level[start : start + size], where)
                 if keep_graph:
                     g.add_edges_from((here, there) for _, here, there in steps)
                 for _, here, there in steps:

@@ -220,8 +220,10 @@ class Held:
         """The structure of the edges as ``conn`` sees them, if this process holds it
         (or, with ``wait``, reads it now). Kept warm, a missing or older structure is
         read in the background, and the caller reads the store meanwhile."""
-        now = graph_store.epoch(conn)
         held = self._held
+        if held is None and not (self.warm or self.wait):  # (one CLI command, say)
+            return None
+        now = graph_store.epoch(conn)
         if held is not None and held.epoch == now:
             return held
         if self.wait:  # (a session that changed edges itself sees an epoch not committed)
@@ -251,7 +253,7 @@ class Held:
 
     def _read_committed(self) -> Adjacency | None:
         for _ in range(ATTEMPTS):  # a read that an edge change overtook is done again
-            fresh = _read(self.engine)
+            fresh = _read(self.engine, self._held)
             if fresh is not None:
                 self._held = fresh
                 return fresh
@@ -259,16 +261,19 @@ class Held:
         return None
 
 
-def _read(engine: Engine) -> Adjacency | None:
+def _read(engine: Engine, known: Adjacency | None) -> Adjacency | None:
     """One read through a driver connection of its own, outside any session: on SQLite
     a session begins as the writer, and a read this long would hold every writer up.
-    None when an edge change committed during the read."""
+    ``known`` when the committed edges are still of its epoch; None when an edge change
+    committed during the read."""
     dialect = engine.dialect
     epoch_sql = str(select(edges_epoch.c.epoch).compile(dialect=dialect))
     rows_sql = str(select(*(edges.c[name] for name in _STRUCTURE)).compile(dialect=dialect))
     raw = engine.raw_connection()
     try:
         before = _scalar(raw, epoch_sql)
+        if known is not None and known.epoch == before:
+            return known
         if dialect.name == "postgresql":  # a cursor on the server: rows come by the batch
             cursor = raw.driver_connection.cursor(name="casegraph_adjacency")  # type: ignore[union-attr]
         else:
