@@ -184,3 +184,27 @@ def _add_edge(workspace: Workspace, ctx: AccessContext) -> None:
                 "registry", "registry", False)  # fmt: skip
     with workspace.session(ctx) as s:
         graph_store.insert_edges(s.conn, [late])
+
+
+def test_the_case_graph_is_the_same_from_memory(loaded: Workspace, ctx: AccessContext) -> None:
+    with loaded.session(ctx) as s:
+        case_id = str(
+            s.cases.open(
+                "Op Walks",
+                "fraud",
+                "Section 100a StPO, order of the investigating judge",
+                "Suspected fraud through the companies of the registry",
+            )["id"]
+        )
+    under = AccessContext(actor=ctx.actor, case_id=case_id, local=True)
+    with loaded.session(under) as s:
+        for subject in ("p-mueller", "ph-a", "c-sub2"):
+            s.cases.link_subject(case_id, subject, "suspect", "under test")
+    with pytest.MonkeyPatch.context() as patch, loaded.session(under) as s:
+        _store_only(patch)
+        from_store = s.cases.graph(case_id)
+    loaded.adjacency.wait = True
+    with pytest.MonkeyPatch.context() as patch, loaded.session(under) as s:
+        _memory_only(patch)
+        assert s.cases.graph(case_id) == from_store
+    assert len(from_store["nodes"]) > 3 and from_store["edges"]
