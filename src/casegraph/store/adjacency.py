@@ -40,16 +40,6 @@ ATTEMPTS = 3  # reads that an edge change overtook before giving up until the ne
 Ints = NDArray[np.signedinteger[Any]]  # int32 held (ids are the store's 32-bit ones)
 
 
-def _codes(table: dict[str, int], value: str | None) -> int:
-    """The code of ``value`` in ``table`` (added when new); -1 for None."""
-    if value is None:
-        return -1
-    code = table.get(value)
-    if code is None:
-        code = table[value] = len(table)
-    return code
-
-
 @dataclass(frozen=True)
 class Adjacency:
     """Edges by position ``e``: ``ids[e]`` is the store's id, ``ends`` the subjects'
@@ -82,30 +72,29 @@ class Adjacency:
     # --- reading ----------------------------------------------------------------------
 
     @classmethod
-    def build(cls, epoch: int, rows: Iterable[Sequence[Any]]) -> Adjacency:
-        """From (id, src, dst, source, source2, kind, start_date, end_date) rows."""
-        index: dict[str, int] = {}
+    def build(cls, epoch: int, batches: Iterable[Sequence[Sequence[Any]]]) -> Adjacency:
+        """From batches of (id, src, dst, source, source2, kind, start_date, end_date)."""
+        index: dict[str, int] = {}  # each text's code: its place in the order first seen
         sources: dict[str, int] = {}
         kinds: dict[str, int] = {}
-        dates: dict[str, int] = {}
+        dates: dict[str | None, int] = {None: 0}  # (code 0: no date)
         columns = [array("i") for _ in range(8)]
-        ids, src, dst, source, source2, kind, start, end = columns
-        for id_, a, b, s1, s2, k, d1, d2 in rows:
-            ids.append(int(id_))
-            src.append(_codes(index, a))
-            dst.append(_codes(index, b))
-            source.append(_codes(sources, s1))
-            source2.append(_codes(sources, s2))
-            kind.append(_codes(kinds, k))
-            start.append(_codes(dates, d1))
-            end.append(_codes(dates, d2))
+        coded: tuple[dict[Any, int], ...] = (index, index, sources, sources, kinds, dates, dates)
+        for batch in batches:  # a column at a time: a few times faster than row by row
+            values = list(zip(*batch, strict=True))
+            columns[0].extend(values[0])
+            for column, texts, codes in zip(columns[1:], values[1:], coded, strict=True):
+                new = [t for t in dict.fromkeys(texts) if t not in codes]
+                codes.update(zip(new, range(len(codes), len(codes) + len(new)), strict=True))
+                column.extend(map(codes.__getitem__, texts))
         arrays = [np.frombuffer(c, dtype=np.intc) if len(c) else np.zeros(0, np.intc)
                   for c in columns]  # fmt: skip
         ids_, src_, dst_, source_, source2_, kind_, start_, end_ = arrays
         # dates compared as the store compares them: by their order as text
-        date_names = sorted(dates)
+        seen = [d for d in dates if d is not None]  # codes 1, 2, ...
+        date_names = sorted(seen)
         place = {d: i for i, d in enumerate(date_names)}
-        rank = np.array([place[d] for d in dates] + [-1], dtype=np.intc)  # -1 stays -1
+        rank = np.array([-1] + [place[d] for d in seen], dtype=np.intc)  # none: -1
         start_, end_ = rank[start_], rank[end_]
         # each edge listed at both ends, grouped by subject
         at = np.concatenate([src_, dst_])
@@ -301,4 +290,4 @@ def _scalar(raw: Any, sql: str) -> int:
 
 def _fetched(cursor: Any) -> Iterator[Sequence[Any]]:
     while rows := cursor.fetchmany(FETCH):
-        yield from rows
+        yield rows
