@@ -107,9 +107,27 @@ def test_a_random_graph_walks_the_same_in_memory(workspace: Workspace, ctx: Acce
         source, directed = rng.choice(["reg", "hid"]), rng.random() < 0.5
         start = rng.choice([None, "2019", "2020-06", "2021-01-02"])
         end = rng.choice([None, "2020", "2022-03"])
-        kind = rng.choice(kinds)
-        edge = Edge(a, b, kind, f"e{i}", None, None, None, source, "reg", directed, start, end)
-        edges.append(edge)
+        kind, amount = rng.choice(kinds), rng.choice([None, 0.0, 12.5, 1e9])
+        share, label = rng.choice([None, 25.0]), rng.choice([None, "", "Überweisung", "☎ x"])
+        edges.append(
+            Edge(
+                a,
+                b,
+                kind,
+                f"e{i}-ö" * (i % 3),
+                None,
+                None,
+                None,
+                source,
+                "reg",
+                directed,
+                start,
+                end,
+                amount,
+                share,
+                label,
+            )
+        )
     with workspace.session(ctx) as s:
         add_source(s, "reg")
         add_source(s, "hid")

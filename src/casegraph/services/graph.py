@@ -132,8 +132,8 @@ class Walks:
     def among(self, ids: Iterable[str], where: EdgeFilter, cap: int | None = None) -> list[Any]:
         """The edges with both ends among ``ids``, as ``graph_store.EDGE_VIEW`` rows in
         id order (the first ``cap``)."""
-        if self.held is not None:  # which edges, from memory; what they say, from the store
-            return graph_store.by_id(self.conn, self.held.among(ids, where, cap), where)
+        if self.held is not None:
+            return self.held.among(ids, where, cap)
         return graph_store.among(self.conn, ids, where, cap)
 
 

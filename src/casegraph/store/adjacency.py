@@ -1,22 +1,23 @@
-"""The graph's structure held in memory: for every edge its ends, sources, kind and
-dates, as arrays, with each subject's edges next to one another. A neighbourhood is then
-a few array slices instead of thousands of index entries.
+"""The graph held in memory: every edge as columns of arrays, with each subject's edges
+next to one another. A neighbourhood is then a few array slices instead of thousands of
+index entries and table rows.
 
 It answers the two questions a walk asks, "which edges are at these subjects" and
 "which edges join these subjects", exactly as ``graph_store.adjacency`` and
-``graph_store.among`` do, under the same ``EdgeFilter`` (sources, kinds, dates); what
-an edge says beyond that is still read from the store, by id, through the filter.
+``graph_store.among`` do, under the same ``EdgeFilter`` (sources, kinds, dates), with
+the same rows.
 
 ``Held`` keeps one per process, for one epoch of the edges (``graph_store.epoch``): a
-session asks it for the structure of the epoch it sees, and gets nothing when the
-process holds none or an older one (the caller then reads the store). Reading the
-structure takes a while (about half a minute for five million edges), so a server reads
-it in the background (``Held.keep_warm``) and again after every change.
+session asks it for the graph of the epoch it sees, and gets nothing when the process
+holds none or an older one (the caller then reads the store). Reading it takes a while
+(about a minute for five million edges), so a server reads it in the background
+(``Held.keep_warm``) and again after every change.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
@@ -30,95 +31,179 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from casegraph.store import graph_store
-from casegraph.store.graph_store import EdgeFilter
-from casegraph.store.tables import edges, edges_epoch
+from casegraph.store.graph_store import EDGE_VIEW, EdgeFilter
+from casegraph.store.tables import edges_epoch
 
 log = logging.getLogger(__name__)
 
 FETCH = 50_000  # rows per fetch while reading
 ATTEMPTS = 3  # reads that an edge change overtook before giving up until the next call
 Ints = NDArray[np.signedinteger[Any]]  # int32 held (ids are the store's 32-bit ones)
+# EDGE_VIEW's columns by what they hold: a subject, a short list of values, free text
+SUBJECTS = ("src", "dst")
+CODED = ("kind", "source", "source2", "start_date", "end_date")
+TEXTS = ("origin", "label")
+NUMBERS = ("amount", "share")  # None held as NaN
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Many strings in one UTF-8 buffer: string ``i`` is ``data[ends[i - 1]:ends[i]]``
+    (None where ``missing``)."""
+
+    data: bytes
+    ends: Ints
+    missing: NDArray[np.bool_]
+
+    @classmethod
+    def build(cls, parts: list[bytes], lengths: array[int], missing: array[int]) -> Texts:
+        return cls(b"".join(parts), np.cumsum(np.frombuffer(lengths, dtype=np.int64)),
+                   np.frombuffer(missing, dtype=np.bool_))  # fmt: skip
+
+    def get(self, positions: Ints) -> list[str | None]:
+        ends = self.ends[positions].tolist()
+        starts = np.where(positions > 0, self.ends[positions - 1], 0).tolist()
+        data = self.data
+        return [
+            None if gone else data[a:b].decode()
+            for a, b, gone in zip(starts, ends, self.missing[positions].tolist(), strict=True)
+        ]
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.data) + self.ends.nbytes + self.missing.nbytes
+
+
+class _Columns:
+    """The columns of the edges as they are read, a batch at a time (a column at a time:
+    a few times faster than row by row)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, dict[Any, int]] = {"subject": {}, "kind": {}, "source": {},
+                                                 "date": {None: 0}}  # fmt: skip
+        self.ints = {name: array("i") for name in ("id", "directed", *SUBJECTS, *CODED)}
+        self.numbers = {name: array("d") for name in NUMBERS}
+        self.texts: dict[str, tuple[list[bytes], array[int], array[int]]] = {
+            name: ([], array("q"), array("b")) for name in TEXTS
+        }
+
+    def add(self, batch: Sequence[Sequence[Any]]) -> None:
+        values = dict(zip((c.name for c in EDGE_VIEW), zip(*batch, strict=True), strict=True))
+        self.ints["id"].extend(values["id"])
+        self.ints["directed"].extend(map(int, values["directed"]))
+        for name in (*SUBJECTS, *CODED):
+            codes = self.codes[_table(name)]
+            texts = values[name]
+            new = [t for t in dict.fromkeys(texts) if t not in codes]
+            codes.update(zip(new, range(len(codes), len(codes) + len(new)), strict=True))
+            self.ints[name].extend(map(codes.__getitem__, texts))
+        for name in NUMBERS:
+            self.numbers[name].extend(math.nan if v is None else v for v in values[name])
+        for name in TEXTS:
+            parts, lengths, missing = self.texts[name]
+            encoded = [b"" if t is None else t.encode() for t in values[name]]
+            parts.append(b"".join(encoded))
+            lengths.extend(map(len, encoded))
+            missing.extend(t is None for t in values[name])
+
+    def array(self, name: str) -> Ints:
+        column = self.ints[name]
+        return np.frombuffer(column, dtype=np.intc) if len(column) else np.zeros(0, np.intc)
+
+
+def _table(column: str) -> str:
+    return {"src": "subject", "dst": "subject", "source2": "source", "start_date": "date",
+            "end_date": "date"}.get(column, column)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Adjacency:
-    """Edges by position ``e``: ``ids[e]`` is the store's id, ``ends`` the subjects'
-    positions in ``names``; ``sources``, ``kinds`` and ``dates`` are codes into their
-    lists (dates in sorted order, -1 for none). Subject ``n``'s edges are
-    ``entry_edge[offsets[n]:offsets[n + 1]]``, its neighbours over them the same slice
-    of ``entry_other`` (an edge from a subject to itself is there twice, as in the
-    store's two indexes)."""
+    """Edges by position ``e``: ``ids[e]`` is the store's id, ``src[e]`` and ``dst[e]``
+    the ends' places in ``names``; ``kind``, ``source`` and ``source2`` are codes into
+    their lists of names, ``start`` and ``end`` places in the sorted ``date_names`` (-1:
+    none). Subject ``n``'s edges are ``entry_edge[offsets[n]:offsets[n + 1]]``, its
+    neighbours over them the same slice of ``entry_other`` (an edge from a subject to
+    itself is there twice, as in the store's two indexes)."""
 
     epoch: int
     names: list[str]
     index: dict[str, int]
     ids: Ints
+    src: Ints
+    dst: Ints
+    kind: Ints
     source: Ints
     source2: Ints
-    kind: Ints
+    directed: Ints
     start: Ints
     end: Ints
+    amount: NDArray[np.float64]
+    share: NDArray[np.float64]
+    origin: Texts
+    label: Texts
     offsets: Ints
     entry_edge: Ints
     entry_other: Ints
-    source_names: list[str]
     kind_names: list[str]
+    source_names: list[str]
     date_names: list[str]
 
     @property
     def edge_count(self) -> int:
         return len(self.ids)
 
+    @property
+    def nbytes(self) -> int:
+        """The arrays' size (the subjects' ids, as Python strings, come on top)."""
+        return sum(
+            getattr(self, name).nbytes
+            for name in ("ids", "src", "dst", "kind", "source", "source2", "directed",
+                         "start", "end", "amount", "share", "origin", "label", "offsets",
+                         "entry_edge", "entry_other")
+        )  # fmt: skip
+
     # --- reading ----------------------------------------------------------------------
 
     @classmethod
     def build(cls, epoch: int, batches: Iterable[Sequence[Sequence[Any]]]) -> Adjacency:
-        """From batches of (id, src, dst, source, source2, kind, start_date, end_date)."""
-        index: dict[str, int] = {}  # each text's code: its place in the order first seen
-        sources: dict[str, int] = {}
-        kinds: dict[str, int] = {}
-        dates: dict[str | None, int] = {None: 0}  # (code 0: no date)
-        columns = [array("i") for _ in range(8)]
-        coded: tuple[dict[Any, int], ...] = (index, index, sources, sources, kinds, dates, dates)
-        for batch in batches:  # a column at a time: a few times faster than row by row
-            values = list(zip(*batch, strict=True))
-            columns[0].extend(values[0])
-            for column, texts, codes in zip(columns[1:], values[1:], coded, strict=True):
-                new = [t for t in dict.fromkeys(texts) if t not in codes]
-                codes.update(zip(new, range(len(codes), len(codes) + len(new)), strict=True))
-                column.extend(map(codes.__getitem__, texts))
-        arrays = [np.frombuffer(c, dtype=np.intc) if len(c) else np.zeros(0, np.intc)
-                  for c in columns]  # fmt: skip
-        ids_, src_, dst_, source_, source2_, kind_, start_, end_ = arrays
+        """From batches of rows of ``graph_store.EDGE_VIEW``."""
+        columns = _Columns()
+        for batch in batches:
+            columns.add(batch)
+        index = columns.codes["subject"]
+        ids, src, dst = columns.array("id"), columns.array("src"), columns.array("dst")
         # dates compared as the store compares them: by their order as text
-        seen = [d for d in dates if d is not None]  # codes 1, 2, ...
+        seen = [d for d in columns.codes["date"] if d is not None]  # codes 1, 2, ...
         date_names = sorted(seen)
         place = {d: i for i, d in enumerate(date_names)}
         rank = np.array([-1] + [place[d] for d in seen], dtype=np.intc)  # none: -1
-        start_, end_ = rank[start_], rank[end_]
         # each edge listed at both ends, grouped by subject
-        at = np.concatenate([src_, dst_])
-        other = np.concatenate([dst_, src_])
-        position = np.tile(np.arange(len(ids_), dtype=np.intc), 2)
+        at = np.concatenate([src, dst])
         order = np.argsort(at, kind="stable")
-        counts = np.bincount(at, minlength=len(index))
         offsets = np.zeros(len(index) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
+        np.cumsum(np.bincount(at, minlength=len(index)), out=offsets[1:])
         return cls(
             epoch=epoch,
             names=list(index),
             index=index,
-            ids=ids_,
-            source=source_,
-            source2=source2_,
-            kind=kind_,
-            start=start_,
-            end=end_,
+            ids=ids,
+            src=src,
+            dst=dst,
+            kind=columns.array("kind"),
+            source=columns.array("source"),
+            source2=columns.array("source2"),
+            directed=columns.array("directed"),
+            start=rank[columns.array("start_date")],
+            end=rank[columns.array("end_date")],
+            amount=np.frombuffer(columns.numbers["amount"], dtype=np.float64),
+            share=np.frombuffer(columns.numbers["share"], dtype=np.float64),
+            origin=Texts.build(*columns.texts["origin"]),
+            label=Texts.build(*columns.texts["label"]),
             offsets=offsets,
-            entry_edge=position[order],
-            entry_other=other[order],
-            source_names=list(sources),
-            kind_names=list(kinds),
+            entry_edge=np.tile(np.arange(len(ids), dtype=np.intc), 2)[order],
+            entry_other=np.concatenate([dst, src])[order],
+            kind_names=list(columns.codes["kind"]),
+            source_names=list(columns.codes["source"]),
             date_names=date_names,
         )
 
@@ -180,18 +265,42 @@ class Adjacency:
             )
         )
 
-    def among(self, ids: Iterable[str], where: EdgeFilter, cap: int | None = None) -> list[int]:
-        """The ids of the edges with both ends among ``ids``, in order (the first ``cap``
-        of them): ``graph_store.among``, without the edges' other columns."""
+    def among(
+        self, ids: Iterable[str], where: EdgeFilter, cap: int | None = None
+    ) -> list[tuple[Any, ...]]:
+        """The edges with both ends among ``ids``, as rows of ``graph_store.EDGE_VIEW`` in
+        id order (the first ``cap`` of them): ``graph_store.among``."""
         nodes = self._positions(ids)
         inside = np.zeros(len(self.names), dtype=np.bool_)
         inside[nodes] = True
         pos, _ = self._entries(nodes)
-        pos = pos[inside[self.entry_other[pos]]]
-        edge = self.entry_edge[pos]
+        edge = self.entry_edge[pos[inside[self.entry_other[pos]]]]
         edge = edge[self._passes(where)(edge)]
-        found: list[int] = np.unique(self.ids[edge])[:cap].tolist()
-        return found
+        _, first = np.unique(self.ids[edge], return_index=True)  # once each, by id
+        return self.rows(edge[first][:cap])
+
+    def rows(self, e: Ints) -> list[tuple[Any, ...]]:
+        """Edges ``e`` (by position) as rows of ``graph_store.EDGE_VIEW``."""
+        names, kinds, sources, dates = self.names, self.kind_names, self.source_names, [
+            *self.date_names, None]  # fmt: skip
+        return list(
+            zip(
+                self.ids[e].tolist(),
+                [names[n] for n in self.src[e].tolist()],
+                [names[n] for n in self.dst[e].tolist()],
+                [kinds[k] for k in self.kind[e].tolist()],
+                self.origin.get(e),
+                [sources[s] for s in self.source[e].tolist()],
+                [sources[s] for s in self.source2[e].tolist()],
+                self.directed[e].tolist(),
+                [dates[d] for d in self.start[e].tolist()],  # -1: the None at the end
+                [dates[d] for d in self.end[e].tolist()],
+                [None if math.isnan(x) else x for x in self.amount[e].tolist()],
+                [None if math.isnan(x) else x for x in self.share[e].tolist()],
+                self.label.get(e),
+                strict=True,
+            )
+        )
 
 
 class Held:
@@ -257,7 +366,7 @@ def _read(engine: Engine, known: Adjacency | None) -> Adjacency | None:
     committed during the read."""
     dialect = engine.dialect
     epoch_sql = str(select(edges_epoch.c.epoch).compile(dialect=dialect))
-    rows_sql = str(select(*(edges.c[name] for name in _STRUCTURE)).compile(dialect=dialect))
+    rows_sql = str(select(*EDGE_VIEW).compile(dialect=dialect))
     raw = engine.raw_connection()
     try:
         before = _scalar(raw, epoch_sql)
@@ -275,9 +384,6 @@ def _read(engine: Engine, known: Adjacency | None) -> Adjacency | None:
         return held if after == before else None
     finally:
         raw.close()
-
-
-_STRUCTURE = ("id", "src", "dst", "source", "source2", "kind", "start_date", "end_date")
 
 
 def _scalar(raw: Any, sql: str) -> int:

@@ -225,14 +225,6 @@ def among(
     return rows[:cap]
 
 
-def by_id(conn: Connection, ids: Sequence[int], where: EdgeFilter) -> list[Row[Any]]:
-    """The edges of these ids that ``where`` lets through, in id order."""
-    if not ids:
-        return []
-    query = select(*EDGE_VIEW).where(one_of(conn, edges.c.id, ids), where.condition())
-    return sorted(conn.execute(query).all(), key=lambda row: row[0])
-
-
 def iter_edges(conn: Connection, where: EdgeFilter) -> Iterator[Row[Any]]:
     query = select(*EDGE_VIEW).where(where.condition()).order_by(edges.c.id)
     yield from conn.execute(query.execution_options(stream_results=True, yield_per=20_000))
