@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -351,8 +352,13 @@ class Held:
 
     def _read_committed(self) -> Adjacency | None:
         for _ in range(ATTEMPTS):  # a read that an edge change overtook is done again
+            started = time.monotonic()
             fresh = _read(self.engine, self._held)
             if fresh is not None:
+                if fresh is not self._held:
+                    log.info("the graph of edges epoch %d is held in memory: %d edges, "
+                             "%d MB of arrays, read in %.0f s", fresh.epoch, fresh.edge_count,
+                             fresh.nbytes // 10**6, time.monotonic() - started)  # fmt: skip
                 self._held = fresh
                 return fresh
         log.warning("the edges kept changing while they were read; read again later")
