@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import sys
 import time
@@ -137,20 +138,25 @@ def path(ws: Workspace, a: str, b: str) -> tuple[float, int | None]:
 def read_structure(ws: Workspace) -> dict[str, float]:
     """Read the graph's structure into this process, as a server does in the background,
     and check that sessions walk it."""
+    before = resident_mb()
     started = time.perf_counter()
     held = ws.adjacency.read()
     seconds = time.perf_counter() - started
+    grown = resident_mb() - before
     assert held is not None, "the edges changed while they were read"
     with ws.engine.connect() as conn:
         assert ws.adjacency.current(conn) is held
         conn.rollback()
-    arrays = sum(
-        getattr(held, name).nbytes
-        for name in ("ids", "source", "source2", "kind", "start", "end", "offsets",
-                     "entry_edge", "entry_other")
-    )  # fmt: skip
-    log(f"  structure: {held.edge_count:,} edges in {seconds:.0f} s, {arrays / 1e6:.0f} MB")
-    return {"read_s": round(seconds, 1), "arrays_mb": round(arrays / 1e6)}
+    arrays = held.nbytes / 1e6
+    log(f"  structure: {held.edge_count:,} edges in {seconds:.0f} s, {arrays:.0f} MB of arrays, "
+        f"the process grew by {grown:.0f} MB")  # fmt: skip
+    return {"read_s": round(seconds, 1), "arrays_mb": round(arrays), "process_grew_mb": grown}
+
+
+def resident_mb() -> float:
+    """This process's resident memory (Linux), in MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 1e6)
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -271,7 +277,8 @@ def report(
         f"\n### graph on {store.name}: {params.subjects:,} subjects, {params.edges:,} edges "
         f"(seeding {'reused' if seed_s is None else f'{seed_s:.0f} s'}; networkx copy "
         f"loaded in {load_s:.0f} s; our structure read in {structure['read_s']:.0f} s, "
-        f"{structure['arrays_mb']:.0f} MB of arrays; planner statistics: {stats})\n"
+        f"{structure['arrays_mb']:.0f} MB of arrays, {structure['process_grew_mb']:.0f} MB in "
+        f"all; planner statistics: {stats})\n"
     )
     print(markdown(header, rows))
     print()

@@ -127,7 +127,7 @@ class Adjacency:
     itself is there twice, as in the store's two indexes)."""
 
     epoch: int
-    names: list[str]
+    names: tuple[str, ...]  # (a tuple of strings: the garbage collector soon skips it)
     index: dict[str, int]
     ids: Ints
     src: Ints
@@ -185,7 +185,7 @@ class Adjacency:
         np.cumsum(np.bincount(at, minlength=len(index)), out=offsets[1:])
         return cls(
             epoch=epoch,
-            names=list(index),
+            names=tuple(index),
             index=index,
             ids=ids,
             src=src,
