@@ -32,8 +32,8 @@ class Settings(BaseSettings):
     ingest_batch_size: int = 5000
     protected_attributes: frozenset[str] = DEFAULT_PROTECTED
     evidence_max_bytes: int = 2 * 1024**3  # the largest evidence file accepted
-    # a server holds the graph's structure in memory for its walks (store.adjacency:
-    # about 200 MB per 5 million edges), read again in the background after changes
+    # `casegraph serve` holds the graph in memory for its walks (store.adjacency: about
+    # 650 MB of arrays for 5 million edges), read again in the background after changes
     graph_in_memory: bool = True
 
     @property
