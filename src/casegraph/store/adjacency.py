@@ -10,7 +10,7 @@ the same rows.
 ``Held`` keeps one per process, for one epoch of the edges (``graph_store.epoch``): a
 session asks it for the graph of the epoch it sees, and gets nothing when the process
 holds none or an older one (the caller then reads the store). Reading it takes a while
-(about a minute for five million edges), so a server reads it in the background
+(32 to 42 s for five million edges), so a server reads it in the background
 (``Held.keep_warm``) and again after every change.
 """
 
