@@ -37,6 +37,7 @@ import os
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -162,10 +163,14 @@ def resident_mb() -> float:
 # --- the run ---------------------------------------------------------------------------------
 
 
-def measure(
-    ws: Workspace, g: nx.MultiGraph, subjects: list[str], count: int, seed: int,
-    minutes: float | None, walks: str,
-) -> dict[str, Any]:  # fmt: skip
+@dataclass(frozen=True)
+class Queries:
+    starts: list[str]  # subjects to expand
+    pairs: list[tuple[str, str]]  # subjects of the largest component to join
+    giant: int  # that component's size
+
+
+def queries(g: nx.MultiGraph, subjects: list[str], count: int, seed: int) -> Queries:
     giant: list[str] = []
     for component in nx.connected_components(g):
         if len(component) > len(giant):
@@ -173,9 +178,14 @@ def measure(
     rng = random.Random(f"graph-queries-{seed}")
     starts = rng.sample(subjects, count)
     pairs = [(rng.choice(giant), rng.choice(giant)) for _ in range(count)]
-    # the harness's million-subject lists, out of the collections too (a full collection
-    # visits every entry of a list it tracks: about 45 ms pauses in 5 % of the calls)
-    gc.freeze()
+    return Queries(starts, pairs, len(giant))
+
+
+def measure(
+    ws: Workspace, g: nx.MultiGraph, asked: Queries, minutes: float | None, walks: str
+) -> dict[str, Any]:
+    starts, pairs = asked.starts, asked.pairs
+    count = len(starts)
     warm = Budget.warmup()
     for subject, (a, b) in zip(starts[:WARMUP], pairs[:WARMUP], strict=True):
         for call in (lambda: expand(ws, subject), lambda: path(ws, a, b)):  # noqa: B023
@@ -234,7 +244,7 @@ def measure(
         "beyond_max_hops": sum(n > MAX_HOPS for n in lengths),
         "agreement": round(agree / done, 3),
     }  # fmt: skip
-    results["giant_component"] = len(giant)
+    results["giant_component"] = asked.giant
     return results
 
 
@@ -318,15 +328,16 @@ def main() -> None:
         g, subjects, load_s = load(ws)
         log(f"  networkx copy: {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges "
             f"in {load_s:.0f} s")  # fmt: skip
-        gc.freeze()  # the copy's millions of objects are the baseline's: out of our collections
+        asked = queries(g, subjects, args.queries, args.seed)
+        # The copy's millions of objects, and the harness's million-subject lists, are the
+        # benchmark's: out of the collections (a full collection visits every entry of a
+        # list it tracks: pauses of about 45 ms in 5 % of the calls, ours and networkx's)
+        gc.freeze()
         # after the copy, which takes memory the page cache may have held the store in
         stats += f"; store files {warm(store, ws, args.cold)}"
-        results = {"store": measure(ws, g, subjects, args.queries, args.seed,
-                                    args.max_minutes, "store")}  # fmt: skip
+        results = {"store": measure(ws, g, asked, args.max_minutes, "store")}
         structure = read_structure(ws)
-        results["memory"] = measure(
-            ws, g, subjects, args.queries, args.seed, args.max_minutes, "memory"
-        )
+        results["memory"] = measure(ws, g, asked, args.max_minutes, "memory")
         del g, subjects
         gc.unfreeze()
         report(store, params, seed_s, stats, load_s, structure, results)
