@@ -255,7 +255,7 @@ class GraphService:
         walks = Walks.of(self.s)
         explored, shortest = self._explore(walks, a, b, max_hops, where, k > 1 or time_ordered)
         if time_ordered:
-            dated = self._dated(explored, where)
+            dated = self._dated(walks, explored, where)
             found = analysis.time_ordered_paths(dated, a, b, k, max_hops)
         elif k > 1:
             found = analysis.k_shortest(explored, a, b, k, max_hops)
@@ -331,14 +331,17 @@ class GraphService:
             path.append(reached[b][path[-1]][1])
         return g, path
 
-    def _dated(self, explored: nx.Graph, where: EdgeFilter) -> dict[tuple[str, str], list[str]]:
-        nodes = set(explored.nodes())
+    def _dated(
+        self, walks: Walks, explored: nx.Graph, where: EdgeFilter
+    ) -> dict[tuple[str, str], list[str]]:
+        """The start dates of the edges among the explored subjects, by (from, to)."""
         dated: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for row in graph_store.touching(self.s.conn, sorted(nodes), where):
-            if row.src in nodes and row.dst in nodes and row.start_date:
-                dated[(row.src, row.dst)].append(row.start_date)
-                if not row.directed:
-                    dated[(row.dst, row.src)].append(row.start_date)
+        for row in walks.among(explored.nodes(), where):
+            (_, src, dst, _, _, _, _, directed, start, *_) = row  # graph_store.EDGE_VIEW
+            if start:
+                dated[(src, dst)].append(start)
+                if not directed:
+                    dated[(dst, src)].append(start)
         return dated
 
     # --- whole-graph analysis -------------------------------------------------------------

@@ -108,8 +108,7 @@ class _Columns:
             missing.extend(t is None for t in values[name])
 
     def array(self, name: str) -> Ints:
-        column = self.ints[name]
-        return np.frombuffer(column, dtype=np.intc) if len(column) else np.zeros(0, np.intc)
+        return np.frombuffer(self.ints[name], dtype=np.intc)
 
 
 def _table(column: str) -> str:
@@ -156,12 +155,7 @@ class Adjacency:
     @property
     def nbytes(self) -> int:
         """The arrays' size (the subjects' ids, as Python strings, come on top)."""
-        return sum(
-            getattr(self, name).nbytes
-            for name in ("ids", "src", "dst", "kind", "source", "source2", "directed",
-                         "start", "end", "amount", "share", "origin", "label", "offsets",
-                         "entry_edge", "entry_other")
-        )  # fmt: skip
+        return sum(int(v.nbytes) for v in vars(self).values() if hasattr(v, "nbytes"))
 
     # --- reading ----------------------------------------------------------------------
 
@@ -212,7 +206,7 @@ class Adjacency:
 
     def _positions(self, ids: Iterable[str]) -> Ints:
         index = self.index
-        return np.unique(np.array([index[i] for i in set(ids) if i in index], dtype=np.int64))
+        return np.array([index[i] for i in set(ids) if i in index], dtype=np.int64)
 
     def _entries(self, nodes: Ints) -> tuple[Ints, Ints]:
         """The entries of ``nodes`` (positions into ``entry_edge``), and each one's node."""
