@@ -56,9 +56,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from casegraph.access.context import AccessContext
 from casegraph.config import Settings, normalise_database_url
-from casegraph.graph.edges import ENDS, Edge
+from casegraph.graph.edges import ENDS
+from casegraph.model.edges import Edge
+from casegraph.model.search_documents import Document
 from casegraph.model.statements import StatementRow
-from casegraph.search.documents import Document, build
+from casegraph.search.documents import build
 from casegraph.search.text import tokens
 from casegraph.service import Workspace
 from casegraph.store import graph_store, search_index

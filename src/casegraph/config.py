@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from casegraph.access.protected import DEFAULT_PROTECTED
+from casegraph.model.protected import DEFAULT_PROTECTED
 
 
 def _local_user() -> str:

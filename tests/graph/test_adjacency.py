@@ -15,7 +15,7 @@ import pytest
 
 from casegraph.access.context import AccessContext
 from casegraph.errors import NotFound
-from casegraph.graph.edges import Edge
+from casegraph.model.edges import Edge
 from casegraph.service import Workspace
 from casegraph.store import adjacency, graph_store
 from casegraph.store.adjacency import Adjacency

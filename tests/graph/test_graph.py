@@ -14,7 +14,7 @@ import pytest
 
 from casegraph.access.context import AccessContext
 from casegraph.errors import NotFound
-from casegraph.graph.edges import Edge
+from casegraph.model.edges import Edge
 from casegraph.service import Workspace
 from casegraph.store import graph_store, ledger
 from tests.conftest import add_source

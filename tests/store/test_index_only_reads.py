@@ -13,9 +13,9 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.engine import Connection
 
 from casegraph.config import Settings
-from casegraph.graph.edges import Edge
 from casegraph.model.display import DISPLAY_MAX
-from casegraph.search.documents import Document
+from casegraph.model.edges import Edge
+from casegraph.model.search_documents import Document
 from casegraph.service import Workspace
 from casegraph.store import graph_store, migrate, search_index
 from casegraph.store.engine import make_engine

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-DEFAULT_PROTECTED = frozenset(
-    {"religion", "ethnicity", "political", "politicalViews", "health", "sexualOrientation"}
-)
+from casegraph.model.protected import DEFAULT_PROTECTED
 
 
 class ProtectedAttribute(ValueError):

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import combinations
 
 from followthemoney import model as ftm
 
-from casegraph.model.display import cut
+from casegraph.model.edges import Edge
 from casegraph.model.statements import StatementRow
 
 # (source property, target property, directed) of each relationship schema
@@ -26,32 +25,6 @@ HUB = 25  # a value shared by more subjects than this links nobody (a registry's
 AMOUNT_PROPS = ("amountEur", "amount", "amountUsd", "duration")
 LABEL_PROPS = ("role", "relationship", "summary", "purpose")
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-
-
-@dataclass(frozen=True)
-class Edge:
-    src: str
-    dst: str
-    kind: str
-    origin: str
-    origin_subject: str | None
-    src_entity: str | None
-    dst_entity: str | None
-    source: str
-    source2: str
-    directed: bool
-    start_date: str | None = None
-    end_date: str | None = None
-    amount: float | None = None
-    share: float | None = None
-    label: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.label is not None:  # held in an index entry
-            object.__setattr__(self, "label", cut(self.label))
-
-    def row(self) -> dict[str, object]:
-        return {**self.__dict__, "directed": int(self.directed)}
 
 
 def is_relationship(schema: str) -> bool:

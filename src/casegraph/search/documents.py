@@ -7,12 +7,11 @@ some of those sources matches and sees those documents only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
 from followthemoney import model as ftm
 
-from casegraph.model.display import cut
+from casegraph.model.search_documents import Document
 from casegraph.model.statements import BASE_PROP, StatementRow, common_schema
 from casegraph.resolve import standardise
 from casegraph.search.text import tokens
@@ -42,23 +41,6 @@ FIELD_OF_TYPE = {
 }
 MAX_DETAILS = 40
 PARTS = ("firstName", "middleName", "lastName")  # a caption when there is no full name
-
-
-@dataclass
-class Document:
-    canonical_id: str
-    source: str
-    schema: str
-    caption: str
-    names: list[str]
-    details: list[str]
-    terms: str
-    body: str
-    adult_on: str | None
-    values: set[tuple[str, str]] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        self.caption = cut(self.caption)  # held in an index entry
 
 
 def indexed(schema_name: str) -> bool:

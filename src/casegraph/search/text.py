@@ -13,9 +13,3 @@ MAX_TERM = 64
 def tokens(value: str) -> tuple[str, ...]:
     """ASCII, lower-case word tokens ("Müller-Lüdenscheidt" -> muller, ludenscheidt)."""
     return tuple(t[:MAX_TERM] for t in clean_text(value).split())
-
-
-def deletions(term: str) -> set[str]:
-    """The term with any one letter left out: two terms within one edit (Damerau)
-    share at least one of these, or one is the other's deletion."""
-    return {term[:i] + term[i + 1 :] for i in range(len(term))}

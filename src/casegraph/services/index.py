@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 from casegraph.access import roles
 from casegraph.graph.edges import (
     SHARED_FIELDS,
-    Edge,
     is_relationship,
     relationship_edges,
     shared_edges,
 )
+from casegraph.model.edges import Edge
+from casegraph.model.search_documents import Document
 from casegraph.model.statements import StatementRow
-from casegraph.search.documents import Document, build
+from casegraph.search.documents import build
 from casegraph.store import graph_store, search_index
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement, Executable
 
-from casegraph.graph.edges import Edge
+from casegraph.model.edges import Edge
 from casegraph.store.tables import (
     edges,
     edges_epoch,

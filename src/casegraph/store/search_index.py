@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.engine import Connection
 
-from casegraph.search.documents import Document
-from casegraph.search.text import deletions
+from casegraph.model.search_documents import Document
 from casegraph.store import scratch, search_bitmaps
 from casegraph.store.tables import (
     dirty_subjects,
@@ -35,6 +34,12 @@ def _sqlite(conn: Connection) -> bool:
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def deletions(term: str) -> set[str]:
+    """The term with any one letter left out: two terms within one edit (Damerau)
+    share at least one of these, or one is the other's deletion."""
+    return {term[:i] + term[i + 1 :] for i in range(len(term))}
 
 
 # --- which subjects need re-indexing --------------------------------------------------

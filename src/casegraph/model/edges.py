@@ -1,0 +1,34 @@
+"""An edge between two subjects, as the graph builds it (``graph/``) and the edges
+table holds it (``store/``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casegraph.model.display import cut
+
+
+@dataclass(frozen=True)
+class Edge:
+    src: str
+    dst: str
+    kind: str
+    origin: str
+    origin_subject: str | None
+    src_entity: str | None
+    dst_entity: str | None
+    source: str
+    source2: str
+    directed: bool
+    start_date: str | None = None
+    end_date: str | None = None
+    amount: float | None = None
+    share: float | None = None
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.label is not None:  # held in an index entry
+            object.__setattr__(self, "label", cut(self.label))
+
+    def row(self) -> dict[str, object]:
+        return {**self.__dict__, "directed": int(self.directed)}
