@@ -535,14 +535,14 @@ def serve(
     """Serve the web pages and the HTTP API (OpenAPI at /api/docs)."""
     import uvicorn
 
-    from casegraph.api.app import create_app
+    from casegraph.api.app import server_config
 
     workspace = guarded(lambda: Workspace.open(state.settings))
     if state.settings.graph_in_memory:  # walks read the store until it is read
         workspace.adjacency.keep_warm()
     try:
         err.print(f"casegraph on http://{host}:{port}/ (API docs: /api/docs); Ctrl-C stops it")
-        uvicorn.run(create_app(workspace), host=host, port=port, log_level="warning")
+        uvicorn.Server(server_config(workspace, host, port)).run()
     finally:
         workspace.close()
 

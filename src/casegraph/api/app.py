@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, HTTPException, Request, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casegraph import __version__
 from casegraph.api import case_routes, errors, graph_routes, resolution_routes
@@ -13,6 +16,9 @@ from casegraph.api.routes import router
 from casegraph.service import Workspace
 from casegraph.web import app as web
 
+if TYPE_CHECKING:
+    import uvicorn
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -20,6 +26,65 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
     "Cache-Control": "no-store",
 }
+
+
+# the routes that receive evidence files: their bodies may be as large as the evidence
+# limit (CASEGRAPH_EVIDENCE_MAX_BYTES) and the form around the file
+EVIDENCE_UPLOAD = re.compile(r"^(/api/v1)?/cases/[^/]+/evidence/?$")
+FORM_ALLOWANCE = 1024**2
+
+
+class BodyLimit:
+    """Refuse request bodies over a limit with 413, before they are read: by their
+    declared ``Content-Length``, and by counting the bytes as they arrive (a chunked
+    body declares none). Evidence uploads have a limit of their own."""
+
+    def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
+        self.app, self.limit, self.upload_limit = app, limit, upload_limit
+
+    def limit_for(self, scope: Scope) -> int:
+        upload = scope["method"] == "POST" and EVIDENCE_UPLOAD.match(scope["path"])
+        return max(self.limit, self.upload_limit) if upload else self.limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope)
+        too_large = HTTPException(413, f"the request body is larger than {limit:,} bytes")
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.strip().isdigit() and int(declared) > limit:
+            request = Request(scope, receive)
+            response = errors.problem(413, str(too_large.detail), str(too_large.detail), request)
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:  # the app's error handlers answer 413
+                    raise too_large
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def server_config(workspace: Workspace, host: str, port: int) -> uvicorn.Config:
+    """How ``casegraph serve`` runs the app. Forwarded headers (``X-Forwarded-For``,
+    ``X-Forwarded-Proto``) are believed only from the configured proxies
+    (``CASEGRAPH_TRUSTED_PROXIES``, none by default): uvicorn would otherwise trust
+    them from 127.0.0.1, and anyone on the machine, or any local reverse proxy that
+    passes the header on, could choose the address the sign-in throttle counts."""
+    import uvicorn
+
+    proxies = workspace.settings.trusted_proxies.strip()
+    return uvicorn.Config(
+        create_app(workspace), host=host, port=port, log_level="warning",
+        proxy_headers=bool(proxies), forwarded_allow_ips=proxies,
+    )  # fmt: skip
 
 
 def create_app(workspace: Workspace) -> FastAPI:
@@ -37,6 +102,12 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.include_router(graph_routes.router)
     app.include_router(case_routes.router)
     web.install(app)  # the pages, beside the API and over the same sessions
+    settings = workspace.settings
+    app.add_middleware(  # inside the headers' middleware: a 413 has them too
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        upload_limit=settings.evidence_max_bytes + FORM_ALLOWANCE,
+    )
 
     @app.middleware("http")
     async def headers(

@@ -23,14 +23,25 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class LoginThrottle:
-    """Failed sign-ins: at most ``limit`` per client and user name, and ``limit * 4`` per
-    client over all names, in ``window`` seconds. Old failures are forgotten."""
+    """Failed sign-ins, counted in ``window`` seconds (old failures are forgotten): at
+    most ``limit`` per client address and user name, ``limit * 4`` per client address
+    over all names, and ``limit * 4`` per user name over all client addresses, so that
+    changing one's address (or a forged ``X-Forwarded-For``, were it trusted) buys no
+    more guesses at one account. The client address is the connection's, or the one a
+    configured proxy forwards (``CASEGRAPH_TRUSTED_PROXIES``)."""
 
     def __init__(self, limit: int = 5, window: float = 300.0) -> None:
         self.limit, self.window = limit, window
-        self.failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self.failures: dict[tuple[str, str, str], deque[float]] = defaultdict(deque)
 
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
+    def _keys(self, client: str, username: str) -> list[tuple[tuple[str, str, str], int]]:
+        return [
+            (("pair", client, username), self.limit),
+            (("client", client, ""), self.limit * 4),
+            (("account", "", username), self.limit * 4),
+        ]
+
+    def _recent(self, key: tuple[str, str, str]) -> deque[float]:
         recent = self.failures[key]
         while recent and recent[0] < time.monotonic() - self.window:
             recent.popleft()
@@ -40,7 +51,7 @@ class LoginThrottle:
         return recent
 
     def check(self, client: str, username: str) -> None:
-        for key, limit in (((client, username), self.limit), ((client, ""), self.limit * 4)):
+        for key, limit in self._keys(client, username):
             recent = self._recent(key)
             if len(recent) >= limit:
                 retry = int(recent[0] + self.window - time.monotonic()) + 1
@@ -52,11 +63,13 @@ class LoginThrottle:
 
     def failed(self, client: str, username: str) -> None:
         now = time.monotonic()
-        self._recent((client, username)).append(now)
-        self._recent((client, "")).append(now)
+        for key, _limit in self._keys(client, username):
+            self._recent(key).append(now)
 
     def succeeded(self, client: str, username: str) -> None:
-        self.failures.pop((client, username), None)
+        # only this address's count for the name: the account's count over all
+        # addresses stays, or one good sign-in would reset a guesser elsewhere
+        self.failures.pop(("pair", client, username), None)
 
 
 def workspace(request: Request) -> Workspace:
