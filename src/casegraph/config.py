@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     # `casegraph serve` holds the graph in memory for its walks (store.adjacency: about
     # 650 MB of arrays for 5 million edges), read again in the background after changes
     graph_in_memory: bool = True
+    # `casegraph serve` takes the client address from X-Forwarded-For / X-Forwarded-Proto
+    # only when the connection comes from one of these (comma-separated addresses or
+    # networks, e.g. "10.0.0.5,10.1.0.0/16"; "*" trusts everyone: never on an open port)
+    trusted_proxies: str = ""
+    # the largest request body the server reads; evidence uploads may be as large as
+    # evidence_max_bytes (plus the form around the file)
+    max_body_bytes: int = 10 * 1024**2
 
     @property
     def store_url(self) -> str:
