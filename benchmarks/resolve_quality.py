@@ -164,8 +164,7 @@ class CasegraphError(RuntimeError):
 
 
 def casegraph_command() -> list[str]:
-    """The ``casegraph`` script of this interpreter (``python -m casegraph.cli`` would miss
-    the resolution commands, which register on the imported ``casegraph.cli`` module)."""
+    """The ``casegraph`` script of this interpreter, else the same ``casegraph.cli.main``."""
     script = Path(sys.executable).with_name("casegraph")
     if script.is_file():
         return [str(script)]

@@ -29,6 +29,7 @@ from casegraph.model.audit import DENIED
 from casegraph.model.statements import StatementRow
 from casegraph.store import adjacency, migrate, sealing, search_bitmaps
 from casegraph.store.engine import make_engine
+from casegraph.store.private import private_sqlite_file
 from casegraph.store.statements import iter_statements
 from casegraph.subjects.profile import is_minor, redact
 
@@ -63,7 +64,7 @@ class Workspace:
         if make_url(url).get_backend_name() == "sqlite":
             path = Path(make_url(url).database or "")
             if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_sqlite_file(path)  # the folder 0700, the store 0600
             elif not path.exists():
                 raise WorkspaceError(
                     f"no workspace in {settings.data_dir}; create one with 'casegraph init'"

@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from casegraph.store.private import private_dir
+
 KEY_FILE = "audit-signing-key.pem"
 
 
@@ -42,7 +44,7 @@ def signing_key(folder: Path) -> Ed25519PrivateKey:
         if not isinstance(key, Ed25519PrivateKey):
             raise CheckpointError(f"{path} is not an Ed25519 key")
         return key
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casegraph.cases.rules import CaseError
+from casegraph.store.private import private_dir
 
 CHUNK = 1 << 20
 
@@ -24,7 +25,8 @@ class Stored:
 
 class EvidenceStore:
     """``root/ab/abcdef...``: a file's name is its hash, so the same bytes are kept once
-    and a changed file no longer matches its name."""
+    and a changed file no longer matches its name. Folders are 0700, files 0400: only
+    the workspace's owner reads them, and nobody writes them."""
 
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.root = root
@@ -35,7 +37,7 @@ class EvidenceStore:
 
     def put(self, chunks: Iterable[bytes], filename: str, media_type: str | None = None) -> Stored:
         """Stream ``chunks`` to disk while hashing; refuse more than ``max_bytes``."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
         digest = hashlib.sha256()
         size = 0
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
@@ -54,12 +56,12 @@ class EvidenceStore:
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             target = self.path(sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(target.parent)
             if target.exists() and self.hash_of(target) == sha:
                 os.unlink(tmp)
             else:
                 os.replace(tmp, target)
-                os.chmod(target, 0o440)
+                os.chmod(target, 0o400)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -101,5 +103,5 @@ class EvidenceStore:
     def remove(self, sha256: str) -> None:
         path = self.path(sha256)
         if path.exists():
-            os.chmod(path, 0o640)
+            os.chmod(path, 0o600)
             path.unlink()

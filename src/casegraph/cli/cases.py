@@ -1,5 +1,5 @@
 """Case commands: ``casegraph case ...``. Every command about one case runs under that
-case (the purpose of what it reads). Registered on the main app by ``cli.py``."""
+case (the purpose of what it reads). Registered on the main app by ``cli/__init__.py``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from casegraph.cases.rules import CASE_ROLES, SUBJECT_ROLES, TEMPLATES
-from casegraph.cli import app, err, fail, guarded, session
-from casegraph.cli_graph import _print_json
+from casegraph.cli.common import app, err, fail, guarded, print_json, session
 
 case_app = typer.Typer(no_args_is_help=True, help="Cases: open, work and close investigations.")
 task_app = typer.Typer(no_args_is_help=True, help="A case's tasks.")
@@ -96,7 +95,7 @@ def open_case(
             )
         )
     if as_json:
-        _print_json(case)
+        print_json(case)
         return
     _show_case(case)
     sys.stdout.write(case["id"] + "\n")
@@ -108,7 +107,7 @@ def list_cases(as_json: bool = JSON) -> None:
     with session() as s:
         mine = s.cases.mine()
     if as_json:
-        _print_json(mine)
+        print_json(mine)
         return
     table = Table(
         "case", "title", "status", "priority", "my role", "review on", title=f"{len(mine)} cases"
@@ -131,7 +130,7 @@ def show(case_id: str, as_json: bool = JSON) -> None:
     with session(case_id) as s:
         case = guarded(lambda: s.cases.show(case_id))
     if as_json:
-        _print_json(case)
+        print_json(case)
         return
     _show_case(case)
     err.print(f"[bold]legal basis[/]: {escape(case['legal_basis'])}", highlight=False)
@@ -311,7 +310,7 @@ def task_list(case_id: str, as_json: bool = JSON) -> None:
     with session(case_id) as s:
         tasks = guarded(lambda: s.cases.tasks(case_id))
     if as_json:
-        _print_json(tasks)
+        print_json(tasks)
         return
     _task_table(tasks)
 
@@ -352,7 +351,7 @@ def note_list(case_id: str, as_json: bool = JSON) -> None:
     with session(case_id) as s:
         notes = guarded(lambda: s.cases.notes(case_id))
     if as_json:
-        _print_json(notes)
+        print_json(notes)
         return
     for note in notes:
         err.print(
@@ -409,7 +408,7 @@ def evidence_list(case_id: str, as_json: bool = JSON) -> None:
     with session(case_id) as s:
         items = guarded(lambda: s.cases.evidence(case_id))
     if as_json:
-        _print_json(items)
+        print_json(items)
         return
     for item in items:
         err.print(
@@ -483,7 +482,7 @@ def timeline(
     with session(case_id) as s:
         events = guarded(lambda: s.cases.timeline(case_id, subject, kinds))
     if as_json:
-        _print_json(events)
+        print_json(events)
         return
     table = Table(
         "when", "what", Column("summary", overflow="fold"), "sources", title=f"{len(events)} events"
@@ -499,7 +498,7 @@ def dashboard(as_json: bool = JSON) -> None:
     with session() as s:
         board = s.cases.dashboard()
     if as_json:
-        _print_json(board)
+        print_json(board)
         return
     err.print(
         f"[bold]{len(board['cases'])}[/] cases, [bold]{len(board['tasks'])}[/] open "

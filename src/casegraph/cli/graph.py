@@ -1,12 +1,10 @@
 """Search and link-analysis commands: ``search``, ``index ...``, ``graph ...``.
-Registered on the main ``casegraph`` app by ``cli.py``."""
+Registered on the main ``casegraph`` app by ``cli/__init__.py``."""
 
 from __future__ import annotations
 
 import html
-import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,17 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
-from casegraph.cli import CASE, JUSTIFICATION, app, err, fail, guarded, progress_bar, session
+from casegraph.cli.common import (
+    CASE,
+    JUSTIFICATION,
+    app,
+    err,
+    fail,
+    guarded,
+    print_json,
+    progress_bar,
+    session,
+)
 from casegraph.graph.analysis import MEASURES
 from casegraph.search.engine import FACETS
 from casegraph.services.graph import EXPORT_FORMATS
@@ -38,10 +46,6 @@ def _marked(text: str) -> str:
     return "".join(styles.get(p) or escape(html.unescape(p)) for p in parts)
 
 
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
 @app.command()
 def search(
     query: str = typer.Argument(
@@ -58,7 +62,7 @@ def search(
     with session(case, justification) as s:
         results = guarded(lambda: s.search.search(query, page, limit, FACETS if facets else ()))
     if as_json:
-        _print_json(results.to_dict())
+        print_json(results.to_dict())
         return
     table = Table(
         Column("subject", overflow="fold"),
@@ -150,7 +154,7 @@ def graph_expand(
             lambda: s.graph.expand(subject, hops, limit, kind, since, until, source or None)
         )
     data = graph.to_dict()
-    _print_json(data) if as_json else _print_graph(data)
+    print_json(data) if as_json else _print_graph(data)
 
 
 @graph_app.command("path")
@@ -177,7 +181,7 @@ def graph_path(
             )
         )
     if as_json:
-        _print_json(found)
+        print_json(found)
         return
     if not found:
         err.print(f"no path within {max_hops} hops")
@@ -209,7 +213,7 @@ def graph_common(
     with session(case, justification) as s:
         found = guarded(lambda: s.graph.common(subject_a, subject_b, kind))
     if as_json:
-        _print_json(found)
+        print_json(found)
         return
     for node in found:
         err.print(f"{node['id']}  {node['schema']}  {escape(node['caption'])}", highlight=False)
@@ -237,7 +241,7 @@ def graph_metrics(
     with session(case, justification) as s:
         result = guarded(lambda: s.graph.metrics(measure, top, subject, hops, kind))
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     err.print(f"{result['nodes']:,} subjects, {result['edges']:,} edges")
     for name, ranked in result["measures"].items():
@@ -261,7 +265,7 @@ def graph_communities(
     with session(case, justification) as s:
         result = guarded(lambda: s.graph.communities(subject, hops, kind, resolution))
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     err.print(f"{len(result['communities'])} communities, modularity {result['modularity']}")
     for number, group in enumerate(result["communities"][:20], 1):
@@ -280,7 +284,7 @@ def graph_components(
     with session(case, justification) as s:
         found = guarded(lambda: s.graph.components(kind))
     if as_json:
-        _print_json(found)
+        print_json(found)
         return
     for number, group in enumerate(found[:20], 1):
         names = ", ".join(escape(m["caption"]) for m in group["members"][:8])
@@ -303,7 +307,7 @@ def graph_ownership(
     with session(case, justification) as s:
         result = guarded(lambda: s.graph.ownership(subject, direction, depth, min_share))
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     table = Table("chain", "share %", title=f"{direction} by {result['subject']['caption']}")
     for chain in result["chains"]:
@@ -325,7 +329,7 @@ def graph_activity(
     with session(case, justification) as s:
         result = guarded(lambda: s.graph.activity(subject, kind, top))
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     err.print(
         f"{result['count']:,} contacts {result['by_kind']}, volume {result['volume']:,}, "

@@ -1,134 +1,41 @@
-"""The ``casegraph`` command line (typer + rich)."""
+"""The workspace's own commands: ``init``, ``db``, ``source``, ``ingest``, ``runs``,
+``export``, ``demo``, ``user``, ``team``, ``grant``, ``token``, ``audit``, ``subject``,
+``retention`` and ``serve``."""
 
 from __future__ import annotations
 
 import csv
-import faulthandler
 import json
-import os
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
-from casegraph.access.context import AccessContext
-from casegraph.access.identities import IdentityError
-from casegraph.access.policy import AccessDenied
-from casegraph.audit.checkpoint import CheckpointError
-from casegraph.config import Settings
-from casegraph.ingest.mapping import MappingError
+from casegraph.cli.common import (
+    CASE,
+    JUSTIFICATION,
+    app,
+    audit_app,
+    db_app,
+    err,
+    fail,
+    guarded,
+    progress_bar,
+    retention_app,
+    session,
+    source_app,
+    state,
+    subject_app,
+    team_app,
+    token_app,
+    user_app,
+)
 from casegraph.ingest.pipeline import IngestInterrupted, IngestSummary
 from casegraph.ingest.readers import ReadOptions
-from casegraph.model.sources import InvalidSource
-from casegraph.service import Session, Workspace, WorkspaceError
-
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
-db_app = typer.Typer(no_args_is_help=True, help="Store schema migrations.")
-source_app = typer.Typer(no_args_is_help=True, help="Register and list sources.")
-app.add_typer(db_app, name="db")
-app.add_typer(source_app, name="source")
-user_app = typer.Typer(no_args_is_help=True, help="Users and their roles.")
-team_app = typer.Typer(no_args_is_help=True, help="Teams and their members.")
-token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
-audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit ledger.")
-app.add_typer(user_app, name="user")
-app.add_typer(team_app, name="team")
-app.add_typer(token_app, name="token")
-app.add_typer(audit_app, name="audit")
-subject_app = typer.Typer(no_args_is_help=True, help="Subject profiles and sealing.")
-app.add_typer(subject_app, name="subject")
-retention_app = typer.Typer(no_args_is_help=True, help="Retention and erasure.")
-app.add_typer(retention_app, name="retention")
-
-err = Console(stderr=True, soft_wrap=True)
-USER_ERRORS = (
-    MappingError, WorkspaceError, InvalidSource, IdentityError, CheckpointError, ValueError,
-    OSError,
-)  # fmt: skip
-T = TypeVar("T")
-
-
-class State:
-    settings: Settings = Settings()
-
-
-state = State()
-
-
-@app.callback()
-def main_options(
-    data_dir: Path | None = typer.Option(
-        None, "--data-dir", help="Workspace folder (default ./casegraph-data)."
-    ),
-    database_url: str | None = typer.Option(
-        None, "--database-url", help="Store URL; env CASEGRAPH_DATABASE_URL. Default: SQLite."
-    ),
-    operator: str | None = typer.Option(
-        None, "--operator", help="Name recorded as the actor (default: your login)."
-    ),
-) -> None:
-    """casegraph: investigative case management with an accountable audit trail."""
-    overrides: dict[str, Any] = {}
-    if data_dir is not None:
-        overrides["data_dir"] = data_dir
-    if database_url is not None:
-        overrides["database_url"] = database_url
-    if operator is not None:
-        overrides["operator"] = operator
-    state.settings = Settings(**overrides)
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-def guarded(fn: Callable[[], T]) -> T:
-    """Run ``fn``; errors a user can cause become a message and an exit code."""
-    try:
-        return fn()
-    except (typer.Exit, AccessDenied):  # refusals are recorded by the session, then reported
-        raise
-    except USER_ERRORS as exc:
-        raise fail(str(exc)) from None
-
-
-@contextmanager
-def session(case: str | None = None, justification: str | None = None) -> Iterator[Session]:
-    """A session as the local operator (or the registered user of that name)."""
-    workspace = guarded(lambda: Workspace.open(state.settings))
-    try:
-        ctx = AccessContext(
-            actor=state.settings.operator, case_id=case, justification=justification, local=True
-        )
-        try:
-            with workspace.session(ctx) as s:
-                yield s
-        except AccessDenied as exc:
-            raise fail(f"access denied: {exc}", code=3) from None
-    finally:
-        workspace.close()
-
-
-CASE = typer.Option(None, "--case", help="The case this is for (you must be a member).")
-JUSTIFICATION = typer.Option(
-    None, "--justification", help="Why you need this data (20+ characters), if not for a case."
-)
+from casegraph.service import Session, Workspace
 
 
 @app.command()
@@ -189,28 +96,6 @@ def source_list() -> None:
             f"{count:,}",
         )
     Console().print(table)
-
-
-@contextmanager
-def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=False,
-        disable=not err.is_terminal and not os.environ.get("CASEGRAPH_PROGRESS"),
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(label: str, position: int, total: int) -> None:
-            if label not in tasks:
-                tasks[label] = bar.add_task(label, total=max(total, 1))
-            bar.update(tasks[label], completed=position, total=max(total, 1))
-
-        yield update
 
 
 def print_summary(summary: IngestSummary) -> None:
@@ -545,23 +430,3 @@ def serve(
         uvicorn.Server(server_config(workspace, host, port)).run()
     finally:
         workspace.close()
-
-
-# commands that live in their own modules register themselves on ``app``
-from casegraph import cli_cases, cli_graph, cli_resolution  # noqa: E402, F401
-
-
-def main() -> None:
-    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints where a stuck job is
-    try:
-        app()
-    except KeyboardInterrupt:
-        err.print("[yellow]Interrupted.[/]")
-        sys.exit(130)
-
-
-if __name__ == "__main__":  # `python -m casegraph.cli`: run the importable module, on
-    # which the commands of the other cli_* modules register themselves
-    from casegraph.cli import main as importable_main
-
-    importable_main()

@@ -1,5 +1,5 @@
 """Entity-resolution commands: ``resolve``, ``review ...``, ``subject merge|split``,
-``clusters export``. Registered on the main ``casegraph`` app by ``cli.py``."""
+``clusters export``. Registered on the main ``casegraph`` app by ``cli/__init__.py``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from casegraph.cli import CASE, JUSTIFICATION, app, err, guarded, session, subject_app
+from casegraph.cli.common import CASE, JUSTIFICATION, app, err, guarded, session, subject_app
 from casegraph.resolve.engine import EngineError
 
 review_app = typer.Typer(no_args_is_help=True, help="Pairs waiting for a person's judgement.")
