@@ -50,7 +50,6 @@ def prepare(data_dir: Path) -> tuple[str, list[str]]:
     from casegraph.config import Settings
     from casegraph.demo import build_demo
     from casegraph.service import Workspace
-    from casegraph.store.statements import iter_statements
 
     settings = Settings(data_dir=data_dir, operator="bench")
     build_demo(settings, ROOT / "demo", Console(file=io.StringIO()))
@@ -62,7 +61,8 @@ def prepare(data_dir: Path) -> tuple[str, list[str]]:
         for source, _count in s.sources.list():
             s.identities.grant("all", source.marking)
         token, _ = s.identities.create_token("analyst", 1)
-        people = sorted({r.canonical_id for r in iter_statements(s.conn) if r.schema == "Person"})
+        every = s.process("index.read", "ingest", every_source=True)
+        people = sorted({r.canonical_id for r in s.statements(every) if r.schema == "Person"})
     workspace.close()
     return token, people[:: max(1, len(people) // 300)]
 

@@ -140,8 +140,8 @@ def _extract_table(ws: Path, parquet: Path) -> None:
 
     workspace = Workspace.open(_settings(ws))
     with workspace.session(_ctx()) as s:
-        rows = s.subject_statements(action="benchmark.extract", redact_sealed=False,
-                                    processing=True)  # fmt: skip
+        visible = s.process("resolve.read", "resolve", {"schema": "all"})
+        rows = s.statements(visible, redact_sealed=False)
         pq.write_table(extract(rows).table(PERSON), parquet)
     workspace.close()
 

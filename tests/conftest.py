@@ -17,8 +17,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from casegraph.access.context import AccessContext
+from casegraph.access.identities import CHEAP_PASSWORD_HASHING, CHEAP_PASSWORD_HASHING_VALUE
 from casegraph.config import Settings, normalise_database_url
+from casegraph.model.visible import Visible, gate
 from casegraph.service import Session, Workspace
+from tests.template_store import Templates
+
+# argon2 at its cheapest for every hash the tests make, in this process and in the
+# ``casegraph`` processes the tests start (they inherit it); docs/operations.md
+os.environ[CHEAP_PASSWORD_HASHING] = CHEAP_PASSWORD_HASHING_VALUE
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
@@ -84,9 +91,18 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    """Stores migrated once per run, copied for each test (tests/template_store.py)."""
+    return Templates(tmp_path_factory.mktemp("template") / "ws", POSTGRES_URL)
+
+
 @pytest.fixture
-def workspace(store: Settings) -> Iterator[Workspace]:
-    ws, _before, _after = Workspace.init(store)
+def workspace(store: Settings, templates: Templates) -> Iterator[Workspace]:
+    """A migrated store of this test's own: a copy of the run's template (migrating
+    is tested where ``casegraph init``, ``db upgrade`` or ``Workspace.init`` run)."""
+    templates.make(store)
+    ws = Workspace.open(store)
     try:
         yield ws
     finally:
@@ -137,3 +153,14 @@ def person_mapping(dataset: str, csv_file: str, **columns: str) -> str:
         if prop == "phone":
             lines.append("              format: de")
     return "\n".join(lines) + "\n"
+
+
+def granted(*sources: str) -> Visible:
+    """What the session's gate would grant for ``sources``, for store-level tests that
+    run below the session (the product makes a Visible in service.py only)."""
+    return Visible(sources, None, True, frozenset, gate())
+
+
+def everything(s: Session) -> Visible:
+    """Every source, as the gate grants it to background processing (recorded)."""
+    return s.process("index.read", "ingest", every_source=True)

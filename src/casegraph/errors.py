@@ -18,3 +18,12 @@ def not_registered(name: str) -> WorkspaceError:
 
 class NotFound(WorkspaceError):
     """Nothing there, or nothing the caller may see: the two look the same."""
+
+
+class Unseen(NotFound):
+    """Not there, or not the caller's to see (a case they are not a member of): answered
+    as not found, and recorded as a refusal, the same entry either way."""
+
+    def __init__(self, message: str, refs: dict[str, str]) -> None:
+        super().__init__(message)
+        self.refs = refs

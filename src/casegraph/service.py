@@ -7,7 +7,7 @@ A session is one transaction bound to the caller's ``AccessContext``. Interfaces
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
@@ -24,10 +24,12 @@ from casegraph.access.policy import AccessDenied
 from casegraph.access.protected import check_fields
 from casegraph.audit.ledger import AuditWriter
 from casegraph.config import Settings
-from casegraph.errors import NotFound, WorkspaceError, not_registered
+from casegraph.errors import NotFound, Unseen, WorkspaceError, not_registered
 from casegraph.model.audit import DENIED
 from casegraph.model.statements import StatementRow
+from casegraph.model.visible import Visible, gate
 from casegraph.store import adjacency, migrate, sealing, search_bitmaps
+from casegraph.store import sources as source_rows
 from casegraph.store.engine import make_engine
 from casegraph.store.private import private_sqlite_file
 from casegraph.store.statements import iter_statements
@@ -47,7 +49,17 @@ class Workspace:
         # instead of polling SQLite's busy handler with growing sleeps.
         self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
         self.bitmaps = search_bitmaps.Cache()  # facet bitmaps read so far, by version
-        self.adjacency = adjacency.Held(engine)  # the graph's structure, once read
+        # the graph's structure, once read (each read in the background is recorded)
+        self.adjacency = adjacency.Held(engine, on_read=self._record_graph_read)
+
+    def _record_graph_read(self, held: adjacency.Adjacency) -> None:
+        """The graph read into memory is processing of subject data: on the record."""
+        ctx = AccessContext(actor=self.settings.operator, local=True)
+        with self._connect() as conn:
+            AuditWriter(conn, ctx).record(
+                "graph.load", {"epoch": held.epoch, "edges": held.edge_count, "processing": True}
+            )
+            conn.commit()
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
@@ -160,9 +172,10 @@ class Workspace:
                 session = Session(self, conn, ctx)
                 yield session
                 conn.commit()
-            except AccessDenied as exc:
+            except (AccessDenied, Unseen) as exc:
                 conn.rollback()
-                AuditWriter(conn, ctx).record("access.denied", {"reason": str(exc)}, DENIED)
+                refs = {"reason": str(exc), **(exc.refs if isinstance(exc, Unseen) else {})}
+                AuditWriter(conn, ctx).record("access.denied", refs, DENIED)
                 conn.commit()
                 raise
             except BaseException:
@@ -203,65 +216,101 @@ class Session:
         redact_sealed: bool = True,
         disclose: bool = False,
         entity_ids: Sequence[str] | None = None,
-        processing: bool = False,
         canonical_ids: Sequence[str] | None = None,
     ) -> Iterator[StatementRow]:
-        """The one read path for statements: needs a purpose, sees cleared sources only,
-        records the consultation before any row is returned, and reduces sealed
-        subjects to the fact that they exist (only their id statements pass; names of
-        sealed people are dropped from the ``namesMentioned`` of their relations).
-        Profiles read with ``redact_sealed=False`` and redact (or unseal) themselves.
+        """A person's read of statements: ``consult`` (purpose, clearances, the ledger
+        entry), then ``statements``. Sealed subjects are reduced to the fact that they
+        exist (only their id statements pass; names of sealed people are dropped from
+        the ``namesMentioned`` of their relations). Profiles read with
+        ``redact_sealed=False`` and redact (or unseal) themselves.
 
         ``disclose`` commits the audit entry before the first row leaves: a disclosure
-        that fails half-way (a closed pipe, a full disk) stays on the record.
-
-        ``processing`` is for jobs whose output no person reads (entity resolution): it
-        needs no purpose, and is recorded like any other read."""
-        wanted = self.consult(action, refs, sources, processing)
-        sealed = self.sealed_ids() if redact_sealed and wanted else set()
+        that fails half-way (a closed pipe, a full disk) stays on the record."""
+        visible = self.consult(action, refs, sources)
+        if redact_sealed and visible:
+            visible.sealed  # noqa: B018 (read before the commit below, under the same view)
         if disclose:
             self.commit()
-        if not wanted:
+        return self.statements(
+            visible, canonical_id, entity_ids, canonical_ids, redact_sealed=redact_sealed
+        )
+
+    def statements(
+        self,
+        visible: Visible,
+        canonical_id: str | None = None,
+        entity_ids: Sequence[str] | None = None,
+        canonical_ids: Sequence[str] | None = None,
+        redact_sealed: bool = True,
+    ) -> Iterator[StatementRow]:
+        """The statements ``visible`` grants (of the subjects or entities asked for)."""
+        if not visible:
             return iter(())
-        rows = iter_statements(self.conn, wanted, canonical_id=canonical_id,
+        rows = iter_statements(self.conn, visible, canonical_id=canonical_id,
                                entity_ids=entity_ids, canonical_ids=canonical_ids)  # fmt: skip
-        return redact(rows, sealed) if redact_sealed else rows
+        return redact(rows, visible.sealed) if redact_sealed else rows
 
     def consult(
         self,
         action: str,
         refs: dict[str, Any] | None = None,
         sources: Sequence[str] | None = None,
-        processing: bool = False,
-    ) -> list[str]:
-        """The gate of every read of subject data, statements or what is derived from
-        them (search index, edges): checks the permission and the purpose, records the
-        consultation, and returns the sources the reader may see (of ``sources``, if
-        given; naming an invisible one fails as if it did not exist)."""
-        self.require(roles.READ_SUBJECTS, "read subject data")
-        if not processing:
-            policy.check_purpose(self.conn, self.principal, self.ctx)
-        visible = self.visible_sources()
+        case: str | None = None,
+        permission: str = roles.READ_SUBJECTS,
+        purpose: bool = True,
+    ) -> Visible:
+        """The gate of every read (or write) of subject data by a person, statements or
+        what is derived from them (search index, edges, resolved entities, judgements):
+        checks the permission and the purpose, records the consultation, and returns
+        what the reader may see (of ``sources``, if given; naming an invisible one fails
+        as if it did not exist). ``case``: the read is part of that case's own pages,
+        whose membership is its purpose. ``permission`` and ``purpose`` are for the
+        few reads of raw source values that are not subject data as such (an ingest's
+        own rejected rows, read back by who loaded them)."""
+        self.require(permission, "read subject data")
+        if purpose:
+            policy.check_purpose(self.conn, self.principal, self.ctx, case)
+        return self._grant(action, refs, sources, self.visible_sources(), processing=False)
+
+    def process(
+        self,
+        action: str,
+        permission: str,
+        refs: dict[str, Any] | None = None,
+        every_source: bool = False,
+    ) -> Visible:
+        """The gate of background work whose output no person reads here (indexing,
+        resolution, retention, the graph read into memory): needs the job's own
+        ``permission``, not a purpose, and is recorded as processing. It sees the
+        caller's cleared sources, or with ``every_source`` all of them (derived data
+        that must follow every change: the index and the edges, read only through
+        ``consult`` later)."""
+        self.require(permission, f"run {action}")
+        every = (source_rows.source_names(self.conn) if every_source
+                 else self.visible_sources())  # fmt: skip
+        return self._grant(action, refs, None, every, processing=True)
+
+    def _grant(
+        self,
+        action: str,
+        refs: dict[str, Any] | None,
+        sources: Sequence[str] | None,
+        visible: Sequence[str],
+        processing: bool,
+    ) -> Visible:
         wanted = [name for name in (sources or visible) if name in visible]
         for name in sources or []:
             if name not in visible:
                 raise not_registered(name)  # the same answer as for a missing source
-        self.record(action, {**(refs or {}), "sources": wanted})
-        return wanted
+        note = {**(refs or {}), "sources": wanted}
+        if processing:
+            note["processing"] = True
+        entry = self.audit.record(action, note)
+        return Visible(wanted, entry.seq, processing, self._sealed_now, gate())
 
-    def processing_reader(
-        self, action: str, refs: dict[str, Any] | None = None
-    ) -> Callable[[Sequence[str]], Iterator[StatementRow]]:
-        """For jobs whose output no person reads (indexing): one recorded consultation,
-        then the statements of any subjects asked for, from the visible sources only."""
-        visible = self.consult(action, refs, processing=True)
-
-        def read(canonical_ids: Sequence[str]) -> Iterator[StatementRow]:
-            if not visible:
-                return iter(())
-            return iter_statements(self.conn, visible, canonical_ids=canonical_ids)
-
-        return read
+    def _sealed_now(self) -> frozenset[str]:
+        sealed = self.sealed_ids()
+        return frozenset(sealed | sealing.entity_ids_of(self.conn, sealed))
 
     def visible_sources(self) -> list[str]:
         """The sources whose statements this caller's clearances let them see."""

@@ -17,7 +17,7 @@ from casegraph.resolve.judge import THRESHOLDS
 from casegraph.service import Session, Workspace
 from casegraph.store import ledger
 from casegraph.store import resolution as rstore
-from tests.conftest import add_source
+from tests.conftest import add_source, everything
 from tests.resolve import people
 
 BETWEEN = (THRESHOLDS["person"].lower + THRESHOLDS["person"].upper) / 2  # needs review
@@ -139,7 +139,7 @@ def test_people_win_over_the_model_on_every_later_run(resolved, ctx) -> None:
         merged = s.resolve.merge(a, b, "same person: confirmed by the registry office")
         subject = merged["subject"]
         assert by_row(s)[("registry", "r1")] == subject == by_row(s)[("registry", "r0")]
-        members = rstore.members(s.conn, subject)
+        members = rstore.members(s.conn, everything(s), subject)
         bank_r0 = next(m.entity_id for m in members if m.source == "bank")
         split = s.resolve.split(subject, [bank_r0], "the bank record is a different client")
         assert len(split["subjects"]) == 2
@@ -198,7 +198,8 @@ def _any_model_judgement(s: Session):
     for left, right, origin, _, _ in rstore.iter_group_judgements(s.conn, "person"):
         if origin == "model":
             pair, _, _ = rstore.pair_key(left, right)
-            yield from (j for j in rstore.get_judgements(s.conn, pair) if j.origin == "model")
+            found = rstore.get_judgements(s.conn, everything(s), pair)
+            yield from (j for j in found if j.origin == "model")
 
 
 def test_interrupted_run_leaves_previous_ids_in_force(resolved, ctx, monkeypatch) -> None:
@@ -265,7 +266,7 @@ def test_new_statements_of_a_resolved_record_join_its_subject(resolved, ctx, tmp
         load(s, tmp_path, "registry")
         assert s.resolve.run().new == {"person": 1}
         r0 = by_row(s)[("registry", "r0")]
-        members = {m.entity_id for m in rstore.members(s.conn, r0)}
+        members = {m.entity_id for m in rstore.members(s.conn, everything(s), r0)}
         ids = {c for (c,) in s.conn.exec_driver_sql(
             "SELECT DISTINCT canonical_id FROM statements WHERE entity_id IN ("
             + ", ".join(f"'{m}'" for m in members) + ")")}  # fmt: skip

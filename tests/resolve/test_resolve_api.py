@@ -14,6 +14,7 @@ from casegraph.store import ledger
 from casegraph.store import resolution as rstore
 from tests.api.test_api import add_users, serve
 from tests.api.test_api import sign_in as api_sign_in
+from tests.conftest import everything
 from tests.resolve import people
 from tests.resolve.test_resolve import _unsure_pair, by_row, load
 
@@ -71,7 +72,7 @@ def test_merge_and_split_over_http(api: TestClient, workspace: Workspace,
     assert merged.status_code == 200, merged.text
     subject = merged.json()["subject"]
     with workspace.session(ctx) as s:
-        members = [m.entity_id for m in rstore.members(s.conn, subject)]
+        members = [m.entity_id for m in rstore.members(s.conn, everything(s), subject)]
     split = api.post(f"/api/v1/subjects/{subject}/split", headers=headers,
                      json={"records": members[:1], "reason": "registration was a namesake"})
     assert split.status_code == 200, split.text

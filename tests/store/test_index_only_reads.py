@@ -21,8 +21,9 @@ from casegraph.store import graph_store, migrate, search_index
 from casegraph.store.engine import make_engine
 from casegraph.store.graph_store import EdgeFilter
 from casegraph.store.tables import edges, search_docs
+from tests.conftest import granted
 
-SOURCES = ("registry",)
+SOURCES = granted("registry")
 
 
 def noise(length: int, seed: int) -> str:

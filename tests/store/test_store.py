@@ -14,6 +14,7 @@ from casegraph.service import Workspace, WorkspaceError
 from casegraph.store import migrate
 from casegraph.store.statements import iter_statements, upsert_statements
 from casegraph.store.tables import statements
+from tests.conftest import granted
 
 
 def row(value: str, schema: str, seen: datetime, entity: str = "e1") -> StatementRow:
@@ -23,10 +24,13 @@ def row(value: str, schema: str, seen: datetime, entity: str = "e1") -> Statemen
     )  # fmt: skip
 
 
-def test_init_creates_tables_at_head(workspace: Workspace) -> None:
+def test_init_creates_tables_at_head(store: Settings) -> None:
+    workspace, before, after = Workspace.init(store)  # migrates (the fixture copies)
     names = set(inspect(workspace.engine).get_table_names())
     assert {"sources", "statements", "ingest_runs", "rejects", "alembic_version"} <= names
-    assert migrate.current_revision(workspace.engine) == migrate.head_revision()
+    assert before is None
+    assert after == migrate.current_revision(workspace.engine) == migrate.head_revision()
+    workspace.close()
 
 
 def test_open_needs_init(store: Settings) -> None:
@@ -70,7 +74,7 @@ def test_statements_stream_in_canonical_order(workspace: Workspace, ctx: AccessC
     rows = [row(f"v{i}", "Person", seen, entity=f"e{i % 3}") for i in range(30)]
     with workspace.session(ctx) as s:
         upsert_statements(s.conn, rows)
-        streamed = list(iter_statements(s.conn, batch=7))
+        streamed = list(iter_statements(s.conn, granted("src"), batch=7))
     assert len(streamed) == 30
     keys = [(r.canonical_id, r.entity_id) for r in streamed]
     assert keys == sorted(keys)

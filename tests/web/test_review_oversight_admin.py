@@ -15,6 +15,7 @@ from casegraph.service import Workspace
 from casegraph.store import ledger
 from casegraph.store import resolution as rstore
 from tests.api.test_api import PASSWORD
+from tests.conftest import everything
 from tests.resolve import people
 from tests.resolve.test_resolve import _unsure_pair, load
 from tests.web.conftest import csrf, sign_in
@@ -82,7 +83,8 @@ def test_review_queue_pair_page_and_accept(
             s.conn, right) == subject.group(1)  # fmt: skip
         profile = s.subjects.profile(subject.group(1))
         assert {f.entity_id for f in profile.facts} >= {left, right}
-        judged = [j for j in rstore.get_judgements(s.conn, pair) if j.origin == "user"]
+        found = rstore.get_judgements(s.conn, everything(s), pair)
+        judged = [j for j in found if j.origin == "user"]
         assert [(j.actor, j.judgement, j.reason) for j in judged] == [
             ("ana", "positive", "same passport number")
         ]

@@ -69,18 +69,23 @@ def visible_sources(conn: Connection, principal: Principal) -> list[str]:
     return list(conn.execute(query).scalars())
 
 
-def check_purpose(conn: Connection, principal: Principal, ctx: AccessContext) -> None:
-    """Subject data is read under a case the reader belongs to, or a written justification."""
-    if ctx.case_id:
+def check_purpose(
+    conn: Connection, principal: Principal, ctx: AccessContext, case: str | None = None
+) -> None:
+    """Subject data is read under a case the reader belongs to (the context's, or
+    ``case`` when the read is part of that case's own pages), or a written
+    justification."""
+    case_id = ctx.case_id or case
+    if case_id:
         member = conn.execute(
             select(case_members.c.role).where(
-                case_members.c.case_id == ctx.case_id,
+                case_members.c.case_id == case_id,
                 case_members.c.username == principal.username,
             )
         ).first()
         if member is None:
             # the same answer whether the case exists or not: no case is revealed
-            raise AccessDenied(f"{principal.username} is not a member of case {ctx.case_id!r}")
+            raise AccessDenied(f"{principal.username} is not a member of case {case_id!r}")
         return
     if ctx.justification and len(ctx.justification.strip()) >= MIN_JUSTIFICATION:
         return

@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from casegraph.model.visible import Visible
 from casegraph.search.documents import field_value
 from casegraph.search.facet_sets import FacetSets, answerable, top
 from casegraph.search.query import And, Filter, Node, Not, Or, QueryError, Range, Words, parse
@@ -136,13 +137,14 @@ class Searcher:
         self,
         conn: Connection,
         bitmaps: search_bitmaps.Cache,
-        sources: Sequence[str],
+        visible: Visible,
         today: str,
         cases: Sequence[str] = (),
     ) -> None:
         self.conn = conn
         self.bitmaps = bitmaps
-        self.sources = list(sources)
+        self.visible = visible
+        self.sources = list(visible.sources)
         self.cases = list(cases)  # the reader's cases: the only ones a query may name
         self.today = today
         self.params: dict[str, Any] = {}
@@ -451,7 +453,7 @@ class Searcher:
     def _listed(self, ords: BitMap) -> list[Hit]:
         """The subjects of these ordinals, in their order, each shown by its first
         visible document."""
-        docs = search_index.docs_of_ordinals(self.conn, list(ords), self.sources)
+        docs = search_index.docs_of_ordinals(self.conn, list(ords), self.visible)
         return [
             Hit(cid, schema, caption, sorted(sources), 0.0, [])
             for cid, schema, caption, sources in docs

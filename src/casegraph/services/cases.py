@@ -36,10 +36,10 @@ from casegraph.cases.rules import (
     written,
 )
 from casegraph.cases.timeline import Event, merge
-from casegraph.errors import NotFound
+from casegraph.errors import NotFound, Unseen
 from casegraph.model.clock import utcnow
 from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
-from casegraph.services.graph import Walks, subject_nodes
+from casegraph.services.graph import Subgraph, Walks, subject_nodes
 from casegraph.services.graph import edge_dict as graph_edge
 from casegraph.store import cases as store
 from casegraph.store import graph_store
@@ -103,7 +103,8 @@ class CaseService:
         case = store.one(self.s.conn, cases, id=case_id)
         role = store.member_role(self.s.conn, case_id, self.me) if case else None
         if case is None or role is None or case["erased_at"] is not None:
-            raise NotFound(f"no case {case_id!r}")
+            # one answer, and one ledger entry, whether the case exists or not
+            raise Unseen(f"no case {case_id!r}", {"case": case_id})
         if need == WRITE and role not in WRITERS:
             raise AccessDenied(f"{self.me} is a read-only member of case {case_id}")
         if need == LEAD and role != "lead":
@@ -362,9 +363,13 @@ class CaseService:
         links = store.rows(
             self.s.conn, case_subjects, ("added_at", "canonical_id"), case_id=case_id
         )
-        shown = subject_nodes(
-            self.s.conn, [link["canonical_id"] for link in links], self.s.visible_sources()
-        )
+        ids = [link["canonical_id"] for link in links]
+        if ids and self.s.principal.can(roles.READ_SUBJECTS):  # names are subject data
+            visible = self.s.consult("case.subjects", {"case": case_id, "subjects": ids},
+                                     case=case_id)  # fmt: skip
+            shown = subject_nodes(self.s.conn, ids, visible)
+        else:  # a member who may not read subject data sees the ids only
+            shown = {i: {"caption": i, "schema": "Thing", "sealed": False} for i in ids}
         out = []
         for link in links:
             node = shown[link["canonical_id"]]
@@ -382,8 +387,9 @@ class CaseService:
         self._access(case_id, WRITE)
         choice("subject role", role, SUBJECT_ROLES)
         note = written("a note on why the subject is in the case", note)
-        self.s.require(roles.READ_SUBJECTS, "link subjects")
-        if not store.subject_exists(self.s.conn, subject_id, self.s.visible_sources()):
+        visible = self.s.consult("case.subject.link", {"case": case_id, "subject": subject_id},
+                                 case=case_id)  # fmt: skip
+        if not store.subject_exists(self.s.conn, subject_id, visible):
             raise NotFound(f"no subject {subject_id!r}")
         if store.one(self.s.conn, case_subjects, case_id=case_id, canonical_id=subject_id):
             raise CaseError(f"{subject_id} is already in case {case_id}; change its role instead")
@@ -937,7 +943,7 @@ class CaseService:
                 )
             )
         visible = self.s.consult("case.timeline.edges", refs)
-        where = EdgeFilter(tuple(visible), ("Call", "Payment"), None, None)
+        where = EdgeFilter(visible, ("Call", "Payment"), None, None)
         rows = graph_store.touching(self.s.conn, linked, where)
         others = {r.dst if r.src in linked else r.src for r in rows}
         shown = subject_nodes(self.s.conn, sorted(others | set(linked)), visible)
@@ -974,16 +980,20 @@ class CaseService:
         return store.teams_of(self.s.conn, self.me)
 
     def reviews_due(self) -> list[dict[str, Any]]:
-        """Cases past their review date: for the supervisors of their team, and for the
-        cases' own leads."""
+        """Cases past their review date: for the supervisors of their team who are
+        members of them, and for the cases' own leads."""
         today = utcnow().date()
         teams = self._supervised_teams()
-        due = store.reviews_due(self.s.conn, today, teams) if teams != [] else []
-        mine = {c["id"] for c in store.cases_of(self.s.conn, self.me) if c["my_role"] == "lead"}
+        mine = {c["id"]: c["my_role"] for c in store.cases_of(self.s.conn, self.me)}
+        due = [  # a supervisor reviews the cases of their team that they are a member of
+            c
+            for c in (store.reviews_due(self.s.conn, today, teams) if teams != [] else [])
+            if teams is None or c["id"] in mine
+        ]
         due += [
             c
             for c in store.reviews_due(self.s.conn, today, None)
-            if c["id"] in mine and c not in due
+            if mine.get(c["id"]) == "lead" and c not in due
         ]
         keep = ("id", "title", "lead", "team", "status", "review_on", "priority")
         return [{k: _iso(c[k]) for k in keep} for c in sorted(due, key=lambda c: c["id"])]
@@ -992,17 +1002,10 @@ class CaseService:
         self, case_id: str, decision: str, reason: str, next_review: date | None = None
     ) -> dict[str, Any]:
         """A supervisor's review: retain (with a reason and the next review date) or close."""
-        case = store.one(self.s.conn, cases, id=case_id)
+        case = self._access(case_id).case  # a case is reviewed by its members only
         teams = self._supervised_teams()
-        allowed = (
-            case is not None
-            and case["erased_at"] is None
-            and (teams is None or case["team"] in teams)
-        )
-        if not allowed:
-            self._access(case_id)  # NotFound for strangers; a member gets the next line
+        if teams is not None and case["team"] not in teams:
             raise AccessDenied(f"{self.me} does not supervise the team of case {case_id}")
-        assert case is not None
         choice("review decision", decision, REVIEW_DECISIONS)
         reason = written("a reason", reason)
         today = utcnow().date()
@@ -1062,21 +1065,18 @@ class CaseService:
             for link in self._subjects(case_id)
         ]
         nodes, edges = self._case_graph(case_id, subjects)
-        sealed = {s.canonical_id for s in subjects if s.sealed}
-        for node in nodes:
-            node["sealed"] = node["id"] in sealed or node["caption"] == "sealed record"
-        return {"nodes": nodes, "edges": [graph_edge(e) for e in edges]}
+        return {"nodes": nodes, "edges": edges}
 
     def _case_graph(
         self, case_id: str, subjects: Sequence[CaseSubject]
-    ) -> tuple[list[dict[str, Any]], list[Any]]:
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The case's subjects, their neighbours that tie most of them together (up to
-        ``GRAPH_NODES`` in all), and the edges among them."""
+        ``GRAPH_NODES`` in all), and the edges among them (no labels at sealed ones)."""
         linked = [s.canonical_id for s in subjects]
         if not linked:
             return [], []
         visible = self.s.consult("case.report.graph", {"case": case_id})
-        where = EdgeFilter(tuple(visible), (), None, None)
+        where = EdgeFilter(visible, (), None, None)
         walks = Walks.of(self.s)
         ties: dict[str, set[str]] = {}
         for _, here, there in walks.steps(linked, where):
@@ -1086,14 +1086,18 @@ class CaseService:
         others = sorted(ties, key=lambda n: (-len(ties[n]), n))[:room]
         shown = subject_nodes(self.s.conn, others, visible)
         nodes: list[dict[str, Any]] = [
-            {"id": s.canonical_id, "caption": s.caption, "schema": s.schema, "role": s.role}
+            {"id": s.canonical_id, "caption": s.caption, "schema": s.schema, "role": s.role,
+             "sealed": s.sealed}
             for s in subjects
-        ]
+        ]  # fmt: skip
         nodes += [
-            {"id": cid, "caption": n["caption"], "schema": n["schema"], "role": None}
+            {"id": cid, "caption": n["caption"], "schema": n["schema"], "role": None,
+             "sealed": n["sealed"]}
             for cid, n in shown.items()
-        ]
-        return nodes, walks.among([n["id"] for n in nodes], where)
+        ]  # fmt: skip
+        rows = walks.among([n["id"] for n in nodes], where)
+        graph = Subgraph({n["id"]: n for n in nodes}, [graph_edge(e) for e in rows])
+        return nodes, graph.unlabel_sealed().edges
 
     def report(self, case_id: str, fmt: str, recipient: str) -> bytes:
         """The case file as HTML or PDF (a disclosure to ``recipient``)."""
@@ -1150,11 +1154,11 @@ class CaseService:
         nodes, edges = self._case_graph(case_id, subjects)
         graph_edges = [
             {
-                "src": e.src,
-                "dst": e.dst,
-                "kind": e.kind,
-                "label": e.label or "",
-                "sources": sorted({e.source, e.source2} - {None}),
+                "src": e["src"],
+                "dst": e["dst"],
+                "kind": e["kind"],
+                "label": e["label"] or "",
+                "sources": e["sources"],
             }
             for e in edges
         ]

@@ -126,12 +126,14 @@ class IngestService:
     def rejects(self, run_id: int) -> Iterator[runs.Reject]:
         """A run's rejected rows (they hold raw source values): same gate as ingest."""
         self.s.require(roles.INGEST, "read ingest rejects")
-        source = runs.source_of(self.s.conn, run_id)
-        if source is None:
+        run = runs.run_of(self.s.conn, run_id)
+        if run is None or run["source"] not in self.s.visible_sources():
             raise NotFound(f"no ingest run {run_id}")
-        self.s.sources.require_visible(source)
-        self.s.record("rejects.read", {"run": run_id, "source": source})
-        return runs.iter_rejects(self.s.conn, run_id)
+        # a consultation; who loaded the file reads their own rejects without a purpose
+        visible = self.s.consult("rejects.read", {"run": run_id}, [run["source"]],
+                                 permission=roles.INGEST,
+                                 purpose=run["operator"] != self.s.ctx.actor)  # fmt: skip
+        return runs.iter_rejects(self.s.conn, visible, run_id)
 
     def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         visible = set(self.s.visible_sources())

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
 from casegraph.graph import analysis
+from casegraph.model.visible import Visible
 from casegraph.store import graph_store
 from casegraph.store.adjacency import Adjacency
 from casegraph.store.graph_store import EdgeFilter
@@ -47,6 +48,15 @@ class Subgraph:
             "left_out": self.left_out,
             "truncated": self.left_out > 0 or self.more,
         }
+
+    def unlabel_sealed(self) -> Subgraph:
+        """No label on an edge at a sealed subject: a shared value's edge is labelled
+        with the value (a sealed person's address, say)."""
+        sealed = {cid for cid, n in self.nodes.items() if n["sealed"]}
+        for e in self.edges if sealed else []:
+            if e["src"] in sealed or e["dst"] in sealed:
+                e["label"] = None
+        return self
 
     def networkx(self) -> nx.MultiDiGraph:
         g = nx.MultiDiGraph()
@@ -91,13 +101,13 @@ def edge_dict(row: Any) -> dict[str, Any]:
 
 
 def subject_nodes(
-    conn: Connection, ids: Iterable[str], sources: Sequence[str]
+    conn: Connection, ids: Iterable[str], visible: Visible
 ) -> dict[str, dict[str, Any]]:
-    """How a reader who sees ``sources`` is shown these subjects: caption and schema
+    """How a reader who sees ``visible`` is shown these subjects: caption and schema
     from their first visible document (the id and "Thing" without one), and "sealed
     record" for sealed subjects and minors."""
     wanted = list(dict.fromkeys(ids))
-    known = graph_store.cards(conn, wanted, sources, date.today().isoformat())
+    known = graph_store.cards(conn, wanted, visible, date.today().isoformat())
     out = {}
     for cid in wanted:
         caption, schema, sealed = known.get(cid, (None, None, False))
@@ -153,13 +163,13 @@ class GraphService:
         visible = self.s.consult(
             action, {k: v for k, v in refs.items() if v not in (None, [], ())}, sources or None
         )
-        return EdgeFilter(tuple(visible), tuple(kinds), since, until)
+        return EdgeFilter(visible, tuple(kinds), since, until)
 
     def _nodes(self, ids: Sequence[str], where: EdgeFilter) -> dict[str, dict[str, Any]]:
-        return subject_nodes(self.s.conn, ids, where.sources)
+        return subject_nodes(self.s.conn, ids, where.visible)
 
     def _require_subject(self, subject: str, where: EdgeFilter) -> None:
-        card = graph_store.cards(self.s.conn, [subject], where.sources, None).get(subject)
+        card = graph_store.cards(self.s.conn, [subject], where.visible, None).get(subject)
         if (card is None or card[0] is None) and not (
             graph_store.touching(self.s.conn, [subject], where, limit=1)
         ):
@@ -215,7 +225,7 @@ class GraphService:
         for cid, hop in found.items():
             graph.nodes[cid]["hop"] = hop
         graph.edges = [edge_dict(e) for e in walks.among(found, where, cap=limit * 20)]
-        return graph
+        return graph.unlabel_sealed()
 
     def common(self, a: str, b: str, kinds: Sequence[str] = ()) -> list[dict[str, Any]]:
         where = self._filter("graph.common", {"subjects": [a, b]}, kinds)
@@ -263,7 +273,8 @@ class GraphService:
             found = [shortest] if shortest else []
         on_paths = {n for p in found for n in p}
         nodes = self._nodes(sorted(on_paths), where)
-        steps_edges = [edge_dict(e) for e in walks.among(on_paths, where, cap=100_000)]
+        steps_edges = Subgraph(nodes, [edge_dict(e) for e in walks.among(
+            on_paths, where, cap=100_000)]).unlabel_sealed().edges  # fmt: skip
         out = []
         for path in found:
             steps = []
@@ -371,7 +382,7 @@ class GraphService:
             graph.edges.append(edge_dict(row))
         ids = sorted({e["src"] for e in graph.edges} | {e["dst"] for e in graph.edges})
         graph.nodes = self._nodes(ids, where)
-        return graph
+        return graph.unlabel_sealed()
 
     def metrics(
         self,

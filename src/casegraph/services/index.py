@@ -23,6 +23,7 @@ from casegraph.model.search_documents import Document
 from casegraph.model.statements import StatementRow
 from casegraph.search.documents import build
 from casegraph.store import graph_store, search_index
+from casegraph.subjects.profile import scrub_all
 
 if TYPE_CHECKING:
     from casegraph.service import Session
@@ -36,31 +37,39 @@ class IndexService:
         self.s = session
 
     def pending(self) -> int:
-        return search_index.dirty_count(self.s.conn, self.s.visible_sources())
+        """How many subjects wait for indexing (a count: no purpose needed)."""
+        return search_index.dirty_count(self.s.conn, None)
 
     def rebuild(self, progress: Progress | None = None) -> dict[str, int]:
-        """Re-index every subject of the visible sources."""
-        self.s.require(roles.INGEST, "rebuild the index")
-        search_index.mark_all_dirty(self.s.conn, self.s.visible_sources())
+        """Re-index every subject of every source."""
+        visible = self.s.process("index.rebuild", roles.INGEST, every_source=True)
+        search_index.mark_all_dirty(self.s.conn, visible)
         self.s.commit()
         return self.refresh(progress)
 
     def refresh(self, progress: Progress | None = None) -> dict[str, int]:
-        """Rebuild the documents and edges of every queued subject of the visible sources."""
+        """Rebuild the documents and edges of every queued subject."""
         self.s.require(roles.INGEST, "refresh the index")
         return self.after_change(progress)
 
-    def after_change(self, progress: Progress | None = None) -> dict[str, int]:
-        """The refresh that ingest, resolution and erasure run when they finish (they
-        checked their own permission)."""
-        sources = self.s.visible_sources()
-        total = search_index.dirty_count(self.s.conn, sources)
+    def after_change(
+        self, progress: Progress | None = None, permission: str = roles.INGEST
+    ) -> dict[str, int]:
+        """The refresh that ingest, resolution, review decisions and erasure run when
+        they finish, with the ``permission`` of the work that changed the data: it is
+        processing, not a consultation, and covers every source (the index and the edges
+        are derived data, read only through the gate)."""
+        total = search_index.dirty_count(self.s.conn, None)
         counts = {"subjects": 0, "documents": 0, "edges": 0}
         if total == 0:
             return counts
-        read = self.s.processing_reader("index.read", {"queued": total})
-        while batch := search_index.dirty_batch(self.s.conn, sources, BATCH):
-            rows = list(read(sorted({c for c, _ in batch})))
+        visible = self.s.process("index.read", permission, {"queued": total}, every_source=True)
+        while batch := search_index.dirty_batch(self.s.conn, visible, BATCH):
+            ids = sorted({c for c, _ in batch})
+            # a sealed subject keeps its own document (search and the graph show it as a
+            # sealed record); its name leaves the namesMentioned of its relations
+            read = self.s.statements(visible, canonical_ids=ids, redact_sealed=False)
+            rows = list(scrub_all(read, visible.sealed))
             docs, edges = self._derive(batch, rows)
             counts["subjects"] += len(batch)
             counts["documents"] += len(docs)

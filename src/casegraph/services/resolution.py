@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
+from casegraph.model.visible import Visible
 from casegraph.resolve import canonical, engine, judge
 from casegraph.resolve import model as defaults
 from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
@@ -79,13 +80,10 @@ class ResolveService:
         if engine_name not in engine.ENGINES:
             raise WorkspaceError(f"unknown engine {engine_name!r}; use duckdb or spark")
         progress("reading statements")
-        rows = self.s.subject_statements(
-            action="resolve.read", refs={"schema": schema or "all"},
-            redact_sealed=False, processing=True,
-        )  # fmt: skip
+        visible = self.s.process("resolve.read", roles.RESOLVE, {"schema": schema or "all"})
+        rows = self.s.statements(visible, redact_sealed=False)
         data = extract(rows, SCHEMA_GROUPS.get(schema or ""),
                        lambda n: progress(f"reading statements: {n:,} entities"))  # fmt: skip
-        visible = set(self.s.visible_sources())
         self.s.commit()  # the read is on record; the long computation holds no lock
         summary = ResolveSummary(skipped=data.skipped)
         plans = [self._score(group, data, engine_name, full, retrain, summary, progress)
@@ -97,7 +95,7 @@ class ResolveService:
             self._write(plan, data, visible, summary)
         self.s.record("resolve.run", summary.as_dict())
         progress("updating the search index and graph")
-        self.s.index.after_change()
+        self.s.index.after_change(permission=roles.RESOLVE)
         return summary
 
     def _score(self, group: str, data: Extracted, engine_name: str, full: bool, retrain: bool,
@@ -137,7 +135,7 @@ class ResolveService:
         return {"group": group, "model": model, "trained": trained, "pairs": pairs,
                 "incremental": incremental, "new": new, "table": table, "state": state}  # fmt: skip
 
-    def _write(self, plan: dict[str, Any], data: Extracted, visible: set[str],
+    def _write(self, plan: dict[str, Any], data: Extracted, visible: Visible,
                summary: ResolveSummary) -> None:  # fmt: skip
         group, table, state = plan["group"], plan["table"], plan["state"]
         actor = self.s.ctx.actor
@@ -148,7 +146,7 @@ class ResolveService:
         present = set(ids)
         if plan["pairs"] is not None:
             store.clear_machine_judgements(
-                self.s.conn, group, sorted(visible),
+                self.s.conn, group, visible,
                 sorted(plan["new"]) if plan["incremental"] else None,
             )  # fmt: skip
             store.bulk_insert_judgements(
@@ -162,7 +160,7 @@ class ResolveService:
                     (p for p in data.cannot_link if p[0] in plan["new"] or p[1] in plan["new"]
                      or not plan["incremental"]), groups, sources, actor),
             )  # fmt: skip
-        gone = [e for e, r in state.items() if r.source in visible and e not in present]
+        gone = [e for e, r in state.items() if visible.sees(r.source) and e not in present]
         dropped = frozenset(gone)
         current = {e: r for e, r in state.items() if e not in dropped}
         keys = data.record_keys
@@ -216,7 +214,7 @@ class ResolveService:
         for member in list(seeds):
             cid = store.canonical_of_entity(self.s.conn, member)
             if cid is not None:
-                seen.update(r.entity_id for r in store.members(self.s.conn, cid))
+                seen.update(store.cluster_of(self.s.conn, cid))
         frontier = set(seen)
         while frontier:
             linked = store.linked(self.s.conn, group, sorted(frontier),
@@ -246,16 +244,16 @@ class ResolveService:
         """How many pairs wait for a person (a count: no names, no purpose needed)."""
         self.s.require(roles.RESOLVE, "review matches")
         bands = {g: (t.lower, t.upper) for g, t in self.thresholds.items()}
-        return store.review_queue(self.s.conn, bands, self.s.visible_sources(), 1, 0)[1]
+        return store.review_count(self.s.conn, bands, self.s.visible_sources())
 
     def queue(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         """Pairs waiting for a person, most likely first, with both records' names."""
         self.s.require(roles.RESOLVE, "review matches")
         bands = {g: (t.lower, t.upper) for g, t in self.thresholds.items()}
-        items, total = store.review_queue(self.s.conn, bands, self.s.visible_sources(),
-                                          limit, offset)  # fmt: skip
+        visible = self.s.consult("review.list", {"limit": limit, "offset": offset})
+        items, total = store.review_queue(self.s.conn, bands, visible, limit, offset)
         ids = sorted({i for j in items for i in (j.left_id, j.right_id)})
-        names = self._names(ids, "review.list", {"pairs": [j.pair for j in items]})
+        names = self._names(visible, ids)
         return {
             "total": total,
             "items": [{"pair": j.pair, "probability": j.probability, "weight": j.weight,
@@ -265,17 +263,15 @@ class ResolveService:
                                  "name": names.get(j.right_id)}} for j in items],
         }  # fmt: skip
 
-    def _names(self, ids: Sequence[str], action: str, refs: dict[str, Any]) -> dict[str, str]:
-        records = self._records(ids, action, refs)
+    def _names(self, visible: Visible, ids: Sequence[str]) -> dict[str, str]:
+        records = self._records(visible, ids)
         return {e: _caption(r["properties"], e) for e, r in records.items()}
 
-    def _records(self, ids: Sequence[str], action: str,
-                 refs: dict[str, Any]) -> dict[str, dict[str, Any]]:  # fmt: skip
+    def _records(self, visible: Visible, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         if not ids:
-            self.s.record(action, refs)
             return out
-        for row in self.s.subject_statements(action=action, refs=refs, entity_ids=ids):
+        for row in self.s.statements(visible, entity_ids=ids):
             rec = out.setdefault(row.entity_id, {"id": row.entity_id, "source": row.source,
                                                  "schema": row.schema, "subject": row.canonical_id,
                                                  "properties": defaultdict(list)})  # fmt: skip
@@ -284,10 +280,8 @@ class ResolveService:
             rec["properties"] = dict(rec["properties"])
         return out
 
-    def _pair(self, pair: str) -> tuple[list[Judgement], Judgement]:
-        found = store.get_judgements(self.s.conn, pair)
-        visible = set(self.s.visible_sources())
-        found = [j for j in found if j.left_source in visible and j.right_source in visible]
+    def _pair(self, visible: Visible, pair: str) -> tuple[list[Judgement], Judgement]:
+        found = store.get_judgements(self.s.conn, visible, pair)
         if not found:
             raise NotFound(f"no pair {pair!r}")
         main = next((j for j in found if j.origin == "model"), found[0])
@@ -296,8 +290,9 @@ class ResolveService:
     def show(self, pair: str) -> dict[str, Any]:
         """Both records side by side and the waterfall of the model's score."""
         self.s.require(roles.RESOLVE, "review matches")
-        found, main = self._pair(pair)
-        records = self._records([main.left_id, main.right_id], "review.show", {"pair": pair})
+        visible = self.s.consult("review.show", {"pair": pair})
+        found, main = self._pair(visible, pair)
+        records = self._records(visible, [main.left_id, main.right_id])
         model = store.load_model(self.s.conn, main.group)
         explanation = None
         if model is not None and main.detail is not None:
@@ -319,54 +314,68 @@ class ResolveService:
         if decision not in DECISIONS:
             raise WorkspaceError(f"decision must be one of: {', '.join(DECISIONS)}")
         why = _reason(reason)
-        _, main = self._pair(pair)
-        self._judge(main.left_id, main.right_id, main.left_source, main.right_source,
+        visible = self.s.consult("review.decide", {"pair": pair, "decision": decision,
+                                                   "reason": why})  # fmt: skip
+        _, main = self._pair(visible, pair)
+        self._judge(visible, main.left_id, main.right_id, main.left_source, main.right_source,
                     main.group, decision, why)  # fmt: skip
-        self.s.record("review.decide", {"pair": pair, "decision": decision, "reason": why})
-        result = self.recluster(main.group, [main.left_id, main.right_id])
+        self.recluster(main.group, [main.left_id, main.right_id])
         subject = store.canonical_of_entity(self.s.conn, main.left_id)
-        self.s.index.after_change()
-        return {"pair": pair, "decision": decision, "subject": subject, **result}
+        self.s.index.after_change(permission=roles.RESOLVE)
+        return {"pair": pair, "decision": decision, "subject": subject}
 
-    def _judge(self, a: str, b: str, source_a: str, source_b: str, group: str, decision: str,
-               reason: str) -> None:  # fmt: skip
+    def _judge(self, visible: Visible, a: str, b: str, source_a: str, source_b: str,
+               group: str, decision: str, reason: str) -> None:  # fmt: skip
         pair, left, right = pair_key(a, b)
         sources = {a: source_a, b: source_b}
-        store.put_user_judgement(self.s.conn, Judgement(
+        store.put_user_judgement(self.s.conn, visible, Judgement(
             pair, "user", left, right, sources[left], sources[right], group, decision,
             None, None, None, self.s.ctx.actor, reason))  # fmt: skip
 
     # --- merges and splits ------------------------------------------------------------
 
-    def _subject(self, subject_id: str) -> list[Resolved]:
-        found = store.members(self.s.conn, subject_id)
-        visible = set(self.s.visible_sources())
-        if not found or not any(m.source in visible for m in found):
+    def _subject(self, visible: Visible, subject_id: str) -> list[Resolved]:
+        """The records of a subject that the caller may see; a subject with none is one
+        that does not exist."""
+        found = store.members(self.s.conn, visible, subject_id)
+        if not found:
             raise NotFound(f"no subject {subject_id!r} among resolved entities")
         return found
 
+    def _subjects_of(self, visible: Visible, records: Sequence[Resolved]) -> list[str]:
+        """The subjects the caller sees these records in now."""
+        return sorted({store.canonical_of_entity(self.s.conn, m.entity_id) or ""
+                       for m in records})  # fmt: skip
+
     def merge(self, a: str, b: str, reason: str) -> dict[str, Any]:
-        """Two subjects are one: a person's "same" between them, on every later run."""
+        """Two subjects are one: a person's "same" between them, on every later run.
+        Only records the caller may see are judged, counted or named."""
         self.s.require(roles.RESOLVE, "merge subjects")
         why = _reason(reason)
-        left, right = self._subject(a), self._subject(b)
+        visible = self.s.consult("subject.merge", {"subjects": [a, b], "reason": why})
+        left, right = self._subject(visible, a), self._subject(visible, b)
         if left[0].group != right[0].group:
             raise WorkspaceError("a person and an organisation cannot be merged")
         if a == b:
             raise WorkspaceError("that is the same subject twice")
         x, y = left[0], right[0]
-        self._judge(x.entity_id, y.entity_id, x.source, y.source, x.group, "positive", why)
-        self.s.record("subject.merge", {"subjects": [a, b], "reason": why})
-        result = self.recluster(x.group, [x.entity_id, y.entity_id])
-        self.s.index.after_change()
-        return {"subject": store.canonical_of_entity(self.s.conn, x.entity_id), **result}
+        self._judge(visible, x.entity_id, y.entity_id, x.source, y.source, x.group,
+                    "positive", why)  # fmt: skip
+        self.recluster(x.group, [x.entity_id, y.entity_id])
+        self.s.index.after_change(permission=roles.RESOLVE)
+        return {"subject": store.canonical_of_entity(self.s.conn, x.entity_id),
+                "records": len(left) + len(right)}  # fmt: skip
 
     def split(self, subject_id: str, records: Sequence[str], reason: str) -> dict[str, Any]:
         """Take records out of a subject: "different" between them and the rest, "same"
-        among them, so they stay together and apart from the rest."""
+        among them, so they stay together and apart from the rest. Only records the
+        caller may see can be moved, and only they are named or counted: one the caller
+        may not see is refused as if it did not exist."""
         self.s.require(roles.RESOLVE, "split subjects")
         why = _reason(reason)
-        found = self._subject(subject_id)
+        visible = self.s.consult("subject.split", {"subject": subject_id,
+                                                   "records": list(records), "reason": why})
+        found = self._subject(visible, subject_id)
         by_id = {m.entity_id: m for m in found}
         unknown = [r for r in records if r not in by_id]
         if unknown:
@@ -380,17 +389,14 @@ class ResolveService:
             raise WorkspaceError("a split needs some records to move and some to stay")
         for m in out:
             for n in rest:
-                self._judge(m.entity_id, n.entity_id, m.source, n.source, m.group,
+                self._judge(visible, m.entity_id, n.entity_id, m.source, n.source, m.group,
                             "negative", why)  # fmt: skip
         for m, n in pairwise(out):
-            self._judge(m.entity_id, n.entity_id, m.source, n.source, m.group, "positive", why)
-        self.s.record("subject.split", {"subject": subject_id, "records": list(records),
-                                        "reason": why})  # fmt: skip
-        result = self.recluster(found[0].group, [m.entity_id for m in found])
-        subjects = sorted({store.canonical_of_entity(self.s.conn, m.entity_id) or ""
-                           for m in found})  # fmt: skip
-        self.s.index.after_change()
-        return {**result, "subjects": subjects}
+            self._judge(visible, m.entity_id, n.entity_id, m.source, n.source, m.group,
+                        "positive", why)  # fmt: skip
+        self.recluster(found[0].group, [m.entity_id for m in found])
+        self.s.index.after_change(permission=roles.RESOLVE)
+        return {"subjects": self._subjects_of(visible, found), "moved": len(out)}
 
     # --- export ---------------------------------------------------------------------
 
@@ -398,11 +404,14 @@ class ResolveService:
         """``source, record_key, entity_id, canonical_id`` of every resolved entity the
         reader may see."""
         self.s.require(roles.EXPORT, "export clusters")
-        visible = set(self.s.visible_sources())
+        visible = self.s.consult("clusters.export")
         state = store.resolved_state(self.s.conn)
-        rows = sorted((r for r in state.values() if r.source in visible),
+        sealed = visible.sealed  # their record keys would name them in the source systems
+        rows = sorted((r for r in state.values()
+                       if visible.sees(r.source) and r.canonical_id not in sealed),
                       key=lambda r: (r.source, r.entity_id))  # fmt: skip
-        self.s.record("clusters.export", {"sources": sorted(visible), "rows": len(rows)})
+        self.s.record("export", {"format": "clusters", "rows": len(rows),
+                                 "recipient": self.s.ctx.actor})  # fmt: skip
         self.s.commit()
         with out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)

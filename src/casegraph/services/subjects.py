@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from casegraph.access import roles
 from casegraph.access.policy import PurposeRequired
+from casegraph.audit.report import select_entries
 from casegraph.errors import NotFound, WorkspaceError
 from casegraph.model.clock import utcnow
+from casegraph.resolve.judge import THRESHOLDS
 from casegraph.store import ledger as ledger_rows
-from casegraph.store import retention, sealing
+from casegraph.store import resolution, retention, sealing, search_index
 from casegraph.subjects.profile import Profile, assemble, is_minor, scrub_mentions
 
 if TYPE_CHECKING:
@@ -46,8 +48,11 @@ class SubjectService:
             profile.unsealed = True
         return profile
 
-    def _sealed_among(self, ids: set[str]) -> set[str]:
-        return {i for i in ids if self._sealed_reason(i)}
+    def _sealed_among(self, entity_ids: set[str]) -> set[str]:
+        """The sealed subjects among those these linked entities were merged into (a
+        link names a source entity, a seal a canonical subject)."""
+        subjects = sealing.subjects_of(self.s.conn, entity_ids) | entity_ids
+        return {i for i in subjects if self._sealed_reason(i)}
 
     def _sealed(self, profile: Profile) -> str | None:
         return self._sealed_reason(profile.id)
@@ -70,8 +75,7 @@ class SubjectService:
             {"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
              "action": e.action, "case_id": e.case_id, "justification": e.justification,
              "outcome": e.outcome}
-            for e in ledger_rows.iter_entries(self.s.conn)
-            if e.refs.get("subject") == subject_id
+            for e in select_entries(ledger_rows.iter_entries(self.s.conn), subject=subject_id)
         ]  # fmt: skip
         self.s.record("subject.report", {"subject": subject_id})
         return {"subject": profile.to_dict(), "consultations": consultations}
@@ -80,8 +84,20 @@ class SubjectService:
         self.s.require(roles.UNSEAL, "seal records")
         if len(reason.strip()) < 5:
             raise WorkspaceError("say why the record is sealed (--reason)")
-        sealing.flag(self.s.conn, subject_id, reason, self.s.ctx.actor)
-        self.s.record("seal", {"subject": subject_id})
+        conn = self.s.conn
+        entities = sealing.entity_ids_of(conn, {subject_id})
+        # the records the model or a person thought may be the same person are sealed
+        # with it (the protective reading): an unmerged duplicate would still show them
+        lower = {group: t.lower for group, t in THRESHOLDS.items()}
+        near = resolution.possible_duplicates(conn, sorted(entities), lower)
+        subjects = sorted({subject_id} | sealing.subjects_of(conn, near))
+        for sid in subjects:
+            sealing.flag(conn, sid, reason, self.s.ctx.actor)
+        sealed = sealing.entity_ids_of(conn, set(subjects))
+        # their names leave the namesMentioned of their relations in the index
+        search_index.mark_dirty(conn, sealing.referrers(conn, sealed))
+        self.s.record("seal", {"subject": subject_id, "subjects": subjects})
+        self.s.index.after_change(permission=roles.UNSEAL)
 
 
 class RetentionService:
@@ -107,5 +123,6 @@ class RetentionService:
             self.s.record("erasure.dry_run", {"sources": [d["source"] for d in done],
                                               "cases": [c["case"] for c in cases]})  # fmt: skip
         else:
-            self.s.index.after_change()  # erased values leave the index and the graph
+            # erased values leave the index and the graph
+            self.s.index.after_change(permission=roles.ADMIN)
         return done + cases

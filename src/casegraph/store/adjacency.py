@@ -302,8 +302,11 @@ class Held:
     """The structure this process holds, for one epoch. Replaced whole, never changed in
     place, so threads share it; at most one read runs at a time."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine, on_read: Callable[[Adjacency], None] | None = None
+    ) -> None:
         self.engine = engine
+        self.on_read = on_read  # told of each structure read in the background
         self.warm = False  # read again, in the background, whenever the edges change
         self.wait = False  # read a missing or older structure there and then
         self._held: Adjacency | None = None
@@ -340,9 +343,13 @@ class Held:
         if not self._reading.acquire(blocking=False):
             return None
         try:
-            return self._read_committed()
+            before = self._held
+            held = self._read_committed()
         finally:
             self._reading.release()
+        if held is not None and held is not before and self.on_read is not None:
+            self.on_read(held)
+        return held
 
     def _read_committed(self) -> Adjacency | None:
         for _ in range(ATTEMPTS):  # a read that an edge change overtook is done again

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Table, and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from casegraph.model.visible import Visible
 from casegraph.store.tables import (
     case_comments,
     case_custody,
@@ -200,13 +201,14 @@ def teams_of(conn: Connection, username: str) -> list[str]:
     return sorted(str(t) for t in conn.execute(query).scalars())
 
 
-def subject_exists(conn: Connection, canonical_id: str, sources: Sequence[str]) -> bool:
-    """Whether any statement of these sources is about the subject."""
-    if not sources:
+def subject_exists(conn: Connection, canonical_id: str, visible: Visible) -> bool:
+    """Whether any statement of the sources ``visible`` grants is about the subject."""
+    if not visible:
         return False
     query = (
         select(statements.c.id)
-        .where(statements.c.canonical_id == canonical_id, statements.c.source.in_(list(sources)))
+        .where(statements.c.canonical_id == canonical_id,
+               statements.c.source.in_(list(visible.sources)))
         .limit(1)
-    )
+    )  # fmt: skip
     return conn.execute(query).first() is not None

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement, Executable
 
 from casegraph.model.edges import Edge
+from casegraph.model.visible import Visible
 from casegraph.store.tables import (
     edges,
     edges_epoch,
@@ -162,12 +163,16 @@ def value_holders(
 
 @dataclass(frozen=True)
 class EdgeFilter:
-    """Which edges a reader sees: ``sources`` is already cut to the visible ones."""
+    """Which edges a reader sees: those of the sources the session's gate granted."""
 
-    sources: tuple[str, ...]
+    visible: Visible
     kinds: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.visible.sources
 
     def condition(self) -> ColumnElement[bool]:
         parts: list[ColumnElement[bool]] = [
@@ -250,11 +255,11 @@ def adjacency(
 
 
 def cards(
-    conn: Connection, ids: Iterable[str], sources: Sequence[str], today: str | None
+    conn: Connection, ids: Iterable[str], visible: Visible, today: str | None
 ) -> dict[str, tuple[str | None, str | None, bool]]:
     """(caption, schema, sealed) of each subject among ``ids`` that has a document or
     a seal: caption and schema from its first document (by source) the reader may see
-    (``sources``); sealed when it is, or when it is a minor ``today`` by any document
+    (``visible``); sealed when it is, or when it is a minor ``today`` by any document
     (``today`` None: not checked)."""
     every = sorted(set(ids))
     out: dict[str, tuple[str | None, str | None, bool]] = {}
@@ -270,13 +275,12 @@ def cards(
     if today is not None:  # and the seals, as rows without a source
         seals = select(z.canonical_id, nothing, nothing, nothing, nothing)
         query = union_all(docs, seals.where(one_of(conn, z.canonical_id, every)))
-    visible = set(sources)
     rows = conn.execute(query).all()
     for cid, source, caption, schema, adult_on in sorted(rows, key=lambda r: (r[0], r[1] or "")):
         seen, kind, sealed = out.get(cid, (None, None, False))
         if source is None:
             sealed = True
-        elif seen is None and source in visible:
+        elif seen is None and visible.sees(source):
             seen, kind = caption, schema
         minor = today is not None and adult_on is not None and adult_on > today
         out[cid] = (seen, kind, sealed or minor)

@@ -12,6 +12,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 
 from casegraph.model.clock import utcnow
+from casegraph.model.visible import Visible
 from casegraph.store.tables import judgements, resolve_models, resolved_entities
 
 CHUNK = 5000
@@ -85,10 +86,12 @@ def _values(j: Judgement, now: Any) -> dict[str, Any]:
 
 
 def clear_machine_judgements(
-    conn: Connection, group: str, sources: Sequence[str], involving: Sequence[str] | None = None
+    conn: Connection, group: str, visible: Visible, involving: Sequence[str] | None = None
 ) -> None:
-    """Drop model and record judgements of a group between records of ``sources`` (all,
-    or those touching some ids). A person's judgements are never dropped."""
+    """Drop model and record judgements of a group between records of the sources
+    ``visible`` grants (all, or those touching some ids). A person's judgements are
+    never dropped."""
+    sources = visible.sources
     machine = and_(judgements.c.grp == group, judgements.c.origin.in_(["model", "record"]))
     if involving is None:
         conn.execute(delete(judgements).where(
@@ -161,16 +164,22 @@ def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return (*head, at.strftime("%Y-%m-%d %H:%M:%S.%f"))
 
 
-def put_user_judgement(conn: Connection, j: Judgement) -> None:
+def put_user_judgement(conn: Connection, visible: Visible, j: Judgement) -> None:
+    """A person's judgement, about two records ``visible`` grants (anything else is a
+    programming error: the service refuses unseen records as if they did not exist)."""
+    if not (visible.sees(j.left_source) and visible.sees(j.right_source)):
+        raise ValueError("a judgement about a record its author may not see")
     conn.execute(
         delete(judgements).where(judgements.c.pair == j.pair, judgements.c.origin == "user")
     )
     conn.execute(insert(judgements).values(**_values(j, utcnow())))
 
 
-def get_judgements(conn: Connection, pair: str) -> list[Judgement]:
+def get_judgements(conn: Connection, visible: Visible, pair: str) -> list[Judgement]:
+    """The judgements of a pair whose two records ``visible`` grants."""
     rows = conn.execute(select(judgements).where(judgements.c.pair == pair))
-    return [Judgement.from_row(r) for r in rows]
+    found = [Judgement.from_row(r) for r in rows]
+    return [j for j in found if visible.sees(j.left_source) and visible.sees(j.right_source)]
 
 
 JudgementRow = tuple[str, str, str, str, float]
@@ -203,11 +212,25 @@ def judgements_among(conn: Connection, group: str, ids: Sequence[str]) -> list[J
 
 
 def review_queue(
-    conn: Connection, bands: dict[str, tuple[float, float]], sources: Sequence[str],
+    conn: Connection, bands: dict[str, tuple[float, float]], visible: Visible,
     limit: int, offset: int,
 ) -> tuple[list[Judgement], int]:  # fmt: skip
     """Model judgements between the thresholds that no person has decided yet, between
     records in two different subjects, both from sources the reader may see."""
+    return _review(conn, bands, visible.sources, limit, offset)
+
+
+def review_count(
+    conn: Connection, bands: dict[str, tuple[float, float]], sources: Sequence[str]
+) -> int:
+    """How many pairs ``review_queue`` holds for a reader of ``sources`` (a count only)."""
+    return _review(conn, bands, sources, 0, 0)[1]
+
+
+def _review(
+    conn: Connection, bands: dict[str, tuple[float, float]], sources: Sequence[str],
+    limit: int, offset: int,
+) -> tuple[list[Judgement], int]:  # fmt: skip
     user = judgements.alias("u")
     left = resolved_entities.alias("l")
     right = resolved_entities.alias("r")
@@ -233,6 +256,8 @@ def review_queue(
         right, right.c.entity_id == judgements.c.right_id
     )
     total = conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one()
+    if limit == 0:
+        return [], int(total)
     rows = conn.execute(
         select(judgements).select_from(joined).where(where)
         .order_by(judgements.c.probability.desc(), judgements.c.pair)
@@ -276,9 +301,13 @@ def _resolved(rows: Iterable[Any]) -> dict[str, Resolved]:
                                   r.digest) for r in rows}  # fmt: skip
 
 
-def members(conn: Connection, canonical_id: str) -> list[Resolved]:
+def members(conn: Connection, visible: Visible, canonical_id: str) -> list[Resolved]:
+    """The records of a subject that ``visible`` grants (in entity id order)."""
     rows = conn.execute(
-        select(resolved_entities).where(resolved_entities.c.canonical_id == canonical_id)
+        select(resolved_entities).where(
+            resolved_entities.c.canonical_id == canonical_id,
+            resolved_entities.c.source.in_(list(visible.sources)),
+        ).order_by(resolved_entities.c.entity_id)
     )
     return [Resolved(r.entity_id, r.grp, r.source, r.record_key, r.canonical_id, r.digest)
             for r in rows]  # fmt: skip
@@ -359,3 +388,33 @@ def linked(conn: Connection, group: str, ids: Sequence[str], upper: float) -> se
             out.add(left)
             out.add(right)
     return out
+
+
+def possible_duplicates(conn: Connection, ids: Sequence[str], lower: dict[str, float]) -> set[str]:
+    """Entities joined to ``ids`` by anything but a "different": a model score at or
+    above its group's review band (``lower``), or a person's "same" or "unsure"."""
+    out: set[str] = set()
+    j = judgements.c
+    maybe = or_(
+        *[and_(j.origin == "model", j.grp == g, j.probability >= p) for g, p in lower.items()],
+        and_(j.origin == "user", j.judgement != "negative"),
+    )
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        rows = conn.execute(
+            select(j.left_id, j.right_id).where(
+                maybe, or_(j.left_id.in_(chunk), j.right_id.in_(chunk))
+            )
+        )
+        for left, right in rows:
+            out.update((left, right))
+    return out - set(ids)
+
+
+def cluster_of(conn: Connection, canonical_id: str) -> list[str]:
+    """Every record of a subject, for re-clustering after a decision (the decision was
+    made through the gate on the records its author sees; clustering weighs them all)."""
+    query = select(resolved_entities.c.entity_id).where(
+        resolved_entities.c.canonical_id == canonical_id
+    )
+    return list(conn.execute(query).scalars())

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from casegraph.model.visible import Visible
 from casegraph.store.tables import ingest_runs, rejects
 
 RUNNING, COMPLETED, INTERRUPTED, FAILED = "running", "completed", "interrupted", "failed"
@@ -129,14 +130,18 @@ def insert_rejects(conn: Connection, run_id: int, source: str, items: Sequence[R
         )
 
 
-def source_of(conn: Connection, run_id: int) -> str | None:
-    return conn.execute(select(ingest_runs.c.source).where(ingest_runs.c.id == run_id)).scalar()
+def run_of(conn: Connection, run_id: int) -> dict[str, Any] | None:
+    """A run's source and operator."""
+    query = select(ingest_runs.c.source, ingest_runs.c.operator).where(ingest_runs.c.id == run_id)
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row is not None else None
 
 
-def iter_rejects(conn: Connection, run_id: int) -> Iterator[Reject]:
+def iter_rejects(conn: Connection, visible: Visible, run_id: int) -> Iterator[Reject]:
+    """A run's rejected rows (raw source values), if ``visible`` grants its source."""
     query = (
         select(rejects.c.file, rejects.c.line, rejects.c.field, rejects.c.value, rejects.c.reason)
-        .where(rejects.c.run_id == run_id)
+        .where(rejects.c.run_id == run_id, rejects.c.source.in_(list(visible.sources)))
         .order_by(rejects.c.id)
     )
     for row in conn.execute(query):

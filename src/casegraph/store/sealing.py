@@ -52,3 +52,31 @@ def birth_dates_by_subject(conn: Connection) -> Iterator[tuple[str, list[str]]]:
     rows = conn.execute(query)
     for canonical_id, group in itertools.groupby(rows, key=lambda r: r[0]):
         yield canonical_id, [r[1] for r in group]
+
+
+def entity_ids_of(conn: Connection, canonical_ids: set[str]) -> set[str]:
+    """The source entities merged into these subjects (FtM links point at entity ids)."""
+    found: set[str] = set()
+    every = sorted(canonical_ids)
+    for start in range(0, len(every), 500):
+        query = select(statements.c.entity_id).distinct().where(
+            statements.c.canonical_id.in_(every[start : start + 500])
+        )
+        found.update(conn.execute(query).scalars())
+    return found
+
+
+def subjects_of(conn: Connection, entity_ids: set[str]) -> set[str]:
+    """The canonical ids of the subjects these source entities were merged into."""
+    query = select(statements.c.canonical_id).distinct().where(
+        statements.c.entity_id.in_(sorted(entity_ids))
+    )
+    return set(conn.execute(query).scalars())
+
+
+def referrers(conn: Connection, entity_ids: set[str]) -> set[tuple[str, str]]:
+    """(canonical id, source) of the subjects whose records link to these entities."""
+    query = select(statements.c.canonical_id, statements.c.source).distinct().where(
+        statements.c.prop_type == "entity", statements.c.value.in_(sorted(entity_ids))
+    )
+    return {(str(c), str(s)) for c, s in conn.execute(query)}

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.engine import Connection
 
 from casegraph.model.search_documents import Document
+from casegraph.model.visible import Visible
 from casegraph.store import scratch, search_bitmaps
 from casegraph.store.tables import (
     dirty_subjects,
@@ -56,28 +57,31 @@ def mark_dirty(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
         conn.execute(_MARK, list(chunk))
 
 
-def mark_all_dirty(conn: Connection, sources: Sequence[str]) -> None:
-    """Queue every subject of these sources (a full rebuild)."""
-    if sources:
+def mark_all_dirty(conn: Connection, visible: Visible) -> None:
+    """Queue every subject of the sources ``visible`` grants (a full rebuild)."""
+    if visible.sources:
         conn.execute(
             text(
                 "INSERT INTO dirty_subjects (canonical_id, source) "
                 "SELECT DISTINCT canonical_id, source FROM statements WHERE source IN :sources "
                 "ON CONFLICT DO NOTHING"
             ).bindparams(bindparam("sources", expanding=True)),
-            {"sources": list(sources)},
+            {"sources": list(visible.sources)},
         )
 
 
-def dirty_count(conn: Connection, sources: Sequence[str]) -> int:
-    query = select(func.count()).where(dirty_subjects.c.source.in_(list(sources)))
+def dirty_count(conn: Connection, sources: Sequence[str] | None) -> int:
+    """How many documents wait (of these sources; None: of all). A count, no data."""
+    query = select(func.count()).select_from(dirty_subjects)
+    if sources is not None:
+        query = query.where(dirty_subjects.c.source.in_(list(sources)))
     return int(conn.execute(query).scalar_one())
 
 
-def dirty_batch(conn: Connection, sources: Sequence[str], limit: int) -> list[tuple[str, str]]:
+def dirty_batch(conn: Connection, visible: Visible, limit: int) -> list[tuple[str, str]]:
     query = (
         select(dirty_subjects.c.canonical_id, dirty_subjects.c.source)
-        .where(dirty_subjects.c.source.in_(list(sources)))
+        .where(dirty_subjects.c.source.in_(list(visible.sources)))
         .order_by(dirty_subjects.c.canonical_id, dirty_subjects.c.source)
         .limit(limit)
     )
@@ -348,7 +352,7 @@ def hit_ordinals(conn: Connection) -> list[int]:
 
 
 def docs_of_ordinals(
-    conn: Connection, ords: Sequence[int], sources: Sequence[str]
+    conn: Connection, ords: Sequence[int], visible: Visible
 ) -> list[tuple[str, str, str, set[str]]]:
     """(canonical id, schema, caption, visible sources) of the subjects of these
     ordinals, in their order; schema and caption from the first visible document (by
@@ -359,7 +363,7 @@ def docs_of_ordinals(
         .where(
             one_of(conn, o.ord, ords),
             d.canonical_id == o.canonical_id,
-            one_of(conn, d.source, sources, lookup=False),
+            one_of(conn, d.source, visible.sources, lookup=False),
         )
         .order_by(o.ord, d.source)
     )

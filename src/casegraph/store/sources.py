@@ -32,3 +32,7 @@ def get_source(conn: Connection, name: str) -> Source | None:
 def list_sources(conn: Connection) -> list[Source]:
     rows = conn.execute(select(sources).order_by(sources.c.name)).mappings()
     return [Source(**row) for row in rows]
+
+
+def source_names(conn: Connection) -> list[str]:
+    return list(conn.execute(select(sources.c.name).order_by(sources.c.name)).scalars())

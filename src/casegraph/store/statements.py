@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from casegraph.model.statements import STATEMENT_COLUMNS, StatementRow, schema_depth
+from casegraph.model.visible import Visible
 from casegraph.store.tables import resolved_entities, statements
 
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format on SQLite
@@ -137,18 +138,20 @@ def count_by_source(conn: Connection) -> dict[str, int]:
 
 def iter_statements(
     conn: Connection,
-    sources: Sequence[str] | None = None,
+    visible: Visible,
     batch: int = 5000,
     canonical_id: str | None = None,
     entity_ids: Sequence[str] | None = None,
     canonical_ids: Sequence[str] | None = None,
 ) -> Iterator[StatementRow]:
-    """Stream statements ordered by canonical id, then entity, so callers can group."""
+    """Stream the statements of the sources ``visible`` grants, ordered by canonical id,
+    then entity, so callers can group."""
+    if not visible.sources:
+        return
     query = select(*[statements.c[name] for name in STATEMENT_COLUMNS]).order_by(
         statements.c.canonical_id, statements.c.entity_id, statements.c.prop, statements.c.id
     )
-    if sources:
-        query = query.where(statements.c.source.in_(list(sources)))
+    query = query.where(statements.c.source.in_(list(visible.sources)))
     if canonical_id is not None:
         query = query.where(statements.c.canonical_id == canonical_id)
     if entity_ids is not None:

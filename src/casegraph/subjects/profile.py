@@ -125,15 +125,23 @@ def initials(names: list[str]) -> str:
     return " ".join(f"{part[0]}." for part in names[0].split() if part[:1].isalpha()) or "?"
 
 
-def redact(rows: Iterable[StatementRow], sealed: set[str]) -> Iterator[StatementRow]:
+def redact(rows: Iterable[StatementRow], sealed: frozenset[str]) -> Iterator[StatementRow]:
     """Pass statements through, but of a sealed subject only its id statements, and
     no ``namesMentioned`` on anything that points at a sealed subject (FtM copies the
-    names of linked people there)."""
+    names of linked people there). ``sealed`` holds the sealed subjects' canonical ids
+    and the ids of their source entities (what links point at)."""
     for canonical_id, group in itertools.groupby(rows, key=lambda r: r.canonical_id):
         if canonical_id in sealed:
             yield from (r for r in group if r.prop == BASE_PROP)
         else:
             yield from scrub_mentions(group, lambda ids: ids & sealed)
+
+
+def scrub_all(rows: Iterable[StatementRow], sealed: frozenset[str]) -> Iterator[StatementRow]:
+    """``scrub_mentions`` over the statements of many subjects (grouped by canonical
+    id): what a sealed subject's relations keep of it, in the index and in exports."""
+    for _, group in itertools.groupby(rows, key=lambda r: r.canonical_id):
+        yield from scrub_mentions(group, lambda ids: ids & sealed)
 
 
 def scrub_mentions(
