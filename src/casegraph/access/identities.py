@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -28,7 +31,25 @@ from casegraph.store.tables import (
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
 MIN_PASSWORD = 12
-_hasher = PasswordHasher()
+# The test suite alone sets this variable, to this value, to hash at argon2's cheapest
+# (tests/conftest.py; docs/operations.md). Any other value, or none, is the default cost.
+CHEAP_PASSWORD_HASHING = "CASEGRAPH_TEST_CHEAP_PASSWORD_HASHING"
+CHEAP_PASSWORD_HASHING_VALUE = "insecure-for-tests-only"
+
+
+def make_hasher(environ: Mapping[str, str]) -> PasswordHasher:
+    """argon2 at its default cost, unless ``environ`` asks for the tests' cheap one.
+    Either checks every hash, whatever the cost it was made at: argon2 writes its
+    parameters into the hash."""
+    if environ.get(CHEAP_PASSWORD_HASHING) == CHEAP_PASSWORD_HASHING_VALUE:
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    return PasswordHasher()
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """The process's hasher, chosen from the environment at its first use."""
+    return make_hasher(os.environ)
 
 
 class IdentityError(ValueError):
@@ -67,7 +88,7 @@ def add_user(conn: Connection, username: str, display_name: str, role: str, pass
             username=username,
             display_name=display_name or username,
             role=role,
-            password_hash=_hasher.hash(password),
+            password_hash=_hasher().hash(password),
             disabled=0,
             created_at=utcnow(),
         )
@@ -117,10 +138,10 @@ def verify_password(stored: str | None, password: str) -> bool:
     """Check a password against a stored hash; as slow for a missing hash as for a
     wrong password, so timing does not tell which user names exist."""
     if not stored:
-        _hasher.hash(password)
+        _hasher().hash(password)
         return False
     try:
-        return bool(_hasher.verify(stored, password))
+        return bool(_hasher().verify(stored, password))
     except (VerificationError, InvalidHashError):
         return False
 
