@@ -6,7 +6,8 @@ store of its own made from that result:
 
 * SQLite: ``Workspace.init`` migrates a store in a folder of the run's own; its
   write-ahead log is checkpointed into the file and the file closed, and each test gets
-  a copy of the file in its own data folder.
+  a copy of the file in its own data folder, made private as ``Workspace.init`` makes
+  them.
 * PostgreSQL: the migrations run once in a scratch schema (dropped after) while every
   statement they send is recorded; each test's own, empty schema is then sent the same
   statements, with the same parameters, in the same order, in one transaction. The
@@ -35,6 +36,7 @@ from casegraph.config import Settings, normalise_database_url
 from casegraph.service import Workspace
 from casegraph.store import migrate
 from casegraph.store.engine import make_engine
+from casegraph.store.private import private_sqlite_file
 
 # (statement, parameters, executemany) as the driver received them
 Recorded = tuple[str, Any, bool]
@@ -70,8 +72,8 @@ def copy_sqlite(template: Path, settings: Settings) -> None:
     path = sqlite_path(settings)
     if path.exists():
         raise FileExistsError(f"{path} exists: a template is copied into new stores only")
-    path.parent.mkdir(parents=True, exist_ok=True)  # as Workspace.init does
-    shutil.copyfile(template, path)
+    private_sqlite_file(path)  # as Workspace.init does: the folder 0700, the file 0600
+    shutil.copyfile(template, path)  # into that file, which keeps its mode
 
 
 def record_postgresql(url: str) -> list[Recorded]:

@@ -3,6 +3,7 @@ a copy is what migrating gives, and each copy is a store of its own."""
 
 from __future__ import annotations
 
+import stat
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from sqlalchemy.engine import Connection
 from casegraph.config import Settings, normalise_database_url
 from casegraph.service import Workspace
 from tests.conftest import POSTGRES_URL
-from tests.template_store import Templates, schema_url
+from tests.template_store import Templates, schema_url, sqlite_path
 
 CATALOG = {
     "postgresql": [
@@ -89,6 +90,10 @@ def test_a_copy_of_the_template_is_what_migrating_gives(
     copied = Workspace.open(another)
     try:
         assert describe(copied) == describe(migrated)
+        if not store.database_url:  # the folder and the file as private as init makes them
+            for made, copy in ((store.data_dir, another.data_dir), (sqlite_path(store),
+                               sqlite_path(another))):  # fmt: skip
+                assert stat.S_IMODE(copy.stat().st_mode) == stat.S_IMODE(made.stat().st_mode)
     finally:
         migrated.close()
         copied.close()
