@@ -340,6 +340,11 @@ def test_reviews_due_for_supervisors_and_retention_erasure(loaded: Workspace) ->
         assert s.cases.reviews_due() == []
         with pytest.raises(NotFound):
             s.cases.review(case_id, "close", "Not my case to close")
+    with loaded.session(as_user(loaded, "sam")) as s, pytest.raises(NotFound):
+        # retained, the case left sam's review list: not a member, he cannot close it
+        s.cases.review(case_id, "close", "No prospect of a prosecution")
+    with loaded.engine.begin() as conn:
+        conn.execute(update(cases).where(cases.c.id == case_id).values(review_on=past))
     with loaded.session(as_user(loaded, "sam")) as s:
         s.cases.review(case_id, "close", "No prospect of a prosecution")
     with loaded.session(as_user(loaded, "ana")) as s:

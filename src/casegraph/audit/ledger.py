@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from casegraph.access.context import AccessContext
-from casegraph.model.audit import OK, Entry
+from casegraph.model.audit import OK, Entry, kind_of
 from casegraph.model.clock import utcnow
 from casegraph.store import ledger
 
@@ -27,6 +27,7 @@ class AuditWriter:
         outcome: str = OK,
         actor: str | None = None,
     ) -> Entry:
+        kind_of(action)  # only registered actions: the reports classify by the registry
         ledger.lock(self.conn)
         seq, prev = ledger.head(self.conn)
         entry = Entry(

@@ -7,16 +7,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from casegraph.model.audit import Entry
-
-CONSULTATIONS = ("statements.read", "export", "profile.view", "search", "graph", "subject.report",
-                 "review.list", "review.show", "case.evidence.download")  # fmt: skip
-# every action of these families reads subject data for a person (or discloses it)
-CONSULTATION_FAMILIES = ("graph.", "case.timeline", "case.report", "clusters.export")
-
+from casegraph.model.audit import ACTIONS, CONSULTATION, Entry
 
 def is_consultation(action: str) -> bool:
-    return action in CONSULTATIONS or action.startswith(CONSULTATION_FAMILIES)
+    """A person read (or disclosed) subject data: by the registry of actions."""
+    return ACTIONS.get(action) == CONSULTATION
 
 
 def _about(entry: Entry, subject: str) -> bool:

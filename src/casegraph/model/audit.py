@@ -50,3 +50,63 @@ class Entry:
     def sealed(self) -> Entry:
         """This entry with its hash filled in."""
         return Entry(**{**self.__dict__, "hash": self.compute_hash()})
+
+
+# --- the registry of audit actions -------------------------------------------------------
+# Every action the ledger may hold, by kind. The writers refuse any other name and the
+# oversight and subject reports classify by this table, so the two cannot drift apart.
+CONSULTATION = "consultation"  # a person read (or disclosed) subject data, for a purpose
+PROCESSING = "processing"  # background work read subject data; no person saw it
+CHANGE = "change"  # subject data or a judgement changed
+CASE_WORK = "case"  # a case's own records read or changed by its members
+ACCESS = "access"  # sign-in and refusals
+ADMINISTRATION = "administration"  # users, teams, sources, tokens, the ledger itself
+
+_CASE_EVENTS = ("opened", "updated", "status", "reviewed", "member.added", "member.removed",
+                "subject.linked", "subject.updated", "subject.unlinked", "task.created",
+                "task.updated", "note.created", "note.edited", "comment.added",
+                "evidence.added", "evidence.custody")  # fmt: skip
+
+ACTIONS: dict[str, str] = {
+    **dict.fromkeys(
+        ("statements.read", "profile.view", "search", "export", "subject.report", "unseal",
+         "review.list", "review.show", "review.decide", "subject.merge", "subject.split",
+         "clusters.export", "rejects.read", "graph.expand", "graph.path", "graph.common",
+         "graph.ownership", "graph.activity", "graph.metrics", "graph.communities",
+         "graph.components", "graph.export", "case.subjects", "case.subject.link",
+         "case.timeline", "case.timeline.edges", "case.report", "case.report.read",
+         "case.report.graph", "case.evidence.download"),
+        CONSULTATION,
+    ),  # fmt: skip
+    **dict.fromkeys(
+        ("index.read", "index.rebuild", "index.refresh", "resolve.read", "graph.load",
+         "erasure.dry_run"),
+        PROCESSING,
+    ),  # fmt: skip
+    **dict.fromkeys(
+        ("ingest.start", "ingest.batch", "ingest.finish", "resolve.run", "seal", "erasure",
+         "case.erasure"),
+        CHANGE,
+    ),  # fmt: skip
+    **dict.fromkeys(
+        ("case.read", "case.evidence.verify", "case.evidence.orphans",
+         *(f"case.{kind}" for kind in _CASE_EVENTS)),
+        CASE_WORK,
+    ),  # fmt: skip
+    **dict.fromkeys(("auth.login", "auth.logout", "access.denied"), ACCESS),
+    **dict.fromkeys(
+        ("user.add", "user.disable", "team.add", "team.add_member", "grant", "source.add",
+         "token.create", "token.revoke", "audit.checkpoint", "audit.verify", "audit.report"),
+        ADMINISTRATION,
+    ),  # fmt: skip
+}
+
+
+def kind_of(action: str) -> str:
+    """The kind of a registered action; an unregistered name is a programming error."""
+    try:
+        return ACTIONS[action]
+    except KeyError:
+        raise ValueError(
+            f"audit action {action!r} is not in the registry (model/audit.py)"
+        ) from None

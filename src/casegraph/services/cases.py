@@ -86,6 +86,14 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return {k: _iso(v) for k, v in row.items()}
 
 
+def _day(value: date | datetime | str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 class CaseService:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -980,20 +988,16 @@ class CaseService:
         return store.teams_of(self.s.conn, self.me)
 
     def reviews_due(self) -> list[dict[str, Any]]:
-        """Cases past their review date: for the supervisors of their team who are
-        members of them, and for the cases' own leads."""
+        """Cases past their review date: for the supervisors of their team, and for the
+        cases' own leads."""
         today = utcnow().date()
         teams = self._supervised_teams()
-        mine = {c["id"]: c["my_role"] for c in store.cases_of(self.s.conn, self.me)}
-        due = [  # a supervisor reviews the cases of their team that they are a member of
-            c
-            for c in (store.reviews_due(self.s.conn, today, teams) if teams != [] else [])
-            if teams is None or c["id"] in mine
-        ]
+        due = store.reviews_due(self.s.conn, today, teams) if teams != [] else []
+        mine = {c["id"] for c in store.cases_of(self.s.conn, self.me) if c["my_role"] == "lead"}
         due += [
             c
             for c in store.reviews_due(self.s.conn, today, None)
-            if mine.get(c["id"]) == "lead" and c not in due
+            if c["id"] in mine and c not in due
         ]
         keep = ("id", "title", "lead", "team", "status", "review_on", "priority")
         return [{k: _iso(c[k]) for k in keep} for c in sorted(due, key=lambda c: c["id"])]
@@ -1002,10 +1006,23 @@ class CaseService:
         self, case_id: str, decision: str, reason: str, next_review: date | None = None
     ) -> dict[str, Any]:
         """A supervisor's review: retain (with a reason and the next review date) or close."""
-        case = self._access(case_id).case  # a case is reviewed by its members only
+        case = store.one(self.s.conn, cases, id=case_id)
         teams = self._supervised_teams()
-        if teams is not None and case["team"] not in teams:
-            raise AccessDenied(f"{self.me} does not supervise the team of case {case_id}")
+        member = store.member_role(self.s.conn, case_id, self.me) is not None
+        due = case is not None and case["review_on"] is not None and (
+            _day(case["review_on"]) <= utcnow().date())  # fmt: skip
+        allowed = (
+            case is not None
+            and case["erased_at"] is None
+            and (teams is None or (case["team"] in teams and (due or member)))
+        )
+        if not allowed:
+            # a supervisor of the team reviews the cases in their review list (or their
+            # own); for anyone else the case is not there, exists or not (and recorded)
+            if member:
+                raise AccessDenied(f"{self.me} does not supervise the team of case {case_id}")
+            raise Unseen(f"no case {case_id!r}", {"case": case_id})
+        assert case is not None
         choice("review decision", decision, REVIEW_DECISIONS)
         reason = written("a reason", reason)
         today = utcnow().date()

@@ -1,0 +1,345 @@
+"""The one gate, proven on both stores: writes see only what the caller may see, sealed
+names leave every derived place, background work is processing (not a consultation),
+case probes are recorded, and only the session makes a ``Visible``."""
+
+from __future__ import annotations
+
+import ast
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from casegraph.access.context import AccessContext
+from casegraph.access.policy import PurposeRequired
+from casegraph.audit.ledger import AuditWriter
+from casegraph.audit.report import is_consultation
+from casegraph.errors import NotFound, WorkspaceError
+from casegraph.model.audit import ACTIONS
+from casegraph.service import Workspace
+from casegraph.store import ledger as ledger_rows
+from casegraph.store import resolution, search_index
+from casegraph.store.resolution import Judgement, Resolved, pair_key
+from casegraph.store.tables import statements
+from tests.conftest import ROOT, add_source, granted
+
+PASSWORD = "gate password 12345"
+WHY = "testing the gate of casegraph's sessions"
+KID_YEAR = date.today().year - 10
+
+
+def _mapping(source: str, rows: str, extra: str = "") -> tuple[str, str]:
+    yml = (
+        f"{source}:\n  queries:\n    - csv_url: {source}.csv\n      entities:\n"
+        "        p:\n          schema: Person\n          key: id\n          properties:\n"
+        "            name:\n              column: name\n            birthDate:\n"
+        "              column: born\n            address:\n              column: address\n"
+        + extra
+    )
+    return yml, "id,name,born,address\n" + rows
+
+
+FAMILY = (
+    "    - csv_url: fam.csv\n      entities:\n        a:\n          schema: Person\n"
+    "          key: a\n        b:\n          schema: Person\n          key: b\n"
+    "          properties:\n            name:\n              column: b_name\n"
+    "        rel:\n          schema: Family\n          keys: [a, b]\n"
+    "          properties:\n            person:\n              entity: a\n"
+    "            relative:\n              entity: b\n"
+)
+
+
+def _entity(s, source: str, name: str) -> str:  # type: ignore[no-untyped-def]
+    return str(
+        s.conn.execute(
+            select(statements.c.entity_id).where(
+                statements.c.source == source, statements.c.prop == "name",
+                statements.c.value == name,
+            )
+        ).scalars().first()
+    )  # fmt: skip
+
+
+def _merge_below_the_gate(s, group: str, records: list[tuple[str, str]], cid: str) -> None:  # type: ignore[no-untyped-def]
+    """Make one subject of ``records`` as a resolution run would (set-up only)."""
+    resolution.write_state(
+        s.conn, [Resolved(e, group, src, None, cid, "d") for e, src in records], []
+    )
+    resolution.set_canonical_ids(s.conn, [(e, cid) for e, _ in records])
+    every = granted(*{src for _, src in records})
+    for i, (a, sa) in enumerate(records):
+        for b, sb in records[i + 1 :]:
+            pair, left, right = pair_key(a, b)
+            sources = {a: sa, b: sb}
+            resolution.put_user_judgement(s.conn, every, Judgement(
+                pair, "user", left, right, sources[left], sources[right], group,
+                "positive", None, None, None, "setup", "set-up of the test"))  # fmt: skip
+    search_index.mark_dirty(s.conn, [(cid, src) for _, src in records])
+
+
+@pytest.fixture
+def world(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> dict[str, str]:
+    """Peter Maier in the public registry (twice) and in the bank's reports, one
+    subject; a child, Kim Young, merged from two registry records, with a relative
+    whose record names her; analysts cleared for PUBLIC only (pub) and for both (all)."""
+    yml, rows = _mapping(
+        "registry",
+        "p1,Peter Maier,1970-01-01,Hauptstrasse 1\np2,Peter Maier,1970,Hauptstrasse 1\n"
+        f"k1,Kim Young,{KID_YEAR}-05-05,Kinderweg 7\nk2,Kim Young,{KID_YEAR},Kinderweg 7\n"
+        "q1,Quentin Roe,1980-02-02,Kinderweg 7\n",
+        FAMILY,
+    )
+    (tmp_path / "registry.yml").write_text(yml)
+    (tmp_path / "registry.csv").write_text(rows)
+    (tmp_path / "fam.csv").write_text("a,b,b_name\nq1,k2,Kim Young\n")
+    yml, rows = _mapping("bank", "b1,Peter Maier,1970-01-01,Hauptstrasse 1\n")
+    (tmp_path / "bank.yml").write_text(yml)
+    (tmp_path / "bank.csv").write_text(rows)
+    with workspace.session(ctx) as s:
+        add_source(s, "registry", "PUBLIC")
+        add_source(s, "bank", "FIU-RESTRICTED")
+        s.ingest.mapping(tmp_path / "registry.yml")
+        s.ingest.mapping(tmp_path / "bank.yml")
+        ids = {
+            "p1": _entity(s, "registry", "Peter Maier"),
+            "b1": _entity(s, "bank", "Peter Maier"),
+        }
+        found = s.conn.execute(
+            select(statements.c.entity_id, statements.c.value).where(
+                statements.c.source == "registry", statements.c.prop == "name"
+            )
+        ).all()
+        peters = sorted(e for e, v in found if v == "Peter Maier")
+        kims = sorted({e for e, v in found if v == "Kim Young"})
+        ids["p1"], ids["p2"] = peters[0], peters[1]
+        ids["quentin"] = next(e for e, v in found if v == "Quentin Roe")
+        _merge_below_the_gate(
+            s, "person", [(ids["p1"], "registry"), (ids["p2"], "registry"),
+                          (ids["b1"], "bank")], "cg-peter")  # fmt: skip
+        _merge_below_the_gate(s, "person", [(k, "registry") for k in kims], "cg-kim")
+        _merge_below_the_gate(s, "person", [(ids["quentin"], "registry")], ids["quentin"])
+        s.index.after_change()
+        for team, markings in (("public", ["PUBLIC"]), ("fiu", ["PUBLIC", "FIU-RESTRICTED"])):
+            s.identities.add_team(team, team)
+            for marking in markings:
+                s.identities.grant(team, marking)
+        for user, role, team in (("pub", "analyst", "public"), ("all", "analyst", "fiu"),
+                                 ("adm", "admin", "public"), ("sup", "supervisor", "fiu"),
+                                 ("sup2", "supervisor", "fiu")):  # fmt: skip
+            s.identities.add_user(user, user, role, PASSWORD)
+            s.identities.add_member(team, user)
+    return ids
+
+
+def who(user: str, **purpose: str) -> AccessContext:
+    return AccessContext(user, **purpose)  # type: ignore[arg-type]
+
+
+def entries(ws: Workspace, action: str) -> list:  # type: ignore[type-arg]
+    with ws.engine.connect() as conn:
+        return [e for e in ledger_rows.iter_entries(conn) if e.action == action]
+
+
+# --- 1. writes ignore clearances ---------------------------------------------------------
+
+
+def test_a_split_sees_only_the_records_the_caller_may_see(
+    workspace: Workspace, world: dict[str, str]
+) -> None:
+    with workspace.session(who("pub")) as s, pytest.raises(PurposeRequired):
+        s.resolve.split("cg-peter", [world["p2"]], "not the same Peter")
+    with workspace.session(who("pub", justification=WHY)) as s:
+        with pytest.raises(WorkspaceError) as listed:
+            s.resolve.split("cg-peter", ["nonexistent"], "not the same Peter")
+        with pytest.raises(WorkspaceError) as hidden:
+            s.resolve.split("cg-peter", [world["b1"]], "moving the bank record")
+    for error in (listed.value, hidden.value):
+        assert world["p1"] in str(error) and world["b1"] not in str(error).split("(its")[1]
+    with workspace.engine.connect() as conn:  # the bank record did not move
+        assert resolution.canonical_of_entity(conn, world["b1"]) == "cg-peter"
+    with workspace.session(who("pub", justification=WHY)) as s:
+        done = s.resolve.split("cg-peter", [world["p2"]], "not the same Peter")
+    assert done["moved"] == 1 and world["b1"] not in str(done)
+    with workspace.engine.connect() as conn:
+        assert resolution.canonical_of_entity(conn, world["b1"]) == "cg-peter"
+        judged = conn.execute(
+            select(resolution.judgements.c.left_id, resolution.judgements.c.right_id).where(
+                resolution.judgements.c.actor == "pub"
+            )
+        ).all()
+    assert judged and all(world["b1"] not in pair for pair in judged)
+    assert [e.refs["sources"] for e in entries(workspace, "subject.split")][-1] == ["registry"]
+
+
+def test_a_merge_counts_only_the_records_the_caller_may_see(
+    workspace: Workspace, world: dict[str, str]
+) -> None:
+    with workspace.session(who("pub", justification=WHY)) as s:
+        done = s.resolve.merge("cg-peter", world["quentin"], "same person, new name")
+    assert done["records"] == 3  # two registry records of Peter, one of Quentin; no bank
+    with workspace.session(who("pub", justification=WHY)) as s, pytest.raises(NotFound):
+        s.resolve.merge(world["b1"], world["quentin"], "a subject seen by no one")
+
+
+def test_review_decisions_need_a_purpose(workspace: Workspace, world: dict[str, str]) -> None:
+    pair = pair_key(world["p1"], world["b1"])[0]
+    with workspace.session(who("pub")) as s, pytest.raises(PurposeRequired):
+        s.resolve.decide(pair, "negative", "different people")
+    with workspace.session(who("pub", justification=WHY)) as s, pytest.raises(NotFound):
+        s.resolve.decide(pair, "negative", "different people")  # a bank record: unseen
+
+
+# --- 2. sealed names -----------------------------------------------------------------------
+
+
+def test_a_merged_sealed_subject_leaves_no_name_in_relations_exports_or_labels(
+    workspace: Workspace, world: dict[str, str]
+) -> None:
+    with workspace.session(who("all", justification=WHY)) as s:
+        family = next(
+            r.canonical_id for r in s.subject_statements(action="statements.read")
+            if r.schema == "Family"
+        )  # fmt: skip
+        profile = s.subjects.profile(family).to_dict()
+        out = io.StringIO()
+        s.export.ftm(out)
+        graph = s.graph.expand(world["quentin"], hops=2).to_dict()
+    assert "Kim Young" not in str(profile["facts"])
+    assert "Kim Young" not in out.getvalue()
+    # Quentin shares Kim's address: the edge shows no address at the sealed end
+    shared = [e for e in graph["edges"] if e["kind"].startswith("same:")]
+    assert shared and all(e["label"] is None for e in shared if "cg-kim" in (e["src"], e["dst"]))
+    assert "Kinderweg" not in str([e for e in graph["edges"] if "cg-kim" in (e["src"], e["dst"])])
+    with workspace.session(who("all", justification=WHY)) as s:
+        hits = s.search.search("Young").to_dict()
+    assert "Kim Young" not in str(hits)
+
+
+def test_sealing_seals_the_possible_duplicates_and_they_leave_search(
+    workspace: Workspace, world: dict[str, str], ctx: AccessContext
+) -> None:
+    with workspace.session(ctx) as s:  # the model thought Quentin may be Peter
+        pair, left, right = pair_key(world["quentin"], world["p1"])
+        resolution.insert_judgements(s.conn, [Judgement(
+            pair, "model", left, right, "registry", "registry", "person", "unsure", 0.5, 0.0,
+            None, "model", None)])  # fmt: skip
+        s.subjects.seal("cg-peter", "protected witness")
+    with workspace.session(who("all", justification=WHY)) as s:
+        hits = s.search.search("Quentin").to_dict()
+    assert hits["total"] == 0 and not hits["results"]
+
+
+# --- 3. the case file under the graph held in memory -----------------------------------------
+
+
+def test_a_case_file_reads_the_graph_held_in_memory(
+    workspace: Workspace, world: dict[str, str]
+) -> None:
+    with workspace.session(who("all", justification=WHY)) as s:
+        case_id = s.cases.open("Maier", "fraud", "a court order of the test",
+                               "suspected fraud by Peter Maier")["id"]  # fmt: skip
+    with workspace.session(who("all", case_id=case_id)) as s:
+        s.cases.link_subject(case_id, "cg-peter", "suspect", "the subject of the test")
+        s.cases.link_subject(case_id, world["quentin"], "witness", "shares an address")
+    workspace.adjacency.wait = True
+    with workspace.session(who("all", case_id=case_id)) as s:
+        assert s.workspace.adjacency.current(s.conn) is not None
+        html = s.cases.report(case_id, "html", "a test of the case file").decode()
+    assert "Peter Maier" in html
+
+
+# --- 4. background work is processing ----------------------------------------------------
+
+
+def test_an_admins_ingest_and_retention_keep_the_index_current(
+    workspace: Workspace, world: dict[str, str], tmp_path: Path
+) -> None:
+    yml, rows = _mapping("registry", "z1,Zora Adminova,1990-01-01,Amtsweg 2\n")
+    (tmp_path / "more.yml").write_text(yml)
+    (tmp_path / "registry.csv").write_text(rows)
+    with workspace.session(who("adm")) as s:
+        s.ingest.mapping(tmp_path / "more.yml")
+        assert s.index.pending() == 0
+        s.retention.run()
+    with workspace.session(who("pub", justification=WHY)) as s:
+        assert s.search.search("Zora").total == 1
+    reads = entries(workspace, "index.read")
+    assert reads[-1].actor == "adm" and reads[-1].refs["processing"] is True
+
+
+# --- 5 and 6. case reviews and probes ------------------------------------------------------
+
+
+def test_case_probes_are_refused_alike_and_recorded(
+    workspace: Workspace, world: dict[str, str]
+) -> None:
+    with workspace.session(who("all", justification=WHY)) as s:
+        case_id = s.cases.open("Probe", "fraud", "a court order of the test",
+                               "suspected fraud in the probe test", team="fiu")["id"]  # fmt: skip
+    for target in (case_id, "C-1999-0042"):
+        with pytest.raises(NotFound) as refused, workspace.session(who("pub")) as s:
+            s.cases.show(target)
+        assert str(refused.value) == f"no case {target!r}"
+        with pytest.raises(NotFound), workspace.session(who("sup")) as s:
+            s.cases.review(target, "close", "closing a case I am not in")  # not due
+    denied = [e.refs.get("case") for e in entries(workspace, "access.denied")]
+    assert denied.count(case_id) == 2 and denied.count("C-1999-0042") == 2
+    with workspace.session(who("pub", justification=WHY)) as s:
+        assert s.cases.mine() == []
+    with workspace.session(who("all")) as s:
+        assert s.cases.show(case_id)["status"] == "open"
+
+
+# --- 10. oversight gaps --------------------------------------------------------------------
+
+
+def test_subject_reports_clusters_and_case_pages_are_on_the_record(
+    workspace: Workspace, world: dict[str, str], ctx: AccessContext, tmp_path: Path
+) -> None:
+    with workspace.session(who("all", justification=WHY)) as s:
+        s.graph.paths("cg-peter", world["quentin"])
+        case_id = s.cases.open("Report", "fraud", "a court order of the test",
+                               "suspected fraud in the report test")["id"]  # fmt: skip
+        s.cases.link_subject(case_id, "cg-peter", "suspect", "the subject of the test")
+    with workspace.session(who("all")) as s:
+        s.cases.show(case_id)
+    assert [e.refs["subjects"] for e in entries(workspace, "case.subjects")][-1] == ["cg-peter"]
+    with workspace.session(AccessContext("tester", justification=WHY, local=True)) as s:
+        report = s.subjects.report("cg-peter")
+    assert {"graph.path", "case.subjects"} <= {c["action"] for c in report["consultations"]}
+    with workspace.session(who("all")) as s, pytest.raises(PurposeRequired):
+        s.resolve.export_clusters(tmp_path / "c.csv")
+    with workspace.session(ctx) as s:
+        s.subjects.seal("cg-kim", "a child")
+    with workspace.session(who("all", justification=WHY)) as s:
+        s.resolve.export_clusters(tmp_path / "c.csv")
+    assert "cg-kim" not in (tmp_path / "c.csv").read_text()
+    assert is_consultation("rejects.read") and is_consultation("case.subjects")
+
+
+def test_the_graph_read_into_memory_is_recorded(
+    workspace: Workspace, world: dict[str, str]
+) -> None:
+    assert workspace.adjacency.read() is not None
+    [entry] = entries(workspace, "graph.load")
+    assert entry.refs["processing"] is True and entry.refs["edges"] > 0
+
+
+# --- the gate as a type --------------------------------------------------------------------
+
+
+def test_only_the_session_makes_a_visible_and_every_action_is_registered() -> None:
+    src = ROOT / "src" / "casegraph"
+    makers = []
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in (
+                "Visible", "gate"
+            ):  # fmt: skip
+                makers.append(path.relative_to(src).as_posix())
+    assert sorted(set(makers)) == ["service.py"]
+    with pytest.raises(ValueError, match="registry"):  # refused before anything is written
+        AuditWriter(None, AccessContext("x")).record("made.up")  # type: ignore[arg-type]
+    assert all(kind for kind in ACTIONS.values())
