@@ -9,6 +9,7 @@ from typing import TextIO
 
 from casegraph.model.audit import ACTIONS, CONSULTATION, Entry
 
+
 def is_consultation(action: str) -> bool:
     """A person read (or disclosed) subject data: by the registry of actions."""
     return ACTIONS.get(action) == CONSULTATION

@@ -77,29 +77,29 @@ ACTIONS: dict[str, str] = {
          "case.timeline", "case.timeline.edges", "case.report", "case.report.read",
          "case.report.graph", "case.evidence.download"),
         CONSULTATION,
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(
         ("index.read", "index.rebuild", "index.refresh", "resolve.read", "graph.load",
          "erasure.dry_run"),
         PROCESSING,
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(
         ("ingest.start", "ingest.batch", "ingest.finish", "resolve.run", "seal", "erasure",
          "case.erasure"),
         CHANGE,
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(
         ("case.read", "case.evidence.verify", "case.evidence.orphans",
          *(f"case.{kind}" for kind in _CASE_EVENTS)),
         CASE_WORK,
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(("auth.login", "auth.logout", "access.denied"), ACCESS),
     **dict.fromkeys(
         ("user.add", "user.disable", "team.add", "team.add_member", "grant", "source.add",
          "token.create", "token.revoke", "audit.checkpoint", "audit.verify", "audit.report"),
         ADMINISTRATION,
-    ),  # fmt: skip
-}
+    ),
+}  # fmt: skip
 
 
 def kind_of(action: str) -> str:
