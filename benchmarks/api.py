@@ -34,9 +34,9 @@ WHY = {"X-Casegraph-Justification": "benchmarking profile reads on demo data"}
 def serve(data_dir: str, port: int, ledger: str) -> None:
     import uvicorn
 
-    from casegraph.api.app import create_app
     from casegraph.audit.ledger import AuditWriter
     from casegraph.config import Settings
+    from casegraph.server import create_app
     from casegraph.service import Workspace
 
     if ledger == "off":

@@ -28,10 +28,10 @@ import uvicorn
 from rich.console import Console
 
 from casegraph.access.context import AccessContext
-from casegraph.api.app import create_app
 from casegraph.config import Settings
 from casegraph.demo import build_demo
 from casegraph.demo_case import USERS
+from casegraph.server import create_app
 from casegraph.service import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent

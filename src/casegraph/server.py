@@ -1,4 +1,6 @@
-"""The FastAPI application: ``casegraph serve`` runs it with uvicorn."""
+"""The one app that ``casegraph serve`` runs with uvicorn: the HTTP API (``api/``) and
+the web pages (``web/``) mounted side by side over the same workspace, with the error
+handling, security headers and body limits they share."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casegraph import __version__
-from casegraph.api import case_routes, errors, graph_routes, resolution_routes
-from casegraph.api.auth import request_id
-from casegraph.api.routes import router
+from casegraph.api import app as api
+from casegraph.http import errors
+from casegraph.http.request import request_id
 from casegraph.service import Workspace
 from casegraph.web import app as web
 
@@ -97,10 +99,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     )
     app.state.workspace = workspace
     errors.install(app)
-    app.include_router(router)
-    app.include_router(resolution_routes.router)
-    app.include_router(graph_routes.router)
-    app.include_router(case_routes.router)
+    api.install(app)
     web.install(app)  # the pages, beside the API and over the same sessions
     settings = workspace.settings
     app.add_middleware(  # inside the headers' middleware: a 413 has them too

@@ -9,8 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from casegraph.access.context import AccessContext
-from casegraph.api.app import create_app
-from casegraph.api.routes import PUBLIC_ROUTES, throttle
+from casegraph.api.routes import PUBLIC_ROUTES
+from casegraph.http.throttle import throttle
+from casegraph.server import create_app
 from casegraph.service import Session, Workspace
 from casegraph.store import ledger
 from tests.conftest import add_source, person_mapping

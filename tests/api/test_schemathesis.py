@@ -9,8 +9,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from casegraph.access.context import AccessContext
-from casegraph.api.app import create_app
 from casegraph.config import Settings
+from casegraph.server import create_app
 from casegraph.service import Workspace
 from tests.conftest import add_source, person_mapping
 

@@ -14,9 +14,8 @@ import pytest
 import uvicorn
 
 from casegraph.access.context import AccessContext
-from casegraph.api.app import server_config
-from casegraph.api.auth import LoginThrottle
-from casegraph.api.routes import throttle
+from casegraph.http.throttle import LoginThrottle, throttle
+from casegraph.server import server_config
 from casegraph.service import Workspace
 from tests.api.test_api import PASSWORD, add_users
 

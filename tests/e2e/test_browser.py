@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 import uvicorn
 
-from casegraph.api.app import create_app
 from casegraph.config import Settings
 from casegraph.demo import build_demo
 from casegraph.demo_case import CASE_TITLE, USERS
+from casegraph.server import create_app
 from casegraph.service import Workspace
 
 CHROMIUM = "/usr/bin/chromium"

@@ -16,8 +16,9 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import AfterValidator, BaseModel, Field
 
 from casegraph.access.context import CASE_ID, AccessContext
-from casegraph.api.auth import CASE_HEADER, Caller, caller, request_id, session, workspace
+from casegraph.api.auth import CASE_HEADER, Caller, caller, session
 from casegraph.errors import NotFound
+from casegraph.http.request import request_id, workspace
 from casegraph.service import Session, Workspace
 
 router = APIRouter(prefix="/api/v1")

@@ -8,19 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from casegraph.api.auth import (
-    SESSION_COOKIE,
-    Caller,
-    LoginThrottle,
-    caller,
-    request_id,
-    session,
-    workspace,
-)
+from casegraph.api.auth import Caller, caller, session
+from casegraph.http.request import SESSION_COOKIE, request_id, workspace
+from casegraph.http.throttle import throttle
 from casegraph.service import Session, Workspace
 
 router = APIRouter(prefix="/api/v1")
-throttle = LoginThrottle()
 PUBLIC_ROUTES = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/login")}
 
 

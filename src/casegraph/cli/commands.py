@@ -420,7 +420,7 @@ def serve(
     """Serve the web pages and the HTTP API (OpenAPI at /api/docs)."""
     import uvicorn
 
-    from casegraph.api.app import server_config
+    from casegraph.server import server_config
 
     workspace = guarded(lambda: Workspace.open(state.settings))
     if state.settings.graph_in_memory:  # walks read the store until it is read

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from casegraph.api import errors
+from casegraph.http import errors
 from casegraph.web import (
     pages_admin,
     pages_cases,

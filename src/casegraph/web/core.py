@@ -20,7 +20,7 @@ from casegraph import __version__
 from casegraph.access import roles
 from casegraph.access.context import AccessContext
 from casegraph.access.identities import User
-from casegraph.api.auth import SESSION_COOKIE, request_id, workspace
+from casegraph.http.request import SESSION_COOKIE, request_id, workspace
 from casegraph.service import Session, Workspace
 
 PURPOSE_COOKIE = "cg_purpose"

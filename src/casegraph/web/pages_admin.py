@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from casegraph.access import roles
 from casegraph.access.identities import MIN_PASSWORD, IdentityError
 from casegraph.access.policy import AccessDenied
-from casegraph.api.auth import workspace
 from casegraph.errors import WorkspaceError
+from casegraph.http.request import workspace
 from casegraph.service import Workspace
 from casegraph.web.core import Viewer, check_form_csrf, open_session, page, redirect, viewer
 from casegraph.web.pages_review import flash_page, require_role, set_flash

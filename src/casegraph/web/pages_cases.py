@@ -30,7 +30,6 @@ from starlette.datastructures import QueryParams, UploadFile
 from casegraph.access import roles
 from casegraph.access.context import CASE_ID, AccessContext
 from casegraph.access.policy import AccessDenied
-from casegraph.api.auth import request_id, workspace
 from casegraph.cases import notes as markdown
 from casegraph.cases.rules import (
     CASE_ROLES,
@@ -44,6 +43,7 @@ from casegraph.cases.rules import (
     Conflict,
 )
 from casegraph.errors import NotFound
+from casegraph.http.request import request_id, workspace
 from casegraph.service import Session, Workspace
 from casegraph.web.core import (
     PURPOSE_COOKIE,

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from casegraph.access.roles import MIN_JUSTIFICATION
-from casegraph.api.auth import SESSION_COOKIE, request_id, workspace
-from casegraph.api.routes import throttle
+from casegraph.http.request import SESSION_COOKIE, request_id, workspace
+from casegraph.http.throttle import throttle
 from casegraph.service import Workspace
 from casegraph.web.core import (
     PURPOSE_COOKIE,

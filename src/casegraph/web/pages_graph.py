@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from casegraph.access import roles
 from casegraph.access.context import AccessContext
-from casegraph.api.auth import request_id, workspace
+from casegraph.http.request import request_id, workspace
 from casegraph.service import Workspace
 from casegraph.web.core import Viewer, open_session, page, viewer
 

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from casegraph.access import roles
-from casegraph.api.auth import workspace
 from casegraph.audit.report import KINDS
+from casegraph.http.request import workspace
 from casegraph.service import Workspace
 from casegraph.web.core import Viewer, open_session, page, viewer
 from casegraph.web.pages_review import require_role

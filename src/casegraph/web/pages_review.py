@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, Response
 from followthemoney import model as ftm
 
 from casegraph.access import roles
-from casegraph.api.auth import workspace
 from casegraph.errors import NotFound, WorkspaceError
+from casegraph.http.request import workspace
 from casegraph.service import Workspace
 from casegraph.web.core import Viewer, check_form_csrf, open_session, page, redirect, viewer
 

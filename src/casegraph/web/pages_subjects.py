@@ -12,8 +12,8 @@ from followthemoney import model as ftm
 
 from casegraph.access import roles
 from casegraph.access.context import AccessContext
-from casegraph.api.auth import request_id, workspace
 from casegraph.cases.rules import SUBJECT_ROLES, CaseError
+from casegraph.http.request import request_id, workspace
 from casegraph.search.engine import FACETS
 from casegraph.search.query import QueryError
 from casegraph.service import Workspace

@@ -1,0 +1,14 @@
+"""Mount the API's routes on the FastAPI app that ``casegraph.server`` assembles."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from casegraph.api import case_routes, graph_routes, resolution_routes, routes
+
+ROUTERS = [routes.router, resolution_routes.router, graph_routes.router, case_routes.router]
+
+
+def install(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router)
