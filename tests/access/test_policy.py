@@ -12,6 +12,10 @@ import pytest
 from casegraph.access.context import AccessContext
 from casegraph.access.identities import check_password, user_for_token
 from casegraph.access.policy import AccessDenied, PurposeRequired
+from casegraph.access.roles import justified
+from casegraph.cases import rules
+from casegraph.cases.rules import CaseError
+from casegraph.model.written import visible_length
 from casegraph.service import Workspace, WorkspaceError
 from casegraph.store import ledger
 from casegraph.store.tables import case_members, cases
@@ -206,3 +210,50 @@ def test_export_is_recorded_even_when_the_output_fails(populated: Workspace) -> 
     with populated.engine.connect() as conn:
         exports = [e for e in ledger.iter_entries(conn) if e.action == "export"]
     assert exports and exports[-1].refs["recipient"] == "a pipe"
+
+
+INVISIBLE = [
+    "\u200b" * 20,  # zero-width spaces
+    "\u200b \u200c\u200d\ufeff\u2060" * 5,  # spaces and zero-width joiners, marks
+    "\u3164" * 20,  # the Hangul filler: a letter that draws nothing
+    "\u00a0\u2003\u3000\t" * 6,  # spaces of other widths
+    "a" + "\u0301" * 24,  # one letter under a stack of accents
+    "\u202e\u2066abc\u2069" * 6,  # direction marks around three letters each: 18
+]
+
+
+def test_a_justification_counts_the_characters_that_show(
+    populated: Workspace, ctx: AccessContext
+) -> None:
+    assert visible_length("a\u200bb\u00a0c\u0301\n") == 3
+    for text in INVISIBLE:
+        assert not justified(text), repr(text)
+        with (
+            pytest.raises(PurposeRequired, match="20 characters that show"),
+            populated.session(AccessContext("fin", justification=text)) as s,
+        ):
+            s.export.ftm(io.StringIO())
+    written = "Prüfung\u200b der Überweisung 17"  # the zero-width space is not counted
+    assert visible_length(written) == 23 and justified(written)
+    assert "Anna Maier" in export_names(populated, AccessContext("fin", justification=written))
+    with pytest.raises(CaseError, match="at least 10 characters"):
+        rules.written("a reason", "\u200b" * 12 + "abc")
+    # unsealing asks the same of its justification, even under a case
+    with populated.session(ctx) as s:
+        s.identities.add_user("sup", "Sup", "supervisor", PASSWORD)
+        s.identities.add_member("money", "sup")
+        s.conn.execute(case_members.insert().values(case_id="C-1", username="sup", role="member"))
+        anna = s.conn.exec_driver_sql(
+            "SELECT entity_id FROM statements WHERE value = 'Anna Maier'"
+        ).scalar_one()
+        s.subjects.seal(anna, "protected witness")
+    for text in INVISIBLE[:2]:
+        with (
+            pytest.raises(PurposeRequired, match="unsealing needs"),
+            populated.session(AccessContext("sup", case_id="C-1", justification=text)) as s,
+        ):
+            s.subjects.profile(anna, unseal=True)
+    with populated.session(AccessContext("sup", case_id="C-1", justification=written)) as s:
+        assert s.subjects.profile(anna, unseal=True).unsealed
+    with pytest.raises(WorkspaceError, match="say why"), populated.session(ctx) as s:
+        s.subjects.seal(anna, "\u200b" * 10)

@@ -21,6 +21,8 @@ def test_pages_need_a_sign_in_and_a_purpose(web: TestClient, loaded: Workspace) 
     assert "write a justification" in prompt.text
     short = web.post("/purpose", data={"csrf": token, "justification": "too short", "next": "/"})
     assert short.status_code == 400 and "at least" in short.text
+    blank = web.post("/purpose", data={"csrf": token, "justification": "\u200b" * 30, "next": "/"})
+    assert blank.status_code == 400 and "at least" in blank.text  # nothing shows
     forged = web.post("/purpose", data={"csrf": "forged", "justification": "x" * 30})
     assert forged.status_code == 403
     sign_in(web, "ana", justification="checking the page tests of casegraph")

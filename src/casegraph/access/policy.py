@@ -15,7 +15,8 @@ from sqlalchemy.engine import Connection
 
 from casegraph.access.context import AccessContext
 from casegraph.access.identities import get_user, markings_of
-from casegraph.access.roles import LOCAL_OPERATOR, MIN_JUSTIFICATION, ROLES
+from casegraph.access.roles import LOCAL_OPERATOR, MIN_JUSTIFICATION, ROLES, justified
+from casegraph.model.written import visible_length
 from casegraph.store.tables import case_members, sources
 
 
@@ -87,12 +88,12 @@ def check_purpose(
             # the same answer whether the case exists or not: no case is revealed
             raise AccessDenied(f"{principal.username} is not a member of case {case_id!r}")
         return
-    if ctx.justification and len(ctx.justification.strip()) >= MIN_JUSTIFICATION:
+    if justified(ctx.justification):
         return
     if ctx.justification:
         raise PurposeRequired(
-            f"a justification needs at least {MIN_JUSTIFICATION} characters "
-            f"(got {len(ctx.justification.strip())})"
+            f"a justification needs at least {MIN_JUSTIFICATION} characters that show "
+            f"(got {visible_length(ctx.justification)})"
         )
     raise PurposeRequired(
         "reading subject data needs a purpose: a case you are a member of (--case ID) "

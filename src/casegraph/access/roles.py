@@ -1,6 +1,8 @@
-"""Roles and what they permit."""
+"""Roles and what they permit; how much a justification must say."""
 
 from __future__ import annotations
+
+from casegraph.model.written import visible_length
 
 READ_SUBJECTS = "read_subjects"
 INGEST = "ingest"
@@ -22,6 +24,13 @@ LOCAL_OPERATOR = frozenset(
     {READ_SUBJECTS, INGEST, EXPORT, RESOLVE, UNSEAL, READ_AUDIT, ADMIN, MANAGE_CASES}
 )
 MIN_JUSTIFICATION = 20
+
+
+def justified(text: str | None) -> bool:
+    """Whether ``text`` is a written justification: ``MIN_JUSTIFICATION`` characters
+    that show (twenty zero-width spaces are not one). Every check of a justification
+    (purpose, unsealing, the web's purpose prompt) asks this."""
+    return visible_length(text) >= MIN_JUSTIFICATION
 
 
 def check_role(role: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from casegraph.errors import WorkspaceError
+from casegraph.model.written import visible_length
 
 
 class CaseError(WorkspaceError):
@@ -96,7 +97,7 @@ def choice(kind: str, value: str, allowed: Collection[str]) -> str:
 def written(kind: str, value: str | None, minimum: int = MIN_TEXT) -> str:
     """A required text a person must actually write (legal basis, predicate, reasons)."""
     text = (value or "").strip()
-    if len(text) < minimum:
+    if visible_length(text) < minimum:  # characters that show: not zero-width spaces
         raise CaseError(f"{kind} is required: write at least {minimum} characters")
     return text
 

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
 from casegraph.model.visible import Visible
+from casegraph.model.written import visible_length
 from casegraph.resolve import canonical, engine, judge
 from casegraph.resolve import model as defaults
 from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
@@ -430,6 +431,6 @@ def _caption(properties: dict[str, list[str]], fallback: str) -> str:
 
 def _reason(reason: str) -> str:
     text = (reason or "").strip()
-    if len(text) < 5:
+    if visible_length(text) < 5:  # characters that show
         raise WorkspaceError("say why (--reason, at least 5 characters)")
     return text

@@ -10,6 +10,7 @@ from casegraph.access.policy import PurposeRequired
 from casegraph.audit.report import select_entries
 from casegraph.errors import NotFound, WorkspaceError
 from casegraph.model.clock import utcnow
+from casegraph.model.written import visible_length
 from casegraph.resolve.judge import THRESHOLDS
 from casegraph.store import ledger as ledger_rows
 from casegraph.store import resolution, retention, sealing, search_index
@@ -38,11 +39,10 @@ class SubjectService:
         profile.sealed = self._sealed(profile)
         if profile.sealed and unseal:
             self.s.require(roles.UNSEAL, "unseal records")
-            why = (self.s.ctx.justification or "").strip()
-            if len(why) < roles.MIN_JUSTIFICATION:
+            if not roles.justified(self.s.ctx.justification):
                 raise PurposeRequired(
                     f"unsealing needs a written justification of at least "
-                    f"{roles.MIN_JUSTIFICATION} characters, even under a case"
+                    f"{roles.MIN_JUSTIFICATION} characters that show, even under a case"
                 )
             self.s.record("unseal", {"subject": subject_id, "reason": profile.sealed})
             profile.unsealed = True
@@ -82,7 +82,7 @@ class SubjectService:
 
     def seal(self, subject_id: str, reason: str) -> None:
         self.s.require(roles.UNSEAL, "seal records")
-        if len(reason.strip()) < 5:
+        if visible_length(reason) < 5:
             raise WorkspaceError("say why the record is sealed (--reason)")
         conn = self.s.conn
         entities = sealing.entity_ids_of(conn, {subject_id})

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from casegraph.access.roles import MIN_JUSTIFICATION
+from casegraph.access.roles import MIN_JUSTIFICATION, justified
 from casegraph.http.request import SESSION_COOKIE, request_id, workspace
 from casegraph.http.throttle import throttle
 from casegraph.service import Workspace
@@ -144,7 +144,7 @@ async def choose_purpose(
         if case not in mine:  # (after the session: SQLite has one writer at a time)
             return _purpose_page(request, who, ws, target, "Choose one of your cases.", 400)
         chosen = Purpose(case=case)
-    elif why and len(why) >= MIN_JUSTIFICATION:
+    elif why and justified(why):
         chosen = Purpose(justification=why)
     else:
         message = (
