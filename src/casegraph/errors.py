@@ -1,9 +1,26 @@
-"""Errors a user can fix, shared by the service layer and the interfaces."""
+"""Errors a user can cause, shared by every layer and the interfaces.
+
+One root, ``CasegraphError``: each kind carries its HTTP status, its title and the
+command line's exit code, so the API, the pages and the command line answer alike from
+one table (an error that is not a ``CasegraphError`` is a defect: HTTP 500, logged).
+"""
 
 from __future__ import annotations
 
 
-class WorkspaceError(Exception):
+class CasegraphError(Exception):
+    """An error the caller can fix; the message says what, and how."""
+
+    status = 400
+    title = "Bad request"
+    exit_code = 2
+
+
+class InvalidInput(CasegraphError, ValueError):
+    """A value the caller gave cannot be used (a bad option, id, format or file)."""
+
+
+class WorkspaceError(CasegraphError):
     """A problem the operator can fix (no workspace, old schema, unknown source...)."""
 
 
@@ -19,6 +36,9 @@ def not_registered(name: str) -> WorkspaceError:
 class NotFound(WorkspaceError):
     """Nothing there, or nothing the caller may see: the two look the same."""
 
+    status = 404
+    title = "Not found"
+
 
 class Unseen(NotFound):
     """Not there, or not the caller's to see (a case they are not a member of): answered
@@ -27,3 +47,25 @@ class Unseen(NotFound):
     def __init__(self, message: str, refs: dict[str, str]) -> None:
         super().__init__(message)
         self.refs = refs
+
+
+class Forbidden(CasegraphError, PermissionError):
+    """The caller may not do this (the access policy's refusals derive from it)."""
+
+    status = 403
+    title = "Forbidden"
+    exit_code = 3
+
+
+class Conflict(WorkspaceError):
+    """A write based on a version someone else has changed since."""
+
+    status = 409
+    title = "Conflict"
+
+
+class TooLarge(CasegraphError):
+    """A request or file over the configured limit."""
+
+    status = 413
+    title = "Too large"

@@ -12,8 +12,8 @@ from sqlalchemy import update
 
 from casegraph.access.context import AccessContext
 from casegraph.access.policy import AccessDenied, PurposeRequired
-from casegraph.cases.rules import CaseError, Conflict
-from casegraph.errors import NotFound
+from casegraph.cases.rules import CaseError
+from casegraph.errors import Conflict, NotFound
 from casegraph.model.clock import utcnow
 from casegraph.service import Session, Workspace
 from casegraph.store import ledger

@@ -6,6 +6,8 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from casegraph.errors import InvalidInput
+
 CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 MAX_JUSTIFICATION = 2000
 
@@ -23,11 +25,11 @@ class AccessContext:
 
     def __post_init__(self) -> None:
         if not self.actor or not self.actor.strip() or len(self.actor) > 128:
-            raise ValueError("an access context needs a named actor (at most 128 characters)")
+            raise InvalidInput("an access context needs a named actor (at most 128 characters)")
         if self.case_id is not None and not CASE_ID.match(self.case_id):
-            raise ValueError(
+            raise InvalidInput(
                 f"not a case id: {self.case_id[:40]!r} (letters, digits, '-', '_', '.'; "
                 "at most 32 characters)"
             )
         if self.justification is not None and len(self.justification) > MAX_JUSTIFICATION:
-            raise ValueError(f"a justification has at most {MAX_JUSTIFICATION} characters")
+            raise InvalidInput(f"a justification has at most {MAX_JUSTIFICATION} characters")

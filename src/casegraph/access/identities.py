@@ -18,8 +18,10 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from casegraph.access.roles import check_role
+from casegraph.errors import InvalidInput
 from casegraph.model.clock import utcnow
 from casegraph.model.sources import MARKING_RE
+from casegraph.model.written import visible_length
 from casegraph.store.tables import (
     api_tokens,
     team_grants,
@@ -52,7 +54,7 @@ def _hasher() -> PasswordHasher:
     return make_hasher(os.environ)
 
 
-class IdentityError(ValueError):
+class IdentityError(InvalidInput):
     """A request about users, teams or tokens that cannot be done; says why."""
 
 
@@ -79,8 +81,11 @@ def add_user(conn: Connection, username: str, display_name: str, role: str, pass
         check_role(role)
     except ValueError as exc:
         raise IdentityError(str(exc)) from exc
-    if len(password) < MIN_PASSWORD:
-        raise IdentityError(f"a password needs at least {MIN_PASSWORD} characters")
+    if visible_length(password) < MIN_PASSWORD:  # twelve spaces are no password
+        raise IdentityError(
+            f"a password needs at least {MIN_PASSWORD} characters other than spaces "
+            "(and other characters that do not show)"
+        )
     if get_user(conn, username) is not None:
         raise IdentityError(f"user {username!r} already exists")
     conn.execute(

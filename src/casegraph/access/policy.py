@@ -16,16 +16,19 @@ from sqlalchemy.engine import Connection
 from casegraph.access.context import AccessContext
 from casegraph.access.identities import get_user, markings_of
 from casegraph.access.roles import LOCAL_OPERATOR, MIN_JUSTIFICATION, ROLES, justified
+from casegraph.errors import Forbidden
 from casegraph.model.written import visible_length
 from casegraph.store.tables import case_members, sources
 
 
-class AccessDenied(PermissionError):
+class AccessDenied(Forbidden):
     """The caller may not do this; the message says what is missing, never what exists."""
 
 
 class PurposeRequired(AccessDenied):
     """Reading subject data needs a case the reader belongs to, or a justification."""
+
+    title = "Purpose required"
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from casegraph.errors import InvalidInput
 from casegraph.model.protected import DEFAULT_PROTECTED
 
 
-class ProtectedAttribute(ValueError):
+class ProtectedAttribute(InvalidInput):
     """A filter or facet on a protected attribute was asked for."""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from casegraph.errors import InvalidInput
 from casegraph.model.written import visible_length
 
 READ_SUBJECTS = "read_subjects"
@@ -35,5 +36,5 @@ def justified(text: str | None) -> bool:
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
+        raise InvalidInput(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
     return role

@@ -15,12 +15,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from casegraph.errors import InvalidInput
 from casegraph.store.private import private_dir
 
 KEY_FILE = "audit-signing-key.pem"
 
 
-class CheckpointError(ValueError):
+class CheckpointError(InvalidInput):
     """A checkpoint file that cannot be trusted; the message says why."""
 
 

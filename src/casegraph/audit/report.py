@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from casegraph.errors import InvalidInput
 from casegraph.model.audit import ACTIONS, CONSULTATION, Entry
 
 
@@ -32,7 +33,7 @@ def select_entries(
     kind: str = "all",
 ) -> Iterator[Entry]:
     if kind not in KINDS:
-        raise ValueError(f"unknown report kind {kind!r}; use one of: {', '.join(KINDS)}")
+        raise InvalidInput(f"unknown report kind {kind!r}; use one of: {', '.join(KINDS)}")
     for entry in entries:
         if user is not None and entry.actor != user:
             continue

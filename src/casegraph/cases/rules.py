@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from casegraph.errors import WorkspaceError
+from casegraph.errors import Conflict, WorkspaceError
 from casegraph.model.written import visible_length
 
 
@@ -14,8 +14,6 @@ class CaseError(WorkspaceError):
     """A case change that breaks a rule (a missing legal basis, a wrong transition...)."""
 
 
-class Conflict(WorkspaceError):
-    """A write based on a version someone else has changed since (HTTP 409)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from rich.table import Column, Table
 
 from casegraph.cases.rules import CASE_ROLES, SUBJECT_ROLES, TEMPLATES
 from casegraph.cli.common import app, err, fail, guarded, print_json, session
+from casegraph.errors import InvalidInput
 
 case_app = typer.Typer(no_args_is_help=True, help="Cases: open, work and close investigations.")
 task_app = typer.Typer(no_args_is_help=True, help="A case's tasks.")
@@ -288,7 +289,7 @@ def task_update(
                 checklist = task["checklist"]
                 for n in done:
                     if not 1 <= n <= len(checklist):
-                        raise ValueError(f"--done {n}: the checklist has {len(checklist)} items")
+                        raise InvalidInput(f"--done {n}: the checklist has {len(checklist)} items")
                     checklist[n - 1]["done"] = True
             return s.cases.update_task(
                 case_id,

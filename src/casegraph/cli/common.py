@@ -23,13 +23,10 @@ from rich.progress import (
 )
 
 from casegraph.access.context import AccessContext
-from casegraph.access.identities import IdentityError
 from casegraph.access.policy import AccessDenied
-from casegraph.audit.checkpoint import CheckpointError
 from casegraph.config import Settings
-from casegraph.ingest.mapping import MappingError
-from casegraph.model.sources import InvalidSource
-from casegraph.service import Session, Workspace, WorkspaceError
+from casegraph.errors import CasegraphError
+from casegraph.service import Session, Workspace
 
 HELP = "The ``casegraph`` command line (typer + rich)."
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=HELP)
@@ -51,10 +48,7 @@ retention_app = typer.Typer(no_args_is_help=True, help="Retention and erasure.")
 app.add_typer(retention_app, name="retention")
 
 err = Console(stderr=True, soft_wrap=True)
-USER_ERRORS = (
-    MappingError, WorkspaceError, InvalidSource, IdentityError, CheckpointError, ValueError,
-    OSError,
-)  # fmt: skip
+
 T = TypeVar("T")
 
 
@@ -99,7 +93,9 @@ def guarded(fn: Callable[[], T]) -> T:
         return fn()
     except (typer.Exit, AccessDenied):  # refusals are recorded by the session, then reported
         raise
-    except USER_ERRORS as exc:
+    except CasegraphError as exc:  # one table: each kind carries its exit code
+        raise fail(str(exc), exc.exit_code) from None
+    except OSError as exc:  # a file named on the command line: missing, unreadable, full
         raise fail(str(exc)) from None
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import networkx as nx
 
+from casegraph.errors import InvalidInput
+
 EXACT_BETWEENNESS = 5000  # above this many nodes, betweenness is sampled (seeded)
 
 
@@ -46,7 +48,7 @@ def centrality(
         elif measure == "pagerank":
             values = nx.pagerank(graph_for_pagerank(graph)) if g.number_of_nodes() else {}
         else:
-            raise ValueError(f"unknown measure {measure!r}; measures are: {', '.join(MEASURES)}")
+            raise InvalidInput(f"unknown measure {measure!r}; measures are: {', '.join(MEASURES)}")
         ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
         out[measure] = [(n, round(v, 6)) for n, v in ranked[:top]]
     return out

@@ -10,12 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from casegraph.access.identities import IdentityError
-from casegraph.access.policy import AccessDenied, PurposeRequired
-from casegraph.audit.checkpoint import CheckpointError
-from casegraph.cases.rules import CaseError, Conflict
-from casegraph.model.sources import InvalidSource
-from casegraph.service import NotFound, WorkspaceError
+from casegraph.errors import CasegraphError
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -51,30 +46,10 @@ def install(app: FastAPI) -> None:
         where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         return problem(422, "Invalid request", where, request)
 
-    @app.exception_handler(PurposeRequired)
-    async def purpose(request: Request, exc: PurposeRequired) -> Response:
-        return problem(403, "Purpose required", str(exc), request)
-
-    @app.exception_handler(AccessDenied)
-    async def denied(request: Request, exc: AccessDenied) -> Response:
-        return problem(403, "Forbidden", str(exc), request)
-
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> Response:
-        return problem(404, "Not found", str(exc), request)
-
-    # Starlette picks the handler of the nearest class in the exception's MRO: a
-    # Conflict (a WorkspaceError too) is a 409, not a 400
-    @app.exception_handler(Conflict)
-    async def conflict(request: Request, exc: Conflict) -> Response:
-        return problem(409, "Conflict", str(exc), request)
-
-    async def bad_request(request: Request, exc: Exception) -> Response:
-        return problem(400, "Bad request", str(exc), request)
-
-    kinds = (WorkspaceError, CaseError, InvalidSource, IdentityError, CheckpointError, ValueError)
-    for kind in kinds:
-        app.add_exception_handler(kind, bad_request)
+    @app.exception_handler(CasegraphError)
+    async def refused(request: Request, exc: CasegraphError) -> Response:
+        # one table: each error kind carries its status and title (errors.py)
+        return problem(exc.status, exc.title, str(exc), request)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

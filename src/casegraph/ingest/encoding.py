@@ -7,6 +7,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from casegraph.errors import InvalidInput
+
 SAMPLE_BYTES = 1 << 20
 FALLBACK = "cp1252"
 
@@ -48,4 +50,6 @@ def check_encoding(name: str) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError as exc:
-        raise ValueError(f"unknown text encoding {name!r} (try utf-8, cp1252 or latin-1)") from exc
+        raise InvalidInput(
+            f"unknown text encoding {name!r} (try utf-8, cp1252 or latin-1)"
+        ) from exc

@@ -29,13 +29,14 @@ from followthemoney.mapping.sql import SQLSource
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from casegraph.errors import InvalidInput
 from casegraph.ingest.readers import Reader, ReadOptions, open_reader
 from casegraph.ingest.yamlpos import Path_, YamlError, line_of, load_yaml
 
 UNSET_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
 
-class MappingError(ValueError):
+class MappingError(InvalidInput):
     """A mapping that cannot be used; names the file, the line and the fix."""
 
     def __init__(self, file: Path, line: int | None, problem: str, fix: str | None = None):

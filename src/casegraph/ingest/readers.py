@@ -18,6 +18,7 @@ from typing import Any
 
 from followthemoney.util import sanitize_text
 
+from casegraph.errors import InvalidInput
 from casegraph.ingest.encoding import check_encoding, detect_encoding
 
 Record = dict[str, str]
@@ -213,7 +214,7 @@ class XlsxReader(Reader):
         self._book = load_workbook(path, read_only=True, data_only=True)
         if options.sheet is not None:
             if options.sheet not in self._book.sheetnames:
-                raise ValueError(
+                raise InvalidInput(
                     f"sheet {options.sheet!r} not found; the workbook has: "
                     + ", ".join(self._book.sheetnames)
                 )
@@ -320,4 +321,4 @@ def open_reader(path: Path, options: ReadOptions) -> Reader:
         return JsonLinesReader(path, options)
     if kind in ("csv", "tsv"):
         return DelimitedReader(path, options)
-    raise ValueError(f"unknown format {kind!r} (use csv, tsv, xlsx or jsonl)")
+    raise InvalidInput(f"unknown format {kind!r} (use csv, tsv, xlsx or jsonl)")

@@ -7,10 +7,12 @@ from typing import Any
 
 import yaml
 
+from casegraph.errors import InvalidInput
+
 Path_ = tuple[Any, ...]
 
 
-class YamlError(ValueError):
+class YamlError(InvalidInput):
     def __init__(self, line: int | None, message: str) -> None:
         super().__init__(message)
         self.line = line

@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from casegraph.errors import InvalidInput
+
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 MARKING_RE = re.compile(r"^[A-Z][A-Z0-9_-]{1,39}$")
 MAX_RETENTION_DAYS = 365 * 30
 
 
-class InvalidSource(ValueError):
+class InvalidSource(InvalidInput):
     """A source definition a user gave is not acceptable; the message says why."""
 
 

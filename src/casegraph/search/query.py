@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from casegraph.errors import InvalidInput
+
 MAX_CLAUSES = 32
 
 
-class QueryError(ValueError):
+class QueryError(InvalidInput):
     """The query text cannot be read; the message says where."""
 
 

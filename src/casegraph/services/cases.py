@@ -28,7 +28,6 @@ from casegraph.cases.rules import (
     TASK_STATUSES,
     TEMPLATES,
     CaseError,
-    Conflict,
     check_version,
     choice,
     review_date,
@@ -36,7 +35,7 @@ from casegraph.cases.rules import (
     written,
 )
 from casegraph.cases.timeline import Event, merge
-from casegraph.errors import NotFound, Unseen
+from casegraph.errors import Conflict, NotFound, Unseen
 from casegraph.model.clock import utcnow
 from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
 from casegraph.services.graph import Subgraph, Walks, subject_nodes

@@ -40,9 +40,8 @@ from casegraph.cases.rules import (
     TEMPLATES,
     TRANSITIONS,
     CaseError,
-    Conflict,
 )
-from casegraph.errors import NotFound
+from casegraph.errors import Conflict, NotFound
 from casegraph.http.request import request_id, workspace
 from casegraph.service import Session, Workspace
 from casegraph.web.core import (
