@@ -24,9 +24,11 @@ demo: $(VENV)/.installed
 	$(BIN)/casegraph --data-dir $(DATA_DIR) demo
 	$(BIN)/casegraph --data-dir $(DATA_DIR) serve --host 127.0.0.1 --port 8000
 
+# ruff, mypy, and the layers of DESIGN.md as a contract over the import graph
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks demo
 	$(BIN)/mypy
+	$(BIN)/python -m pytest -q tests/test_layers.py
 
 test: lint
 	$(BIN)/python -m pytest
