@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from casegraph.access.context import AccessContext
-from casegraph.access.identities import check_password, user_for_token
+from casegraph.access.identities import IdentityError, check_password, user_for_token
 from casegraph.access.policy import AccessDenied, PurposeRequired
 from casegraph.access.roles import justified
 from casegraph.cases import rules
@@ -257,3 +257,14 @@ def test_a_justification_counts_the_characters_that_show(
         assert s.subjects.profile(anna, unseal=True).unsealed
     with pytest.raises(WorkspaceError, match="say why"), populated.session(ctx) as s:
         s.subjects.seal(anna, "\u200b" * 10)
+
+
+def test_a_password_needs_characters_that_show(populated: Workspace, ctx: AccessContext) -> None:
+    for password in (" " * 12, " " * 40, "\u200b" * 12, "\u3000" * 12, "ab" + " " * 20 + "cd"):
+        with (
+            pytest.raises(IdentityError, match="12 characters other than spaces"),
+            populated.session(ctx) as s,
+        ):
+            s.identities.add_user("blank", "Blank", "viewer", password)
+    with populated.session(ctx) as s:  # spaces between words are fine
+        s.identities.add_user("phrase", "Phrase", "viewer", "  ab cd ef gh ij kl  ")
