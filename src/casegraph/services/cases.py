@@ -371,12 +371,12 @@ class CaseService:
             self.s.conn, case_subjects, ("added_at", "canonical_id"), case_id=case_id
         )
         ids = [link["canonical_id"] for link in links]
-        if ids and self.s.principal.can(roles.READ_SUBJECTS):  # names are subject data
-            visible = self.s.consult("case.subjects", {"case": case_id, "subjects": ids},
-                                     case=case_id)  # fmt: skip
-            shown = subject_nodes(self.s.conn, ids, visible)
-        else:  # a member who may not read subject data sees the ids only
-            shown = {i: {"caption": i, "schema": "Thing", "sealed": False} for i in ids}
+        if not ids:
+            return []
+        # the subjects' names are subject data: read under the case, and recorded
+        visible = self.s.consult("case.subjects", {"case": case_id, "subjects": ids},
+                                 case=case_id)  # fmt: skip
+        shown = subject_nodes(self.s.conn, ids, visible)
         out = []
         for link in links:
             node = shown[link["canonical_id"]]
@@ -878,8 +878,10 @@ class CaseService:
         return _plain(row), self.files.read(row["sha256"])
 
     def verify(self, case_id: str) -> list[dict[str, Any]]:
-        """Hash every evidence file again; each result goes into its chain of custody."""
-        self._access(case_id)
+        """Hash every evidence file again; each result goes into its chain of custody.
+        That is an entry in the chain: read-only members may not add it, as they may
+        not add any other (and a closed case's chain is not extended)."""
+        self._access(case_id, WRITE)
         out = []
         for row in store.rows(self.s.conn, case_evidence, case_id=case_id):
             state = self.files.check(row["sha256"])
