@@ -351,8 +351,14 @@ def test_evidence_upload_streams_and_download_is_a_recorded_disclosure(
     assert [(d.actor, d.case_id, d.refs["recipient"], d.refs["sha256"]) for d in downloads] == [
         ("rita", case_id, "Prosecutor Dr. Lang", item["sha256"])
     ]
-    verified = api.post(f"{V1}/cases/{case_id}/evidence/verify", headers=rita)
+    refused = api.post(f"{V1}/cases/{case_id}/evidence/verify", headers=rita)
+    assert refused.status_code == 403 and "read-only" in refused.json()["detail"]
+    verified = api.post(f"{V1}/cases/{case_id}/evidence/verify", headers=as_(api, "ben"))
     assert [v["integrity"] for v in verified.json()["items"]] == ["intact", "intact"]
+    with loaded.session(as_user(loaded, "ben", case_id)) as s:  # nothing from rita in it
+        chain = s.cases.evidence_item(case_id, item["id"])["custody"]
+    assert [(c["action"], c["actor"]) for c in chain][-1] == ("verified", "ben")
+    assert "rita" not in {c["actor"] for c in chain}
     with loaded.session(as_user(loaded, "ana", case_id)) as s:  # a name no browser sends
         odd = s.cases.add_evidence(
             case_id, iter([b"x"]), 'a"b\r\n.txt', "An informant", "Handed over in person"

@@ -265,6 +265,13 @@ def test_evidence_custody_download_and_integrity(loaded: Workspace, tmp_path: Pa
     with loaded.session(as_user(loaded, "rita", case_id)) as s:
         _, body = s.cases.download(case_id, item["id"], "Public prosecutor Dr. Lang")
         assert b"".join(body) == content
+    # a check is an entry in the chain of custody: read-only members may not add one
+    with (
+        pytest.raises(AccessDenied, match="read-only"),
+        loaded.session(as_user(loaded, "rita", case_id)) as s,
+    ):
+        s.cases.verify(case_id)
+    with loaded.session(as_user(loaded, "ben", case_id)) as s:
         assert [v["integrity"] for v in s.cases.verify(case_id)] == ["intact"]
     path = loaded.settings.evidence_dir / item["sha256"][:2] / item["sha256"]
     path.chmod(0o640)

@@ -451,8 +451,8 @@ def test_a_read_only_member_sees_no_edit_forms(
         shown = web.get(f"/cases/{case_id}{tab}")
         assert shown.status_code == 200, tab
         forms = re.findall(r'<form method="post" action="(/cases/[^"]+)"', shown.text)
-        # checking the files' integrity changes nothing, and any member may do it
-        assert forms in ([], [f"/cases/{case_id}/evidence/verify"]), tab
+        # not even the integrity check: it adds to each file's chain of custody
+        assert forms == [], tab
         assert "read-only member" in shown.text
     evidence = web.get(f"/cases/{case_id}/evidence").text
     assert "a.txt" in evidence and "Download the file" in evidence  # reading is allowed
@@ -460,3 +460,6 @@ def test_a_read_only_member_sees_no_edit_forms(
     refused = post_form(web, f"/cases/{case_id}/tasks", token, title="A read-only task")
     assert refused.status_code == 403 and "read-only member" in refused.text
     assert "A read-only task" not in web.get(f"/cases/{case_id}/tasks").text
+    check = post_form(web, f"/cases/{case_id}/evidence/verify", token)
+    assert check.status_code == 403 and "read-only member" in check.text
+    assert "integrity check" not in web.get(f"/cases/{case_id}/evidence").text
