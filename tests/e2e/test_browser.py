@@ -8,56 +8,20 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from casegraph.config import Settings
-from casegraph.demo import build_demo
 from casegraph.demo_case import CASE_TITLE, USERS
-from casegraph.server import create_app
-from casegraph.service import Workspace
+from tests.e2e.conftest import Server
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "e2e"
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def demo_server(store: Settings) -> Iterator[tuple[str, Workspace]]:
-    """The demo workspace served on a free port."""
-    from rich.console import Console
-
-    build_demo(store, ROOT / "demo", Console(quiet=True))
-    workspace = Workspace.open(store)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(workspace), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", workspace
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        workspace.close()
 
 
 @pytest.fixture
@@ -120,11 +84,47 @@ class Tab:
         return str(self.page.inner_text("main"))
 
 
-def test_an_analyst_works_the_demo_case(
-    browser: Any, demo_server: tuple[str, Workspace], store: Settings
-) -> None:
-    base, _ = demo_server
-    name = "postgresql" if store.database_url else "sqlite"
+def test_the_analyst_downloads_the_case_file(browser: Any, served: Server) -> None:
+    """The case file as ``casegraph serve`` makes it (the graph held in memory): from
+    the demo case's page, a PDF with content, and no error on the way."""
+    anna = Tab(browser, served.base, served.store)
+    failures: list[str] = []  # failed requests of the page or its parts, console errors
+
+    def answered(response: Any) -> None:
+        if response.status >= 400:
+            failures.append(f"{response.status} {response.url}")
+
+    def said(message: Any) -> None:  # failed loads are counted by their address above
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            failures.append(message.text)
+
+    anna.page.on("response", answered)
+    anna.page.on("console", said)
+    anna.sign_in("anna")
+    anna.page.click("#h-cases ~ table a[href^='/cases/']")  # the demo case, from home
+    anna.page.wait_for_selector("h1 .case-id")
+    assert CASE_TITLE in anna.text()
+    anna.page.click("nav.case-tabs a[href$='/report']")
+    anna.page.fill("#report-recipient", "Public prosecutor's office, Dept. 4")
+    report_tab = anna.page.url
+    try:
+        with anna.page.expect_download(timeout=90_000) as download:
+            anna.page.click("form[action$='/report'] button[type=submit]")
+    except sync_api.TimeoutError:
+        raise AssertionError(f"no case file came; the page shows: {anna.page.content()[:2000]}"
+                             f"; failures: {failures}") from None  # fmt: skip
+    assert download.value.suggested_filename.endswith(".pdf")
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-1024:], pdf[:200]
+    assert len(pdf) > 10_000
+    anna.shot("case-file")
+    assert anna.page.url == report_tab
+    assert anna.page.query_selector("section.error, .problem") is None, anna.text()
+    assert anna.errors == [] and failures == []
+
+
+def test_an_analyst_works_the_demo_case(browser: Any, served: Server) -> None:
+    base, name = served.base, served.store
     anna = Tab(browser, base, name)
     anna.sign_in("anna")
     assert CASE_TITLE in anna.text()

@@ -1,0 +1,155 @@
+"""The demo workspace as production runs it: built by ``casegraph demo`` and served by
+the real ``casegraph serve`` (the console script beside this Python, in a process of its
+own, with the graph held in memory as the server holds it by default), once per test run
+and store, on a free port. The browser tests, the walk over every route and schemathesis
+all use it. A test that fails shows what the server wrote to its stderr meanwhile."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from casegraph.config import normalise_database_url
+from tests.conftest import DEMO, POSTGRES_URL, require_postgres
+
+CASEGRAPH = Path(sys.executable).with_name("casegraph")  # the installed console script
+STARTUP_SECONDS = 120.0
+
+
+@dataclass
+class Server:
+    """A running ``casegraph serve`` on the demo workspace."""
+
+    store: str  # "sqlite" or "postgresql"
+    base: str  # http://127.0.0.1:PORT
+    process: subprocess.Popen[bytes]
+    log: Path  # the server's stderr (and stdout)
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size
+
+    def log_since(self, offset: int) -> str:
+        with self.log.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read().decode("utf-8", "replace")
+
+
+LOG_START = pytest.StashKey[tuple[Server, int]]()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env() -> dict[str, str]:
+    """This environment without anything that would choose another store or keep the
+    graph out of memory: the options on the command line say which store."""
+    env = dict(os.environ)
+    for key in ("CASEGRAPH_DATA_DIR", "CASEGRAPH_DATABASE_URL", "CASEGRAPH_GRAPH_IN_MEMORY"):
+        env.pop(key, None)
+    return env
+
+
+def _wait_until_up(server: Server) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(
+                f"casegraph serve exited with {server.process.returncode}:\n" + server.log_since(0)
+            )
+        try:
+            if httpx.get(f"{server.base}/api/v1/health", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"casegraph serve did not answer in {STARTUP_SECONDS:.0f} s:\n"
+                + server.log_since(0))  # fmt: skip
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # as Ctrl-C stops it
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def demo_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[Server]:  # fmt: skip
+    """``casegraph demo`` into a fresh store, then ``casegraph serve`` on it."""
+    folder = tmp_path_factory.mktemp(f"demo-{request.param}")
+    options = ["--data-dir", str(folder / "ws")]
+    schema = None
+    if request.param == "postgresql":
+        require_postgres()
+        schema = f"e2e_{uuid.uuid4().hex[:12]}"
+        engine = create_engine(normalise_database_url(POSTGRES_URL))
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        engine.dispose()
+        sep = "&" if "?" in POSTGRES_URL else "?"
+        options += ["--database-url", f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"]
+    try:
+        built = subprocess.run(
+            [str(CASEGRAPH), *options, "demo", "--path", str(DEMO)],
+            env=_env(), cwd=folder, capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+        if built.returncode != 0:
+            pytest.fail(f"casegraph demo exited with {built.returncode}:\n{built.stderr}")
+        port = _free_port()
+        log = folder / "serve.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [str(CASEGRAPH), *options, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=_env(), cwd=folder, stdout=sink, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        server = Server(request.param, f"http://127.0.0.1:{port}", process, log)
+        try:
+            _wait_until_up(server)
+            yield server
+        finally:
+            _stop(process)
+    finally:
+        if schema is not None:
+            engine = create_engine(normalise_database_url(POSTGRES_URL))
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            engine.dispose()
+
+
+@pytest.fixture
+def served(demo_server: Server, request: pytest.FixtureRequest) -> Server:
+    """The served demo, for one test: its failure report shows the server's output."""
+    request.node.stash[LOG_START] = (demo_server, demo_server.log_size())
+    return demo_server
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    started = item.stash.get(LOG_START, None)
+    if started is not None and report.failed:
+        server, offset = started
+        output = server.log_since(offset).strip() or "(nothing)"
+        report.sections.append((f"casegraph serve ({server.store}): stderr", output))
+    return report
