@@ -271,7 +271,7 @@ def test_walks_agree_with_networkx_on_a_random_graph(
                 inside = g.subgraph(found)
                 assert len(graph.edges) == inside.number_of_edges()
         for size in (1, 7, 250):
-            monkeypatch.setattr("casegraph.services.graph.PATH_SLICE", size)
+            monkeypatch.setattr("casegraph.graph.walks.PATH_SLICE", size)
             for a, b in zip(rng.sample(nodes, 30), rng.sample(nodes, 30), strict=True):
                 try:
                     length: int | None = nx.shortest_path_length(g, a, b)

@@ -24,8 +24,8 @@ from casegraph.cli.common import (
     session,
 )
 from casegraph.graph.analysis import MEASURES
+from casegraph.graph.subgraph import EXPORT_FORMATS
 from casegraph.search.engine import FACETS
-from casegraph.services.graph import EXPORT_FORMATS
 
 index_app = typer.Typer(no_args_is_help=True, help="The search index and graph edges.")
 graph_app = typer.Typer(no_args_is_help=True, help="Link analysis: neighbourhoods, paths, metrics.")

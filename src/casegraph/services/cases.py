@@ -36,10 +36,11 @@ from casegraph.cases.rules import (
 )
 from casegraph.cases.timeline import Event, merge
 from casegraph.errors import Conflict, NotFound, Unseen
+from casegraph.graph.subgraph import Subgraph, subject_nodes
+from casegraph.graph.subgraph import edge_dict as graph_edge
 from casegraph.model.clock import utcnow
 from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
-from casegraph.services.graph import Subgraph, Walks, subject_nodes
-from casegraph.services.graph import edge_dict as graph_edge
+from casegraph.services.graph import walks_of
 from casegraph.store import cases as store
 from casegraph.store import graph_store
 from casegraph.store import ledger as ledger_store
@@ -1095,7 +1096,7 @@ class CaseService:
             return [], []
         visible = self.s.consult("case.report.graph", {"case": case_id})
         where = EdgeFilter(visible, (), None, None)
-        walks = Walks.of(self.s)
+        walks = walks_of(self.s)
         ties: dict[str, set[str]] = {}
         for _, here, there in walks.steps(linked, where):
             if there not in linked:
