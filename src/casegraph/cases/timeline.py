@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from followthemoney import model as ftm
+
+from casegraph.model.statements import StatementRow
 
 
 @dataclass(frozen=True)
@@ -45,3 +49,45 @@ def merge(
             continue
         chosen.append(event)
     return sorted(chosen, key=lambda e: (e.at, e.kind, e.summary))
+
+
+def fact_events(rows: Iterable[StatementRow], linked: Collection[str]) -> list[Event]:
+    """The dated facts (statements of a date property) of the linked subjects."""
+    events = []
+    for row in rows:
+        if row.prop_type != "date" or row.canonical_id not in linked:
+            continue
+        schema = ftm.get(row.schema)
+        prop = schema.get(row.prop) if schema else None
+        label = prop.label if prop else row.prop
+        events.append(Event(row.value, f"fact:{row.prop}", f"{label}: {row.value}",
+                            subject=row.canonical_id, sources=(row.source,)))  # fmt: skip
+    return events
+
+
+def contact_events(
+    rows: Iterable[Any], linked: Collection[str], captions: Mapping[str, str]
+) -> list[Event]:
+    """The dated calls and payments at the linked subjects (edges as the store reads
+    them), once from each linked end, with the direction and the other end's caption."""
+    events = []
+    seen: set[tuple[int, str]] = set()
+    for r in rows:
+        for here, there in ((r.src, r.dst), (r.dst, r.src)):
+            if here not in linked or (r.id, here) in seen or not r.start_date:
+                continue
+            seen.add((r.id, here))
+            what = "Call" if r.kind == "Call" else "Payment"
+            amount = f" ({r.amount:g})" if r.amount is not None else ""
+            direction = "to" if here == r.src else "from"
+            events.append(
+                Event(
+                    r.start_date,
+                    f"fact:{r.kind.lower()}",
+                    f"{what} {direction} {captions[there]}{amount}",
+                    subject=here,
+                    sources=tuple(sorted({r.source, r.source2} - {None})),
+                    ref=there,
+                )
+            )
+    return events

@@ -3,9 +3,15 @@ renderers in this package only lay it out."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from followthemoney import model as ftm
+
+from casegraph.model.statements import StatementRow
+from casegraph.subjects.profile import assemble
 
 
 @dataclass
@@ -44,3 +50,38 @@ class CaseFile:
     produced_at: datetime
     # title, html (already sanitised), updated_at, updated_by
     notes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def subjects_with_facts(
+    links: Sequence[dict[str, Any]], rows: Sequence[StatementRow]
+) -> list[CaseSubject]:
+    """The case's subjects (its links: id, caption, schema, role, note, sealed) with their
+    facts from ``rows``, each value once with every source that states it; a sealed
+    subject shows none."""
+    subjects = []
+    for link in links:
+        cid = link["canonical_id"]
+        profile = assemble(cid, [r for r in rows if r.canonical_id == cid])
+        facts: dict[tuple[str, str], Fact] = {}
+        for fact in profile.facts if profile and not link["sealed"] else []:
+            schema = ftm.get(profile.schema) if profile else None
+            prop = schema.get(fact.prop) if schema else None
+            key = (fact.prop, fact.value)
+            if key not in facts:
+                facts[key] = Fact(fact.prop, prop.label if prop else fact.prop, fact.value, [])
+            if fact.source not in facts[key].sources:
+                facts[key].sources.append(fact.source)
+        subjects.append(
+            CaseSubject(cid, link["caption"], link["schema"], link["role"], link["note"],
+                        link["sealed"], list(facts.values()))
+        )  # fmt: skip
+    return subjects
+
+
+def file_edges(edges: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The case graph's edges as the case file lists them."""
+    return [
+        {"src": e["src"], "dst": e["dst"], "kind": e["kind"], "label": e["label"] or "",
+         "sources": e["sources"]}
+        for e in edges
+    ]  # fmt: skip

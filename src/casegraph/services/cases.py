@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from followthemoney import model as ftm
 from sqlalchemy.exc import IntegrityError
 
 from casegraph.access import roles
 from casegraph.access.identities import get_user
 from casegraph.access.policy import AccessDenied, PurposeRequired
 from casegraph.cases import notes as markdown
+from casegraph.cases import tasks
 from casegraph.cases.evidence import EvidenceStore
 from casegraph.cases.rules import (
     CASE_ROLES,
@@ -25,7 +25,6 @@ from casegraph.cases.rules import (
     PRIORITIES,
     REVIEW_DECISIONS,
     SUBJECT_ROLES,
-    TASK_STATUSES,
     TEMPLATES,
     CaseError,
     check_version,
@@ -34,12 +33,18 @@ from casegraph.cases.rules import (
     transition,
     written,
 )
-from casegraph.cases.timeline import Event, merge
+from casegraph.cases.tasks import iso, plain
+from casegraph.cases.timeline import Event, contact_events, fact_events, merge
 from casegraph.errors import Conflict, NotFound, Unseen
 from casegraph.graph.subgraph import Subgraph, subject_nodes
 from casegraph.graph.subgraph import edge_dict as graph_edge
 from casegraph.model.clock import utcnow
-from casegraph.reports.case_file import CaseFile, CaseSubject, Fact
+from casegraph.reports.case_file import (
+    CaseFile,
+    CaseSubject,
+    file_edges,
+    subjects_with_facts,
+)
 from casegraph.services.graph import walks_of
 from casegraph.store import cases as store
 from casegraph.store import graph_store
@@ -59,7 +64,6 @@ from casegraph.store.tables import (
     cases,
     teams,
 )
-from casegraph.subjects.profile import assemble
 
 if TYPE_CHECKING:
     from casegraph.service import Session
@@ -76,14 +80,6 @@ EDITABLE = ("title", "purpose", "priority", "review_on", "team", "case_type")
 class Access:
     case: dict[str, Any]
     role: str  # lead | member | read-only
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: _iso(v) for k, v in row.items()}
 
 
 def _day(value: date | datetime | str) -> date:
@@ -238,26 +234,26 @@ class CaseService:
 
     def mine(self) -> list[dict[str, Any]]:
         """The caller's cases (no one else's, not even a count)."""
-        return [_plain(c) for c in store.cases_of(self.s.conn, self.me)]
+        return [plain(c) for c in store.cases_of(self.s.conn, self.me)]
 
     def show(self, case_id: str, record: bool = True) -> dict[str, Any]:
         access = self._access(case_id)
         conn = self.s.conn
         if record:
             self.s.record("case.read", {"case": case_id})
-        out = _plain(access.case)
+        out = plain(access.case)
         out["my_role"] = access.role
         out["members"] = [
-            _plain(m) for m in store.rows(conn, case_members, ("username",), case_id=case_id)
+            plain(m) for m in store.rows(conn, case_members, ("username",), case_id=case_id)
         ]
         out["subjects"] = self._subjects(case_id)
-        out["tasks"] = [self._task(t) for t in store.rows(conn, case_tasks, case_id=case_id)]
+        out["tasks"] = [tasks.shown(t) for t in store.rows(conn, case_tasks, case_id=case_id)]
         out["notes"] = [
-            {k: _iso(n[k]) for k in ("id", "title", "updated_at", "updated_by", "version")}
+            {k: iso(n[k]) for k in ("id", "title", "updated_at", "updated_by", "version")}
             for n in store.rows(conn, case_notes, case_id=case_id)
         ]
-        out["evidence"] = [_plain(e) for e in store.rows(conn, case_evidence, case_id=case_id)]
-        out["reviews"] = [_plain(r) for r in store.rows(conn, case_reviews, case_id=case_id)]
+        out["evidence"] = [plain(e) for e in store.rows(conn, case_evidence, case_id=case_id)]
+        out["reviews"] = [plain(r) for r in store.rows(conn, case_reviews, case_id=case_id)]
         return out
 
     def update(self, case_id: str, version: int | None = None, **changes: Any) -> dict[str, Any]:
@@ -383,7 +379,7 @@ class CaseService:
             node = shown[link["canonical_id"]]
             out.append(
                 {
-                    **_plain(link),
+                    **plain(link),
                     "caption": node["caption"],
                     "schema": node["schema"],
                     "sealed": node["sealed"],
@@ -482,23 +478,6 @@ class CaseService:
 
     # --- tasks ---
 
-    @staticmethod
-    def _task(row: dict[str, Any]) -> dict[str, Any]:
-        out = _plain(row)
-        out["checklist"] = json.loads(row["checklist"])
-        return out
-
-    def _checklist(self, items: Iterable[Any]) -> list[dict[str, Any]]:
-        out = []
-        for item in items:
-            if isinstance(item, str):
-                item = {"text": item, "done": False}
-            text = str(item.get("text", "")).strip()
-            if not text:
-                raise CaseError("a checklist item needs a text")
-            out.append({"text": text, "done": bool(item.get("done", False))})
-        return out
-
     def _add_task(
         self,
         case_id: str,
@@ -520,7 +499,7 @@ class CaseService:
             assignee=assignee,
             due_on=due_on,
             status="open",
-            checklist=json.dumps(self._checklist(checklist)),
+            checklist=json.dumps(tasks.checklist(checklist)),
             created_at=now,
             created_by=self.me,
             updated_at=now,
@@ -547,12 +526,12 @@ class CaseService:
         row = store.one(self.s.conn, case_tasks, id=task_id, case_id=case_id)
         if row is None:
             raise NotFound(f"no task {task_id} in case {case_id}")
-        return self._task(row)
+        return tasks.shown(row)
 
     def tasks(self, case_id: str) -> list[dict[str, Any]]:
         self._access(case_id)
         self.s.record("case.read", {"case": case_id, "part": "tasks"})
-        return [self._task(t) for t in store.rows(self.s.conn, case_tasks, case_id=case_id)]
+        return [tasks.shown(t) for t in store.rows(self.s.conn, case_tasks, case_id=case_id)]
 
     def update_task(
         self, case_id: str, task_id: int, version: int | None = None, **changes: Any
@@ -560,24 +539,9 @@ class CaseService:
         self._access(case_id, WRITE)
         task = self._get_task(case_id, task_id)
         check_version("task", task["version"], version)
-        values: dict[str, Any] = {}
-        for name, value in changes.items():
-            if value is None:
-                continue
-            if name == "status":
-                values[name] = choice("task status", value, TASK_STATUSES)
-            elif name == "assignee":
-                if store.member_role(self.s.conn, case_id, value) is None:
-                    raise CaseError(f"{value} is not a member of case {case_id}; add them first")
-                values[name] = value
-            elif name == "checklist":
-                values[name] = json.dumps(self._checklist(value))
-            elif name == "title":
-                values[name] = written("a task title", value, 3)
-            elif name in ("description", "due_on"):
-                values[name] = value
-            else:
-                raise CaseError(f"a task has no field {name!r}")
+        values = tasks.changes(
+            case_id, changes, lambda user: store.member_role(self.s.conn, case_id, user) is not None
+        )
         keys = {"id": task_id}
         if not store.update_versioned(
             self.s.conn, case_tasks, keys, task["version"], updated_at=utcnow(), **values
@@ -642,11 +606,11 @@ class CaseService:
             raise NotFound(f"no note {note_id} in case {case_id}")
         if record:
             self.s.record("case.read", {"case": case_id, "part": f"note:{note_id}"})
-        out = _plain(row)
+        out = plain(row)
         out["html"] = markdown.render(row["body"])
         out["mentions"] = markdown.mentions(row["body"])
         out["revisions"] = [
-            _plain(r)
+            plain(r)
             for r in store.rows(self.s.conn, case_note_revisions, ("version",), note_id=note_id)
         ]
         return out
@@ -724,14 +688,14 @@ class CaseService:
             ref=target,
             audit={"comment": comment_id},
         )
-        return _plain(store.one(self.s.conn, case_comments, id=comment_id) or {})
+        return plain(store.one(self.s.conn, case_comments, id=comment_id) or {})
 
     def comments(self, case_id: str, target: str) -> list[dict[str, Any]]:
         self._access(case_id)
         self._target(case_id, target)
         self.s.record("case.read", {"case": case_id, "part": f"comments:{target}"})
         return [
-            _plain(c)
+            plain(c)
             for c in store.rows(
                 self.s.conn, case_comments, ("at", "id"), case_id=case_id, target=target
             )
@@ -812,9 +776,9 @@ class CaseService:
         row = self._evidence(case_id, evidence_id)
         if record:
             self.s.record("case.read", {"case": case_id, "part": f"evidence:{evidence_id}"})
-        out = _plain(row)
+        out = plain(row)
         out["custody"] = [
-            _plain(c)
+            plain(c)
             for c in store.rows(self.s.conn, case_custody, ("id",), evidence_id=evidence_id)
         ]
         return out
@@ -876,7 +840,7 @@ class CaseService:
             },
         )
         self.s.commit()
-        return _plain(row), self.files.read(row["sha256"])
+        return plain(row), self.files.read(row["sha256"])
 
     def verify(self, case_id: str) -> list[dict[str, Any]]:
         """Hash every evidence file again; each result goes into its chain of custody.
@@ -924,7 +888,7 @@ class CaseService:
         self._under(case_id)
         events = [
             Event(
-                _iso(e["at"]),
+                iso(e["at"]),
                 f"case.{e['kind']}",
                 e["summary"] + (f" ({e['reason']})" if e["reason"] else ""),
                 ref=e["ref"],
@@ -935,48 +899,15 @@ class CaseService:
         if not linked:
             return events
         refs = {"case": case_id, "subjects": linked}
-        for row in self.s.subject_statements(
-            action="case.timeline", refs=refs, canonical_ids=linked
-        ):
-            if row.prop_type != "date" or row.canonical_id not in linked:
-                continue
-            schema = ftm.get(row.schema)
-            prop = schema.get(row.prop) if schema else None
-            label = prop.label if prop else row.prop
-            events.append(
-                Event(
-                    row.value,
-                    f"fact:{row.prop}",
-                    f"{label}: {row.value}",
-                    subject=row.canonical_id,
-                    sources=(row.source,),
-                )
-            )
+        rows = self.s.subject_statements(action="case.timeline", refs=refs, canonical_ids=linked)
+        events += fact_events(rows, set(linked))
         visible = self.s.consult("case.timeline.edges", refs)
         where = EdgeFilter(visible, ("Call", "Payment"), None, None)
-        rows = graph_store.touching(self.s.conn, linked, where)
-        others = {r.dst if r.src in linked else r.src for r in rows}
+        contacts = graph_store.touching(self.s.conn, linked, where)
+        others = {r.dst if r.src in linked else r.src for r in contacts}
         shown = subject_nodes(self.s.conn, sorted(others | set(linked)), visible)
-        seen: set[tuple[int, str]] = set()
-        for r in rows:
-            for here, there in ((r.src, r.dst), (r.dst, r.src)):
-                if here not in linked or (r.id, here) in seen or not r.start_date:
-                    continue
-                seen.add((r.id, here))
-                who = shown[there]["caption"]
-                what = "Call" if r.kind == "Call" else "Payment"
-                amount = f" ({r.amount:g})" if r.amount is not None else ""
-                direction = "to" if here == r.src else "from"
-                events.append(
-                    Event(
-                        r.start_date,
-                        f"fact:{r.kind.lower()}",
-                        f"{what} {direction} {who}{amount}",
-                        subject=here,
-                        sources=tuple(sorted({r.source, r.source2} - {None})),
-                        ref=there,
-                    )
-                )
+        events += contact_events(contacts, set(linked),
+                                 {cid: n["caption"] for cid, n in shown.items()})  # fmt: skip
         return events
 
     # --- reviews and dashboards ---
@@ -1002,7 +933,7 @@ class CaseService:
             if c["id"] in mine and c not in due
         ]
         keep = ("id", "title", "lead", "team", "status", "review_on", "priority")
-        return [{k: _iso(c[k]) for k in keep} for c in sorted(due, key=lambda c: c["id"])]
+        return [{k: iso(c[k]) for k in keep} for c in sorted(due, key=lambda c: c["id"])]
 
     def review(
         self, case_id: str, decision: str, reason: str, next_review: date | None = None
@@ -1050,16 +981,16 @@ class CaseService:
         self._event(
             case_id, "reviewed", f"Review: {decision}", reason=reason, audit={"decision": decision}
         )
-        return {"case": case_id, "decision": decision, "next_review": _iso(chosen)}
+        return {"case": case_id, "decision": decision, "next_review": iso(chosen)}
 
     def dashboard(self) -> dict[str, Any]:
         """My cases, my tasks, reviews due, and pairs waiting for review."""
         mine = self.mine()
-        tasks = store.tasks_of(self.s.conn, self.me, [c["id"] for c in mine])
+        assigned = store.tasks_of(self.s.conn, self.me, [c["id"] for c in mine])
         pairs = self.s.resolve.pending() if self.s.principal.can(roles.RESOLVE) else None
         return {
             "cases": mine,
-            "tasks": [self._task(t) for t in tasks],
+            "tasks": [tasks.shown(t) for t in assigned],
             "reviews_due": self.reviews_due(),
             "pairs_waiting": pairs,
         }
@@ -1146,41 +1077,9 @@ class CaseService:
             if linked
             else []
         )
-        subjects = []
-        for link in links:
-            cid = link["canonical_id"]
-            profile = assemble(cid, [r for r in rows if r.canonical_id == cid])
-            facts: dict[tuple[str, str], Fact] = {}
-            for fact in profile.facts if profile and not link["sealed"] else []:
-                schema = ftm.get(profile.schema) if profile else None
-                prop = schema.get(fact.prop) if schema else None
-                key = (fact.prop, fact.value)
-                if key not in facts:
-                    facts[key] = Fact(fact.prop, prop.label if prop else fact.prop, fact.value, [])
-                if fact.source not in facts[key].sources:
-                    facts[key].sources.append(fact.source)
-            subjects.append(
-                CaseSubject(
-                    cid,
-                    link["caption"],
-                    link["schema"],
-                    link["role"],
-                    link["note"],
-                    link["sealed"],
-                    list(facts.values()),
-                )
-            )
+        subjects = subjects_with_facts(links, rows)
         nodes, edges = self._case_graph(case_id, subjects)
-        graph_edges = [
-            {
-                "src": e["src"],
-                "dst": e["dst"],
-                "kind": e["kind"],
-                "label": e["label"] or "",
-                "sources": e["sources"],
-            }
-            for e in edges
-        ]
+        graph_edges = file_edges(edges)
         timeline = [e.to_dict() for e in merge(self._timeline(case_id))]
         evidence = self.evidence(case_id)
         for item in evidence:
@@ -1238,7 +1137,7 @@ class CaseService:
                 continue
             item = {
                 "case": case["id"],
-                "closed_at": _iso(case["closed_at"]),
+                "closed_at": iso(case["closed_at"]),
                 "retention_days": case["retention_days"],
             }
             if not dry_run:
