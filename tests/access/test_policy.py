@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from casegraph.access.policy import AccessDenied, PurposeRequired
 from casegraph.access.roles import justified
 from casegraph.cases import rules
 from casegraph.cases.rules import CaseError
+from casegraph.errors import NotFound
 from casegraph.model.written import visible_length
 from casegraph.service import Workspace, WorkspaceError
 from casegraph.store import ledger
@@ -268,3 +270,43 @@ def test_a_password_needs_characters_that_show(populated: Workspace, ctx: Access
             s.identities.add_user("blank", "Blank", "viewer", password)
     with populated.session(ctx) as s:  # spaces between words are fine
         s.identities.add_user("phrase", "Phrase", "viewer", "  ab cd ef gh ij kl  ")
+
+
+def test_one_token_is_revoked_by_its_owner_or_an_administrator(
+    populated: Workspace, ctx: AccessContext
+) -> None:
+    with populated.session(AccessContext("fin")) as s:
+        kept, _ = s.identities.create_token("fin", 30)
+        leaked, _ = s.identities.create_token("fin", 30)
+    with populated.session(AccessContext("ana")) as s:
+        anas, _ = s.identities.create_token("ana", 30)
+    leaked_id, anas_id = leaked.split("_")[1], anas.split("_")[1]
+    with populated.session(AccessContext("fin")) as s:
+        assert {t.username for t in s.identities.list_tokens()} == {"fin"}  # their own only
+    with pytest.raises(AccessDenied), populated.session(AccessContext("fin")) as s:
+        s.identities.list_tokens("ana")
+    # another user's token looks like one that does not exist, and the try is recorded
+    with pytest.raises(NotFound) as others, populated.session(AccessContext("fin")) as s:
+        s.identities.revoke_token(anas_id)
+    with pytest.raises(NotFound) as missing, populated.session(AccessContext("fin")) as s:
+        s.identities.revoke_token("0badc0de")
+    assert str(others.value).replace(anas_id, "X") == str(missing.value).replace("0badc0de", "X")
+    with populated.session(AccessContext("fin")) as s:  # the whole token will do
+        assert s.identities.revoke_token(leaked).state(datetime.now()) == "revoked"
+        assert user_for_token(s.conn, leaked) is None
+        assert user_for_token(s.conn, kept) is not None  # the others still work
+    with populated.session(ctx) as s:  # an administrator (here the local operator)
+        assert len(s.identities.list_tokens()) == 3
+        assert s.identities.revoke_token(anas_id).revoked
+        s.identities.revoke_token(anas_id)  # again: nothing changes, still recorded
+        assert user_for_token(s.conn, anas) is None
+    with populated.engine.connect() as conn:
+        entries = list(ledger.iter_entries(conn))
+    revokes = [(e.actor, e.refs) for e in entries if e.action == "token.revoke"]
+    assert revokes == [
+        ("fin", {"token": leaked_id, "user": "fin", "changed": True}),
+        ("tester", {"token": anas_id, "user": "ana", "changed": True}),
+        ("tester", {"token": anas_id, "user": "ana", "changed": False}),
+    ]
+    refused = [e.refs for e in entries if e.action == "access.denied" and "token" in e.refs]
+    assert [r["token"] for r in refused] == [anas_id, "0badc0de"]

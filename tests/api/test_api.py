@@ -174,3 +174,29 @@ def test_auditor_reads_the_ledger_not_subjects(api: TestClient, workspace: Works
     assert api.get(f"/api/v1/subjects/{anna}", headers=WHY).status_code == 403
     sources = api.get("/api/v1/sources").json()
     assert sources == []  # auditors are in no cleared team
+
+
+def test_an_admin_lists_and_revokes_one_token(api: TestClient, workspace: Workspace) -> None:
+    ana = sign_in(api, "ana")
+    first = api.post("/api/v1/tokens", json={"days": 5}, headers=ana).json()["token"]
+    second = api.post("/api/v1/tokens", json={"days": 5}, headers=ana).json()["token"]
+    mine = api.get("/api/v1/tokens").json()
+    assert {(t["username"], t["state"]) for t in mine} == {("ana", "active")}
+    assert first not in str(mine) and len(mine) == 2  # ids and dates, never the token
+    assert api.get("/api/v1/tokens?user=adm").status_code == 403
+    api.cookies.clear()
+    adm = sign_in(api, "adm")
+    listed = api.get("/api/v1/tokens", params={"user": "ana"}).json()
+    assert {t["id"] for t in listed} == {first.split("_")[1], second.split("_")[1]}
+    url = f"/api/v1/tokens/{first.split('_')[1]}"
+    assert api.delete(url).status_code == 403  # no CSRF header
+    revoked = api.delete(url, headers=adm)
+    assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
+    assert api.delete("/api/v1/tokens/0badc0de", headers=adm).status_code == 404
+    api.cookies.clear()
+    bearer = {"Authorization": f"Bearer {first}"}
+    assert api.get("/api/v1/me", headers=bearer).status_code == 401
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {second}"}).status_code == 200
+    with workspace.engine.connect() as conn:
+        entry = [e for e in ledger.iter_entries(conn) if e.action == "token.revoke"][-1]
+    assert (entry.actor, entry.refs["user"], entry.refs["token"]) == ("adm", "ana", url[15:])

@@ -36,6 +36,13 @@ def test_identity_and_audit_commands(store: Settings, shared_data: Path, tmp_pat
     assert "ana" in listing.stdout and "fin" in listing.stdout
     token = run(store, "token", "create", "ana", "--days", "7")
     assert token.returncode == 0 and token.stdout.strip().startswith("cg_")
+    token_id = token.stdout.strip().split("_")[1]
+    revoked = run(store, "token", "revoke", token_id)
+    assert revoked.returncode == 0 and f"Token {token_id} of ana is revoked" in revoked.stderr
+    tokens = run(store, "token", "list", "--user", "ana")
+    assert tokens.returncode == 0 and token_id in tokens.stdout and "revoked" in tokens.stdout
+    unknown = run(store, "token", "revoke", "0badc0de")
+    assert unknown.returncode != 0 and "no token '0badc0de'" in unknown.stderr
 
     # a registered user is held to their role: analysts cannot read the ledger
     as_ana = Settings(**{**store.model_dump(), "operator": "ana"})

@@ -237,6 +237,59 @@ def create_token(conn: Connection, username: str, days: int) -> tuple[str, datet
     return token, expires
 
 
+@dataclass(frozen=True)
+class Token:
+    """What is kept of an API token: never the token itself."""
+
+    id: str
+    username: str
+    created_at: datetime
+    expires_at: datetime
+    revoked: bool
+
+    def state(self, now: datetime) -> str:
+        return "revoked" if self.revoked else "expired" if self.expires_at < now else "active"
+
+
+def token_id_of(value: str) -> str:
+    """A token's id, from the id itself or from the whole token (``cg_<id>_<secret>``),
+    so that a token found where it should not be can be revoked as it is."""
+    value = value.strip()
+    if value.startswith("cg_") and value.count("_") >= 2:
+        return value.split("_", 2)[1]
+    return value
+
+
+def list_tokens(conn: Connection, username: str | None = None) -> list[Token]:
+    """Tokens (of ``username``, or everyone's), the newest first."""
+    query = select(api_tokens.c.id, api_tokens.c.username, api_tokens.c.created_at,
+                   api_tokens.c.expires_at, api_tokens.c.revoked)  # fmt: skip
+    if username is not None:
+        query = query.where(api_tokens.c.username == username)
+    rows = conn.execute(query.order_by(api_tokens.c.created_at.desc(), api_tokens.c.id))
+    return [Token(r.id, r.username, r.created_at, r.expires_at, bool(r.revoked)) for r in rows]
+
+
+def get_token(conn: Connection, token_id: str) -> Token | None:
+    row = conn.execute(
+        select(api_tokens.c.id, api_tokens.c.username, api_tokens.c.created_at,
+               api_tokens.c.expires_at, api_tokens.c.revoked)
+        .where(api_tokens.c.id == token_id_of(token_id))
+    ).first()  # fmt: skip
+    return None if row is None else Token(row.id, row.username, row.created_at,
+                                          row.expires_at, bool(row.revoked))  # fmt: skip
+
+
+def revoke_token(conn: Connection, token_id: str) -> bool:
+    """Revoke one token for good; False when it already was."""
+    changed = conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.id == token_id_of(token_id), api_tokens.c.revoked == 0)
+        .values(revoked=1)
+    ).rowcount
+    return bool(changed)
+
+
 def user_for_token(conn: Connection, token: str) -> User | None:
     row = conn.execute(
         select(api_tokens.c.username, api_tokens.c.expires_at, api_tokens.c.revoked).where(

@@ -6,11 +6,14 @@ import io
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
+from casegraph.access.identities import Token
 from casegraph.api.auth import Caller, caller, session
 from casegraph.http.request import SESSION_COOKIE, request_id, workspace
 from casegraph.http.throttle import throttle
+from casegraph.model.clock import utcnow
 from casegraph.service import Session, Workspace
 
 router = APIRouter(prefix="/api/v1")
@@ -162,3 +165,29 @@ def grant(body: Grant, s: Session = Depends(session, scope="function")) -> dict[
 def token(body: NewToken, s: Session = Depends(session, scope="function")) -> dict[str, str]:
     secret, expires = s.identities.create_token(s.ctx.actor, body.days)
     return {"token": secret, "expires": expires.isoformat(timespec="seconds")}
+
+
+def _token(token: Token) -> dict[str, Any]:
+    return {"id": token.id, "username": token.username,
+            "created": token.created_at.isoformat(timespec="seconds"),
+            "expires": token.expires_at.isoformat(timespec="seconds"),
+            "state": token.state(utcnow())}  # fmt: skip
+
+
+@router.get("/tokens")
+def tokens(
+    user: str | None = Query(None, max_length=64),
+    s: Session = Depends(session, scope="function"),
+) -> list[dict[str, Any]]:
+    """API tokens (ids and dates, never the tokens): an administrator's view is everyone's
+    (or ``user``'s), anyone else's their own."""
+    return [_token(t) for t in s.identities.list_tokens(user)]
+
+
+@router.delete("/tokens/{token_id}")
+def revoke_token(
+    token_id: str = PathParam(pattern=r"^[A-Za-z0-9]{1,16}$"),
+    s: Session = Depends(session, scope="function"),
+) -> dict[str, Any]:
+    """Revoke one token: administrators any, users their own; recorded in the ledger."""
+    return _token(s.identities.revoke_token(token_id))

@@ -35,6 +35,7 @@ from casegraph.cli.common import (
 )
 from casegraph.ingest.pipeline import IngestInterrupted, IngestSummary
 from casegraph.ingest.readers import ReadOptions
+from casegraph.model.clock import utcnow
 from casegraph.service import Session, Workspace
 
 
@@ -305,6 +306,31 @@ def token_create(
         token, expires = guarded(lambda: s.identities.create_token(username, days))
     print(token)
     err.print(f"Token for {username}, valid until {expires:%Y-%m-%d}. It is not shown again.")
+
+
+@token_app.command("list")
+def token_list(
+    user: str | None = typer.Option(None, "--user", help="Only this user's tokens."),
+) -> None:
+    """List API tokens: ids, owners, dates and state (the tokens themselves are not kept)."""
+    with session() as s:
+        tokens = guarded(lambda: s.identities.list_tokens(user))
+    now = utcnow()
+    table = Table("id", "user", "created", "expires", "state")
+    for t in tokens:
+        table.add_row(t.id, t.username, f"{t.created_at:%Y-%m-%d %H:%M}",
+                      f"{t.expires_at:%Y-%m-%d}", t.state(now))  # fmt: skip
+    Console().print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: str = typer.Argument(..., help="The token's id (see 'token list'), or the token."),
+) -> None:
+    """Revoke one API token for good (recorded in the audit ledger)."""
+    with session() as s:
+        token = guarded(lambda: s.identities.revoke_token(token_id))
+    err.print(f"Token {token.id} of {token.username} is revoked.")
 
 
 @audit_app.command("checkpoint")

@@ -18,6 +18,7 @@ from casegraph.access.policy import AccessDenied
 from casegraph.audit.checkpoint import Checkpoint, read_checkpoint, signing_key, write_checkpoint
 from casegraph.audit.report import select_entries, write_report
 from casegraph.audit.verify import Verdict, verify
+from casegraph.errors import NotFound, Unseen
 from casegraph.model.audit import Entry
 from casegraph.store import ledger as ledger_rows
 
@@ -69,6 +70,32 @@ class IdentityService:
         token, expires = identities.create_token(self.s.conn, username, days)
         self.s.record("token.create", {"user": username, "expires": expires.isoformat()})
         return token, expires
+
+    def list_tokens(self, username: str | None = None) -> list[identities.Token]:
+        """Administrators see every token (or one user's), anyone else their own: ids,
+        owners and dates, never a token itself (only its hash is kept)."""
+        if not self.s.principal.can(roles.ADMIN):
+            if username not in (None, self.s.ctx.actor):
+                raise AccessDenied("only an administrator lists other users' tokens")
+            username = self.s.ctx.actor
+        return identities.list_tokens(self.s.conn, username)
+
+    def revoke_token(self, token_id: str) -> identities.Token:
+        """Revoke one token (by its id, or the whole token): administrators any, users
+        their own. A token that is not the caller's is answered like one that does not
+        exist, and the attempt recorded as a refusal."""
+        token = identities.get_token(self.s.conn, token_id)
+        mine = token is not None and token.username == self.s.ctx.actor
+        if not (mine or self.s.principal.can(roles.ADMIN)):
+            shown = identities.token_id_of(token_id)[:16]
+            raise Unseen(f"no token {shown!r}", {"token": shown})
+        if token is None:
+            raise NotFound(f"no token {identities.token_id_of(token_id)[:16]!r}; "
+                           "'casegraph token list' shows them")  # fmt: skip
+        changed = identities.revoke_token(self.s.conn, token.id)
+        self.s.record("token.revoke", {"token": token.id, "user": token.username,
+                                       "changed": changed})  # fmt: skip
+        return identities.get_token(self.s.conn, token.id) or token
 
 
 class LedgerService:
