@@ -81,7 +81,10 @@ def components(graph: nx.MultiDiGraph) -> list[list[str]]:
 
 
 def modularity(graph: nx.MultiDiGraph, parts: Iterable[Iterable[str]]) -> float:
-    return float(nx.community.modularity(simple(graph), [set(p) for p in parts], weight="weight"))
+    g = simple(graph)
+    if g.size(weight="weight") == 0:  # subjects without edges: nothing to measure
+        return 0.0  # (networkx would divide by zero)
+    return float(nx.community.modularity(g, [set(p) for p in parts], weight="weight"))
 
 
 def nmi(left: dict[str, Any], right: dict[str, Any]) -> float:
