@@ -72,7 +72,12 @@ def main() -> None:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
     with httpx.Client(base_url=base, follow_redirects=True) as client:
-        signed = client.post("/login", data={"username": "anna", "password": USERS["anna"][2]})
+        form = client.get("/login").text  # the sign-in form's CSRF token
+        login_csrf = form.split('name="csrf" value="')[1].split('"')[0]
+        signed = client.post(
+            "/login",
+            data={"username": "anna", "password": USERS["anna"][2], "csrf": login_csrf},
+        )
         token = signed.text.split('name="cg-csrf" content="')[1].split('"')[0]
         client.post("/purpose", data={"csrf": token, "justification": WHY, "next": "/"})
         api = {"X-Casegraph-Justification": WHY}

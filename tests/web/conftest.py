@@ -50,7 +50,7 @@ def sign_in(
     """Sign in through the form (signing out whoever was in); choose a purpose if given.
     Returns the page's CSRF token."""
     client.cookies.clear()
-    response = client.post("/login", data={"username": user, "password": PASSWORD, "next": "/"})
+    response = client.post("/login", data=login_form(client, user, PASSWORD))
     assert response.status_code == 200, response.text
     token = csrf(response.text)
     if justification or case:
@@ -65,6 +65,14 @@ def sign_in(
         )
         assert chosen.status_code == 200, chosen.text
     return token
+
+
+def login_form(client: TestClient, user: str, password: str, next: str = "/") -> dict[str, str]:
+    """The sign-in form's fields, with the CSRF token of the form as the page gives it."""
+    page = client.get("/login", params={"next": next})
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, "no CSRF token in the sign-in form"
+    return {"username": user, "password": password, "next": next, "csrf": found.group(1)}
 
 
 def csrf(html: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
+import re
+import secrets
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
@@ -24,6 +27,11 @@ from casegraph.web.core import (
 )
 
 router = APIRouter(include_in_schema=False)
+# The sign-in form's CSRF token (login CSRF: another site must not sign a browser in to
+# an account of its choosing). Double submit: the form carries the token, a cookie
+# of this site's only (SameSite=Strict, HttpOnly) holds it; a sign-in needs both alike.
+LOGIN_CSRF_COOKIE = "cg_login_csrf"
+LOGIN_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
 def _local(target: str) -> str:
@@ -34,11 +42,30 @@ def _local(target: str) -> str:
     return target
 
 
+def _login_page(
+    request: Request, next: str, username: str = "", error: str | None = None, status: int = 200
+) -> Response:
+    """The sign-in form, with its CSRF token: the one this browser holds, if any (so that
+    two open sign-in tabs both work), else a new one, set in the cookie."""
+    held = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    token = held if LOGIN_TOKEN.fullmatch(held) else secrets.token_urlsafe(24)
+    response = page(request, None, "login.html", status=status, title="Sign in", next=next,
+                    username=username, error=error, login_csrf=token)  # fmt: skip
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+        secure=request.url.scheme == "https", max_age=12 * 3600, path="/login",
+    )  # fmt: skip
+    return response
+
+
+def _login_token_matches(request: Request, sent: str) -> bool:
+    held = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    return bool(LOGIN_TOKEN.fullmatch(held)) and hmac.compare_digest(sent.encode(), held.encode())
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> Response:
-    return page(
-        request, None, "login.html", title="Sign in", next=_local(next), username="", error=None
-    )
+    return _login_page(request, _local(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -46,35 +73,23 @@ async def login(request: Request, ws: Workspace = Depends(workspace)) -> Respons
     form = await request.form()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     target = _local(str(form.get("next", "/")))
+    if not _login_token_matches(request, str(form.get("csrf", ""))):
+        # sent from another site, or a form from before the cookie: no sign-in, no try
+        # counted; the same form again, with a token that works
+        problem = "This sign-in form has expired or did not come from this site; sign in again."
+        return _login_page(request, target, username, problem, 403)
     client = request.client.host if request.client else "-"
     try:
         throttle.check(client, username)
     except Exception as exc:  # too many failures: the same page, with the reason
-        return page(
-            request,
-            None,
-            "login.html",
-            status=429,
-            title="Sign in",
-            next=target,
-            username=username,
-            error=str(getattr(exc, "detail", exc)),
-        )
+        return _login_page(request, target, username, str(getattr(exc, "detail", exc)), 429)
     opened = ws.sign_in(username, password, request_id(request)) if username else None
     if opened is None:
         throttle.failed(client, username)
-        return page(
-            request,
-            None,
-            "login.html",
-            status=401,
-            title="Sign in",
-            next=target,
-            username=username,
-            error="Wrong user name or password.",
-        )
+        return _login_page(request, target, username, "Wrong user name or password.", 401)
     throttle.succeeded(client, username)
     response = redirect(target)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     response.set_cookie(
         SESSION_COOKIE,
         opened[0],
