@@ -140,7 +140,7 @@ def _extract_table(ws: Path, parquet: Path) -> None:
 
     workspace = Workspace.open(_settings(ws))
     with workspace.session(_ctx()) as s:
-        visible = s.process("resolve.read", "resolve", {"schema": "all"})
+        visible = s.process("resolve.read", "resolve", {"schema": "all"}, every_source=True)
         rows = s.statements(visible, redact_sealed=False)
         pq.write_table(extract(rows).table(PERSON), parquet)
     workspace.close()
@@ -151,8 +151,9 @@ def _casegraph_clusters(ws: Path) -> dict[str, str]:
     from casegraph.store.resolution import resolved_state
 
     workspace = Workspace.open(_settings(ws))
-    with workspace.engine.connect() as conn:
-        found = {e: r.canonical_id for e, r in resolved_state(conn).items()}
+    with workspace.session(_ctx()) as s:
+        every = s.process("resolve.read", "resolve", {"schema": "all"}, every_source=True)
+        found = {e: r.canonical_id for e, r in resolved_state(s.conn, every).items()}
     workspace.close()
     return found
 

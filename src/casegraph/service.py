@@ -288,7 +288,7 @@ class Session:
         self.require(permission, f"run {action}")
         every = (source_rows.source_names(self.conn) if every_source
                  else self.visible_sources())  # fmt: skip
-        return self._grant(action, refs, None, every, processing=True)
+        return self._grant(action, refs, None, every, processing=True, complete=every_source)
 
     def _grant(
         self,
@@ -297,6 +297,7 @@ class Session:
         sources: Sequence[str] | None,
         visible: Sequence[str],
         processing: bool,
+        complete: bool = False,
     ) -> Visible:
         wanted = [name for name in (sources or visible) if name in visible]
         for name in sources or []:
@@ -306,7 +307,7 @@ class Session:
         if processing:
             note["processing"] = True
         entry = self.audit.record(action, note)
-        return Visible(wanted, entry.seq, processing, self._sealed_now, gate())
+        return Visible(wanted, entry.seq, processing, self._sealed_now, gate(), complete)
 
     def _sealed_now(self) -> frozenset[str]:
         sealed = self.sealed_ids()

@@ -56,11 +56,11 @@ def _entity(s, source: str, name: str) -> str:  # type: ignore[no-untyped-def]
 
 def _merge_below_the_gate(s, group: str, records: list[tuple[str, str]], cid: str) -> None:  # type: ignore[no-untyped-def]
     """Make one subject of ``records`` as a resolution run would (set-up only)."""
-    resolution.write_state(
-        s.conn, [Resolved(e, group, src, None, cid, "d") for e, src in records], []
-    )
-    resolution.set_canonical_ids(s.conn, [(e, cid) for e, _ in records])
     every = granted(*{src for _, src in records})
+    resolution.write_state(
+        s.conn, every, [Resolved(e, group, src, None, cid, "d") for e, src in records], []
+    )
+    resolution.set_canonical_ids(s.conn, every, [(e, cid) for e, _ in records])
     for i, (a, sa) in enumerate(records):
         for b, sb in records[i + 1 :]:
             pair, left, right = pair_key(a, b)

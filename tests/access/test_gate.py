@@ -21,7 +21,7 @@ from casegraph.service import Workspace
 from casegraph.store import resolution
 from casegraph.store.resolution import Judgement, pair_key
 from tests.access.conftest import WHY, entries, source_mapping, who
-from tests.conftest import ROOT
+from tests.conftest import ROOT, granted
 
 # --- 1. writes ignore clearances ---------------------------------------------------------
 
@@ -39,12 +39,12 @@ def test_a_split_sees_only_the_records_the_caller_may_see(
     for error in (listed.value, hidden.value):
         assert world["p1"] in str(error) and world["b1"] not in str(error).split("(its")[1]
     with workspace.engine.connect() as conn:  # the bank record did not move
-        assert resolution.canonical_of_entity(conn, world["b1"]) == "cg-peter"
+        assert resolution.canonical_of_entity(conn, granted("bank"), world["b1"]) == "cg-peter"
     with workspace.session(who("pub", justification=WHY)) as s:
         done = s.resolve.split("cg-peter", [world["p2"]], "not the same Peter")
     assert done["moved"] == 1 and world["b1"] not in str(done)
     with workspace.engine.connect() as conn:
-        assert resolution.canonical_of_entity(conn, world["b1"]) == "cg-peter"
+        assert resolution.canonical_of_entity(conn, granted("bank"), world["b1"]) == "cg-peter"
         judged = conn.execute(
             select(resolution.judgements.c.left_id, resolution.judgements.c.right_id).where(
                 resolution.judgements.c.actor == "pub"
@@ -103,7 +103,7 @@ def test_sealing_seals_the_possible_duplicates_and_they_leave_search(
 ) -> None:
     with workspace.session(ctx) as s:  # the model thought Quentin may be Peter
         pair, left, right = pair_key(world["quentin"], world["p1"])
-        resolution.insert_judgements(s.conn, [Judgement(
+        resolution.insert_judgements(s.conn, granted("registry"), [Judgement(
             pair, "model", left, right, "registry", "registry", "person", "unsure", 0.5, 0.0,
             None, "model", None)])  # fmt: skip
         s.subjects.seal("cg-peter", "protected witness")

@@ -17,6 +17,7 @@ from casegraph.service import Session, Workspace
 from casegraph.store import resolution
 from casegraph.store.resolution import pair_key
 from tests.access.conftest import PASSWORD, WHY, who
+from tests.conftest import granted
 
 ROLES = ("viewer", "analyst", "supervisor", "auditor")
 MEMBERSHIP = {"none": None, "read-only": "read-only", "member": "member"}
@@ -101,7 +102,7 @@ def test_resolution_writes(
         else:  # the bank's records do not exist for this caller
             assert results["merge"] == "not found" and results["decide"] == "not found", label
     with workspace.engine.connect() as conn:  # nobody moved the bank's record
-        assert resolution.canonical_of_entity(conn, world["b1"]) == "cg-peter"
+        assert resolution.canonical_of_entity(conn, granted("bank"), world["b1"]) == "cg-peter"
 
 
 def _link(case_id: str, subject: str) -> Callable[[Session], object]:

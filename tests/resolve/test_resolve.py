@@ -32,13 +32,13 @@ def load(s: Session, folder: Path, *names: str) -> None:
 
 def clusters(s: Session) -> dict[str, str]:
     """entity id -> canonical id, from what the session's statements say."""
-    return {e: r.canonical_id for e, r in rstore.resolved_state(s.conn).items()}
+    return {e: r.canonical_id for e, r in rstore.resolved_state(s.conn, everything(s)).items()}
 
 
 def by_row(s: Session) -> dict[tuple[str, str], str]:
     """(source, row id) -> canonical id, read back from the statements' record keys."""
     out = {}
-    state = rstore.resolved_state(s.conn)
+    state = rstore.resolved_state(s.conn, everything(s))
     rows: dict[tuple[str, int], str] = {}
     for source in ("registry", "bank"):
         with open(s.workspace.settings.data_dir.parent / f"{source}.csv") as fh:
@@ -90,7 +90,7 @@ def test_resolve_finds_the_duplicates_and_keeps_namesakes_apart(resolved, ctx) -
         ids = clusters(s)
         smiths = [found[("registry", "x1")], found[("registry", "x2")]]
         assert smiths[0] != smiths[1]
-        maiers = {ids[e] for e, r in rstore.resolved_state(s.conn).items()
+        maiers = {ids[e] for e, r in rstore.resolved_state(s.conn, everything(s)).items()
                   if r.source == "payments"}  # fmt: skip
         assert len(maiers) == 2  # payer and payee named in one record stay apart
         # statements point at the canonical ids: the profile shows both sources
@@ -115,7 +115,8 @@ def test_incremental_run_scores_only_new_records(resolved, ctx, tmp_path: Path) 
         assert summary.mode == "incremental" and summary.trained == []
         assert summary.new == {"person": 1}
         after = clusters(s)
-        late = next(e for e, r in rstore.resolved_state(s.conn).items() if r.source == "late")
+        state = rstore.resolved_state(s.conn, everything(s))
+        late = next(e for e, r in state.items() if r.source == "late")
         registry_r0 = by_row(s)[("registry", "r0")]
         assert after[late] == registry_r0
         assert {e: c for e, c in after.items() if e != late and before[e] == c} .keys() >= {
@@ -149,7 +150,8 @@ def test_people_win_over_the_model_on_every_later_run(resolved, ctx) -> None:
             found = by_row(s)
             assert found[("registry", "r0")] == found[("registry", "r1")]
             assert found[("bank", "b0")] != found[("registry", "r0")]
-            user = [j for j in rstore.iter_group_judgements(s.conn, "person") if j[2] == "user"]
+            judged = rstore.iter_group_judgements(s.conn, everything(s), "person")
+            user = [j for j in judged if j[2] == "user"]
             assert len(user) == 1 + 2  # the merge, the split's two "different"s
     with workspace.session(ctx) as s:
         actions = [e.action for e in ledger.iter_entries(s.conn)]
@@ -172,8 +174,9 @@ def test_review_queue_show_and_decide(resolved, ctx) -> None:
         assert abs(total - shown["model"]["weight"]) < 0.01
         result = s.resolve.decide(pair, "positive", "checked both passports")
         left, right = shown["left"]["id"], shown["right"]["id"]
-        assert rstore.canonical_of_entity(s.conn, left) == rstore.canonical_of_entity(
-            s.conn, right) == result["subject"]  # fmt: skip
+        every = everything(s)
+        assert rstore.canonical_of_entity(s.conn, every, left) == rstore.canonical_of_entity(
+            s.conn, every, right) == result["subject"]  # fmt: skip
         assert pair not in [i["pair"] for i in s.resolve.queue()["items"]]
         with pytest.raises(WorkspaceError):
             s.resolve.decide(pair, "maybe", "not a decision we know")
@@ -183,19 +186,19 @@ def test_review_queue_show_and_decide(resolved, ctx) -> None:
 
 def _unsure_pair(s: Session) -> str:
     """Pick two different subjects and record an unsure model judgement between them."""
-    state = list(rstore.resolved_state(s.conn, "person").values())
+    state = list(rstore.resolved_state(s.conn, everything(s), "person").values())
     a, b = itertools.islice((r for r in state if r.source == "registry"), 2)
     assert a.canonical_id != b.canonical_id
     pair, left, right = rstore.pair_key(a.entity_id, b.entity_id)
     model = next(j for j in _any_model_judgement(s))
-    rstore.insert_judgements(s.conn, [rstore.Judgement(
+    rstore.insert_judgements(s.conn, everything(s), [rstore.Judgement(
         pair, "model", left, right, "registry", "registry", "person", "unsure", BETWEEN,
         model.weight, model.detail, "test", None)])  # fmt: skip
     return pair
 
 
 def _any_model_judgement(s: Session):
-    for left, right, origin, _, _ in rstore.iter_group_judgements(s.conn, "person"):
+    for left, right, origin, _, _ in rstore.iter_group_judgements(s.conn, everything(s), "person"):
         if origin == "model":
             pair, _, _ = rstore.pair_key(left, right)
             found = rstore.get_judgements(s.conn, everything(s), pair)
@@ -206,7 +209,7 @@ def test_interrupted_run_leaves_previous_ids_in_force(resolved, ctx, monkeypatch
     workspace, _, _ = resolved
     with workspace.session(ctx) as s:
         before = clusters(s)
-        judged = sum(1 for _ in rstore.iter_group_judgements(s.conn, "person"))
+        judged = sum(1 for _ in rstore.iter_group_judgements(s.conn, everything(s), "person"))
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
@@ -217,7 +220,8 @@ def test_interrupted_run_leaves_previous_ids_in_force(resolved, ctx, monkeypatch
     monkeypatch.undo()
     with workspace.session(ctx) as s:
         assert clusters(s) == before
-        assert sum(1 for _ in rstore.iter_group_judgements(s.conn, "person")) == judged
+        again = rstore.iter_group_judgements(s.conn, everything(s), "person")
+        assert sum(1 for _ in again) == judged
         s.resolve.run(full=True)
         assert clusters(s) == before
 

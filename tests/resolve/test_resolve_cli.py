@@ -48,9 +48,11 @@ def test_resolve_review_and_export_from_the_cli(store: Settings, tmp_path: Path)
     accepted = run(store, "review", "accept", pair, "--reason", "same passport", *WHY)
     assert accepted.returncode == 0, accepted.stderr
     out = tmp_path / "clusters.csv"
-    exported = run(store, "clusters", "export", str(out))
+    no_purpose = run(store, "clusters", "export", str(out))  # record keys: a consultation
+    assert no_purpose.returncode == 3 and "justification" in no_purpose.stderr
+    exported = run(store, "clusters", "export", str(out), *WHY)
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 80 and len({r["canonical_id"] for r in rows}) < 80
-    missing = run(store, "subject", "merge", "nope", "nada", "--reason", "testing errors")
+    missing = run(store, "subject", "merge", "nope", "nada", "--reason", "testing errors", *WHY)
     assert missing.returncode == 2 and "no subject 'nope'" in missing.stderr

@@ -12,6 +12,7 @@ from casegraph.access.context import AccessContext
 from casegraph.config import Settings
 from casegraph.service import Workspace
 from casegraph.store import resolution as rstore
+from tests.conftest import everything
 from tests.resolve import people
 from tests.resolve.test_resolve import load
 
@@ -32,7 +33,7 @@ def _clusters(settings: Settings, ctx: AccessContext, folder: Path, engine: str)
             load(s, folder, "registry", "bank", "payments")
             s.resolve.run(engine_name=engine)
             groups: dict[str, set[str]] = {}
-            for r in rstore.resolved_state(s.conn).values():
+            for r in rstore.resolved_state(s.conn, everything(s)).values():
                 groups.setdefault(r.canonical_id, set()).add(f"{r.source}:{r.record_key}")
     finally:
         workspace.close()

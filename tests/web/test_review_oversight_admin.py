@@ -79,8 +79,9 @@ def test_review_queue_pair_page_and_accept(
     assert subject, after.text
     assert f"Pair {pair} accepted" not in web.get("/review").text  # shown once
     with loaded.session(ctx) as s:
-        assert rstore.canonical_of_entity(s.conn, left) == rstore.canonical_of_entity(
-            s.conn, right) == subject.group(1)  # fmt: skip
+        every = everything(s)
+        assert rstore.canonical_of_entity(s.conn, every, left) == rstore.canonical_of_entity(
+            s.conn, every, right) == subject.group(1)  # fmt: skip
         profile = s.subjects.profile(subject.group(1))
         assert {f.entity_id for f in profile.facts} >= {left, right}
         found = rstore.get_judgements(s.conn, everything(s), pair)

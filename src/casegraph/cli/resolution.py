@@ -111,8 +111,7 @@ def _decide(decision: str, pair: str, reason: str, case: str | None,
             justification: str | None) -> None:  # fmt: skip
     with session(case, justification) as s:
         result = guarded(lambda: s.resolve.decide(pair, decision, reason))
-    err.print(f"Pair {pair}: {decision}. Subject now {result['subject']}; "
-              f"{result['changed']} canonical ids changed.")  # fmt: skip
+    err.print(f"Pair {pair}: {decision}. Subject now {result['subject']}.")
 
 
 @review_app.command("accept")
@@ -137,9 +136,10 @@ def review_unsure(pair: str, reason: str = REASON, case: str | None = CASE,
 
 
 @subject_app.command("merge")
-def subject_merge(a: str, b: str, reason: str = REASON) -> None:
+def subject_merge(a: str, b: str, reason: str = REASON, case: str | None = CASE,
+                  justification: str | None = JUSTIFICATION) -> None:  # fmt: skip
     """Two subjects are one entity (a person's judgement; the model never undoes it)."""
-    with session() as s:
+    with session(case, justification) as s:
         result = guarded(lambda: s.resolve.merge(a, b, reason))
     err.print(f"Merged into {result['subject']}.")
 
@@ -149,17 +149,24 @@ def subject_split(
     subject_id: str,
     records: str = typer.Option(..., "--records", help="Comma-separated entity ids to move."),
     reason: str = REASON,
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
 ) -> None:
     """Take records out of a subject into a subject of their own."""
     ids = [r.strip() for r in records.split(",") if r.strip()]
-    with session() as s:
+    with session(case, justification) as s:
         result = guarded(lambda: s.resolve.split(subject_id, ids, reason))
     err.print(f"Now: {', '.join(result['subjects'])}.")
 
 
 @clusters_app.command("export")
-def clusters_export(out: Path = typer.Argument(..., help="CSV file to write.")) -> None:
-    """Write ``source, record_key, entity_id, canonical_id`` for every resolved record."""
-    with session() as s:
+def clusters_export(
+    out: Path = typer.Argument(..., help="CSV file to write."),
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
+) -> None:
+    """Write ``source, record_key, entity_id, canonical_id`` for every resolved record you
+    may see (sealed subjects left out): a consultation, so it needs a purpose."""
+    with session(case, justification) as s:
         count = guarded(lambda: s.resolve.export_clusters(out))
     err.print(f"{count:,} records written to {out}")

@@ -79,7 +79,8 @@ ACTIONS: dict[str, str] = {
         CONSULTATION,
     ),
     **dict.fromkeys(
-        ("index.read", "index.rebuild", "index.refresh", "resolve.read", "graph.load",
+        ("index.read", "index.rebuild", "index.refresh", "resolve.read", "resolve.recluster",
+         "graph.load",
          "erasure.dry_run"),
         PROCESSING,
     ),

@@ -19,7 +19,7 @@ class Visible:
     (their canonical ids and the ids of their source entities, read when first asked
     for), and the ledger entry the access was recorded under."""
 
-    __slots__ = ("_load_sealed", "_sealed", "entry", "processing", "sources")
+    __slots__ = ("_load_sealed", "_sealed", "complete", "entry", "processing", "sources")
 
     def __init__(
         self,
@@ -28,12 +28,14 @@ class Visible:
         processing: bool,
         sealed: Callable[[], frozenset[str]],
         gate: object,
+        complete: bool = False,
     ) -> None:
         if gate is not _GATE:
             raise TypeError("a Visible comes from Session.consult or Session.process only")
         self.sources: tuple[str, ...] = tuple(sorted(set(sources)))
         self.entry = entry
         self.processing = processing
+        self.complete = complete  # every source there is: a filter on sources can go
         self._load_sealed = sealed
         self._sealed: frozenset[str] | None = None
 

@@ -81,14 +81,17 @@ class ResolveService:
         if engine_name not in engine.ENGINES:
             raise WorkspaceError(f"unknown engine {engine_name!r}; use duckdb or spark")
         progress("reading statements")
-        visible = self.s.process("resolve.read", roles.RESOLVE, {"schema": schema or "all"})
+        # processing of every source: the subjects are the same whoever looks at them,
+        # and what a person sees of them (review queue, profiles) passes the gate
+        visible = self.s.process("resolve.read", roles.RESOLVE, {"schema": schema or "all"},
+                                 every_source=True)  # fmt: skip
         rows = self.s.statements(visible, redact_sealed=False)
         data = extract(rows, SCHEMA_GROUPS.get(schema or ""),
                        lambda n: progress(f"reading statements: {n:,} entities"))  # fmt: skip
         self.s.commit()  # the read is on record; the long computation holds no lock
         summary = ResolveSummary(skipped=data.skipped)
-        plans = [self._score(group, data, engine_name, full, retrain, summary, progress)
-                 for group in GROUPS if data.count(group)]  # fmt: skip
+        plans = [self._score(visible, group, data, engine_name, full, retrain, summary,
+                             progress) for group in GROUPS if data.count(group)]  # fmt: skip
         summary.mode = "incremental" if plans and all(p["incremental"] for p in plans) \
             else "full"  # fmt: skip
         progress("writing judgements and canonical ids")
@@ -99,8 +102,9 @@ class ResolveService:
         self.s.index.after_change(permission=roles.RESOLVE)
         return summary
 
-    def _score(self, group: str, data: Extracted, engine_name: str, full: bool, retrain: bool,
-               summary: ResolveSummary, progress: Progress) -> dict[str, Any]:  # fmt: skip
+    def _score(self, visible: Visible, group: str, data: Extracted, engine_name: str,
+               full: bool, retrain: bool, summary: ResolveSummary,
+               progress: Progress) -> dict[str, Any]:  # fmt: skip
         table = data.table(group)
         model = None if retrain else store.load_model(self.s.conn, group)
         trained = model is None
@@ -108,7 +112,7 @@ class ResolveService:
             progress(f"training the {group} model on {table.num_rows:,} records")
             model = engine.train(table, group, engine_name, progress)
             summary.trained.append(group)
-        state = store.resolved_state(self.s.conn, group)
+        state = store.resolved_state(self.s.conn, visible, group)
         ids = table.column("unique_id").to_pylist()
         digests = table.column("digest").to_pylist()
         new = {i for i, d in zip(ids, digests, strict=True)
@@ -151,12 +155,12 @@ class ResolveService:
                 sorted(plan["new"]) if plan["incremental"] else None,
             )  # fmt: skip
             store.bulk_insert_judgements(
-                self.s.conn,
+                self.s.conn, visible,
                 judge.model_rows(plan["pairs"], group, sources, self.thresholds[group], actor),
             )
             groups = dict.fromkeys(ids, group)
             store.insert_judgements(
-                self.s.conn,
+                self.s.conn, visible,
                 judge.record_judgements(
                     (p for p in data.cannot_link if p[0] in plan["new"] or p[1] in plan["new"]
                      or not plan["incremental"]), groups, sources, actor),
@@ -171,9 +175,9 @@ class ResolveService:
                 previous = state[e].canonical_id if e in state else e
                 current[e] = Resolved(e, group, sources[e], keys.get(e), previous, d)
                 dirty.append(e)
-        rows = (r for r in store.iter_group_judgements(self.s.conn, group)
+        rows = (r for r in store.iter_group_judgements(self.s.conn, visible, group)
                 if r[0] in current and r[1] in current)  # fmt: skip
-        result = self._cluster(group, current, rows, dirty, gone)
+        result = self._cluster(visible, group, current, rows, dirty, gone)
         summary.merged += result["merged"]
         summary.subjects += result["subjects"]
         summary.changed += result["changed"]
@@ -182,13 +186,18 @@ class ResolveService:
 
     def recluster(self, group: str, seeds: Sequence[str]) -> dict[str, int]:
         """After a person's decision about ``seeds``: recompute the canonical ids of the
-        part of the group that the decision can change."""
-        state = store.resolved_state(self.s.conn, group, sorted(self._reach(group, seeds)))
-        rows = store.judgements_among(self.s.conn, group, list(state))
-        return self._cluster(group, state, rows, [], [])
+        part of the group that the decision can change. Processing of every source: the
+        decision judged only records its author sees, clustering weighs them all."""
+        every = self.s.process("resolve.recluster", roles.RESOLVE, {"group": group},
+                               every_source=True)  # fmt: skip
+        reach = sorted(self._reach(every, group, seeds))
+        state = store.resolved_state(self.s.conn, every, group, reach)
+        rows = store.judgements_among(self.s.conn, every, group, list(state))
+        return self._cluster(every, group, state, rows, [], [])
 
-    def _cluster(self, group: str, state: dict[str, Resolved], rows: Iterable[JudgementRow],
-                 dirty: Sequence[str], gone: Sequence[str]) -> dict[str, int]:  # fmt: skip
+    def _cluster(self, visible: Visible, group: str, state: dict[str, Resolved],
+                 rows: Iterable[JudgementRow], dirty: Sequence[str],
+                 gone: Sequence[str]) -> dict[str, int]:  # fmt: skip
         """Cluster ``state`` by ``rows`` and store the outcome once: resolved entities that
         are new, changed or moved to another subject, and the canonical id of their
         statements (a changed record's new statements start under its own id)."""
@@ -199,26 +208,26 @@ class ResolveService:
         self._carry_seals(previous, assigned)
         write = sorted(set(moved) | set(dirty))
         store.write_state(
-            self.s.conn,
+            self.s.conn, visible,
             [Resolved(e, group, state[e].source, state[e].record_key, assigned[e],
                       state[e].digest) for e in write],
             gone,
         )  # fmt: skip
-        store.set_canonical_ids(self.s.conn, [(e, assigned[e]) for e in write])
+        store.set_canonical_ids(self.s.conn, visible, [(e, assigned[e]) for e in write])
         merged = sum(len(m) for m in found.values() if len(m) > 1)
         return {"merged": merged, "subjects": len(found), "changed": len(moved)}
 
-    def _reach(self, group: str, seeds: Sequence[str]) -> set[str]:
+    def _reach(self, visible: Visible, group: str, seeds: Sequence[str]) -> set[str]:
         """Entities whose cluster a decision about ``seeds`` can change: those joined to
         them by judgements that could merge (above the threshold, or a person's)."""
         seen = set(seeds)
         for member in list(seeds):
-            cid = store.canonical_of_entity(self.s.conn, member)
+            cid = store.canonical_of_entity(self.s.conn, visible, member)
             if cid is not None:
-                seen.update(store.cluster_of(self.s.conn, cid))
+                seen.update(store.cluster_of(self.s.conn, visible, cid))
         frontier = set(seen)
         while frontier:
-            linked = store.linked(self.s.conn, group, sorted(frontier),
+            linked = store.linked(self.s.conn, visible, group, sorted(frontier),
                                   self.thresholds[group].upper)  # fmt: skip
             frontier = linked - seen
             seen |= frontier
@@ -321,7 +330,7 @@ class ResolveService:
         self._judge(visible, main.left_id, main.right_id, main.left_source, main.right_source,
                     main.group, decision, why)  # fmt: skip
         self.recluster(main.group, [main.left_id, main.right_id])
-        subject = store.canonical_of_entity(self.s.conn, main.left_id)
+        subject = store.canonical_of_entity(self.s.conn, visible, main.left_id)
         self.s.index.after_change(permission=roles.RESOLVE)
         return {"pair": pair, "decision": decision, "subject": subject}
 
@@ -345,7 +354,7 @@ class ResolveService:
 
     def _subjects_of(self, visible: Visible, records: Sequence[Resolved]) -> list[str]:
         """The subjects the caller sees these records in now."""
-        return sorted({store.canonical_of_entity(self.s.conn, m.entity_id) or ""
+        return sorted({store.canonical_of_entity(self.s.conn, visible, m.entity_id) or ""
                        for m in records})  # fmt: skip
 
     def merge(self, a: str, b: str, reason: str) -> dict[str, Any]:
@@ -364,7 +373,7 @@ class ResolveService:
                     "positive", why)  # fmt: skip
         self.recluster(x.group, [x.entity_id, y.entity_id])
         self.s.index.after_change(permission=roles.RESOLVE)
-        return {"subject": store.canonical_of_entity(self.s.conn, x.entity_id),
+        return {"subject": store.canonical_of_entity(self.s.conn, visible, x.entity_id),
                 "records": len(left) + len(right)}  # fmt: skip
 
     def split(self, subject_id: str, records: Sequence[str], reason: str) -> dict[str, Any]:
@@ -406,10 +415,9 @@ class ResolveService:
         reader may see."""
         self.s.require(roles.EXPORT, "export clusters")
         visible = self.s.consult("clusters.export")
-        state = store.resolved_state(self.s.conn)
+        state = store.resolved_state(self.s.conn, visible)
         sealed = visible.sealed  # their record keys would name them in the source systems
-        rows = sorted((r for r in state.values()
-                       if visible.sees(r.source) and r.canonical_id not in sealed),
+        rows = sorted((r for r in state.values() if r.canonical_id not in sealed),
                       key=lambda r: (r.source, r.entity_id))  # fmt: skip
         self.s.record("export", {"format": "clusters", "rows": len(rows),
                                  "recipient": self.s.ctx.actor})  # fmt: skip

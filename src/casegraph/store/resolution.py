@@ -113,16 +113,27 @@ JUDGEMENT_COLUMNS = ("pair", "origin", "left_id", "right_id", "left_source", "ri
                      "decided_at")  # fmt: skip
 
 
-def insert_judgements(conn: Connection, rows: Iterable[Judgement]) -> int:
+def _granted(visible: Visible, *columns: Any) -> list[Any]:
+    """Conditions that keep rows whose ``columns`` name sources ``visible`` grants (none
+    when it grants every source)."""
+    if visible.complete:
+        return []
+    return [column.in_(list(visible.sources)) for column in columns]
+
+
+def insert_judgements(conn: Connection, visible: Visible, rows: Iterable[Judgement]) -> int:
     now = utcnow()
     return bulk_insert_judgements(
-        conn, (tuple(_values(j, now)[c] for c in JUDGEMENT_COLUMNS) for j in rows)
+        conn, visible, (tuple(_values(j, now)[c] for c in JUDGEMENT_COLUMNS) for j in rows)
     )
 
 
-def bulk_insert_judgements(conn: Connection, rows: Iterable[tuple[Any, ...]]) -> int:
+def bulk_insert_judgements(
+    conn: Connection, visible: Visible, rows: Iterable[tuple[Any, ...]]
+) -> int:
     """Insert judgement tuples (``JUDGEMENT_COLUMNS`` order) in bulk: executemany on
-    SQLite, COPY on PostgreSQL."""
+    SQLite, COPY on PostgreSQL. A machine's judgements come from a run that ``visible``
+    granted (resolution: every source)."""
     if not conn.in_transaction():
         conn.begin()
     columns = ", ".join(JUDGEMENT_COLUMNS)
@@ -185,18 +196,26 @@ def get_judgements(conn: Connection, visible: Visible, pair: str) -> list[Judgem
 JudgementRow = tuple[str, str, str, str, float]
 
 
-def iter_group_judgements(conn: Connection, group: str) -> Iterator[JudgementRow]:
-    """(left, right, origin, judgement, weight) of every judgement of a group."""
+def iter_group_judgements(
+    conn: Connection, visible: Visible, group: str
+) -> Iterator[JudgementRow]:
+    """(left, right, origin, judgement, weight) of every judgement of a group between
+    records of the sources ``visible`` grants."""
     query = select(
         judgements.c.left_id, judgements.c.right_id, judgements.c.origin,
         judgements.c.judgement, judgements.c.weight,
-    ).where(judgements.c.grp == group)  # fmt: skip
+    ).where(judgements.c.grp == group,
+            *_granted(visible, judgements.c.left_source, judgements.c.right_source))  # fmt: skip
     for row in conn.execute(query.execution_options(stream_results=True, yield_per=CHUNK)):
         yield row[0], row[1], row[2], row[3], row[4] if row[4] is not None else 0.0
 
 
-def judgements_among(conn: Connection, group: str, ids: Sequence[str]) -> list[JudgementRow]:
-    """(left, right, origin, judgement, weight) of the judgements between ``ids``."""
+def judgements_among(
+    conn: Connection, visible: Visible, group: str, ids: Sequence[str]
+) -> list[JudgementRow]:
+    """(left, right, origin, judgement, weight) of the judgements between ``ids``, of
+    records of the sources ``visible`` grants."""
+    granted = _granted(visible, judgements.c.left_source, judgements.c.right_source)
     wanted = set(ids)
     out: list[JudgementRow] = []
     ordered = sorted(wanted)
@@ -204,7 +223,7 @@ def judgements_among(conn: Connection, group: str, ids: Sequence[str]) -> list[J
         query = select(
             judgements.c.left_id, judgements.c.right_id, judgements.c.origin,
             judgements.c.judgement, judgements.c.weight,
-        ).where(judgements.c.grp == group,
+        ).where(judgements.c.grp == group, *granted,
                 judgements.c.left_id.in_(ordered[start : start + CHUNK]))  # fmt: skip
         out.extend((r[0], r[1], r[2], r[3], r[4] if r[4] is not None else 0.0)
                    for r in conn.execute(query) if r[1] in wanted)  # fmt: skip
@@ -280,10 +299,12 @@ class Resolved:
 
 
 def resolved_state(
-    conn: Connection, group: str | None = None, ids: Sequence[str] | None = None
-) -> dict[str, Resolved]:
-    """The resolved entities (of a group; or only ``ids``)."""
-    query = select(resolved_entities)
+    conn: Connection, visible: Visible, group: str | None = None,
+    ids: Sequence[str] | None = None,
+) -> dict[str, Resolved]:  # fmt: skip
+    """The resolved entities of the sources ``visible`` grants (of a group; or only
+    ``ids``)."""
+    query = select(resolved_entities).where(*_granted(visible, resolved_entities.c.source))
     if group is not None:
         query = query.where(resolved_entities.c.grp == group)
     if ids is not None:
@@ -313,8 +334,13 @@ def members(conn: Connection, visible: Visible, canonical_id: str) -> list[Resol
             for r in rows]  # fmt: skip
 
 
-def write_state(conn: Connection, changed: Sequence[Resolved], gone: Sequence[str]) -> None:
-    """Upsert the resolved entities that changed; forget the ones no longer present."""
+def write_state(
+    conn: Connection, visible: Visible, changed: Sequence[Resolved], gone: Sequence[str]
+) -> None:
+    """Upsert the resolved entities that changed; forget the ones no longer present.
+    Every one is of a source ``visible`` grants."""
+    if not visible.complete and any(not visible.sees(r.source) for r in changed):
+        raise ValueError("a resolved entity of a source the run may not see")
     ids = [r.entity_id for r in changed] + list(gone)
     for start in range(0, len(ids), CHUNK):
         conn.execute(
@@ -329,8 +355,11 @@ def write_state(conn: Connection, changed: Sequence[Resolved], gone: Sequence[st
         conn.execute(insert(resolved_entities), rows[start : start + CHUNK])
 
 
-def set_canonical_ids(conn: Connection, mapping: Sequence[tuple[str, str]]) -> int:
-    """Point every statement of each entity at its canonical id, in one set-based update."""
+def set_canonical_ids(
+    conn: Connection, visible: Visible, mapping: Sequence[tuple[str, str]]
+) -> int:
+    """Point every statement of each entity at its canonical id, in one set-based update
+    (entities ``write_state`` checked against ``visible``)."""
     if not mapping:
         return 0
     if conn.dialect.name == "sqlite":
@@ -363,14 +392,22 @@ def set_canonical_ids(conn: Connection, mapping: Sequence[tuple[str, str]]) -> i
     return int(result.rowcount or 0)
 
 
-def canonical_of_entity(conn: Connection, entity_id: str) -> str | None:
+def canonical_of_entity(conn: Connection, visible: Visible, entity_id: str) -> str | None:
+    """The subject a record of a source ``visible`` grants is part of."""
     return conn.execute(
-        select(resolved_entities.c.canonical_id).where(resolved_entities.c.entity_id == entity_id)
+        select(resolved_entities.c.canonical_id).where(
+            resolved_entities.c.entity_id == entity_id,
+            *_granted(visible, resolved_entities.c.source),
+        )
     ).scalar()
 
 
-def linked(conn: Connection, group: str, ids: Sequence[str], upper: float) -> set[str]:
-    """Entities joined to ``ids`` by a judgement that could merge them."""
+def linked(
+    conn: Connection, visible: Visible, group: str, ids: Sequence[str], upper: float
+) -> set[str]:
+    """Entities joined to ``ids`` by a judgement that could merge them (between records
+    of sources ``visible`` grants)."""
+    granted = _granted(visible, judgements.c.left_source, judgements.c.right_source)
     out: set[str] = set()
     can_merge = or_(
         and_(judgements.c.origin == "model", judgements.c.probability >= upper),
@@ -380,7 +417,7 @@ def linked(conn: Connection, group: str, ids: Sequence[str], upper: float) -> se
         chunk = list(ids[start : start + CHUNK])
         rows = conn.execute(
             select(judgements.c.left_id, judgements.c.right_id).where(
-                judgements.c.grp == group, can_merge,
+                judgements.c.grp == group, can_merge, *granted,
                 or_(judgements.c.left_id.in_(chunk), judgements.c.right_id.in_(chunk)),
             )
         )  # fmt: skip
@@ -411,10 +448,11 @@ def possible_duplicates(conn: Connection, ids: Sequence[str], lower: dict[str, f
     return out - set(ids)
 
 
-def cluster_of(conn: Connection, canonical_id: str) -> list[str]:
-    """Every record of a subject, for re-clustering after a decision (the decision was
-    made through the gate on the records its author sees; clustering weighs them all)."""
+def cluster_of(conn: Connection, visible: Visible, canonical_id: str) -> list[str]:
+    """The records of a subject from sources ``visible`` grants (clustering after a
+    person's decision: every source, as processing)."""
     query = select(resolved_entities.c.entity_id).where(
-        resolved_entities.c.canonical_id == canonical_id
+        resolved_entities.c.canonical_id == canonical_id,
+        *_granted(visible, resolved_entities.c.source),
     )
     return list(conn.execute(query).scalars())
