@@ -406,7 +406,7 @@ class Searcher:
             return Results(query, 0, page, limit, [], {f: [] for f in facets})
         bitmaps_only = answerable(tree)
         # the facet bitmaps are listed only when something will read them
-        sets = FacetSets(self.conn, self.bitmaps, self.sources) if bitmaps_only or facets else None
+        sets = FacetSets(self.conn, self.bitmaps, self.visible) if bitmaps_only or facets else None
         matched: BitMap | None = None
         if sets is not None and bitmaps_only:  # facet filters only: set algebra on the bitmaps
             matched = sets.evaluate(tree, lambda n: self._bitmap_keys(n, sets))

@@ -9,11 +9,12 @@ both, ``-a`` when it does not match ``a``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 from pyroaring import BitMap, FrozenBitMap
 from sqlalchemy.engine import Connection
 
+from casegraph.model.visible import Visible
 from casegraph.search.query import And, Filter, Node, Not, Or, Range, Words
 from casegraph.store import search_bitmaps
 from casegraph.store.search_bitmaps import ADULT, FACET_FIELDS, SCHEMA, SOURCE
@@ -46,12 +47,12 @@ def top(counts: Iterable[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
 class FacetSets:
     """The reader's view of the facet bitmaps: ``sources`` are the visible ones."""
 
-    def __init__(self, conn: Connection, cache: search_bitmaps.Cache, sources: Sequence[str]):
+    def __init__(self, conn: Connection, cache: search_bitmaps.Cache, visible: Visible):
         self.conn = conn
-        self.sources = list(sources)
+        self.sources = list(visible.sources)
         self.cache = cache
         self.by_field: dict[str, dict[str, list[FrozenBitMap]]] = {}
-        for (field, value, source), bits in cache.load(conn, FACET_FIELDS, self.sources).items():
+        for (field, value, source), bits in cache.load(conn, FACET_FIELDS, visible).items():
             value = source if field == SOURCE else value  # a source's subjects, by name
             self.by_field.setdefault(field, {}).setdefault(value, []).append(bits)
 
@@ -71,7 +72,7 @@ class FacetSets:
         not depend on the reader): the bitmaps of later years, and this year's checked
         against the day."""
         year = today[:4]
-        later = self.cache.load(self.conn, [ADULT], since=year)
+        later = self.cache.load(self.conn, [ADULT], None, since=year)
         out = BitMap.union(BitMap(), *(bits for (_, y, _), bits in later.items() if y > year))
         if any(y == year for (_, y, _) in later):
             out |= BitMap(search_bitmaps.minors_this_year(self.conn, today))

@@ -21,6 +21,7 @@ from pyroaring import BitMap, FrozenBitMap
 from sqlalchemy import bindparam, insert, select, text, tuple_, update
 from sqlalchemy.engine import Connection
 
+from casegraph.model.visible import Visible
 from casegraph.store.tables import search_bitmaps, search_subjects
 
 SCHEMA = "schema"  # the document's schema
@@ -169,14 +170,16 @@ class Cache:
         self,
         conn: Connection,
         fields: Sequence[str],
-        sources: Sequence[str] | None = None,
+        visible: Visible | None,
         since: str | None = None,
     ) -> dict[Key, FrozenBitMap]:
-        """The current bitmaps of ``fields`` (of ``sources``, all by default; values from
-        ``since`` on): the versions are listed, and only moved ones are read again."""
+        """The current bitmaps of ``fields`` of the sources ``visible`` grants (values
+        from ``since`` on): the versions are listed, and only moved ones are read again.
+        ``visible`` None: of every source, for the gate's own judgement of who is a minor
+        (on every record, the protective reading), never for what a reader is shown."""
         query = select(b.field, b.value, b.source, b.version).where(b.field.in_(list(fields)))
-        if sources is not None:
-            query = query.where(b.source.in_(list(sources)))
+        if visible is not None:
+            query = query.where(b.source.in_(list(visible.sources)))
         if since is not None:
             query = query.where(b.value >= since)
         listed = {(str(f), str(v), str(s)): int(n) for f, v, s, n in conn.execute(query)}
