@@ -322,6 +322,21 @@ class Session:
         every other feature that filters or groups subjects calls this)."""
         check_fields(fields, self.workspace.settings.protected_attributes)
 
+    def sealed_among(self, ids: set[str]) -> set[str]:
+        """Those of ``ids`` (source entities, as links name them, or subjects) whose
+        subject is sealed: flagged, or under 18 today by any recorded birth date. For a
+        few ids at a time; ``sealed_ids`` reads every subject's."""
+        if not ids:
+            return set()
+        subject_of = dict(sealing.links_of(self.conn, ids))
+        subjects = set(subject_of.values()) | (ids - subject_of.keys())
+        today = date.today()
+        sealed = sealing.flagged_among(self.conn, subjects) | {
+            cid for cid, births in sealing.birth_dates_of(self.conn, subjects).items()
+            if is_minor(births, today)
+        }  # fmt: skip
+        return {i for i in ids if subject_of.get(i, i) in sealed}
+
     def sealed_ids(self) -> set[str]:
         """Canonical ids of flagged subjects and of anyone under 18 today by any record."""
         today = date.today()

@@ -23,7 +23,7 @@ from casegraph.model.search_documents import Document
 from casegraph.model.statements import StatementRow
 from casegraph.search.documents import build
 from casegraph.store import graph_store, search_index
-from casegraph.subjects.profile import scrub_all
+from casegraph.subjects.profile import MENTIONS, scrub_all
 
 if TYPE_CHECKING:
     from casegraph.service import Session
@@ -66,10 +66,9 @@ class IndexService:
         visible = self.s.process("index.read", permission, {"queued": total}, every_source=True)
         while batch := search_index.dirty_batch(self.s.conn, visible, BATCH):
             ids = sorted({c for c, _ in batch})
-            # a sealed subject keeps its own document (search and the graph show it as a
-            # sealed record); its name leaves the namesMentioned of its relations
-            read = self.s.statements(visible, canonical_ids=ids, redact_sealed=False)
-            rows = list(scrub_all(read, visible.sealed))
+            rows = self._scrubbed(
+                list(self.s.statements(visible, canonical_ids=ids, redact_sealed=False))
+            )
             docs, edges = self._derive(batch, rows)
             counts["subjects"] += len(batch)
             counts["documents"] += len(docs)
@@ -80,6 +79,15 @@ class IndexService:
                 progress("indexing", counts["subjects"], total)
         self.s.record("index.refresh", counts)
         return counts
+
+    def _scrubbed(self, rows: list[StatementRow]) -> list[StatementRow]:
+        """A sealed subject keeps its own document (search and the graph show it as a
+        sealed record), but its name leaves the ``namesMentioned`` of its relations: one
+        look-up of the sealed among everything a batch links to."""
+        named = {r.entity_id for r in rows if r.prop == MENTIONS}
+        linked = {r.value for r in rows if r.prop_type == "entity" and r.entity_id in named}
+        sealed = frozenset(self.s.sealed_among(linked))
+        return list(scrub_all(rows, lambda ids: ids & sealed)) if sealed else rows
 
     def _derive(
         self, batch: list[tuple[str, str]], rows: list[StatementRow]

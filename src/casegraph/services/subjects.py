@@ -33,7 +33,7 @@ class SubjectService:
             canonical_id=subject_id,
             redact_sealed=False,  # the profile shows initials, or unseals, itself
         )
-        profile = assemble(subject_id, scrub_mentions(rows, self._sealed_among))
+        profile = assemble(subject_id, scrub_mentions(rows, self.s.sealed_among))
         if profile is None:
             raise NotFound(f"no subject {subject_id!r}")
         profile.sealed = self._sealed(profile)
@@ -47,12 +47,6 @@ class SubjectService:
             self.s.record("unseal", {"subject": subject_id, "reason": profile.sealed})
             profile.unsealed = True
         return profile
-
-    def _sealed_among(self, entity_ids: set[str]) -> set[str]:
-        """The sealed subjects among those these linked entities were merged into (a
-        link names a source entity, a seal a canonical subject)."""
-        subjects = sealing.subjects_of(self.s.conn, entity_ids) | entity_ids
-        return {i for i in subjects if self._sealed_reason(i)}
 
     def _sealed(self, profile: Profile) -> str | None:
         return self._sealed_reason(profile.id)

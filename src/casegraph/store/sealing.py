@@ -80,3 +80,37 @@ def referrers(conn: Connection, entity_ids: set[str]) -> set[tuple[str, str]]:
         statements.c.prop_type == "entity", statements.c.value.in_(sorted(entity_ids))
     )
     return {(str(c), str(s)) for c, s in conn.execute(query)}
+
+
+def links_of(conn: Connection, ids: set[str]) -> list[tuple[str, str]]:
+    """(id, canonical id) for each id that is a source entity, or a subject, here."""
+    every = sorted(ids)
+    out: set[tuple[str, str]] = set()
+    for start in range(0, len(every), 500):
+        chunk = every[start : start + 500]
+        query = select(statements.c.entity_id, statements.c.canonical_id).distinct().where(
+            statements.c.entity_id.in_(chunk)
+        )
+        out.update((str(e), str(c)) for e, c in conn.execute(query))
+    return sorted(out)
+
+
+def flagged_among(conn: Connection, canonical_ids: set[str]) -> set[str]:
+    query = select(sealed_subjects.c.canonical_id).where(
+        sealed_subjects.c.canonical_id.in_(sorted(canonical_ids))
+    )
+    return set(conn.execute(query).scalars())
+
+
+def birth_dates_of(conn: Connection, canonical_ids: set[str]) -> dict[str, list[str]]:
+    """The recorded birth dates of these subjects, by canonical id (every source)."""
+    out: dict[str, list[str]] = {}
+    every = sorted(canonical_ids)
+    for start in range(0, len(every), 500):
+        query = select(statements.c.canonical_id, statements.c.value).where(
+            statements.c.canonical_id.in_(every[start : start + 500]),
+            statements.c.prop == "birthDate",
+        )
+        for cid, value in conn.execute(query):
+            out.setdefault(str(cid), []).append(str(value))
+    return out

@@ -137,11 +137,13 @@ def redact(rows: Iterable[StatementRow], sealed: frozenset[str]) -> Iterator[Sta
             yield from scrub_mentions(group, lambda ids: ids & sealed)
 
 
-def scrub_all(rows: Iterable[StatementRow], sealed: frozenset[str]) -> Iterator[StatementRow]:
+def scrub_all(
+    rows: Iterable[StatementRow], sealed_among: Callable[[set[str]], set[str]]
+) -> Iterator[StatementRow]:
     """``scrub_mentions`` over the statements of many subjects (grouped by canonical
-    id): what a sealed subject's relations keep of it, in the index and in exports."""
+    id): what a sealed subject's relations keep of it, in the search index."""
     for _, group in itertools.groupby(rows, key=lambda r: r.canonical_id):
-        yield from scrub_mentions(group, lambda ids: ids & sealed)
+        yield from scrub_mentions(group, sealed_among)
 
 
 def scrub_mentions(
