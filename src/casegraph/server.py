@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from casegraph import __version__
 from casegraph.api import app as api
 from casegraph.http import errors
+from casegraph.http.nul import RefuseNul
 from casegraph.http.request import request_id
 from casegraph.service import Workspace
 from casegraph.web import app as web
@@ -102,6 +103,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     api.install(app)
     web.install(app)  # the pages, beside the API and over the same sessions
     settings = workspace.settings
+    app.add_middleware(RefuseNul)  # (http/nul.py: PostgreSQL stores no NUL character)
     app.add_middleware(  # inside the headers' middleware: a 413 has them too
         BodyLimit,
         limit=settings.max_body_bytes,
