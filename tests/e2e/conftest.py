@@ -2,7 +2,8 @@
 the real ``casegraph serve`` (the console script beside this Python, in a process of its
 own, with the graph held in memory as the server holds it by default), once per test run
 and store, on a free port. The browser tests, the walk over every route and schemathesis
-all use it. A test that fails shows what the server wrote to its stderr meanwhile."""
+all use it. A test that fails shows what the server wrote to its stderr meanwhile. Below
+the fixtures: signing in as a demo user and finding the demo's ids, over HTTP."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from casegraph.config import normalise_database_url
+from casegraph.demo_case import CASE_TITLE, USERS
 from tests.conftest import DEMO, POSTGRES_URL, require_postgres
 
 CASEGRAPH = Path(sys.executable).with_name("casegraph")  # the installed console script
@@ -36,6 +39,14 @@ class Server:
     base: str  # http://127.0.0.1:PORT
     process: subprocess.Popen[bytes]
     log: Path  # the server's stderr (and stdout)
+    options: list[str]  # the command line's options that choose the store
+
+    def cli(self, *args: str) -> str:
+        """Run another ``casegraph`` command on the served store; its stderr."""
+        done = subprocess.run([str(CASEGRAPH), *self.options, *args], env=_env(),
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stderr
 
     def log_size(self) -> int:
         return self.log.stat().st_size
@@ -121,7 +132,7 @@ def demo_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
                 [str(CASEGRAPH), *options, "serve", "--host", "127.0.0.1", "--port", str(port)],
                 env=_env(), cwd=folder, stdout=sink, stderr=subprocess.STDOUT,
             )  # fmt: skip
-        server = Server(request.param, f"http://127.0.0.1:{port}", process, log)
+        server = Server(request.param, f"http://127.0.0.1:{port}", process, log, options)
         try:
             _wait_until_up(server)
             yield server
@@ -153,3 +164,53 @@ def pytest_runtest_makereport(
         output = server.log_since(offset).strip() or "(nothing)"
         report.sections.append((f"casegraph serve ({server.store}): stderr", output))
     return report
+
+
+# --- the demo's users and ids, over HTTP ---
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Real ids of the demo."""
+
+    case: str
+    person: str  # a subject of the case
+    company: str  # a subject of the case
+    other: str  # a subject two steps from the person
+    sealed: str | None  # a sealed subject near the person, if there is one
+    pair: str  # a pair waiting for review
+    evidence: str
+    note: str
+    task: str
+
+
+def demo_ids(base: str) -> Ids:
+    """Read as anna, the lead of the demo case."""
+    with signed_in(base, "anna") as (http, _):
+        why = {"X-Casegraph-Justification": "finding the ids of the demo for the tests"}
+        cases = http.get("/api/v1/cases").json()["items"]
+        case = next(c["id"] for c in cases if c["title"] == CASE_TITLE)
+        linked = http.get(f"/api/v1/cases/{case}").json()["subjects"]
+        person = next(s["canonical_id"] for s in linked if s["schema"] == "Person")
+        company = next(s["canonical_id"] for s in linked if s["schema"] == "Company")
+        near = http.get(f"/api/v1/graph/expand/{person}", params={"hops": 2}, headers=why)
+        nodes = near.json()["nodes"]
+        other = next(n["id"] for n in reversed(nodes) if n["hop"] == 2 and not n["sealed"])
+        sealed = next((n["id"] for n in nodes if n["sealed"]), None)
+        pair = http.get("/api/v1/review", params={"limit": 1}, headers=why).json()["items"]
+
+        def first(kind: str) -> str:
+            return str(http.get(f"/api/v1/cases/{case}/{kind}").json()["items"][0]["id"])
+
+        return Ids(case, person, company, other, sealed, pair[0]["pair"],
+                   first("evidence"), first("notes"), first("tasks"))  # fmt: skip
+
+
+@contextmanager
+def signed_in(base: str, user: str) -> Iterator[tuple[httpx.Client, str]]:
+    """An HTTP client signed in as a demo user (the session cookie), and its CSRF token."""
+    with httpx.Client(base_url=base, timeout=300) as http:
+        password = USERS[user][2]
+        answer = http.post("/api/v1/auth/login", json={"username": user, "password": password})
+        assert answer.status_code == 200, answer.text
+        yield http, str(answer.json()["csrf_token"])
