@@ -250,7 +250,13 @@ def test_a_non_member_gets_404_on_every_case_route(api: TestClient, loaded: Work
     assert api.get(f"{V1}/reviews").json()["items"] == []
     with loaded.engine.connect() as conn:
         eve = [e for e in ledger.iter_entries(conn) if e.actor == "eve"]
-    assert not [e for e in eve if e.case_id == case_id or e.action.startswith("case.")]
+    assert not [e for e in eve if e.action.startswith("case.")]  # nothing read or done
+    refused = [e for e in eve if e.action == "access.denied" and "case" in e.refs]
+    assert {e.refs["case"] for e in refused} == {case_id, MADE_UP}  # (and no valid id)
+    # every probe is on the record, the same entry for a real and an invented case
+    assert {e.refs["reason"].replace(repr(e.refs["case"]), "X") for e in refused} == {
+        "no case X"
+    }
     with loaded.session(as_user(loaded, "ana", case_id)) as s:  # nothing changed meanwhile
         case = s.cases.show(case_id)
     assert (case["version"], case["status"], len(case["evidence"])) == (1, "open", 1)

@@ -171,7 +171,7 @@ def test_concurrent_writers_keep_one_chain(workspace: Workspace, store: Settings
             for i in range(each):
                 with engine.connect() as conn:
                     AuditWriter(conn, AccessContext(actor=f"w{n}", local=True)).record(
-                        "test.write", {"i": i}
+                        "statements.read", {"i": i}
                     )
                     conn.commit()
         except BaseException as exc:  # pragma: no cover - reported below

@@ -217,7 +217,7 @@ def test_the_case_graph_is_the_same_from_memory(loaded: Workspace, ctx: AccessCo
     under = AccessContext(actor=ctx.actor, case_id=case_id, local=True)
     with loaded.session(under) as s:
         for subject in ("p-mueller", "ph-a", "c-sub2"):
-            s.cases.link_subject(case_id, subject, "suspect", "under test")
+            s.cases.link_subject(case_id, subject, "suspect", "under test here")
     with pytest.MonkeyPatch.context() as patch, loaded.session(under) as s:
         _store_only(patch)
         from_store = s.cases.graph(case_id)
