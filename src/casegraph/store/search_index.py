@@ -216,9 +216,13 @@ def _count_terms(conn: Connection, counts: Counter[str], sign: int) -> None:
     terms = sorted(counts)
     known: set[str] = set()
     for chunk in _chunks(terms):
+        # as a set to join: PostgreSQL, its statistics not yet gathered, answers `IN` and
+        # `= ANY` through the trigram index, 13 s for 2,000 terms instead of 13 ms
         known |= set(
             conn.execute(
-                select(search_terms.c.term).where(search_terms.c.term.in_(list(chunk)))
+                select(search_terms.c.term).where(
+                    one_of(conn, search_terms.c.term, chunk, lookup=False)
+                )
             ).scalars()
         )
     if sign > 0:
@@ -239,7 +243,8 @@ def _count_terms(conn: Connection, counts: Counter[str], sign: int) -> None:
         gone = list(
             conn.execute(
                 select(search_terms.c.term).where(
-                    search_terms.c.term.in_(terms), search_terms.c.docs <= 0
+                    one_of(conn, search_terms.c.term, terms, lookup=False),
+                    search_terms.c.docs <= 0,
                 )
             ).scalars()
         )
