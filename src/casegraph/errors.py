@@ -49,6 +49,15 @@ class Unseen(NotFound):
         self.refs = refs
 
 
+def no_case(case_id: str) -> Unseen:
+    """One answer, and one ledger entry, for a case that does not exist and a case the
+    caller is not a member of."""
+    return Unseen(
+        f"no case {case_id!r} among your cases (a case shows to its members only)",
+        {"case": case_id},
+    )
+
+
 class Forbidden(CasegraphError, PermissionError):
     """The caller may not do this (the access policy's refusals derive from it)."""
 

@@ -15,7 +15,7 @@ from casegraph.access.context import AccessContext
 from casegraph.access.policy import PurposeRequired
 from casegraph.audit.ledger import AuditWriter
 from casegraph.audit.report import is_consultation
-from casegraph.errors import NotFound, WorkspaceError
+from casegraph.errors import NotFound, WorkspaceError, no_case
 from casegraph.model.audit import ACTIONS
 from casegraph.service import Workspace
 from casegraph.store import resolution
@@ -162,7 +162,7 @@ def test_case_probes_are_refused_alike_and_recorded(
     for target in (case_id, "C-1999-0042"):
         with pytest.raises(NotFound) as refused, workspace.session(who("pub")) as s:
             s.cases.show(target)
-        assert str(refused.value) == f"no case {target!r}"
+        assert str(refused.value) == str(no_case(target))  # the same for both
         with pytest.raises(NotFound), workspace.session(who("sup")) as s:
             s.cases.review(target, "close", "closing a case I am not in")  # not due
     denied = [e.refs.get("case") for e in entries(workspace, "access.denied")]

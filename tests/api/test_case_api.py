@@ -244,7 +244,8 @@ def test_a_non_member_gets_404_on_every_case_route(api: TestClient, loaded: Work
             assert response.status_code == 404, (cid, method, route, response.text)
             assert response.headers["content-type"].startswith("application/problem+json")
             details.add(response.json()["detail"].replace(repr(cid), "X"))
-    assert details == {"no case X"}  # the same answer for a real and an invented case
+    # the same answer for a real and an invented case
+    assert details == {"no case X among your cases (a case shows to its members only)"}
     assert api.get(f"{V1}/cases").json()["items"] == []
     assert api.get(f"{V1}/me/dashboard").json()["cases"] == []
     assert api.get(f"{V1}/reviews").json()["items"] == []
@@ -255,7 +256,7 @@ def test_a_non_member_gets_404_on_every_case_route(api: TestClient, loaded: Work
     assert {e.refs["case"] for e in refused} == {case_id, MADE_UP}  # (and no valid id)
     # every probe is on the record, the same entry for a real and an invented case
     assert {e.refs["reason"].replace(repr(e.refs["case"]), "X") for e in refused} == {
-        "no case X"
+        "no case X among your cases (a case shows to its members only)"
     }
     with loaded.session(as_user(loaded, "ana", case_id)) as s:  # nothing changed meanwhile
         case = s.cases.show(case_id)

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from casegraph.access.context import CASE_ID, AccessContext
 from casegraph.api.auth import CASE_HEADER, Caller, caller, session
-from casegraph.errors import NotFound
+from casegraph.errors import no_case
 from casegraph.http.request import request_id, workspace
 from casegraph.service import Session, Workspace
 
@@ -62,7 +62,7 @@ def case_context(case_id: str, request: Request, who: Caller = Depends(caller)) 
             f"header (or case parameter) names {named[:40]!r}; send the same case or none",
         )
     if not CASE_ID.match(case_id):
-        raise NotFound(f"no case {case_id!r}")
+        raise no_case(case_id)
     return AccessContext(
         actor=who.user.username, case_id=case_id, justification=None,
         request_id=request_id(request),

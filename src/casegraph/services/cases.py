@@ -35,7 +35,7 @@ from casegraph.cases.rules import (
 )
 from casegraph.cases.tasks import iso, plain
 from casegraph.cases.timeline import Event, contact_events, fact_events, merge
-from casegraph.errors import Conflict, NotFound, Unseen
+from casegraph.errors import Conflict, NotFound, no_case
 from casegraph.graph.subgraph import Subgraph, subject_nodes
 from casegraph.graph.subgraph import edge_dict as graph_edge
 from casegraph.model.clock import utcnow
@@ -108,7 +108,7 @@ class CaseService:
         role = store.member_role(self.s.conn, case_id, self.me) if case else None
         if case is None or role is None or case["erased_at"] is not None:
             # one answer, and one ledger entry, whether the case exists or not
-            raise Unseen(f"no case {case_id!r}", {"case": case_id})
+            raise no_case(case_id)
         if need == WRITE and role not in WRITERS:
             raise AccessDenied(f"{self.me} is a read-only member of case {case_id}")
         if need == LEAD and role != "lead":
@@ -954,7 +954,7 @@ class CaseService:
             # own); for anyone else the case is not there, exists or not (and recorded)
             if member:
                 raise AccessDenied(f"{self.me} does not supervise the team of case {case_id}")
-            raise Unseen(f"no case {case_id!r}", {"case": case_id})
+            raise no_case(case_id)
         assert case is not None
         choice("review decision", decision, REVIEW_DECISIONS)
         reason = written("a reason", reason)

@@ -41,7 +41,7 @@ from casegraph.cases.rules import (
     TRANSITIONS,
     CaseError,
 )
-from casegraph.errors import Conflict, NotFound
+from casegraph.errors import Conflict, NotFound, no_case
 from casegraph.http.request import request_id, workspace
 from casegraph.service import Session, Workspace
 from casegraph.web.core import (
@@ -162,7 +162,7 @@ class Form:
 
 def _case_context(request: Request, who: Viewer, case_id: str) -> AccessContext:
     if not CASE_ID.match(case_id):  # no such case can exist: the answer of any other
-        raise NotFound(f"no case {case_id!r}")
+        raise no_case(case_id)
     return AccessContext(actor=who.user.username, case_id=case_id, request_id=request_id(request))
 
 
@@ -621,7 +621,7 @@ async def preview_note(
     def run() -> Response:
         with case_session(request, who, ws, case_id) as s:
             if case_id not in {c["id"] for c in s.cases.mine()}:
-                raise NotFound(f"no case {case_id!r}")
+                raise no_case(case_id)
         if not body.strip():
             return HTMLResponse('<p class="empty">Nothing to preview yet.</p>')
         return HTMLResponse(markdown.render(body))
@@ -755,14 +755,14 @@ def _review_page(
     purpose, and the page shows what the list of reviews due shows, nothing more. A
     user who neither supervises nor is a member gets the case's 404."""
     if not CASE_ID.match(case_id):
-        raise NotFound(f"no case {case_id!r}")
+        raise no_case(case_id)
     ctx = AccessContext(actor=who.user.username, request_id=request_id(request))
     with ws.session(ctx) as s:
         due = next((c for c in s.cases.reviews_due() if c["id"] == case_id), None)
         member = next((c for c in s.cases.mine() if c["id"] == case_id), None)
     supervisor = who.user.role == "supervisor"
     if not supervisor and member is None:
-        raise NotFound(f"no case {case_id!r}")
+        raise no_case(case_id)
     return page(
         request,
         who,
@@ -794,7 +794,7 @@ async def record_review(
     def run() -> Response:
         try:
             if not CASE_ID.match(case_id):
-                raise NotFound(f"no case {case_id!r}")
+                raise no_case(case_id)
             ctx = AccessContext(actor=who.user.username, request_id=request_id(request))
             with ws.session(ctx) as s:
                 decision = form.text("decision", "the decision", WORD)
