@@ -38,7 +38,7 @@ class IndexService:
 
     def pending(self) -> int:
         """How many subjects wait for indexing (a count: no purpose needed)."""
-        return search_index.dirty_count(self.s.conn, None)
+        return search_index.dirty_count(self.s.conn)
 
     def rebuild(self, progress: Progress | None = None) -> dict[str, int]:
         """Re-index every subject of every source."""
@@ -59,7 +59,7 @@ class IndexService:
         they finish, with the ``permission`` of the work that changed the data: it is
         processing, not a consultation, and covers every source (the index and the edges
         are derived data, read only through the gate)."""
-        total = search_index.dirty_count(self.s.conn, None)
+        total = search_index.dirty_count(self.s.conn)
         counts = {"subjects": 0, "documents": 0, "edges": 0}
         if total == 0:
             return counts

@@ -84,7 +84,7 @@ class SubjectService:
         # with it (the protective reading): an unmerged duplicate would still show them
         lower = {group: t.lower for group, t in THRESHOLDS.items()}
         near = resolution.possible_duplicates(conn, sorted(entities), lower)
-        subjects = sorted({subject_id} | sealing.subjects_of(conn, near))
+        subjects = sorted({subject_id} | {c for _, c in sealing.links_of(conn, near)})
         for sid in subjects:
             sealing.flag(conn, sid, reason, self.s.ctx.actor)
         sealed = sealing.entity_ids_of(conn, set(subjects))

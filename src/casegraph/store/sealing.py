@@ -66,14 +66,6 @@ def entity_ids_of(conn: Connection, canonical_ids: set[str]) -> set[str]:
     return found
 
 
-def subjects_of(conn: Connection, entity_ids: set[str]) -> set[str]:
-    """The canonical ids of the subjects these source entities were merged into."""
-    query = select(statements.c.canonical_id).distinct().where(
-        statements.c.entity_id.in_(sorted(entity_ids))
-    )
-    return set(conn.execute(query).scalars())
-
-
 def referrers(conn: Connection, entity_ids: set[str]) -> set[tuple[str, str]]:
     """(canonical id, source) of the subjects whose records link to these entities."""
     query = select(statements.c.canonical_id, statements.c.source).distinct().where(

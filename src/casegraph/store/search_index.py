@@ -70,12 +70,9 @@ def mark_all_dirty(conn: Connection, visible: Visible) -> None:
         )
 
 
-def dirty_count(conn: Connection, sources: Sequence[str] | None) -> int:
-    """How many documents wait (of these sources; None: of all). A count, no data."""
-    query = select(func.count()).select_from(dirty_subjects)
-    if sources is not None:
-        query = query.where(dirty_subjects.c.source.in_(list(sources)))
-    return int(conn.execute(query).scalar_one())
+def dirty_count(conn: Connection) -> int:
+    """How many documents wait to be indexed (a count, no data)."""
+    return int(conn.execute(select(func.count()).select_from(dirty_subjects)).scalar_one())
 
 
 def dirty_batch(conn: Connection, visible: Visible, limit: int) -> list[tuple[str, str]]:
