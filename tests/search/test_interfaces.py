@@ -78,7 +78,16 @@ def test_search_and_graph_over_http(api: TestClient) -> None:
     assert found.status_code == 200, found.text
     body = found.json()
     assert [r["id"] for r in body["results"]] == ["p-mueller"]  # ana is not cleared for bank
-    assert body["facets"]["source"] == [{"value": "registry", "count": 1}]
+    assert body["facets"]["source"] == [{"value": "registry", "label": "registry", "count": 1}]
+    assert body["facets"]["country"] == [{"value": "de", "label": "Germany", "count": 1}]
+    assert body["facet_labels"]["schema"] == "Kind of subject"
+    assert body["results"][0]["particulars"] == {
+        "date_label": "Born",
+        "dates": ["1971-04-02"],
+        "countries": ["de"],
+        "identifier": {"prop": "passportNumber", "label": "Passport number", "value": "C01X00T47"},
+        "sources": 1,
+    }
     assert api.get("/api/v1/search", params={"q": "religion:x"}, headers=headers).status_code == 400
     assert api.get("/api/v1/search", params={"q": "(acme"}, headers=headers).status_code == 400
     no_purpose = {k: v for k, v in headers.items() if k != "X-Casegraph-Justification"}

@@ -26,6 +26,7 @@ from casegraph.cli.common import (
 from casegraph.graph.analysis import MEASURES
 from casegraph.graph.subgraph import EXPORT_FORMATS
 from casegraph.search.engine import FACETS
+from casegraph.search.labels import facet_label, value_label
 
 index_app = typer.Typer(no_args_is_help=True, help="The search index and graph edges.")
 graph_app = typer.Typer(no_args_is_help=True, help="Link analysis: neighbourhoods, paths, metrics.")
@@ -67,19 +68,21 @@ def search(
     table = Table(
         Column("subject", overflow="fold"),
         "schema",
-        "name",
+        Column("name, particulars", min_width=16),
         "sources",
         "matched",
         title=(f"{results.total:,} subjects; page {results.page}"),
     )
     for hit in results.hits:
         matched = "\n".join(_marked(h) for h in hit.highlights)
-        table.add_row(hit.id, hit.schema, escape(hit.caption), ", ".join(hit.sources), matched)
+        told = "".join(f"\n[dim]{escape(line)}[/]" for line in hit.particulars.summary()[:-1])
+        table.add_row(hit.id, hit.schema, escape(hit.caption) + told,
+                      f"{len(hit.sources)}: " + ", ".join(hit.sources), matched)  # fmt: skip
     err.print(table)
     for name, counts in results.facets.items():
         if counts:
-            shown = ", ".join(f"{escape(v)} ({c:,})" for v, c in counts[:8])
-            err.print(f"[bold]{name}[/]: {shown}", highlight=False)
+            shown = ", ".join(f"{escape(value_label(name, v))} ({c:,})" for v, c in counts[:8])
+            err.print(f"[bold]{escape(facet_label(name))}[/]: {shown}", highlight=False)
     if results.total > results.ranked:
         err.print(f"[dim]ranked the first {results.ranked:,} matches; narrow the query[/]")
 

@@ -20,8 +20,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from casegraph.model.visible import Visible
-from casegraph.search.documents import field_value
+from casegraph.search import particulars
+from casegraph.search.documents import FIELD_OF_TYPE, field_value
 from casegraph.search.facet_sets import FacetSets, answerable, top
+from casegraph.search.labels import facet_label, value_label
+from casegraph.search.particulars import Particulars
+from casegraph.search.pasted import phones
 from casegraph.search.query import And, Filter, Node, Not, Or, QueryError, Range, Words, parse
 from casegraph.search.text import tokens
 from casegraph.store import search_bitmaps, search_index
@@ -69,6 +73,7 @@ class Hit:
     score: float
     highlights: list[str]
     cases: list[str] = field(default_factory=list)  # the reader's own cases with the subject
+    particulars: Particulars = field(default_factory=Particulars)  # what tells it apart
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +84,7 @@ class Hit:
             "score": round(self.score, 4),
             "highlights": self.highlights,
             "cases": self.cases,
+            "particulars": self.particulars.to_dict(),
         }
 
 
@@ -101,8 +107,10 @@ class Results:
             "ranked": self.ranked,
             "results": [h.to_dict() for h in self.hits],
             "facets": {
-                k: [{"value": v, "count": c} for v, c in vals] for k, vals in self.facets.items()
+                k: [{"value": v, "label": value_label(k, v), "count": c} for v, c in vals]
+                for k, vals in self.facets.items()
             },
+            "facet_labels": {k: facet_label(k) for k in self.facets},
         }
 
 
@@ -215,6 +223,8 @@ class Searcher:
         if isinstance(node, Words):
             return self._words(node, positive)
         if isinstance(node, Filter):
+            if positive and node.pasted:  # a value read from free text ranks and marks
+                self.wanted.extend(_Token(t) for v in _normals(node) for t in tokens(v))
             return self._filter(node, per_doc)
         return self._values(self._range(node), per_doc)
 
@@ -323,8 +333,12 @@ class Searcher:
         """The ``search_values v`` entries a value filter matches."""
         name, value = node.field, node.value
         if name in FILTER_TYPES:
-            field_name, normal = _field_value(name, value)
-            return f"v.field = {self._param(field_name)} AND v.value = {self._param(normal)}"
+            normals = _normals(node)  # a national phone number: one in each region
+            field_name = FIELD_OF_TYPE[FILTER_TYPES[name]]
+            if len(normals) > 1:
+                marks = ", ".join(self._param(n) for n in normals)
+                return f"v.field = {self._param(field_name)} AND v.value IN ({marks})"
+            return f"v.field = {self._param(field_name)} AND v.value = {self._param(normals[0])}"
         if name == "year":
             return f"v.field = 'year' AND v.value = {self._param(value)}"
         if name == "date" or name in DATE_PROPS:
@@ -426,6 +440,7 @@ class Searcher:
             assert matched is not None
             shown, listed = self._listed(matched[start : start + limit]), total
         self._cases_of(shown)
+        self._particulars_of(shown)
         found: dict[str, list[tuple[str, int]]] = {}
         if sets is not None and facets and matched is not None:
             found = {name: self._facet(name, facet_limit, sets, matched) for name in facets}
@@ -491,6 +506,14 @@ class Searcher:
         for hit in hits:
             hit.cases = found.get(hit.id, [])
 
+    def _particulars_of(self, hits: list[Hit]) -> None:
+        """Birth dates, countries and an identifier for the page of hits, at once."""
+        found = particulars.read(
+            self.conn, self.visible, [(h.id, h.schema, len(h.sources)) for h in hits]
+        )
+        for hit in hits:
+            hit.particulars = found[hit.id]
+
     def _hit(self, cid: str, docs: list[Any]) -> Hit:
         best, schema, caption = -1.0, docs[0][2], docs[0][3]
         for doc in docs:
@@ -545,6 +568,21 @@ def _field_value(name: str, value: str) -> tuple[str, str]:
     if pair is None:
         raise QueryError(f"{name}:{value}: not a valid {name}")
     return pair
+
+
+def _normals(node: Filter) -> list[str]:
+    """The values a value filter matches: its value normalised, and for a phone number
+    every E.164 number it can be as written (``search.pasted.phones``)."""
+    try:
+        _, normal = _field_value(node.field, node.value)
+        found = {normal}
+    except QueryError:
+        found = set()
+    if node.field == "phone":
+        found |= phones(node.value)
+    if not found:
+        raise QueryError(f"{node.field}:{node.value}: not a valid {node.field}")
+    return sorted(found)
 
 
 def _wrap(sql: str) -> str:

@@ -6,6 +6,10 @@
 Words and phrases match names and other values; ``field:value`` filters; a leading
 ``-`` or ``NOT`` excludes; ``AND`` is implied between clauses, ``OR`` binds looser;
 parentheses group. ``word*`` is a prefix, ``*part*`` a substring of a name.
+
+A phone number, IBAN, e-mail address or identifier pasted as it was written
+("+49 151 48273390", "DE89 3704 0044 0532 0130 00") matches as text and also, read the
+way ingest stores it (``search.pasted``), against the value fields.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from casegraph.errors import InvalidInput
+from casegraph.search import pasted
 
 MAX_CLAUSES = 32
 
@@ -35,6 +40,7 @@ class Words:
 class Filter:
     field: str
     value: str
+    pasted: bool = False  # read from free text (``value`` normalised), not written field:value
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class _Tok:
-    kind: str  # open | close | field | phrase | word | and | or | not | minus
+    kind: str  # open | close | field | phrase | word | pasted | and | or | not | minus
     text: str
     value: str = ""
     at: int = 0
@@ -86,6 +92,12 @@ def _lex(query: str) -> list[_Tok]:
     while pos < len(query):
         if query[pos:].strip() == "":
             break
+        start = len(query) - len(query[pos:].lstrip())
+        run = pasted.run_at(query, start)
+        if run is not None:  # a phone number or IBAN, spaces and all
+            out.append(_Tok("pasted", run, at=start))
+            pos = start + len(run)
+            continue
         match = _TOKEN.match(query, pos)
         if match is None or match.end() == pos:
             raise QueryError(f"cannot read the query at character {pos + 1}: {query[pos:]!r}")
@@ -169,10 +181,24 @@ class _Parser:
             words = tuple(tok.text.split())
             if not words:
                 raise QueryError(f"empty phrase at character {tok.at + 1}")
-            return Words(words, phrase=len(words) > 1)
+            whole = pasted.run_at(tok.text.strip(), 0) == tok.text.strip()
+            return _with_values(Words(words, phrase=len(words) > 1), tok.text if whole else "")
         if tok.kind == "field":
             return _field(tok)
-        return Words((tok.text,))
+        if tok.kind == "pasted":
+            return _with_values(Words(tuple(tok.text.split())), tok.text)
+        if "*" in tok.text:
+            return Words((tok.text,))
+        return _with_values(Words((tok.text,)), tok.text)
+
+
+def _with_values(words: Words, text: str) -> Node:
+    """``words``, or the value fields ``text`` stands for when it looks like a phone
+    number, IBAN, e-mail address or identifier."""
+    found = pasted.values(text) if text else []
+    if not found:
+        return words
+    return Or((words, *(Filter(field, value, pasted=True) for field, value in found)))
 
 
 def _field(tok: _Tok) -> Node:

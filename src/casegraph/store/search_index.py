@@ -373,3 +373,30 @@ def docs_of_ordinals(
     for i, cid, schema, caption, source in conn.execute(query).all():
         found.setdefault(i, (cid, schema, caption, set()))[3].add(source)
     return [found[i] for i in ords if i in found]
+
+
+def particulars_rows(
+    conn: Connection, canonical_ids: Sequence[str], visible: Visible, fields: Sequence[str]
+) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str]]]:
+    """What the visible documents of these subjects say that tells them apart, for a
+    page of hits in two reads: (canonical id, source, schema, details) of each document,
+    and (canonical id, source, field, value) of its entries in the value ``fields``."""
+    if not canonical_ids or not visible.sources:
+        return [], []
+    d, v = search_docs.c, search_values.c
+    where = (
+        one_of(conn, d.canonical_id, canonical_ids),
+        one_of(conn, d.source, visible.sources, lookup=False),
+    )
+    docs = conn.execute(
+        select(d.canonical_id, d.source, d.schema, d.details).where(*where)
+    ).all()
+    values = conn.execute(
+        select(d.canonical_id, d.source, v.field, v.value)
+        .where(*where, v.doc_id == d.id, v.field.in_(list(fields)))
+        .order_by(d.canonical_id, d.source, v.field, v.value)
+    ).all()
+    return (
+        [(str(c), str(s), str(k), str(t)) for c, s, k, t in docs],
+        [(str(c), str(s), str(f), str(x)) for c, s, f, x in values],
+    )

@@ -15,6 +15,7 @@ from casegraph.access.context import AccessContext
 from casegraph.cases.rules import SUBJECT_ROLES, CaseError
 from casegraph.http.request import request_id, workspace
 from casegraph.search.engine import FACETS
+from casegraph.search.labels import facet_label, value_label
 from casegraph.search.query import QueryError
 from casegraph.service import Workspace
 from casegraph.web.core import Viewer, check_form_csrf, open_session, page, redirect, viewer
@@ -46,15 +47,15 @@ def search(
             except (QueryError, ValueError) as exc:
                 error = str(exc)
     pages = 0
-    links: dict[str, list[tuple[str, int, str]]] = {}
+    links: dict[str, list[tuple[str, int, str]]] = {}  # facet -> (label, count, link)
     if results is not None:
         pages = min(
             500, (min(results.total, results.ranked or results.total) + PAGE_SIZE - 1) // PAGE_SIZE
         )
         for name, counts in results.facets.items():
             links[name] = [
-                (value, count, "/search?" + urlencode({"q": _with(q, name, value)}))
-                for value, count in counts
+                (value_label(name, v), n, "/search?" + urlencode({"q": _with(q, name, v)}))
+                for v, n in counts
             ]
     return page(
         request,
@@ -66,6 +67,8 @@ def search(
         results=results,
         error=error,
         facets=links,
+        facet_labels={name: facet_label(name) for name in links},
+        value_label=value_label,
         pages=pages,
         page_no=page_no,
         status=400 if error else 200,
