@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, insert, select
@@ -20,7 +21,7 @@ from casegraph.service import Workspace
 from casegraph.store import graph_store, migrate, search_index
 from casegraph.store.engine import make_engine
 from casegraph.store.graph_store import EdgeFilter
-from casegraph.store.tables import edges, search_docs
+from casegraph.store.tables import edges, search_docs, statements
 from tests.conftest import granted
 
 SOURCES = granted("registry")
@@ -39,6 +40,11 @@ def cut(text: str) -> str:
 def edge(i: int, src: str, dst: str, label: str | None) -> Edge:
     return Edge(src, dst, "Associate", f"rel{i}", f"rel{i}", None, None, "registry",
                 "registry", False, "2020-01-01", None, 12.5, None, label)  # fmt: skip
+
+
+def before_units(e: Edge) -> dict[str, object]:
+    """An edge's row as the table held it before revision 0012 (no ``unit``)."""
+    return {k: v for k, v in e.row().items() if k != "unit"}
 
 
 def doc(cid: str, caption: str) -> Document:
@@ -77,7 +83,7 @@ def test_upgrade_cuts_stored_labels_and_captions(store: Settings) -> None:
         with engine.begin() as conn:
             conn.execute(
                 insert(edges),
-                [{**edge(i, "a", "b", None).row(), "label": label}
+                [{**before_units(edge(i, "a", "b", None)), "label": label}
                  for i, label in enumerate((long, "x" * DISPLAY_MAX, None))],
             )  # fmt: skip
             search_index.insert_docs(conn, [doc("p1", "Ana Lima"), doc("p2", "x")])
@@ -95,6 +101,44 @@ def test_upgrade_cuts_stored_labels_and_captions(store: Settings) -> None:
     finally:
         engine.dispose()
     Workspace.open(store).close()
+
+
+def test_upgrade_gives_stored_amounts_their_units(store: Settings) -> None:
+    """Revision 0012 reads each stored amount's unit from its relationship's statements:
+    the currency a payment states, ``EUR`` for ``amountEur``, seconds for a call."""
+    store.data_dir.mkdir(parents=True)
+    engine = make_engine(store.store_url)
+    now = datetime(2026, 1, 1)
+
+    def stated(entity: str, schema: str, prop: str, value: str) -> dict[str, object]:
+        return {"id": f"{entity}.{prop}", "source": "bank", "entity_id": entity,
+                "canonical_id": entity, "schema": schema, "prop": prop, "prop_type": "string",
+                "value": value, "first_seen": now, "last_seen": now}  # fmt: skip
+
+    try:
+        migrate.upgrade(engine, "0011")
+        with engine.begin() as conn:
+            conn.execute(insert(statements), [
+                stated("pay1", "Payment", "amount", "10.5"),
+                stated("pay1", "Payment", "currency", " chf "),
+                stated("pay2", "Payment", "amountEur", "7"),
+                stated("call1", "Call", "duration", "300"),
+                stated("pay3", "Payment", "amount", "3"),
+            ])  # fmt: skip
+            rows = [
+                Edge("a", "b", kind, origin, origin, None, None, "bank", "bank", True,
+                     amount=amount)
+                for kind, origin, amount in (("Payment", "pay1", 10.5), ("Payment", "pay2", 7.0),
+                                             ("Call", "call1", 300.0), ("Payment", "pay3", 3.0),
+                                             ("Associate", "rel", None))
+            ]  # fmt: skip
+            conn.execute(insert(edges), [before_units(e) for e in rows])
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            units = dict(conn.execute(select(edges.c.origin, edges.c.unit)).all())
+        assert units == {"pay1": "CHF", "pay2": "EUR", "call1": "s", "pay3": None, "rel": None}
+    finally:
+        engine.dispose()
 
 
 def plan(conn: Connection, read: Callable[[], Any]) -> str:

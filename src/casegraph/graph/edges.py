@@ -10,6 +10,7 @@ from itertools import combinations
 
 from followthemoney import model as ftm
 
+from casegraph.model.amounts import SECONDS
 from casegraph.model.edges import Edge
 from casegraph.model.statements import StatementRow
 
@@ -22,7 +23,9 @@ ENDS: dict[str, tuple[str, str, bool]] = {
 ENDS["Call"] = ("caller", "receiver", True)
 SHARED_FIELDS = ("phone", "email", "address", "id")
 HUB = 25  # a value shared by more subjects than this links nobody (a registry's address)
+# where an amount is, and its unit: the currency the relationship states, or a fixed one
 AMOUNT_PROPS = ("amountEur", "amount", "amountUsd", "duration")
+FIXED_UNIT = {"amountEur": "EUR", "amountUsd": "USD", "duration": SECONDS}
 LABEL_PROPS = ("role", "relationship", "summary", "purpose")
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
@@ -37,6 +40,18 @@ def number(value: str) -> float | None:
     return float(match.group().replace(",", ".")) if match else None
 
 
+def _amount(props: Mapping[str, list[str]]) -> tuple[float | None, str | None]:
+    """The first amount a relationship states and its unit (None when it has none or
+    its currency is not said)."""
+    for prop in AMOUNT_PROPS:
+        for value in props.get(prop, []):
+            found = number(value)
+            if found is not None:
+                stated = next((c.strip().upper() for c in props.get("currency", [])), None)
+                return found, FIXED_UNIT.get(prop, (stated or "")[:8] or None)
+    return None, None
+
+
 def relationship_edges(
     rows: Sequence[StatementRow], canonical: Callable[[str, str], str | None]
 ) -> list[Edge]:
@@ -49,7 +64,7 @@ def relationship_edges(
         props.setdefault(row.prop, []).append(row.value)
     dates = sorted(props.get("date", []) + props.get("startDate", []))
     ends_at = sorted(props.get("endDate", []) + props.get("date", []))
-    amount = next((number(v) for p in AMOUNT_PROPS for v in props.get(p, [])), None)
+    amount, unit = _amount(props)
     share = next((number(v) for v in props.get("percentage", [])), None)
     label = next((v for p in LABEL_PROPS for v in props.get(p, [])), None)
     out = []
@@ -75,6 +90,7 @@ def relationship_edges(
                     amount,
                     share,
                     label,
+                    unit,
                 )
             )
     return out

@@ -71,7 +71,7 @@ def edge_dict(row: Any) -> dict[str, Any]:
     """An edge as ``graph_store`` reads it (``EDGE_VIEW``), for the API."""
     # unpacked by position: a Row's attributes cost ten times as much, for every edge
     (id_, src, dst, kind, origin, source, source2, directed, start, end, amount, share,
-     label) = row  # fmt: skip
+     label, unit) = row  # fmt: skip
     return {
         "id": int(id_),
         "src": src,
@@ -86,6 +86,7 @@ def edge_dict(row: Any) -> dict[str, Any]:
         "amount": amount,
         "share": share,
         "label": label,
+        "unit": unit,
     }
 
 

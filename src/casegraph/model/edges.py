@@ -25,6 +25,7 @@ class Edge:
     amount: float | None = None
     share: float | None = None
     label: str | None = None
+    unit: str | None = None  # of the amount: a currency code, or amounts.SECONDS
 
     def __post_init__(self) -> None:
         if self.label is not None:  # held in an index entry

@@ -11,6 +11,7 @@ from datetime import date
 
 from followthemoney import model as ftm
 
+from casegraph.model.names import display_name, names_stated
 from casegraph.model.search_documents import Document
 from casegraph.model.statements import BASE_PROP, StatementRow, common_schema
 from casegraph.resolve import standardise
@@ -40,7 +41,6 @@ FIELD_OF_TYPE = {
     "address": "address",
 }
 MAX_DETAILS = 40
-PARTS = ("firstName", "middleName", "lastName")  # a caption when there is no full name
 
 
 def indexed(schema_name: str) -> bool:
@@ -84,6 +84,17 @@ def adult_on(birth_dates: Iterable[str]) -> str | None:
         return date(latest.year + ADULT_AGE, 3, 1).isoformat()
 
 
+def source_caption(rows: list[StatementRow], person: bool) -> str | None:
+    """What one source calls a subject, by the display-name rule over its records:
+    their names, else their name parts joined, else their other caption properties."""
+    named = names_stated((r.entity_id, r.entity_id, r.prop, r.value) for r in rows)
+    if not named:
+        schema = ftm.get(rows[0].schema)
+        props = schema.caption if schema else []
+        named = [(r.entity_id, r.value) for p in props for r in rows if r.prop == p]
+    return display_name(named, person)
+
+
 def build(rows: list[StatementRow], protected: frozenset[str]) -> Document | None:
     """The document of one subject in one source; None for relationships and events."""
     schema = common_schema({r.schema for r in rows})
@@ -119,11 +130,7 @@ def build(rows: list[StatementRow], protected: frozenset[str]) -> Document | Non
             continue  # long free text is not indexed (notes, descriptions)
         body.update(dict.fromkeys(tokens(row.value)))
     name_list = list(names)
-    by_prop = {p: [r.value for r in rows if r.prop == p] for p in ("name", *PARTS)}
-    full = " ".join(by_prop[p][0] for p in PARTS if by_prop[p])
-    captions = [r.value for p in schema.caption for r in rows if r.prop == p]
-    chosen = by_prop["name"] or ([full] if full else []) or name_list or captions
-    caption = (chosen or [first.entity_id])[0]
+    caption = source_caption(rows, schema.is_a("Person")) or first.entity_id
     return Document(
         canonical_id=first.canonical_id,
         source=first.source,

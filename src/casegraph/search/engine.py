@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from casegraph.model.names import display_name
 from casegraph.model.visible import Visible
 from casegraph.search import particulars
 from casegraph.search.documents import FIELD_OF_TYPE, field_value
@@ -515,11 +516,12 @@ class Searcher:
             hit.particulars = found[hit.id]
 
     def _hit(self, cid: str, docs: list[Any]) -> Hit:
-        best, schema, caption = -1.0, docs[0][2], docs[0][3]
+        best, schema = -1.0, docs[0][2]
         for doc in docs:
             score = self._score(doc[6].split(), doc[7].split(), doc[4].split("\n"))
             if score > best:
-                best, schema, caption = score, doc[2], doc[3]
+                best, schema = score, doc[2]
+        caption = display_name([(d[1], d[3]) for d in docs], schema == "Person") or cid
         lines = [line for doc in docs for line in doc[4].split("\n") + doc[5].split("\n") if line]
         marked = [m for m in (self._mark(line) for line in dict.fromkeys(lines)) if m]
         return Hit(cid, schema, caption, sorted({d[1] for d in docs}), max(best, 0.0), marked[:3])

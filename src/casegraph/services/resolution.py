@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
+from casegraph.model.names import record_name
 from casegraph.model.visible import Visible
 from casegraph.model.written import visible_length
 from casegraph.resolve import canonical, engine, judge
@@ -275,7 +276,10 @@ class ResolveService:
 
     def _names(self, visible: Visible, ids: Sequence[str]) -> dict[str, str]:
         records = self._records(visible, ids)
-        return {e: _caption(r["properties"], e) for e, r in records.items()}
+        return {
+            e: record_name(r["properties"], r.get("schema") == "Person") or e
+            for e, r in records.items()
+        }
 
     def _records(self, visible: Visible, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -428,13 +432,6 @@ class ResolveService:
             for r in rows:
                 writer.writerow([r.source, r.record_key or "", r.entity_id, r.canonical_id])
         return len(rows)
-
-
-def _caption(properties: dict[str, list[str]], fallback: str) -> str:
-    if properties.get("name"):
-        return properties["name"][0]
-    parts = [properties.get(p, [""])[0] for p in ("firstName", "lastName")]
-    return " ".join(p for p in parts if p) or fallback
 
 
 def _reason(reason: str) -> str:

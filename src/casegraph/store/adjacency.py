@@ -43,7 +43,7 @@ Ints = NDArray[np.signedinteger[Any]]  # int32 held (ids are the store's 32-bit 
 # EDGE_VIEW's columns by what they hold: a subject, a short list of values, free text
 SUBJECTS = ("src", "dst")
 CODED = ("kind", "source", "source2", "start_date", "end_date")
-TEXTS = ("origin", "label")
+TEXTS = ("origin", "label", "unit")
 NUMBERS = ("amount", "share")  # None held as NaN
 
 
@@ -141,6 +141,7 @@ class Adjacency:
     share: NDArray[np.float64]
     origin: Texts
     label: Texts
+    unit: Texts
     offsets: Ints
     entry_edge: Ints
     entry_other: Ints
@@ -194,6 +195,7 @@ class Adjacency:
             share=np.frombuffer(columns.numbers["share"], dtype=np.float64),
             origin=Texts.build(*columns.texts["origin"]),
             label=Texts.build(*columns.texts["label"]),
+            unit=Texts.build(*columns.texts["unit"]),
             offsets=offsets,
             entry_edge=np.tile(np.arange(len(ids), dtype=np.intc), 2)[order],
             entry_other=np.concatenate([dst, src])[order],
@@ -293,6 +295,7 @@ class Adjacency:
                 [None if math.isnan(x) else x for x in self.amount[e].tolist()],
                 [None if math.isnan(x) else x for x in self.share[e].tolist()],
                 self.label.get(e),
+                self.unit.get(e),
                 strict=True,
             )
         )

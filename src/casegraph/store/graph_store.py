@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement, Executable
 
 from casegraph.model.edges import Edge
+from casegraph.model.names import display_name
 from casegraph.model.visible import Visible
 from casegraph.store.tables import (
     edges,
@@ -39,7 +40,7 @@ CHUNK = 2000
 EDGE_VIEW = [
     edges.c[name]
     for name in ("id", "src", "dst", "kind", "origin", "source", "source2", "directed",
-                 "start_date", "end_date", "amount", "share", "label")
+                 "start_date", "end_date", "amount", "share", "label", "unit")
 ]  # fmt: skip
 
 
@@ -258,9 +259,9 @@ def cards(
     conn: Connection, ids: Iterable[str], visible: Visible, today: str | None
 ) -> dict[str, tuple[str | None, str | None, bool]]:
     """(caption, schema, sealed) of each subject among ``ids`` that has a document or
-    a seal: caption and schema from its first document (by source) the reader may see
-    (``visible``); sealed when it is, or when it is a minor ``today`` by any document
-    (``today`` None: not checked)."""
+    a seal: the display name (``model.names``) over the documents the reader may see
+    (``visible``), the schema of the first of them (by source); sealed when it is, or
+    when it is a minor ``today`` by any document (``today`` None: not checked)."""
     every = sorted(set(ids))
     out: dict[str, tuple[str | None, str | None, bool]] = {}
     if not every:
@@ -276,12 +277,17 @@ def cards(
         seals = select(z.canonical_id, nothing, nothing, nothing, nothing)
         query = union_all(docs, seals.where(one_of(conn, z.canonical_id, every)))
     rows = conn.execute(query).all()
+    named: dict[str, list[tuple[str, str]]] = {}
     for cid, source, caption, schema, adult_on in sorted(rows, key=lambda r: (r[0], r[1] or "")):
         seen, kind, sealed = out.get(cid, (None, None, False))
         if source is None:
             sealed = True
-        elif seen is None and visible.sees(source):
-            seen, kind = caption, schema
+        elif visible.sees(source):
+            named.setdefault(cid, []).append((source, caption))
+            kind = kind or schema
         minor = today is not None and adult_on is not None and adult_on > today
         out[cid] = (seen, kind, sealed or minor)
+    for cid, stated in named.items():
+        _, kind, sealed = out[cid]
+        out[cid] = (display_name(stated, kind == "Person"), kind, sealed)
     return out

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.engine import Connection
 
+from casegraph.model.names import display_name
 from casegraph.model.search_documents import Document
 from casegraph.model.visible import Visible
 from casegraph.store import scratch, search_bitmaps
@@ -357,8 +358,8 @@ def docs_of_ordinals(
     conn: Connection, ords: Sequence[int], visible: Visible
 ) -> list[tuple[str, str, str, set[str]]]:
     """(canonical id, schema, caption, visible sources) of the subjects of these
-    ordinals, in their order; schema and caption from the first visible document (by
-    source name)."""
+    ordinals, in their order; the schema of the first visible document (by source
+    name), the display name (``model.names``) over the visible documents."""
     o, d = search_subjects.c, search_docs.c
     query = (
         select(o.ord, d.canonical_id, d.schema, d.caption, d.source)
@@ -369,10 +370,13 @@ def docs_of_ordinals(
         )
         .order_by(o.ord, d.source)
     )
-    found: dict[int, tuple[str, str, str, set[str]]] = {}
+    found: dict[int, tuple[str, str, list[tuple[str, str]]]] = {}
     for i, cid, schema, caption, source in conn.execute(query).all():
-        found.setdefault(i, (cid, schema, caption, set()))[3].add(source)
-    return [found[i] for i in ords if i in found]
+        found.setdefault(i, (cid, schema, []))[2].append((source, caption))
+    return [
+        (cid, schema, display_name(named, schema == "Person") or cid, {s for s, _ in named})
+        for cid, schema, named in (found[i] for i in ords if i in found)
+    ]
 
 
 def particulars_rows(

@@ -451,6 +451,7 @@ edges = Table(
     Column("amount", Float, nullable=True),  # payment amount, call duration
     Column("share", Float, nullable=True),  # ownership percentage
     Column("label", Text, nullable=True),
+    Column("unit", String(8), nullable=True),  # of the amount: currency code, or "s"
 )
 
 # one row: bumped by every transaction that changes an edge (store.adjacency reads it)

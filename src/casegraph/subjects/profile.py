@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from casegraph.model.names import display_name, names_stated
 from casegraph.model.statements import BASE_PROP, StatementRow, common_schema
 
 ADULT_AGE = 18
@@ -55,6 +56,12 @@ class Profile:
                 seen[fact.value] = None
         return list(seen)
 
+    def caption(self) -> str:
+        """The display name (``model.names``) over what the sources shown here state:
+        their names, else their name parts joined."""
+        stated = names_stated((f.source, f.entity_id, f.prop, f.value) for f in self.facts)
+        return display_name(stated, self.schema == "Person") or self.id
+
     def to_dict(self) -> dict[str, Any]:
         if self.sealed and not self.unsealed:
             return {
@@ -62,7 +69,7 @@ class Profile:
                 "schema": self.schema,
                 "sealed": True,
                 "reason": self.sealed,
-                "caption": initials(self.values("name")),
+                "caption": initials([self.caption()] if self.values("name") else []),
                 "facts": [],
             }
         return {
@@ -70,7 +77,7 @@ class Profile:
             "schema": self.schema,
             "sealed": bool(self.sealed),
             "unsealed": self.unsealed,
-            "caption": (self.values("name") or [self.id])[0],
+            "caption": self.caption(),
             "facts": [f.to_dict() for f in self.facts],
         }
 

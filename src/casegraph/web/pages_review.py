@@ -18,6 +18,7 @@ from followthemoney import model as ftm
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
 from casegraph.http.request import workspace
+from casegraph.model.names import record_name
 from casegraph.service import Workspace
 from casegraph.web.core import Viewer, check_form_csrf, open_session, page, redirect, viewer
 
@@ -157,10 +158,7 @@ def caption(record: dict[str, Any] | None) -> str:
     if not record:
         return "a record you may not see"
     props: dict[str, list[str]] = record.get("properties", {})
-    if props.get("name"):
-        return props["name"][0]
-    parts = [props.get(p, [""])[0] for p in ("firstName", "lastName")]
-    return " ".join(p for p in parts if p) or str(record["id"])
+    return record_name(props, record.get("schema") == "Person") or str(record["id"])
 
 
 def bucket(weight: float, largest: float) -> int:
