@@ -110,6 +110,11 @@ def _lex(query: str) -> list[_Tok]:
             fvalue = match.group("fvalue")
             if not fvalue:
                 raise QueryError(f"{value}: has no value (character {at + 1})")
+            run = pasted.run_at(query, match.start("fvalue")) if value == "phone" else None
+            if run is not None and len(run) > len(fvalue):  # phone:+49 151 48273390
+                out.append(_Tok("field", value, run, at))
+                pos = match.start("fvalue") + len(run)
+                continue
             out.append(_Tok("field", value, fvalue, at))
         elif kind == "phrase":
             if len(value) < 2 or not value.endswith('"'):
