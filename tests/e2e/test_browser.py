@@ -148,7 +148,7 @@ def test_an_analyst_works_the_demo_case(browser: Any, served: Server) -> None:
     subject = anna.page.url.rsplit("/", 1)[1]
     anna.shot("04-profile")
 
-    # the graph: expand a node on click, then find a path
+    # the graph: select a node on click and expand it, then find a path
     anna.go(f"/graph?start={subject}")
     anna.until("window.casegraphGraph && window.casegraphGraph.nodes().length > 1")
     before = anna.page.evaluate("window.casegraphGraph.nodes().length")
@@ -166,6 +166,7 @@ def test_an_analyst_works_the_demo_case(browser: Any, served: Server) -> None:
         anna.until(
             f"(document.querySelector('#graph-info .mono') || {{}}).textContent === {other!r}"
         )
+        anna.page.click("#do-expand")
         anna.until("/^\\d+ subjects/.test(document.getElementById('graph-status').textContent)")
         if anna.page.evaluate("window.casegraphGraph.nodes().length") > before:
             break
@@ -174,8 +175,8 @@ def test_an_analyst_works_the_demo_case(browser: Any, served: Server) -> None:
         f"window.casegraphGraph.nodes().filter(n => !n.data('sealed') && n.id() !== {subject!r}"
         f" && n.id() !== {other!r}).last().id()"
     )
-    anna.page.fill("#path-a", subject)
-    anna.page.fill("#path-b", far)
+    for end, node in (("path-a", subject), ("path-b", far)):  # as "Path from/to here" do
+        anna.page.evaluate(f"document.getElementById({end!r}).value = {node!r}")
     anna.page.click("#find-path")
     anna.until("document.getElementById('graph-status').textContent.startsWith('Path of')")
     assert anna.page.evaluate("window.casegraphGraph.$('.path').length") >= 3

@@ -17,6 +17,7 @@ from casegraph.web import (
     pages_oversight,
     pages_review,
     pages_subjects,
+    suggest,
 )
 from casegraph.web.core import STATIC, ChoosePurpose, SignInFirst, page, redirect, sign_in_url
 
@@ -28,6 +29,7 @@ ROUTERS = [
     pages_oversight.router,
     pages_admin.router,
     pages_cases.router,
+    suggest.router,
 ]
 
 
