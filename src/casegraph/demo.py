@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +17,23 @@ from casegraph.access.context import AccessContext
 from casegraph.config import Settings
 from casegraph.service import Workspace, WorkspaceError
 
+# the demo's files, beside the package in the source tree it is installed from
+SHIPPED = Path(__file__).resolve().parents[2] / "demo"
+
+
+def demo_folder(given: Path | None) -> Path:
+    """The demo folder: ``given``, else ``./demo`` when it holds the demo, else the one
+    beside the installed package."""
+    if given is not None:
+        return given
+    here = Path("demo")
+    return here if (here / "sources.yml").is_file() else SHIPPED
+
 
 def _sources(folder: Path) -> list[dict[str, Any]]:
     index = folder / "sources.yml"
     if not index.is_file():
-        raise WorkspaceError(f"{index}: not found; run from the repository root or give --path")
+        raise WorkspaceError(f"{index}: not found; give the demo folder with --path")
     data = yaml.safe_load(index.read_text(encoding="utf-8"))
     items = data.get("sources", data) if isinstance(data, dict) else data
     if not isinstance(items, list):
@@ -77,15 +92,27 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
         f"demo case: {demo_case.CASE_TITLE} (lead anna; ben member; sven read-only). "
         "Sign in at http://127.0.0.1:8000/ (make demo serves it; or run casegraph serve)"
     )
-    data_dir = settings.data_dir
+    run = command_here(settings)
     console.print(
         "\nNext:\n"
-        f"  .venv/bin/casegraph --data-dir {data_dir} source list\n"
-        f"  .venv/bin/casegraph --data-dir {data_dir} runs\n"
-        f"  .venv/bin/casegraph --data-dir {data_dir} export --format ftm --out entities.ijson "
-        '--justification "exploring the demo investigation"\n'
-        f"  .venv/bin/casegraph --data-dir {data_dir} review list "
-        '--justification "reviewing the demo matches"\n'
-        f"  .venv/bin/casegraph --data-dir {data_dir} audit verify\n",
+        f"  {run} serve\n"
+        f"  {run} source list\n"
+        f"  {run} runs\n"
+        f"  {run} search Valdrenko --justification \"exploring the demo investigation\"\n"
+        f"  {run} review list --justification \"reviewing the demo matches\"\n"
+        f"  {run} audit verify\n",
         soft_wrap=True,
+        highlight=False,
     )
+
+
+def command_here(settings: Settings) -> str:
+    """The command that reaches this workspace from the folder the user is in: the
+    console script by its name when the shell finds it, else by its whole path; the
+    workspace by its whole path (or the store URL's variable, for PostgreSQL)."""
+    script = Path(sys.argv[0]).resolve()
+    found = shutil.which("casegraph")
+    program = "casegraph" if found and Path(found).resolve() == script else shlex.quote(str(script))
+    if settings.database_url:
+        return f"CASEGRAPH_DATABASE_URL={shlex.quote(settings.database_url)} {program}"
+    return f"{program} --data-dir {shlex.quote(str(settings.data_dir.resolve()))}"

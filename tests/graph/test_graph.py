@@ -137,12 +137,15 @@ def test_calls_and_money(loaded: Workspace, ctx: AccessContext) -> None:
         calls = s.graph.activity("ph-a")
         assert calls["count"] == 3 and calls["by_kind"] == {"Call": 3}
         assert calls["first"] == "2020-12-01" and calls["last"] == "2021-05-01"
-        assert calls["volume"] == 90.0  # call durations
+        # call time in seconds, never added to money
+        assert calls["totals"] == [{"kind": "Call", "unit": "s", "amount": 90.0,
+                                    "text": "1 min 30 s"}]  # fmt: skip
         top = calls["top"][0]
         assert top["id"] == "ph-b" and top["count"] == 2 and top["out"] == 2
         assert calls["by_month"] == {"2020-12": 1, "2021-01": 1, "2021-05": 1}
         money = s.graph.activity("b-secret")
-        assert money["volume"] == 1500.0 and money["top"][0]["in"] == 1
+        assert [t["amount"] for t in money["totals"]] == [1500.0]
+        assert money["top"][0]["in"] == 1 and money["top"][0]["totals"][0]["amount"] == 1500.0
 
 
 def test_metrics_communities_components(loaded: Workspace, ctx: AccessContext) -> None:

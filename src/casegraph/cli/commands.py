@@ -225,12 +225,14 @@ def export(
 
 @app.command()
 def demo(
-    path: Path = typer.Option(Path("demo"), help="The demo folder with sources.yml."),
+    path: Path | None = typer.Option(
+        None, help="The demo folder with sources.yml (default: the demo that ships with casegraph)."
+    ),
 ) -> None:
     """Build the demo investigation into the workspace and say what to run next."""
-    from casegraph.demo import build_demo
+    from casegraph.demo import build_demo, demo_folder
 
-    guarded(lambda: build_demo(state.settings, path, err))
+    guarded(lambda: build_demo(state.settings, demo_folder(path), err))
 
 
 @user_app.command("add")

@@ -25,6 +25,7 @@ from casegraph.cli.common import (
 )
 from casegraph.graph.analysis import MEASURES
 from casegraph.graph.subgraph import EXPORT_FORMATS
+from casegraph.model.amounts import measure
 from casegraph.search.engine import FACETS
 from casegraph.search.labels import facet_label, value_label
 
@@ -193,14 +194,26 @@ def graph_path(
         names = {n["id"]: n["caption"] for n in path["nodes"]}
         err.print(f"[bold]path {number}[/] ({path['hops']} hops)")
         for step in path["steps"]:
-            how = "; ".join(
-                f"{e['kind']} {e['start_date'] or ''} [{', '.join(e['sources'])}]"
-                for e in step["edges"][:5]
-            )
-            err.print(
-                f"  {escape(names[step['from']])} -> {escape(names[step['to']])}: {escape(how)}",
-                highlight=False,
-            )
+            err.print(f"  {escape(names[step['from']])} — {escape(names[step['to']])}",
+                      highlight=False)  # fmt: skip
+            for e in step["edges"][:5]:
+                err.print("      " + escape(_edge_line(e, names)), highlight=False)
+            if len(step["edges"]) > 5:
+                err.print(f"      and {len(step['edges']) - 5:,} more", highlight=False)
+
+
+def _edge_line(edge: dict[str, Any], names: dict[str, str]) -> str:
+    """One edge as it happened: its kind, the direction as stored (payer -> beneficiary,
+    caller -> receiver), its dates, amount and sources."""
+    arrow = "->" if edge["directed"] else "—"
+    dates = edge["start_date"] or ""
+    if edge["end_date"] and edge["end_date"] != edge["start_date"]:
+        dates += f" to {edge['end_date']}"
+    parts = [edge["kind"] + (f" ({edge['label']})" if edge.get("label") else ""),
+             f"{names.get(edge['src'], edge['src'])} {arrow} {names.get(edge['dst'], edge['dst'])}",
+             dates, measure(edge["amount"], edge.get("unit")),
+             f"[{', '.join(edge['sources'])}]"]  # fmt: skip
+    return "  ".join(p for p in parts if p)
 
 
 @graph_app.command("common")
@@ -328,25 +341,27 @@ def graph_activity(
     case: str | None = CASE,
     justification: str | None = JUSTIFICATION,
 ) -> None:
-    """Calls and payments: counts, volume, first and last contact, top counterparts."""
+    """Calls and payments: counts, totals (money per currency, call time), first and
+    last contact, top counterparts."""
     with session(case, justification) as s:
         result = guarded(lambda: s.graph.activity(subject, kind, top))
     if as_json:
         print_json(result)
         return
-    err.print(
-        f"{result['count']:,} contacts {result['by_kind']}, volume {result['volume']:,}, "
-        f"first {result['first']}, last {result['last']}"
-    )
-    table = Table("counterpart", "name", "count", "in", "out", "volume", "first", "last")
+    kinds = ", ".join(f"{c:,} {k}" for k, c in sorted(result["by_kind"].items()))
+    totals = "; ".join(f"{t['kind']} {t['text']}" for t in result["totals"])
+    err.print(f"{kinds or 'no events'}" + (f"; total {totals}" if totals else "")
+              + (f"; from {result['first']} to {result['last']}" if result["first"] else ""),
+              highlight=False)  # fmt: skip
+    table = Table("counterpart", "name", "events", "in", "out", "total", "first", "last")
     for t in result["top"]:
         table.add_row(
             t["id"],
             escape(t["caption"]),
-            str(t["count"]),
-            str(t["in"]),
-            str(t["out"]),
-            f"{t['volume']:,}",
+            f"{t['count']:,}",
+            f"{t['in']:,}",
+            f"{t['out']:,}",
+            "\n".join(x["text"] for x in t["totals"]),
             t["first"] or "",
             t["last"] or "",
         )

@@ -10,9 +10,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
-from casegraph.graph import activity as activity_of
-from casegraph.graph import analysis, ownership, walks
-from casegraph.graph.activity import ACTIVITY_KINDS
+from casegraph.graph import analysis, counterparts, ownership, walks
+from casegraph.graph.counterparts import ACTIVITY_KINDS
 from casegraph.graph.subgraph import (
     EXPORT_FORMATS,
     Subgraph,
@@ -21,7 +20,7 @@ from casegraph.graph.subgraph import (
     subject_nodes,
     write,
 )
-from casegraph.store import graph_store
+from casegraph.store import edge_totals, graph_store
 from casegraph.store.graph_store import EdgeFilter
 
 if TYPE_CHECKING:
@@ -253,18 +252,61 @@ class GraphService:
     def activity(
         self, subject: str, kinds: Sequence[str] = ACTIVITY_KINDS, top: int = 10
     ) -> dict[str, Any]:
-        """Calls and payments of a subject: counts, volume, first and last contact,
-        activity by month, and the top counterparts."""
+        """Calls and payments of a subject (or edges of other ``kinds``): counts, totals
+        per kind and unit, first and last date, events by month, and the ``top``
+        counterparts with their own counts, directions and totals."""
         where = self._filter("graph.activity", {"subject": subject}, kinds)
         self._require_subject(subject, where)
-        rows = graph_store.touching(self.s.conn, [subject], where)
-        summary, counterparts = activity_of.summarise(subject, rows)
-        nodes = self._nodes([c for c, _ in counterparts[:top]], where)
-        summary["top"] = [
-            {**nodes[c], **{k: (sorted(v) if k == "kinds" else v) for k, v in i.items()}}
-            for c, i in counterparts[:top]
-        ]
+        rows = edge_totals.totals(self.s.conn, subject, where, kinds)
+        months = edge_totals.months(self.s.conn, subject, where, kinds)
+        summary = counterparts.summary(subject, counterparts.combine(rows), months, top)
+        nodes = self._nodes([t["id"] for t in summary["top"]], where)
+        summary["top"] = [{**nodes[t["id"]], **t} for t in summary["top"]]
         return summary
+
+    def relations(self, subject: str, structure_limit: int = 200) -> dict[str, Any]:
+        """What a profile shows of a subject's edges, in one consultation: its
+        structural relationships (ownership, directorships, family, employment, court
+        cases, shared values ...) one by one, its activity (calls, payments) by
+        counterpart, kind and direction with totals, and its events by month."""
+        where = self._filter("graph.relations", {"subject": subject})
+        conn = self.s.conn
+        structure = edge_totals.structure(conn, subject, where, ACTIVITY_KINDS,
+                                          structure_limit + 1)  # fmt: skip
+        groups = counterparts.combine(edge_totals.totals(conn, subject, where, ACTIVITY_KINDS))
+        months = edge_totals.months(conn, subject, where, ACTIVITY_KINDS)
+        others = [row.dst if row.src == subject else row.src for row in structure]
+        nodes = self._nodes([*others, *(g.other for g in groups)], where)
+        return {
+            "structure": counterparts.structural(subject, [edge_dict(r) for r in structure],
+                                                 nodes)[:structure_limit],
+            "more_structure": len(structure) > structure_limit,
+            "activity": [{**g.to_dict(), "node": nodes[g.other]} for g in groups],
+            "histogram": counterparts.histogram(months),
+        }  # fmt: skip
+
+    def events(
+        self,
+        subject: str,
+        other: str | None = None,
+        kinds: Sequence[str] = ACTIVITY_KINDS,
+        limit: int = 50,
+        offset: int = 0,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> dict[str, Any]:
+        """The single events behind a total: the subject's edges of ``kinds`` (with
+        ``other``, if given), newest first, a page at a time."""
+        if not 1 <= limit <= 500 or offset < 0:
+            raise WorkspaceError("limit is between 1 and 500; offset is not negative")
+        refs = {"subject": subject, "other": other, "kinds": list(kinds)}
+        where = self._filter("graph.events", refs, kinds, since, until)
+        rows, total = edge_totals.events(self.s.conn, subject, where, kinds, other, limit, offset)
+        items = [edge_dict(r) for r in rows]
+        nodes = self._nodes([e["dst"] if e["src"] == subject else e["src"] for e in items],
+                            where)  # fmt: skip
+        return {"total": total, "offset": offset,
+                "events": counterparts.single_events(subject, items, nodes)}  # fmt: skip
 
     # --- exports --------------------------------------------------------------------------
 

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from followthemoney import model as ftm
 
 from casegraph.access import roles
 from casegraph.access.context import AccessContext
 from casegraph.cases.rules import SUBJECT_ROLES, CaseError
+from casegraph.graph.counterparts import ACTIVITY_KINDS
 from casegraph.http.request import request_id, workspace
 from casegraph.search.engine import FACETS
 from casegraph.search.labels import facet_label, value_label
 from casegraph.search.query import QueryError
 from casegraph.service import Workspace
+from casegraph.web import profile_view as view
 from casegraph.web.core import Viewer, check_form_csrf, open_session, page, redirect, viewer
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+EVENTS_PAGE = 50
 
 
 def _with(query: str, field: str, value: str) -> str:
@@ -75,49 +75,6 @@ def search(
     )
 
 
-def _label(schema: str, prop: str) -> str:
-    found = ftm.get(schema)
-    item = found.get(prop) if found else None
-    return item.label if item else prop
-
-
-def _grouped(profile: dict[str, Any]) -> list[dict[str, Any]]:
-    """Facts grouped by property: each value once, with every source that states it and
-    when it was first and last seen."""
-    groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for fact in profile["facts"]:
-        value = groups[fact["prop"]].setdefault(
-            fact["value"],
-            {
-                "value": fact["value"],
-                "sources": [],
-                "first_seen": fact["first_seen"],
-                "last_seen": fact["last_seen"],
-                "original": fact["original_value"],
-            },
-        )
-        if fact["source"] not in value["sources"]:
-            value["sources"].append(fact["source"])
-        value["first_seen"] = min(value["first_seen"], fact["first_seen"])
-        value["last_seen"] = max(value["last_seen"], fact["last_seen"])
-    order = ("name", "alias", "weakAlias", "firstName", "lastName", "birthDate")
-    props = sorted(groups, key=lambda p: (order.index(p) if p in order else len(order), p))
-    return [
-        {"prop": p, "label": _label(profile["schema"], p), "values": list(groups[p].values())}
-        for p in props
-    ]
-
-
-def _dated(profile: dict[str, Any]) -> list[dict[str, Any]]:
-    schema = ftm.get(profile["schema"])
-    out = []
-    for fact in profile["facts"]:
-        prop = schema.get(fact["prop"]) if schema else None
-        if prop is not None and prop.type.name == "date":
-            out.append({"at": fact["value"], "label": prop.label, "source": fact["source"]})
-    return sorted(out, key=lambda e: e["at"])
-
-
 @router.get("/subjects/{subject_id}", response_class=HTMLResponse)
 def subject(
     request: Request,
@@ -129,40 +86,72 @@ def subject(
     with open_session(request, who, ws) as s:
         profile = s.subjects.profile(subject_id, unseal=unseal).to_dict()
         hidden = profile["sealed"] and not profile.get("unsealed")
-        related = None if hidden else s.graph.expand(subject_id, hops=1, limit=60).to_dict()
+        relations = None if hidden else s.graph.relations(subject_id)
         links = s.cases.subject_cases([subject_id]).get(subject_id, [])
         mine = [
             c
             for c in s.cases.mine()
             if c["my_role"] in ("lead", "member") and c["status"] != "closed"
         ]
-    neighbours = []
-    if related is not None:
-        names = {n["id"]: n for n in related["nodes"]}
-        for edge in related["edges"]:
-            other = edge["dst"] if edge["src"] == subject_id else edge["src"]
-            if other == subject_id or other not in names:
-                continue
-            neighbours.append(
-                {"edge": edge, "node": names[other], "outgoing": edge["src"] == subject_id}
-            )
+    groups = [] if hidden else view.grouped(profile)
+    structure = relations["structure"] if relations else []
     return page(
         request,
         who,
         "subjects/profile.html",
         title=profile["caption"],
         nav="search",
+        wide=True,
         profile=profile,
         hidden=hidden,
-        groups=[] if hidden else _grouped(profile),
-        dated=[] if hidden else _dated(profile),
-        neighbours=neighbours,
-        truncated=bool(related and related["truncated"]),
+        groups=groups,
+        key_facts=view.key_facts(profile, groups),
+        structure=structure,
+        more_structure=bool(relations and relations["more_structure"]),
+        activity=relations["activity"] if relations else [],
+        histogram=view.histogram_bars(relations["histogram"] if relations else []),
+        timeline=[] if hidden else view.timeline(profile, groups, structure),
+        kind_label=view.kind_label,
+        way_text=view.way_text,
         cases=links,
         mine=mine,
         subject_roles=SUBJECT_ROLES,
         can_unseal=who.can(roles.UNSEAL),
         error=request.query_params.get("error"),
+    )
+
+
+@router.get("/subjects/{subject_id}/events", response_class=HTMLResponse)
+def subject_events(
+    request: Request,
+    subject_id: str,
+    other: str | None = None,
+    kind: list[str] = Query(default_factory=list),
+    since: str | None = None,
+    until: str | None = None,
+    offset: int = 0,
+    who: Viewer = Depends(viewer),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    """The single events behind a total or a stretch of the timeline: a fragment of
+    table rows, a page at a time (the profile loads it where it is asked for)."""
+    kinds = [k for k in kind if k in ACTIVITY_KINDS] or list(ACTIVITY_KINDS)
+    with open_session(request, who, ws) as s:
+        found = s.graph.events(subject_id, other or None, kinds, EVENTS_PAGE, max(offset, 0),
+                               since or None, until or None)  # fmt: skip
+    params = [("other", other or ""), ("since", since or ""), ("until", until or ""),
+              ("offset", str(found["offset"] + EVENTS_PAGE)), *(("kind", k) for k in kind)]
+    more = found["offset"] + len(found["events"]) < found["total"]
+    return page(
+        request,
+        who,
+        "subjects/events.html",
+        subject_id=subject_id,
+        found=found,
+        with_other=other is None,
+        more_url=f"/subjects/{subject_id}/events?{urlencode(params)}" if more else None,
+        kind_label=view.kind_label,
+        way_text=view.way_text,
     )
 
 
