@@ -9,7 +9,7 @@ FACET_LABELS = {
     "schema": "Kind of subject",
     "source": "Source",
     "country": "Country",
-    "year": "Year of any date (birth, incorporation, dissolution, ...)",
+    "year": "Year of any date (birth, incorporation, ...)",
     "case": "Your cases",
 }
 
