@@ -249,7 +249,7 @@
       away = (c.x === mx && c.y === my) ? 0 : Math.atan2(c.y - my, c.x - mx);
     }
     var n = nodes.length;
-    var radius = Math.max(130, n * GAP / (2 * Math.PI));
+    var radius = Math.max(170, n * GAP / (2 * Math.PI));
     var step = GAP / radius;
     var spread = Math.min(step * (n - 1), 2 * Math.PI * (n - 1) / n);
     if (n > 1) { step = spread / (n - 1); }
@@ -273,8 +273,8 @@
     return false;
   }
   var MAX_FIT_ZOOM = 1.3;  // a fit to one or two subjects does not blow them up
-  function fitAll(animate) {
-    var shown = cy.elements().not(".hidden, .filtered");
+  function fitAll(animate, eles) {
+    var shown = (eles || cy.elements()).not(".hidden, .filtered");
     if (shown.empty()) { return; }
     cy.stop();
     var zoom = Math.min(fitZoom(shown), MAX_FIT_ZOOM), box = shown.boundingBox();
@@ -710,6 +710,7 @@
       path.nodes.forEach(function (n) { cy.getElementById(n.id).removeClass("hidden").addClass("path"); });
       path.links.forEach(function (l) { cy.getElementById(l.id).addClass("path"); });
       showPath(path);
+      fitAll(true, cy.$(".path"));  // the path, close enough to read its lines
       say("Path of " + path.hops + " steps: " + path.nodes.map(function (n) { return n.caption; }).join(" → "));
     }).catch(function (err) { say(err.message); });
   });
