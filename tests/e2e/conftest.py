@@ -8,6 +8,7 @@ the fixtures: signing in as a demo user and finding the demo's ids, over HTTP.""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -26,6 +28,7 @@ from sqlalchemy import create_engine, text
 from casegraph.config import normalise_database_url
 from casegraph.demo_case import CASE_TITLE, USERS
 from tests.conftest import DEMO, POSTGRES_URL, require_postgres
+from tests.e2e.browsing import CHROMIUM
 
 CASEGRAPH = Path(sys.executable).with_name("casegraph")  # the installed console script
 STARTUP_SECONDS = 120.0
@@ -214,3 +217,20 @@ def signed_in(base: str, user: str) -> Iterator[tuple[httpx.Client, str]]:
         answer = http.post("/api/v1/auth/login", json={"username": user, "password": password})
         assert answer.status_code == 200, answer.text
         yield http, str(answer.json()["csrf_token"])
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, for one test."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.fail("Debian's chromium is needed for the browser tests (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()

@@ -7,81 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from casegraph.demo_case import CASE_TITLE, USERS
+from casegraph.demo_case import CASE_TITLE
+from tests.e2e.browsing import SHOTS, Tab
 from tests.e2e.conftest import Server
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "e2e"
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.fail("Debian's chromium is needed for the browser tests (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield instance
-        finally:
-            instance.close()
-
-
-class Tab:
-    """One signed-in browser context, with screenshots named after the store."""
-
-    def __init__(self, browser: Any, base: str, store: str, width: int = 1280) -> None:
-        self.context = browser.new_context(
-            viewport={"width": width, "height": 900}, accept_downloads=True
-        )
-        self.page = self.context.new_page()
-        self.base, self.store = base, store
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def go(self, path: str) -> Any:
-        return self.page.goto(self.base + path)
-
-    def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{self.store}-{name}.png"), full_page=True)
-
-    def sign_in(self, user: str) -> None:
-        self.go("/login")
-        self.page.fill("#username", user)
-        self.page.fill("#password", USERS[user][2])
-        self.page.click("button[type=submit]")
-        self.page.wait_for_selector("header .who")
-
-    def justify(self, why: str) -> None:
-        self.go("/purpose")
-        self.page.fill("#justification", why)
-        self.page.click("form[action='/purpose'] button[type=submit]")
-        self.page.wait_for_selector("a.purpose.set")
-
-    def until(self, expression: str, timeout: float = 20.0) -> None:
-        """Wait for a JavaScript expression to be true. (Playwright's wait_for_function
-        evaluates strings in a way the pages' Content-Security-Policy refuses.)"""
-        deadline = time.monotonic() + timeout
-        while not self.page.evaluate(expression):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {expression}")
-            time.sleep(0.1)
-
-    def text(self) -> str:
-        return str(self.page.inner_text("main"))
 
 
 def test_the_analyst_downloads_the_case_file(browser: Any, served: Server) -> None:

@@ -128,8 +128,34 @@ def graph_activity(
     top: int = Query(10, ge=1, le=100),
     s: Session = Depends(session, scope="function"),
 ) -> dict[str, Any]:
-    """Calls and payments: counts, volume, first and last, by month, top counterparts."""
+    """Calls and payments: counts, totals per kind and unit (money per currency, call
+    time in seconds), first and last, by month, and the top counterparts."""
     return s.graph.activity(subject, kinds, top)
+
+
+@router.get("/subjects/{subject}/relations")
+def subject_relations(
+    subject: str, s: Session = Depends(session, scope="function")
+) -> dict[str, Any]:
+    """What the profile shows of a subject's edges: its structural relationships one by
+    one, its calls and payments by counterpart, kind and direction with totals, and its
+    events by month."""
+    return s.graph.relations(subject)
+
+
+@router.get("/subjects/{subject}/events")
+def subject_events(
+    subject: str,
+    other: str | None = Query(None, max_length=255, description="Only with this subject"),
+    kinds: list[str] = Query(["Call", "Payment"], alias="kind"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    since: str | None = Query(None, max_length=32),
+    until: str | None = Query(None, max_length=32),
+    s: Session = Depends(session, scope="function"),
+) -> dict[str, Any]:
+    """The single events behind a total, newest first, a page at a time."""
+    return s.graph.events(subject, other, kinds, limit, offset, since, until)
 
 
 @router.get("/graph/export")

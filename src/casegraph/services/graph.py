@@ -270,6 +270,7 @@ class GraphService:
         cases, shared values ...) one by one, its activity (calls, payments) by
         counterpart, kind and direction with totals, and its events by month."""
         where = self._filter("graph.relations", {"subject": subject})
+        self._require_subject(subject, where)
         conn = self.s.conn
         structure = edge_totals.structure(conn, subject, where, ACTIVITY_KINDS,
                                           structure_limit + 1)  # fmt: skip
@@ -301,6 +302,7 @@ class GraphService:
             raise WorkspaceError("limit is between 1 and 500; offset is not negative")
         refs = {"subject": subject, "other": other, "kinds": list(kinds)}
         where = self._filter("graph.events", refs, kinds, since, until)
+        self._require_subject(subject, where)
         rows, total = edge_totals.events(self.s.conn, subject, where, kinds, other, limit, offset)
         items = [edge_dict(r) for r in rows]
         nodes = self._nodes([e["dst"] if e["src"] == subject else e["src"] for e in items],

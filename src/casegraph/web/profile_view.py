@@ -75,7 +75,7 @@ def key_facts(profile: dict[str, Any], groups: list[dict[str, Any]]) -> list[dic
             kind = prop.type.name if prop is not None else ""
             if group["prop"] in props or (kind in types and group["prop"] not in NAMES):
                 chosen.append((group, prop))
-        values = []
+        values: dict[str, dict[str, Any]] = {}  # by the text shown: each once
         for group, prop in chosen:
             # the property's name where the heading gathers several (not for plain names)
             what = group["label"] if len(chosen) > 1 and group["prop"] != "name" else ""
@@ -83,9 +83,14 @@ def key_facts(profile: dict[str, Any], groups: list[dict[str, Any]]) -> list[dic
                 text = v["value"]
                 if prop is not None and prop.type.name == "country":
                     text = prop.type.caption(v["value"]) or v["value"]
-                values.append({**v, "what": what, "text": text})
+                if text not in values:
+                    values[text] = {**v, "whats": [], "text": text, "sources": []}
+                item = values[text]
+                item["whats"] += [what] if what and what not in item["whats"] else []
+                item["sources"] += [s for s in v["sources"] if s not in item["sources"]]
         if values:
-            out.append({"heading": heading, "values": values})
+            shown = [{**v, "what": ", ".join(v.pop("whats"))} for v in values.values()]
+            out.append({"heading": heading, "values": shown})
     return out
 
 
