@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from casegraph.http import errors
+from casegraph.http.request import workspace
 from casegraph.web import (
     pages_admin,
     pages_cases,
@@ -19,7 +20,16 @@ from casegraph.web import (
     pages_subjects,
     suggest,
 )
-from casegraph.web.core import STATIC, ChoosePurpose, SignInFirst, page, redirect, sign_in_url
+from casegraph.web.core import (
+    STATIC,
+    ChoosePurpose,
+    SignInFirst,
+    Viewer,
+    page,
+    redirect,
+    sign_in_url,
+    viewer,
+)
 
 ROUTERS = [
     pages_core.router,
@@ -33,9 +43,19 @@ ROUTERS = [
 ]
 
 
+def _signed_in(request: Request) -> Viewer | None:
+    """Who is signed in, for the error page's header; nobody when that cannot be told
+    (the error page must show even when the store is what failed)."""
+    try:
+        return viewer(request, workspace(request))
+    except Exception:  # any failure here leaves the page without a header
+        return None
+
+
 def _error_page(status: int, title: str, detail: str, request: Request) -> Response:
     return page(
-        request, None, "error.html", status=status, title=title, heading=title, detail=detail
+        request, _signed_in(request), "error.html", status=status, title=title, heading=title,
+        detail=detail,
     )
 
 
