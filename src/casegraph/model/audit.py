@@ -74,7 +74,7 @@ ACTIONS: dict[str, str] = {
          "clusters.export", "rejects.read", "graph.expand", "graph.path", "graph.common",
          "graph.ownership", "graph.activity", "graph.relations", "graph.events",
          "graph.metrics", "graph.communities", "graph.components", "graph.export",
-         "case.subjects", "case.subject.link",
+         "case.subjects", "case.subject.link", "case.mentions", "oversight.names",
          "case.timeline", "case.timeline.edges", "case.report", "case.report.read",
          "case.report.graph", "case.evidence.download"),
         CONSULTATION,

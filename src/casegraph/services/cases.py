@@ -36,7 +36,7 @@ from casegraph.cases.rules import (
 from casegraph.cases.tasks import iso, plain
 from casegraph.cases.timeline import Event, contact_events, fact_events, merge
 from casegraph.errors import Conflict, NotFound, no_case
-from casegraph.graph.subgraph import Subgraph, subject_nodes
+from casegraph.graph.subgraph import SEALED, Subgraph, subject_nodes
 from casegraph.graph.subgraph import edge_dict as graph_edge
 from casegraph.model.clock import utcnow
 from casegraph.reports.case_file import (
@@ -599,7 +599,36 @@ class CaseService:
         )
         return self.note(case_id, note_id, record=False)
 
-    def note(self, case_id: str, note_id: int, record: bool = True) -> dict[str, Any]:
+    def mentioned(self, case_id: str, ids: Sequence[str]) -> dict[str, markdown.Mention]:
+        """The subjects that notes of the case mention, as the caller is shown them
+        (``cases.notes.Mention``): the display name from the sources the caller may
+        see, "sealed record", or unseen. One look-up for all of them, read under the
+        case and recorded (``case.mentions``) when there is any."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        visible = self.s.consult("case.mentions", {"case": case_id, "subjects": wanted},
+                                 case=case_id)  # fmt: skip
+        known = graph_store.cards(self.s.conn, wanted, visible, date.today().isoformat())
+        out = {}
+        for cid in wanted:
+            caption, _, sealed = known.get(cid, (None, None, False))
+            out[cid] = markdown.Mention(cid, SEALED if sealed else caption, sealed)
+        return out
+
+    def render_note(self, case_id: str, body: str) -> str:
+        """A note's text as the caller reads it: sanitised HTML, mentions by name."""
+        self._access(case_id)
+        return markdown.render(body, shown=self.mentioned(case_id, markdown.mentions(body)))
+
+    def note(
+        self,
+        case_id: str,
+        note_id: int,
+        record: bool = True,
+        shown: dict[str, markdown.Mention] | None = None,
+    ) -> dict[str, Any]:
+        """One note, its mentions by name (``shown``: looked up already, for a list)."""
         self._access(case_id)
         row = store.one(self.s.conn, case_notes, id=note_id, case_id=case_id)
         if row is None:
@@ -607,8 +636,12 @@ class CaseService:
         if record:
             self.s.record("case.read", {"case": case_id, "part": f"note:{note_id}"})
         out = plain(row)
-        out["html"] = markdown.render(row["body"])
-        out["mentions"] = markdown.mentions(row["body"])
+        ids = markdown.mentions(row["body"])
+        if shown is None:
+            shown = self.mentioned(case_id, ids)
+        out["html"] = markdown.render(row["body"], shown=shown)
+        out["mentions"] = ids
+        out["mentioned"] = [shown[cid].to_dict() for cid in ids]
         out["revisions"] = [
             plain(r)
             for r in store.rows(self.s.conn, case_note_revisions, ("version",), note_id=note_id)
@@ -618,10 +651,9 @@ class CaseService:
     def notes(self, case_id: str) -> list[dict[str, Any]]:
         self._access(case_id)
         self.s.record("case.read", {"case": case_id, "part": "notes"})
-        return [
-            self.note(case_id, int(n["id"]), record=False)
-            for n in store.rows(self.s.conn, case_notes, case_id=case_id)
-        ]
+        rows = store.rows(self.s.conn, case_notes, case_id=case_id)
+        shown = self.mentioned(case_id, [m for n in rows for m in markdown.mentions(n["body"])])
+        return [self.note(case_id, int(n["id"]), record=False, shown=shown) for n in rows]
 
     def edit_note(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -19,7 +19,9 @@ from casegraph.audit.checkpoint import Checkpoint, read_checkpoint, signing_key,
 from casegraph.audit.report import select_entries, write_report
 from casegraph.audit.verify import Verdict, verify
 from casegraph.errors import NotFound, Unseen
+from casegraph.graph.subgraph import SEALED
 from casegraph.model.audit import Entry
+from casegraph.store import graph_store
 from casegraph.store import ledger as ledger_rows
 
 
@@ -121,6 +123,29 @@ class LedgerService:
         checkpoint = write_checkpoint(signing_key(self.s.workspace.key_dir), seq, head_hash, out)
         self.s.record("audit.checkpoint", {"seq": seq, "hash": head_hash})
         return checkpoint
+
+    def subject_names(self, ids: Sequence[str]) -> dict[str, str]:
+        """The names of subjects that ledger entries hold by id, for a reader of the
+        ledger who may read them (docs/security.md, "Oversight and names"): only under
+        a purpose (a written justification, or a case) and only from the sources the
+        reader's teams are cleared for; "sealed record" for a sealed subject. Nothing
+        (and no look-up) without both; otherwise one look-up, recorded as a
+        consultation of those subjects (``oversight.names``)."""
+        self.s.require(roles.READ_AUDIT, "read the audit log")
+        wanted = sorted(set(ids))
+        ctx = self.s.ctx
+        if not wanted or not (ctx.case_id or roles.justified(ctx.justification)):
+            return {}
+        if not self.s.visible_sources():
+            return {}
+        visible = self.s.consult("oversight.names", {"subjects": wanted},
+                                 permission=roles.READ_AUDIT)  # fmt: skip
+        known = graph_store.cards(self.s.conn, wanted, visible, date.today().isoformat())
+        names = {}
+        for cid, (caption, _, sealed) in known.items():
+            if sealed or caption is not None:
+                names[cid] = SEALED if sealed else str(caption)
+        return names
 
     def report(
         self,

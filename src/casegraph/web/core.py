@@ -22,6 +22,7 @@ from casegraph.access.context import AccessContext
 from casegraph.access.identities import User
 from casegraph.http.request import SESSION_COOKIE, request_id, workspace
 from casegraph.service import Session, Workspace
+from casegraph.web.ids import id_small
 
 PURPOSE_COOKIE = "cg_purpose"
 STATIC = Path(__file__).parent / "static"
@@ -32,6 +33,7 @@ templates = Jinja2Templates(
         undefined=jinja2.StrictUndefined,
     )
 )
+templates.env.filters["id_small"] = id_small  # an id beside a name (web/ids.py)
 
 
 class SignInFirst(Exception):

@@ -30,7 +30,6 @@ from starlette.datastructures import QueryParams, UploadFile
 from casegraph.access import roles
 from casegraph.access.context import CASE_ID, AccessContext
 from casegraph.access.policy import AccessDenied
-from casegraph.cases import notes as markdown
 from casegraph.cases.rules import (
     CASE_ROLES,
     CUSTODY_ACTIONS,
@@ -480,6 +479,14 @@ async def link_subject(
 ) -> Response:
     def work(s: Session, form: Form) -> str:
         subject = form.text("subject_id", "the subject id", SUBJECT).strip()
+        if not subject:
+            typed = form.text("subject_name", "the subject's name", SUBJECT).strip()
+            raise CaseError(
+                f"choose {typed!r} from the list that opens as you type a name, or paste "
+                "the subject's id"
+                if typed
+                else "name the subject: type its name and choose it from the list, or paste its id"
+            )
         role = form.text("role", "the role", WORD)
         note = form.text("note", "the note")
         try:
@@ -487,7 +494,10 @@ async def link_subject(
         except NotFound as exc:
             # a subject id that is wrong (or not visible) is a mistake in the form; a
             # stranger's NotFound of the case comes back when the tab is shown again
-            raise CaseError(f"{exc}: copy the id from the subject's profile page") from exc
+            raise CaseError(
+                f"{exc}: type its name and choose it from the list, or copy the id from "
+                "the subject's profile page"
+            ) from exc
         return "subject-linked"
 
     return await _change(request, who, ws, case_id, "subjects", work)
@@ -620,11 +630,11 @@ async def preview_note(
 
     def run() -> Response:
         with case_session(request, who, ws, case_id) as s:
-            if case_id not in {c["id"] for c in s.cases.mine()}:
-                raise no_case(case_id)
+            # NotFound for a non-member; mentions by name, as the note will show them
+            html = s.cases.render_note(case_id, body)
         if not body.strip():
             return HTMLResponse('<p class="empty">Nothing to preview yet.</p>')
-        return HTMLResponse(markdown.render(body))
+        return HTMLResponse(html)
 
     return await run_in_threadpool(run)
 

@@ -64,9 +64,27 @@ def summarise(refs: dict[str, Any], limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _rows(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+SUBJECT_KEYS = ("subject", "subjects")  # where an entry's references hold subject ids
+SUBJECTS_SHOWN = 6  # of one entry's subjects, the rest counted
+
+
+def subject_ids(refs: dict[str, Any]) -> list[str]:
+    """The subject ids an entry's references hold, in order, once each."""
+    found: list[str] = []
+    for key in SUBJECT_KEYS:
+        value = refs.get(key)
+        values = value if isinstance(value, list | tuple) else [value]
+        found.extend(v for v in values if isinstance(v, str) and v)
+    return list(dict.fromkeys(found))
+
+
+def _rows(found: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
     for row in found:
-        row["refs_summary"] = summarise(row.get("refs") or {})
+        refs = row.get("refs") or {}
+        ids = subject_ids(refs)
+        row["subjects"] = [(cid, names.get(cid)) for cid in ids[:SUBJECTS_SHOWN]]
+        row["more_subjects"] = max(0, len(ids) - SUBJECTS_SHOWN)
+        row["refs_summary"] = summarise({k: v for k, v in refs.items() if k not in SUBJECT_KEYS})
         row["refs_full"] = json.dumps(row.get("refs") or {}, ensure_ascii=False, sort_keys=True)
         row["when"] = str(row.get("at", "")).replace("T", " ")
     return found
@@ -99,6 +117,12 @@ def oversight(
         total = s.ledger.report(main, "json", kind=kind, **filters)
         unseal_total = s.ledger.report(unseals, "json", kind="unseal", **filters)
         justified_total = s.ledger.report(justified, "json", kind="justification-only", **filters)
+        entries = main.newest_first((page_no - 1) * PAGE_SIZE)
+        shown = [*entries, *unseals.newest_first(), *justified.newest_first()]
+        ids = [cid for row in shown for cid in subject_ids(row.get("refs") or {})]
+        # names only for a reader who may read them, the look-up recorded (docs/security.md)
+        names = s.ledger.subject_names(ids + ([filters["subject"]] if filters["subject"] else []))
+        may_name = bool(s.visible_sources())
     query = {k: v for k, v in {"user": filters["user"], "subject": filters["subject"],
                                "kind": kind}.items() if v}  # fmt: skip
     api_query = {**query, **({"for_case": filters["case_id"]} if filters["case_id"] else {})}
@@ -119,15 +143,18 @@ def oversight(
         subject=filters["subject"] or "",
         case=filters["case_id"] or "",
         filtered=any(filters.values()),
-        entries=_rows(main.newest_first((page_no - 1) * PAGE_SIZE)),
+        entries=_rows(entries, names),
+        names_shown=bool(names),
+        may_name=may_name,
+        subject_name=names.get(filters["subject"] or ""),
         total=total,
         page_no=page_no,
         pages=pages,
         first=(page_no - 1) * PAGE_SIZE + 1,
         page_link="/oversight?" + urlencode(page_query) + ("&" if page_query else "") + "page=",
-        unseals=_rows(unseals.newest_first()),
+        unseals=_rows(unseals.newest_first(), names),
         unseal_total=unseal_total,
-        justified=_rows(justified.newest_first()),
+        justified=_rows(justified.newest_first(), names),
         justified_total=justified_total,
         json_export="/api/v1/audit/report?" + urlencode(api_query),
         csv_export="/oversight/report.csv?" + urlencode(page_query),
