@@ -288,29 +288,70 @@ def test_empty_sections_say_so() -> None:
 def test_svg_is_xml_with_one_circle_per_node() -> None:
     data = case_file()
     root = ET.fromstring(graph_picture.svg(data.graph_nodes, data.graph_edges))
-    circles = root.findall(f".//{SVG}circle")
-    assert len(circles) == len(data.graph_nodes)
-    ids = [g.get("data-id") for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
-    assert ids == [n["id"] for n in data.graph_nodes]
-    texts = "".join(t.text or "" for t in root.iter(f"{SVG}text"))
-    assert "directorship" in texts and "<script>" in texts  # escaped, so parsed back as text
-    assert "CZ65 0800 0000 1920 0014 5399 (…" not in texts
-    assert any(t.endswith("…") for t in (t.text or "" for t in root.iter(f"{SVG}text")))
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+    assert [g.get("data-id") for g in groups] == [n["id"] for n in data.graph_nodes]
+    assert all(len(g.findall(f"{SVG}circle")) == 1 for g in groups)
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert "<script>" in "".join(texts)  # escaped, so parsed back as text
+    # a long caption is wrapped at spaces, never inside a word, and loses nothing
+    caption = "CZ65 0800 0000 1920 0014 5399 (Česká spořitelna, current account)"
+    wrapped = [x.text or "" for x in groups[-1].iter(f"{SVG}text")][1:]  # after the letter
+    assert len(wrapped) > 1 and " ".join(wrapped) == caption
+    # one line per pair of subjects and family of relationships, with a legend entry
+    lines = [x for x in root.iter(f"{SVG}line") if x.get("data-count")]
+    assert sorted(int(x.get("data-count") or 0) for x in lines) == [1, 1, 1, 2]
+    assert "ownership, directorship, employment" in texts
     assert graph_picture.svg(data.graph_nodes, data.graph_edges) == graph_picture.svg(
         data.graph_nodes, data.graph_edges
     )
 
 
+def test_wrap_breaks_at_spaces_and_hyphens_only() -> None:
+    assert graph_picture.caption_lines("Rosenhag Immobilienverwaltung UG (haftungsbeschränkt)") == [
+        "Rosenhag",
+        "Immobilienverwaltung UG",
+        "(haftungsbeschränkt)",
+    ]
+    assert graph_picture.caption_lines("Pelrath Garten- und Landschaftsbau GmbH") == [
+        "Pelrath Garten- und", "Landschaftsbau GmbH"
+    ]  # fmt: skip
+    assert graph_picture.wrap("Meyer-Schulze-Hinterhuber GmbH", 16) == [
+        "Meyer-Schulze-", "Hinterhuber GmbH"
+    ]  # fmt: skip
+    assert graph_picture.caption_lines("Marta Valdrenko") == ["Marta Valdrenko"]
+
+
+def test_layout_of_a_crowded_graph_has_no_overlapping_boxes() -> None:
+    """40 subjects with long names around two hubs, and a few apart: every box (circle
+    and caption) inside the picture and clear of every other."""
+    nodes = [
+        {
+            "id": f"n{i:02d}",
+            "schema": "Company",
+            "role": None,
+            "caption": f"Immobilienverwaltung Nummer {i} GmbH & Co. KG",
+        }
+        for i in range(40)
+    ]
+    nodes[0]["role"], nodes[1]["role"] = "suspect", "victim"  # fmt: skip
+    edges = [{"src": f"n{i % 2:02d}", "dst": f"n{i:02d}", "kind": "Payment"}
+             for i in range(2, 34)] + [{"src": "n00", "dst": "n01", "kind": "Call"}]  # fmt: skip
+    placed = graph_picture.layout(nodes, edges)
+    assert placed.overlaps() == []
+    for left, top, right, bottom in placed.boxes.values():
+        assert 0 <= left < right <= placed.width and placed.top <= top < bottom <= placed.height
+
+
 def test_svg_empty_and_single_node() -> None:
     root = ET.fromstring(graph_picture.svg([], []))
     assert "No relationships among the case's subjects" in "".join(root.itertext())
-    assert root.findall(f".//{SVG}circle") == []
+    assert [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"] == []
     one = ET.fromstring(
         graph_picture.svg(
             [{"id": "a", "caption": "A & B", "schema": "Person", "role": "victim"}], []
         )
     )
-    assert len(one.findall(f".//{SVG}circle")) == 1
+    assert len([g for g in one.iter(f"{SVG}g") if g.get("class") == "node"]) == 1
     assert "A & B" in "".join(one.itertext())
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from followthemoney import model as ftm
 
+from casegraph.model.amounts import measure
 from casegraph.model.statements import StatementRow
 
 
@@ -78,7 +79,7 @@ def contact_events(
                 continue
             seen.add((r.id, here))
             what = "Call" if r.kind == "Call" else "Payment"
-            amount = f" ({r.amount:g})" if r.amount is not None else ""
+            amount = f" ({measure(r.amount, r.unit)})" if r.amount is not None else ""
             direction = "to" if here == r.src else "from"
             events.append(
                 Event(

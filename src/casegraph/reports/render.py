@@ -7,6 +7,7 @@ that refuses every URL, so a stray ``<img src="http://...">`` in a note is dropp
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -17,7 +18,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher
 
 from casegraph.reports import graph_picture
-from casegraph.reports.case_file import CaseFile
+from casegraph.reports.case_file import CaseFile, appendix
 
 SEALED = "Sealed record"
 
@@ -82,32 +83,79 @@ def _environment() -> jinja2.Environment:
     env.filters["dt"] = format_datetime
     env.filters["d"] = format_date
     env.filters["size"] = format_size
+    env.filters["kind"] = kind_label
+    env.filters["timeline_kind"] = timeline_kind
     return env
 
 
-def _graph(data: CaseFile) -> tuple[list[dict[str, Any]], str]:
-    """The graph's nodes with sealed subjects' captions redacted, and its picture."""
+def kind_label(kind: Any) -> str:
+    """A relationship's kind as it reads: "CourtCaseParty" as "Court case party",
+    "same:address" as "Shared address"."""
+    text = str(kind or "")
+    if text.startswith("same:"):
+        return "Shared " + text[5:].replace("_", " ")
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).split(" ")
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if text else ""
+
+
+def timeline_kind(kind: Any) -> str:
+    """A timeline entry's kind as it reads: "case.task.created" as "task created",
+    "fact:birthDate" as "fact"."""
+    text = str(kind or "")
+    if text.startswith("fact:"):
+        return "fact"
+    return text.removeprefix("case.").replace(".", " ").replace("_", " ")
+
+
+def captions_of(data: CaseFile) -> dict[str, str]:
+    """How the case file names each subject: its display name (sealed ones redacted);
+    two different subjects with the same name are told apart by the start of their ids."""
     sealed = {s.canonical_id for s in data.subjects if s.sealed}
-    nodes = [
-        {**node, "caption": SEALED} if str(node["id"]) in sealed else node
-        for node in data.graph_nodes
-    ]
-    return nodes, graph_picture.svg(nodes, data.graph_edges)
+    sealed |= {str(n["id"]) for n in data.graph_nodes if n.get("sealed")}
+    captions = {str(n["id"]): str(n.get("caption") or n["id"]) for n in data.graph_nodes}
+    for subject in data.subjects:
+        captions[subject.canonical_id] = subject.caption
+    for cid in sealed:
+        captions[cid] = SEALED
+    named: dict[str, list[str]] = {}
+    for cid, caption in captions.items():
+        named.setdefault(caption, []).append(cid)
+    for caption, ids in named.items():
+        if len(ids) > 1 and caption != SEALED:
+            for cid in ids:
+                captions[cid] = f"{caption} ({_short_id(cid)})"
+    return captions
+
+
+def _short_id(cid: str) -> str:
+    return cid.removeprefix("cg-")[:6]
+
+
+def graph_layout(data: CaseFile) -> graph_picture.Layout:
+    """Where the case file's graph picture puts each subject (its nodes named as the
+    case file names them)."""
+    captions = captions_of(data)
+    nodes = [{**node, "caption": captions[str(node["id"])]} for node in data.graph_nodes]
+    return graph_picture.layout(nodes, data.graph_edges)
 
 
 def html(data: CaseFile) -> str:
     """The case file as one self-contained, print-ready HTML document."""
-    nodes, picture = _graph(data)
-    captions = {str(n["id"]): str(n.get("caption") or n["id"]) for n in nodes}
-    for subject in data.subjects:
-        captions[subject.canonical_id] = SEALED if subject.sealed else subject.caption
+    captions = captions_of(data)
+    picture = graph_picture.draw(graph_layout(data)) if data.graph_nodes else ""
+    linked = sum(1 for n in data.graph_nodes if n.get("role") is not None)
     template = _environment().get_template("case_file.html.j2")
     return template.render(
         data=data,
         case=data.case,
         captions=captions,
         graph_svg=picture,
-        graph_nodes=nodes,
+        graph_nodes=data.graph_nodes,
+        graph_linked=linked,
+        structure=[r for r in data.relationships if not r["activity"]],
+        payments=[r for r in data.relationships if r["kind"] == "Payment"],
+        calls=[r for r in data.relationships if r["kind"] == "Call"],
+        appendix=appendix(data.relationships, data.events),
         sealed_label=SEALED,
     )
 

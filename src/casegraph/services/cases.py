@@ -43,11 +43,14 @@ from casegraph.reports.case_file import (
     CaseFile,
     CaseSubject,
     file_edges,
+    relationships,
+    single_events,
     subjects_with_facts,
+    timeline_once,
 )
 from casegraph.services.graph import walks_of
 from casegraph.store import cases as store
-from casegraph.store import graph_store
+from casegraph.store import edge_totals, graph_store
 from casegraph.store import ledger as ledger_store
 from casegraph.store.graph_store import EdgeFilter
 from casegraph.store.tables import (
@@ -74,6 +77,14 @@ DISCLOSURES = ("case.report", "case.evidence.download")
 ORPHAN_GRACE = 3600  # seconds: an upload this recent may still be committing
 GRAPH_NODES = 40  # nodes in a case file's graph picture
 EDITABLE = ("title", "purpose", "priority", "review_on", "team", "case_type")
+
+
+@dataclass(frozen=True)
+class CaseGraph:
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    left_out: int  # subjects tied to the case's subjects that are not in the graph
+    where: EdgeFilter | None  # what the reader sees (None: no subjects, nothing read)
 
 
 @dataclass(frozen=True)
@@ -916,7 +927,9 @@ class CaseService:
         self._access(case_id)
         return [e.to_dict() for e in merge(self._timeline(case_id), subject, kinds)]
 
-    def _timeline(self, case_id: str) -> list[Event]:
+    def _timeline(self, case_id: str, with_contacts: bool = True) -> list[Event]:
+        """Case events and the dated facts of the case's subjects; with
+        ``with_contacts``, their calls and payments too."""
         self._under(case_id)
         events = [
             Event(
@@ -933,6 +946,8 @@ class CaseService:
         refs = {"case": case_id, "subjects": linked}
         rows = self.s.subject_statements(action="case.timeline", refs=refs, canonical_ids=linked)
         events += fact_events(rows, set(linked))
+        if not with_contacts:
+            return events
         visible = self.s.consult("case.timeline.edges", refs)
         where = EdgeFilter(visible, ("Call", "Payment"), None, None)
         contacts = graph_store.touching(self.s.conn, linked, where)
@@ -1046,26 +1061,28 @@ class CaseService:
             )
             for link in self._subjects(case_id)
         ]
-        nodes, edges = self._case_graph(case_id, subjects)
-        return {"nodes": nodes, "edges": edges}
+        graph = self._case_graph(case_id, subjects)
+        return {"nodes": graph.nodes, "edges": graph.edges}
 
-    def _case_graph(
-        self, case_id: str, subjects: Sequence[CaseSubject]
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def _case_graph(self, case_id: str, subjects: Sequence[CaseSubject]) -> CaseGraph:
         """The case's subjects, their neighbours that tie most of them together (up to
-        ``GRAPH_NODES`` in all), and the edges among them (no labels at sealed ones)."""
+        ``GRAPH_NODES`` in all; ties to more of the case's subjects first, then more
+        edges), and the edges among them (no labels at sealed ones)."""
         linked = [s.canonical_id for s in subjects]
         if not linked:
-            return [], []
+            return CaseGraph([], [], 0, None)
         visible = self.s.consult("case.report.graph", {"case": case_id})
         where = EdgeFilter(visible, (), None, None)
         walks = walks_of(self.s)
         ties: dict[str, set[str]] = {}
+        edges_to: dict[str, int] = {}
         for _, here, there in walks.steps(linked, where):
             if there not in linked:
                 ties.setdefault(there, set()).add(here)
+                edges_to[there] = edges_to.get(there, 0) + 1
         room = max(0, GRAPH_NODES - len(linked))
-        others = sorted(ties, key=lambda n: (-len(ties[n]), n))[:room]
+        ranked = sorted(ties, key=lambda n: (-len(ties[n]), -edges_to[n], n))
+        others = ranked[:room]
         shown = subject_nodes(self.s.conn, others, visible)
         nodes: list[dict[str, Any]] = [
             {"id": s.canonical_id, "caption": s.caption, "schema": s.schema, "role": s.role,
@@ -1079,7 +1096,7 @@ class CaseService:
         ]  # fmt: skip
         rows = walks.among([n["id"] for n in nodes], where)
         graph = Subgraph({n["id"]: n for n in nodes}, [graph_edge(e) for e in rows])
-        return nodes, graph.unlabel_sealed().edges
+        return CaseGraph(nodes, graph.unlabel_sealed().edges, len(ranked) - len(others), where)
 
     def report(self, case_id: str, fmt: str, recipient: str) -> bytes:
         """The case file as HTML or PDF (a disclosure to ``recipient``)."""
@@ -1110,9 +1127,15 @@ class CaseService:
             else []
         )
         subjects = subjects_with_facts(links, rows)
-        nodes, edges = self._case_graph(case_id, subjects)
-        graph_edges = file_edges(edges)
-        timeline = [e.to_dict() for e in merge(self._timeline(case_id))]
+        graph = self._case_graph(case_id, subjects)
+        ids = [n["id"] for n in graph.nodes]
+        # the graph's edges summed up by the store, per pair of subjects, kind and way
+        totals = edge_totals.among(self.s.conn, ids, graph.where) if graph.where else []
+        captions = {n["id"]: n["caption"] for n in graph.nodes}
+        events, events_total = single_events(graph.edges)
+        # calls and payments are summed up with the graph and listed in its appendix
+        events_of_case = merge(self._timeline(case_id, with_contacts=False))
+        timeline = timeline_once(e.to_dict() for e in events_of_case)
         evidence = self.evidence(case_id)
         for item in evidence:
             item["integrity"] = self.files.check(item["sha256"])
@@ -1137,8 +1160,12 @@ class CaseService:
             case=dict(access.case),
             members=members,
             subjects=subjects,
-            graph_nodes=nodes,
-            graph_edges=graph_edges,
+            graph_nodes=graph.nodes,
+            graph_edges=file_edges(graph.edges),
+            graph_left_out=graph.left_out,
+            relationships=relationships(totals, graph.edges, captions),
+            events=events,
+            events_total=events_total,
             timeline=timeline,
             evidence=evidence,
             disclosures=disclosures,

@@ -14,6 +14,7 @@ from sqlalchemy.sql import Select
 
 from casegraph.store.graph_store import EDGE_VIEW, EdgeFilter
 from casegraph.store.tables import edges
+from casegraph.store.value_lists import one_of
 
 e = edges.c
 
@@ -50,6 +51,34 @@ def totals(
         c.other, way, c.kind, c.unit, c.source, c.source2, func.count(),
         func.sum(c.amount), func.min(c.start_date), func.max(c.start_date),
     ).group_by(c.other, way, c.kind, c.unit, c.source, c.source2)  # fmt: skip
+    return list(conn.execute(query).all())
+
+
+def among(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> list[Row[Any]]:
+    """(subject, other, way, kind, unit, source, source2, count, total, first, last) of
+    the edges with both ends among ``ids`` (a case's graph, say), one row per group: a
+    directed edge from its ``src`` (way ``out``: the subject pays, calls, owns), an
+    undirected one from the end that sorts first (way ``both``)."""
+    every = sorted(set(ids))
+    if not every:
+        return []
+    flip = (e.directed == 0) & (e.dst < e.src)
+    ends = (
+        select(
+            case((flip, e.dst), else_=e.src).label("subject"),
+            case((flip, e.src), else_=e.dst).label("other"),
+            case((e.directed == 0, literal("both")), else_=literal("out")).label("way"),
+            e.kind, e.unit, e.amount, e.start_date, e.source, e.source2,
+        )
+        .where(one_of(conn, e.src, every), one_of(conn, e.dst.concat(""), every, lookup=False),
+               e.src != e.dst, where.condition())
+        .subquery()
+    )  # fmt: skip
+    c = ends.c
+    query = select(
+        c.subject, c.other, c.way, c.kind, c.unit, c.source, c.source2, func.count(),
+        func.sum(c.amount), func.min(c.start_date), func.max(c.start_date),
+    ).group_by(c.subject, c.other, c.way, c.kind, c.unit, c.source, c.source2)  # fmt: skip
     return list(conn.execute(query).all())
 
 
