@@ -13,6 +13,7 @@ import pytest
 from casegraph.access.context import AccessContext
 from casegraph.access.policy import AccessDenied, PurposeRequired
 from casegraph.service import NotFound, Workspace
+from casegraph.store import ledger
 from casegraph.store.tables import case_members, cases, statements
 from tests.conftest import add_source
 
@@ -147,3 +148,37 @@ def test_exports_and_listings_show_no_uncleared_data(
         if cleared:
             family = next(line for line in out.getvalue().splitlines() if "Family" in line)
             assert "namesMentioned" not in family and world["minor"] in family
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_relations_and_events_matrix(
+    workspace: Workspace, world: dict[str, str], role: str
+) -> None:
+    """A profile's relations and single events: the same door as the profile (purpose,
+    clearance, role), each read on record, and a sealed relative named by nothing."""
+    for cleared, purpose in itertools.product((True, False), PURPOSES):
+        actor = f"{role}-{'c' if cleared else 'u'}"
+        ctx = AccessContext(actor, **PURPOSES[purpose])
+        label = (role, cleared, purpose)
+        try:
+            with workspace.session(ctx) as s:
+                found = s.graph.relations(world["adult"])
+                events = s.graph.events(world["adult"])
+        except PurposeRequired:
+            assert role != "auditor" and purpose == "none", label
+            continue
+        except NotFound as exc:
+            assert not cleared and role != "auditor" and purpose in ("justification", "member")
+            assert "restricted" not in str(exc).lower(), label
+            continue
+        except AccessDenied:
+            assert role == "auditor" or purpose == "non-member", label
+            continue
+        assert role != "auditor" and cleared and purpose in ("justification", "member"), label
+        (family,) = found["structure"]
+        assert family["kind"] == "Family" and family["other"]["sealed"], label
+        assert family["other"]["caption"] == "sealed record" and family["label"] is None
+        assert "Kim" not in str(found) and events["total"] == 0, label
+        with workspace.engine.connect() as conn:
+            mine = {e.action for e in ledger.iter_entries(conn) if e.actor == actor}
+        assert {"graph.relations", "graph.events"} <= mine, label
