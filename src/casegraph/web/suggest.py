@@ -31,8 +31,9 @@ def query_of(typed: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(typed)][:8]
     if not words or max(len(w) for w in words) < 2:
         return None
-    # lower case: AND, OR and NOT are operators in upper case only
-    return " ".join(f"{w}*" for w in words)
+    # lower case: AND, OR and NOT are operators in upper case only; notes (a tip's
+    # text, say) are not what a name picker offers
+    return " ".join(f"{w}*" for w in words) + " -schema:Note"
 
 
 def hint(hit: Hit) -> str:
