@@ -1,51 +1,26 @@
 """The search page in a real browser on the served demo, on SQLite and PostgreSQL: a
 phone number pasted as people write it finds its subject, and the rows tell people of
-the same name apart. Screenshots go to test-artifacts/search-<store>*.png."""
+the same name apart. Screenshots go to test-artifacts/e2e/<store>-search*.png."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from casegraph.demo_case import USERS
+from tests.e2e.browsing import SHOTS, Tab, purpose_case
 from tests.e2e.conftest import Server
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
-def page(served: Server) -> Iterator[Any]:
+def page(browser: Any, served: Server) -> Iterator[Any]:
     """A browser page signed in as anna, with the demo case as her purpose."""
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.fail("Debian's chromium is needed for the browser tests (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            errors: list[str] = []
-            tab.on("pageerror", lambda exc: errors.append(str(exc)))
-            tab.goto(served.base + "/login")
-            tab.fill("#username", "anna")
-            tab.fill("#password", USERS["anna"][2])
-            tab.click("button[type=submit]")
-            tab.wait_for_selector("header .who")
-            tab.goto(served.base + "/purpose")
-            tab.check("input[name=case]")
-            tab.click("form[action='/purpose'] button[type=submit]")
-            tab.wait_for_selector("a.purpose.set")
-            yield tab
-            assert errors == []
-        finally:
-            browser.close()
+    anna = Tab(browser, served.base, served.store)
+    anna.sign_in("anna")
+    purpose_case(anna)
+    yield anna.page
+    assert anna.errors == []
 
 
 def search(page: Any, query: str) -> list[dict[str, str]]:
@@ -69,7 +44,7 @@ def test_a_pasted_phone_number_finds_its_subject(page: Any, served: Server) -> N
     page.goto(served.base + "/search")
     rows = search(page, "+49 151 48273390")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"search-{served.store}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{served.store}-search.png"), full_page=True)
     assert [r["name"] for r in rows] == ["Konstantin Valdrenko"], rows
     assert rows[0]["Born"] == "1971-09-14" and rows[0]["Country"] == "Germany"
     assert rows[0]["Sources"].isdigit() and int(rows[0]["Sources"]) >= 2
@@ -83,7 +58,7 @@ def test_a_pasted_phone_number_finds_its_subject(page: Any, served: Server) -> N
 def test_people_of_the_same_name_are_told_apart(page: Any, served: Server) -> None:
     page.goto(served.base + "/search")
     rows = [r for r in search(page, '"peter maier"') if r["name"] == "Peter Maier"]
-    page.screenshot(path=str(SHOTS / f"search-{served.store}-names.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{served.store}-search-names.png"), full_page=True)
     assert all("Born" in r for r in rows), rows  # said, even when no source knows it
     known = [r["Born"] for r in rows if r["Born"][:1].isdigit()]
     assert len(known) >= 2 and len(set(known)) == len(known), rows

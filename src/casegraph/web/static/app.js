@@ -9,8 +9,21 @@
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = meta("cg-csrf");
   });
+  // a page's own JSON (same origin, the session cookie): the body, or an Error that
+  // carries the server's "detail"
+  function getJSON(url) {
+    return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) {
+        return response.json().catch(function () { return {detail: response.statusText}; })
+          .then(function (body) {
+            if (!response.ok) { throw new Error(body.detail || response.statusText); }
+            return body;
+          });
+      });
+  }
   window.casegraph = {
     csrf: function () { return meta("cg-csrf"); },
+    getJSON: getJSON,
     // the purpose as query parameters (headers cannot carry every character)
     purpose: function () {
       var params = new URLSearchParams();
@@ -21,13 +34,7 @@
     api: function (path, params) {
       var query = casegraph.purpose();
       if (params) { params.forEach(function (v, k) { query.append(k, v); }); }
-      return fetch("/api/v1" + path + "?" + query.toString(), {credentials: "same-origin"})
-        .then(function (response) {
-          return response.json().then(function (body) {
-            if (!response.ok) { throw new Error(body.detail || response.statusText); }
-            return body;
-          });
-        });
+      return getJSON("/api/v1" + path + "?" + query.toString());
     }
   };
   // confirm buttons: <button data-confirm="...">

@@ -125,15 +125,7 @@
     return p;
   }
   function ask(path, p) {
-    return fetch(path + (p ? "?" + p.toString() : ""), {credentials: "same-origin",
-      headers: {"Accept": "application/json"}})
-      .then(function (response) {
-        return response.json().catch(function () { return {detail: response.statusText}; })
-          .then(function (body) {
-            if (!response.ok) { throw new Error(body.detail || response.statusText); }
-            return body;
-          });
-      });
+    return casegraph.getJSON(path + (p ? "?" + p.toString() : ""));
   }
 
   // --- adding what the server answered ------------------------------------------------------

@@ -88,15 +88,7 @@
     function ask() {
       var text = input.value.trim(), mine = ++asked;
       if (text.length < 2) { close(); return; }
-      fetch("/suggest?q=" + encodeURIComponent(text), {credentials: "same-origin",
-        headers: {"Accept": "application/json"}})
-        .then(function (response) {
-          return response.json().catch(function () { return {detail: response.statusText}; })
-            .then(function (body) {
-              if (!response.ok) { throw new Error(body.detail || response.statusText); }
-              return body;
-            });
-        })
+      casegraph.getJSON("/suggest?q=" + encodeURIComponent(text))
         .then(function (found) {
           if (mine !== asked) { return; }  // an older answer, after a newer one was asked
           show(found, found.length ? "" : "No subject of that name.");
