@@ -14,8 +14,8 @@ import httpx
 
 from casegraph.demo_case import CASE_TITLE
 from casegraph.model.amounts import money
+from tests.e2e.browsing import ROOT, Tab
 from tests.e2e.conftest import Server, signed_in
-from tests.e2e.test_browser import ROOT, Tab, browser  # noqa: F401 (a fixture)
 
 SHOTS = ROOT / "test-artifacts"
 CY = "window.casegraphGraph"
@@ -81,7 +81,7 @@ def unmoved(before: dict[str, dict[str, float]], after: dict[str, dict[str, floa
     assert not moved, f"subjects already drawn moved: {moved}"
 
 
-def test_an_investigator_explores_by_name(browser: Any, served: Server) -> None:  # noqa: F811
+def test_an_investigator_explores_by_name(browser: Any, served: Server) -> None:
     anna = Watched(browser, served.base, served.store)
     anna.sign_in("anna")
     anna.go("/purpose")
@@ -198,7 +198,7 @@ def test_an_investigator_explores_by_name(browser: Any, served: Server) -> None:
 
 
 def test_the_case_graph_has_a_legend_and_no_policy_violation(
-    browser: Any,  # noqa: F811
+    browser: Any,
     served: Server,
 ) -> None:
     """Opened from a case: the case's subjects with their roles in the legend."""
