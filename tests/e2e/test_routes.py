@@ -73,6 +73,7 @@ def query_values(ids: Ids) -> dict[str, list[str]]:
         "k": ["3"], "max_hops": ["4"], "time_ordered": ["true"], "measure": list(MEASURES),
         "top": ["5"], "resolution": ["1.5"], "direction": ["owners"], "depth": ["4"],
         "min_share": ["25"], "target": [f"note:{ids.note}"], "format": ["pdf"],
+        "other": [ids.other],
     }  # fmt: skip
 
 
@@ -160,6 +161,18 @@ def page_urls(ids: Ids) -> dict[str, list[str]]:
         + [f"/subjects/{s}?unseal=true" for s in subjects] + [f"/subjects/{MISSING['subject']}"],
         "/graph": ["/graph", f"/graph?start={p}", f"/graph?case={c}", "/graph?case=C-1999-9999"],
         "/graph/case/{case_id}.json": [f"/graph/case/{c}.json", "/graph/case/C-1999-9999.json"],
+        "/graph/expand.json": [f"/graph/expand.json?subject={p}",
+                               f"/graph/expand.json?subject={p}&hops=2&without=Call",
+                               f"/graph/expand.json?subject={MISSING['subject']}"],
+        "/graph/node.json": [f"/graph/node.json?subject={p}",
+                             f"/graph/node.json?subject={MISSING['subject']}"],
+        "/graph/path.json": [f"/graph/path.json?a={p}&b={ids.other}",
+                             f"/graph/path.json?a={p}&b={ids.other}&time_ordered=true"],
+        "/suggest": ["/suggest?q=valdr", "/suggest?q=k", "/suggest?q=%22%3C%3E"],
+        "/subjects/{subject_id}/events": [
+            f"/subjects/{p}/events", f"/subjects/{p}/events?kind=Payment&offset=50",
+            f"/subjects/{p}/events?other={ids.other}&since=2022-01-01&until=2022-06-30",
+            f"/subjects/{MISSING['subject']}/events"],
         "/review": ["/review", "/review?page_no=2"],
         "/review/{pair}": [f"/review/{ids.pair}", f"/review/{MISSING['pair']}"],
         "/oversight": ["/oversight", f"/oversight?case={c}", f"/oversight?subject={p}"]
