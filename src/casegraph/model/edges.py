@@ -3,6 +3,7 @@ table holds it (``store/``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from casegraph.model.display import cut
@@ -33,3 +34,17 @@ class Edge:
 
     def row(self) -> dict[str, object]:
         return {**self.__dict__, "directed": int(self.directed)}
+
+
+SHARED = "same:"  # the kind of an edge between holders of one value: "same:phone"
+_SHARED_WORDS = {"id": "identifier", "email": "e-mail"}
+
+
+def kind_label(kind: str) -> str:
+    """An edge's kind as people read it, everywhere: "CourtCaseParty" as "Court case
+    party", "same:address" as "Shared address", "same:id" as "Shared identifier"."""
+    if kind.startswith(SHARED):
+        field = kind.removeprefix(SHARED)
+        return "Shared " + _SHARED_WORDS.get(field, field.replace("_", " "))
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind).split(" ")
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if kind else ""

@@ -7,7 +7,6 @@ that refuses every URL, so a stray ``<img src="http://...">`` in a note is dropp
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -17,6 +16,7 @@ import pypdfium2 as pdfium
 import weasyprint
 from weasyprint.urls import URLFetcher
 
+from casegraph.model.edges import kind_label
 from casegraph.reports import graph_picture
 from casegraph.reports.case_file import CaseFile, appendix
 
@@ -86,16 +86,6 @@ def _environment() -> jinja2.Environment:
     env.filters["kind"] = kind_label
     env.filters["timeline_kind"] = timeline_kind
     return env
-
-
-def kind_label(kind: Any) -> str:
-    """A relationship's kind as it reads: "CourtCaseParty" as "Court case party",
-    "same:address" as "Shared address"."""
-    text = str(kind or "")
-    if text.startswith("same:"):
-        return "Shared " + text[5:].replace("_", " ")
-    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).split(" ")
-    return " ".join([words[0], *(w.lower() for w in words[1:])]) if text else ""
 
 
 def timeline_kind(kind: Any) -> str:

@@ -8,13 +8,13 @@ cent; how a total reads comes from ``model.amounts``."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from casegraph.graph.edges import ENDS, SHARED_FIELDS
 from casegraph.model.amounts import SECONDS, duration, measure, money
+from casegraph.model.edges import kind_label
 
 DASH, TIMES = "\u2013", "\u00d7"  # between two dates; "Payment x24" with a times sign
 RECORDS_PER_LINK = 30  # the single edges a link lists in its details (the rest counted)
@@ -24,15 +24,6 @@ ALL_KINDS: tuple[str, ...] = (
     *sorted(ENDS),
     *(f"{SHARED_PREFIX}{field}" for field in SHARED_FIELDS),
 )
-
-
-def kind_name(kind: str) -> str:
-    """``CourtCaseParty`` -> "Court case party", ``same:phone`` -> "Same phone"."""
-    if kind.startswith(SHARED_PREFIX):
-        return "Same " + kind.removeprefix(SHARED_PREFIX)
-    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", kind) or [kind]
-    text = " ".join(w.lower() for w in words)
-    return text[:1].upper() + text[1:]
 
 
 def kinds_without(without: Sequence[str]) -> tuple[str, ...]:
@@ -109,7 +100,7 @@ def record(edge: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _caption(kind: str, count: int, sums: Sequence[Mapping[str, Any]], extra: str) -> str:
-    head = kind_name(kind) + (f" {TIMES}{count}" if count > 1 else "")
+    head = kind_label(kind) + (f" {TIMES}{count}" if count > 1 else "")
     parts = [head, *(s["text"] for s in sums)]
     return " · ".join(parts) + (f" ({extra})" if extra else "")
 
@@ -146,7 +137,7 @@ def _link(key: str, group: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "src": first["src"] if first.get("directed") else min(first["src"], first["dst"]),
         "dst": first["dst"] if first.get("directed") else max(first["src"], first["dst"]),
         "kind": kind,
-        "kind_name": kind_name(kind),
+        "kind_name": kind_label(kind),
         "directed": bool(first.get("directed")),
         "count": len(group),
         "ids": [e["id"] for e in group],

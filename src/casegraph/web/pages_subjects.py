@@ -12,6 +12,7 @@ from casegraph.access.context import AccessContext
 from casegraph.cases.rules import SUBJECT_ROLES, CaseError
 from casegraph.graph.counterparts import ACTIVITY_KINDS
 from casegraph.http.request import request_id, workspace
+from casegraph.model.edges import kind_label
 from casegraph.search.engine import FACETS
 from casegraph.search.labels import facet_label, value_label
 from casegraph.search.query import QueryError
@@ -111,7 +112,7 @@ def subject(
         activity=relations["activity"] if relations else [],
         histogram=view.histogram_bars(relations["histogram"] if relations else []),
         timeline=[] if hidden else view.timeline(profile, groups, structure),
-        kind_label=view.kind_label,
+        kind_label=kind_label,
         way_text=view.way_text,
         cases=links,
         mine=mine,
@@ -150,7 +151,7 @@ def subject_events(
         found=found,
         with_other=other is None,
         more_url=f"/subjects/{subject_id}/events?{urlencode(params)}" if more else None,
-        kind_label=view.kind_label,
+        kind_label=kind_label,
         way_text=view.way_text,
     )
 

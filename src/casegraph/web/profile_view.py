@@ -10,6 +10,8 @@ from typing import Any
 
 from followthemoney import model as ftm
 
+from casegraph.model.edges import kind_label
+
 NAMES = ("name", "alias", "weakAlias", "previousName", "abbreviation")
 # the key facts, in order: (heading, property types, properties) - a fact is shown under
 # the first heading that names its property or its property's type
@@ -116,15 +118,6 @@ def timeline(
                 items.append({"at": at, "what": f"{kind_label(edge['kind'])} {word}",
                               "other": edge["other"], "sources": edge["sources"]})  # fmt: skip
     return sorted(items, key=lambda i: (i["at"], i["what"]))
-
-
-def kind_label(kind: str) -> str:
-    """An edge kind as it reads: the schema's label, or "Same phone" for shared values."""
-    if kind.startswith("same:"):
-        field = kind.split(":", 1)[1]
-        return "Same " + {"id": "identifier", "email": "e-mail"}.get(field, field)
-    schema = ftm.get(kind)
-    return str(schema.label) if schema else kind
 
 
 def way_text(kind: str, way: str) -> str:
