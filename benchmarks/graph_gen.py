@@ -57,6 +57,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from casegraph.access.context import AccessContext
 from casegraph.config import Settings, normalise_database_url
 from casegraph.graph.edges import ENDS
+from casegraph.model.amounts import SECONDS
 from casegraph.model.edges import Edge
 from casegraph.model.search_documents import Document
 from casegraph.model.statements import StatementRow
@@ -70,7 +71,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import people_gen
 
-GEN_VERSION = 1
+GEN_VERSION = 2
 DEFAULT_POSTGRES = os.environ.get(
     "CASEGRAPH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
@@ -435,10 +436,11 @@ class Population:
                 label = "director"
         else:
             label = rng.choice(RELATIONS if kind == "Associate" else FAMILY_RELATIONS)
+        unit = {"Call": SECONDS, "Payment": "EUR"}.get(kind)
         return Edge(
             self.ids[a], self.ids[b], kind, origin, origin, entity_id(source, a),
             entity_id(source, b), source, source, ENDS[kind][2], start, end, amount, share,
-            label,
+            label, unit,
         )  # fmt: skip
 
 
