@@ -92,3 +92,21 @@ def contact_events(
                 )
             )
     return events
+
+
+def once(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The timeline with each fact once: entries alike but for their source (the same
+    birth date from three sources) as one, with every source."""
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for event in events:
+        key = (event.get("at"), event.get("kind"), event.get("summary"), event.get("subject"),
+               event.get("ref"))  # fmt: skip
+        if key in out and str(event.get("kind", "")).startswith("fact:"):
+            kept = out[key]["sources"]
+            kept += [s for s in event.get("sources") or [] if s not in kept]
+            continue
+        out[key if key not in out else (*key, len(out))] = {
+            **event,
+            "sources": list(event.get("sources") or []),
+        }
+    return list(out.values())

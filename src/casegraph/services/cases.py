@@ -34,7 +34,7 @@ from casegraph.cases.rules import (
     written,
 )
 from casegraph.cases.tasks import iso, plain
-from casegraph.cases.timeline import Event, contact_events, fact_events, merge
+from casegraph.cases.timeline import Event, contact_events, fact_events, merge, once
 from casegraph.errors import Conflict, NotFound, no_case
 from casegraph.graph.subgraph import SEALED, Subgraph, subject_nodes
 from casegraph.graph.subgraph import edge_dict as graph_edge
@@ -46,7 +46,6 @@ from casegraph.reports.case_file import (
     relationships,
     single_events,
     subjects_with_facts,
-    timeline_once,
 )
 from casegraph.services.graph import walks_of
 from casegraph.store import cases as store
@@ -923,9 +922,10 @@ class CaseService:
         self, case_id: str, subject: str | None = None, kinds: Sequence[str] = ()
     ) -> list[dict[str, Any]]:
         """Case events and the dated facts of the case's subjects (statements with a date
-        and the calls and payments among them), oldest first."""
+        and the calls and payments among them), oldest first; a fact several sources
+        state is one entry with all of them."""
         self._access(case_id)
-        return [e.to_dict() for e in merge(self._timeline(case_id), subject, kinds)]
+        return once(e.to_dict() for e in merge(self._timeline(case_id), subject, kinds))
 
     def _timeline(self, case_id: str, with_contacts: bool = True) -> list[Event]:
         """Case events and the dated facts of the case's subjects; with
@@ -1135,7 +1135,7 @@ class CaseService:
         events, events_total = single_events(graph.edges)
         # calls and payments are summed up with the graph and listed in its appendix
         events_of_case = merge(self._timeline(case_id, with_contacts=False))
-        timeline = timeline_once(e.to_dict() for e in events_of_case)
+        timeline = once(e.to_dict() for e in events_of_case)
         evidence = self.evidence(case_id)
         for item in evidence:
             item["integrity"] = self.files.check(item["sha256"])
