@@ -72,3 +72,18 @@ def test_docs_images_exist_for_the_readme() -> None:
     missing = [p for p in shown if not (ROOT / p).is_file()]
     assert missing == [], missing
     assert all(Path(p).suffix == ".png" for p in shown)
+
+
+def test_an_error_page_keeps_the_signed_in_header(browser: Any, served: Server) -> None:
+    """A subject that does not exist: a 404 page with the navigation and the purpose, so
+    the reader is not stranded; signed out, the same page has no header."""
+    anna = Tab(browser, served.base, served.store)
+    anna.sign_in("anna")
+    purpose_case(anna)
+    missing = anna.go("/subjects/nobody-at-all")
+    assert missing.status == 404
+    text = anna.page.content()
+    assert 'aria-label="Main"' in text and "Purpose:" in text
+    anna.context.clear_cookies()
+    gone = anna.go("/no-such-page")
+    assert gone.status == 404 and 'aria-label="Main"' not in anna.page.content()

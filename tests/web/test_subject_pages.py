@@ -83,15 +83,3 @@ def _ctx(user: str):  # type: ignore[no-untyped-def]
     from casegraph.access.context import AccessContext
 
     return AccessContext(actor=user, justification=WHY)
-
-
-def test_an_error_page_keeps_the_signed_in_header(web: TestClient, loaded: Workspace) -> None:
-    """A subject that does not exist: a 404 page with the navigation and the purpose, so
-    the reader is not stranded; signed out, the same page has no header."""
-    sign_in(web, "ana", justification=WHY)
-    missing = web.get("/subjects/nobody-at-all")
-    assert missing.status_code == 404
-    assert 'aria-label="Main"' in missing.text and "Purpose:" in missing.text
-    web.cookies.clear()
-    gone = web.get("/no-such-page")
-    assert gone.status_code == 404 and 'aria-label="Main"' not in gone.text

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from casegraph.model.amounts import SECONDS, measure, rounded
+from casegraph.model.amounts import SECONDS, by_unit, measure, rounded
 
 ACTIVITY_KINDS = ("Call", "Payment")
 WAYS = ("out", "in", "both")
@@ -40,22 +40,13 @@ class Counterpart:
         self.last = max(filter(None, (self.last, last)), default=None)
         self.sources.update((source, source2))
 
-    def total_texts(self) -> list[str]:
-        """Each total as it reads ("43,410.04 EUR", "1 h 22 min 56 s"), money first."""
-        order = sorted(self.totals, key=lambda u: (u == SECONDS, u))
-        return [measure(self.totals[u], u or None) for u in order]
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "other": self.other,
             "kind": self.kind,
             "way": self.way,
             "count": self.count,
-            "totals": [
-                {"unit": u or None, "amount": float(exact(self.totals[u], u)),
-                 "text": measure(self.totals[u], u or None)}
-                for u in sorted(self.totals, key=lambda u: (u == SECONDS, u))
-            ],
+            "totals": total_list(self.totals),
             "first": self.first,
             "last": self.last,
             "sources": sorted(self.sources),
@@ -110,10 +101,12 @@ def _totals(groups: Iterable[Counterpart], key: Any) -> dict[Any, dict[str, floa
     return out
 
 
-def _total_list(sums: dict[str, float]) -> list[dict[str, Any]]:
+def total_list(sums: dict[str, float]) -> list[dict[str, Any]]:
+    """Sums per unit as the API gives them: ``{unit, amount, text}``, the amount to the
+    unit's precision."""
     return [
-        {"unit": u or None, "amount": float(exact(v, u)), "text": measure(v, u or None)}
-        for u, v in sorted(sums.items(), key=lambda kv: (kv[0] == SECONDS, kv[0]))
+        {"unit": u, "amount": float(exact(float(v), u or "")), "text": text}
+        for u, v, text in by_unit(sums)
     ]
 
 
@@ -147,13 +140,13 @@ def summary(
         "totals": [
             {"kind": kind, **t}
             for kind, sums in sorted(_totals(groups, lambda g: g.kind).items())
-            for t in _total_list(sums)
+            for t in total_list(sums)
         ],
         "first": min(firsts, default=None),
         "last": max(lasts, default=None),
         "by_month": {m["month"]: m["count"] for m in histogram(months) if m["count"]},
         "top": [
-            {**i, "kinds": sorted(i["kinds"]), "totals": _total_list(other_sums[i["id"]])}
+            {**i, "kinds": sorted(i["kinds"]), "totals": total_list(other_sums[i["id"]])}
             for i in ranked
         ],
     }
@@ -194,13 +187,15 @@ def structural(
                       "share_text": f"{share:g} %" if share is not None else ""}  # fmt: skip
     out = list(found.values())
 
-    def rank(e: dict[str, Any]) -> tuple[int, str, str]:
-        kind = e["kind"]
-        place = (STRUCTURE_ORDER.index(kind) if kind in STRUCTURE_ORDER
-                 else len(STRUCTURE_ORDER) + kind.startswith("same:"))  # fmt: skip
-        return place, kind, e["start_date"] or ""
+    return sorted(out, key=lambda e: (structure_place(e["kind"]), e["kind"], e["start_date"] or ""))
 
-    return sorted(out, key=rank)
+
+def structure_place(kind: str) -> int:
+    """Where a structural kind comes in a list of relationships (``STRUCTURE_ORDER``;
+    other kinds after them, shared values last)."""
+    if kind in STRUCTURE_ORDER:
+        return STRUCTURE_ORDER.index(kind)
+    return len(STRUCTURE_ORDER) + kind.startswith("same:")
 
 
 def single_events(

@@ -5,6 +5,7 @@ currency code, or ``SECONDS``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 
 SECONDS = "s"
@@ -50,10 +51,19 @@ def duration(seconds: float) -> str:
     return " ".join(parts)
 
 
-def measure(value: float | None, unit: str | None) -> str:
+def measure(value: float | Decimal | None, unit: str | None) -> str:
     """An edge's amount as it reads: a duration, money, or empty when there is none."""
     if value is None or value != value:  # None or NaN
         return ""
     if unit == SECONDS:
-        return duration(value)
+        return duration(float(value))
     return money(value, unit)
+
+
+def by_unit(
+    sums: Mapping[str, float | Decimal],
+) -> list[tuple[str | None, float | Decimal, str]]:
+    """Totals per unit (``""``: not known) in the order they are shown, money by
+    currency before call time: (unit or None, the sum, how it reads)."""
+    ordered = sorted(sums, key=lambda u: (u == SECONDS, u))
+    return [(u or None, sums[u], measure(sums[u], u or None)) for u in ordered]

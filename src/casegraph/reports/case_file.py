@@ -11,7 +11,7 @@ from typing import Any
 from followthemoney import model as ftm
 
 from casegraph.graph import counterparts
-from casegraph.graph.counterparts import ACTIVITY_KINDS, STRUCTURE_ORDER
+from casegraph.graph.counterparts import ACTIVITY_KINDS
 from casegraph.model.amounts import measure
 from casegraph.model.statements import StatementRow
 from casegraph.subjects.profile import assemble
@@ -139,8 +139,7 @@ def relationships(
         if item["activity"]:
             money = sum(t["amount"] for t in item["totals"] if t["unit"] not in (None, "s"))
             return (1, 0, "", -item["count"], -money, name(item["src"]), name(item["dst"]))
-        place = (STRUCTURE_ORDER.index(kind) if kind in STRUCTURE_ORDER
-                 else len(STRUCTURE_ORDER) + kind.startswith("same:"))  # fmt: skip
+        place = counterparts.structure_place(kind)
         return (0, place, kind, 0, 0, name(item["src"]), name(item["dst"]))
 
     return sorted(out, key=rank)

@@ -121,10 +121,12 @@ def _short_id(cid: str) -> str:
     return cid.removeprefix("cg-")[:6]
 
 
-def graph_layout(data: CaseFile) -> graph_picture.Layout:
+def graph_layout(
+    data: CaseFile, captions: dict[str, str] | None = None
+) -> graph_picture.Layout:
     """Where the case file's graph picture puts each subject (its nodes named as the
-    case file names them)."""
-    captions = captions_of(data)
+    case file names them: ``captions_of``, when not given)."""
+    captions = captions if captions is not None else captions_of(data)
     nodes = [{**node, "caption": captions[str(node["id"])]} for node in data.graph_nodes]
     return graph_picture.layout(nodes, data.graph_edges)
 
@@ -132,7 +134,7 @@ def graph_layout(data: CaseFile) -> graph_picture.Layout:
 def html(data: CaseFile) -> str:
     """The case file as one self-contained, print-ready HTML document."""
     captions = captions_of(data)
-    picture = graph_picture.draw(graph_layout(data)) if data.graph_nodes else ""
+    picture = graph_picture.draw(graph_layout(data, captions)) if data.graph_nodes else ""
     linked = sum(1 for n in data.graph_nodes if n.get("role") is not None)
     template = _environment().get_template("case_file.html.j2")
     return template.render(

@@ -4,7 +4,7 @@ session bound to both. Pages never touch tables: they call the session's service
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,13 +13,14 @@ from urllib.parse import quote
 
 import jinja2
 from fastapi import Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from casegraph import __version__
 from casegraph.access import roles
 from casegraph.access.context import AccessContext
 from casegraph.access.identities import User
+from casegraph.errors import CasegraphError
 from casegraph.http.request import SESSION_COOKIE, request_id, workspace
 from casegraph.service import Session, Workspace
 from casegraph.web.ids import id_small
@@ -133,6 +134,21 @@ def open_session(
     that show subject data send the browser to the purpose prompt without one)."""
     with ws.session(context(request, who, need_purpose)) as s:
         yield s
+
+
+def json_answer(
+    request: Request, who: Viewer, ws: Workspace, work: Callable[[Session], Any]
+) -> Response:
+    """``work`` in the page's session, as JSON for the page's scripts; without a purpose,
+    or on an error a reader can cause (no such subject, refused), ``{"detail": ...}``
+    with its status, for the page to say."""
+    if not who.purpose:
+        return JSONResponse({"detail": "choose a purpose first (a case or a justification)"}, 409)
+    try:
+        with open_session(request, who, ws, need_purpose=False) as s:
+            return JSONResponse(work(s))
+    except CasegraphError as exc:
+        return JSONResponse({"detail": str(exc)}, exc.status)
 
 
 def page(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from casegraph.graph.edges import ENDS, SHARED_FIELDS
-from casegraph.model.amounts import SECONDS, duration, measure, money
+from casegraph.model.amounts import by_unit, measure
 from casegraph.model.edges import kind_label
 
 DASH, TIMES = "\u2013", "\u00d7"  # between two dates; "Payment x24" with a times sign
@@ -35,14 +35,6 @@ def kinds_without(without: Sequence[str]) -> tuple[str, ...]:
     return tuple(k for k in ALL_KINDS if k not in off)
 
 
-def total_text(value: Decimal, unit: str | None) -> str:
-    """A total as it reads: a duration for seconds, else money (no currency when the
-    unit is not known)."""
-    if unit == SECONDS:
-        return duration(float(value))
-    return money(value, unit)
-
-
 def totals(edges: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The amounts of ``edges`` summed per unit: [{unit, value, text}], money before
     durations, then by unit."""
@@ -53,11 +45,7 @@ def totals(edges: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             continue
         unit = e.get("unit") or ""
         sums[unit] = sums.get(unit, Decimal(0)) + Decimal(repr(float(amount)))
-    ordered = sorted(sums, key=lambda u: (u == SECONDS, u))
-    return [
-        {"unit": u or None, "value": str(sums[u]), "text": total_text(sums[u], u or None)}
-        for u in ordered
-    ]
+    return [{"unit": u, "value": str(v), "text": text} for u, v, text in by_unit(sums)]
 
 
 def link_id(edge: Mapping[str, Any]) -> str:

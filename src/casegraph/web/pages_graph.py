@@ -6,8 +6,6 @@ the same access rules and records as the graph API); what is drawn is shaped her
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,7 +17,7 @@ from casegraph.errors import CasegraphError
 from casegraph.http.request import request_id, workspace
 from casegraph.service import Session, Workspace
 from casegraph.web import graph_view
-from casegraph.web.core import Viewer, open_session, page, viewer
+from casegraph.web.core import Viewer, json_answer, open_session, page, viewer
 
 router = APIRouter(include_in_schema=False)
 WITHOUT = Query([], max_length=64, description="Edge kinds switched off")
@@ -63,26 +61,6 @@ def _roles(request: Request, who: Viewer, ws: Workspace, case_id: str) -> dict[s
     return {str(n["canonical_id"]): str(n["role"]) for n in linked if n.get("role")}
 
 
-@contextmanager
-def _answer(request: Request, who: Viewer, ws: Workspace) -> Iterator[Session]:
-    """The session of one JSON answer of the page (the purpose the reader chose)."""
-    with open_session(request, who, ws, need_purpose=False) as s:
-        yield s
-
-
-def _json(request: Request, who: Viewer, ws: Workspace, work: Callable[[Session], Any]) -> Response:
-    """``work`` in the page's session, as JSON; an error a reader can cause (no
-    purpose, no such subject, refused) as ``{"detail": ...}`` with its status, for
-    the page to say."""
-    if not who.purpose:
-        return JSONResponse({"detail": "choose a purpose first (a case or a justification)"}, 409)
-    try:
-        with _answer(request, who, ws) as s:
-            return JSONResponse(work(s))
-    except CasegraphError as exc:
-        return JSONResponse({"detail": str(exc)}, exc.status)
-
-
 @router.get("/graph/expand.json")
 def expand(
     request: Request,
@@ -102,7 +80,7 @@ def expand(
         found = s.graph.expand(subject, hops, limit, kinds, since or None, until or None)
         return graph_view.graph(found.to_dict())
 
-    return _json(request, who, ws, work)
+    return json_answer(request, who, ws, work)
 
 
 @router.get("/graph/node.json")
@@ -121,7 +99,7 @@ def node(
         nodes = [n for n in found["nodes"] if n["id"] == subject]
         return {"nodes": nodes, "edges": [], "links": []}
 
-    return _json(request, who, ws, work)
+    return json_answer(request, who, ws, work)
 
 
 @router.get("/graph/path.json")
@@ -143,7 +121,7 @@ def path(
         found = s.graph.paths(a, b, 1, 6, kinds, since or None, until or None, time_ordered)
         return {"paths": [graph_view.path(p) for p in found]}
 
-    return _json(request, who, ws, work)
+    return json_answer(request, who, ws, work)
 
 
 @router.get("/graph/case/{case_id}.json")

@@ -10,12 +10,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from casegraph.errors import CasegraphError
 from casegraph.http.request import workspace
 from casegraph.model.names import reading_order
 from casegraph.search.engine import Hit
-from casegraph.service import Workspace
-from casegraph.web.core import Viewer, open_session, viewer
+from casegraph.service import Session, Workspace
+from casegraph.web.core import Viewer, json_answer, viewer
 
 router = APIRouter(include_in_schema=False)
 MAX_SUGGESTIONS = 10
@@ -67,16 +66,13 @@ def suggest(
     query = query_of(q)
     if query is None:
         return JSONResponse([])
-    if not who.purpose:
-        return JSONResponse({"detail": "choose a purpose first (a case or a justification)"}, 409)
-    try:
-        with open_session(request, who, ws) as s:
-            hits = s.search.search(query, 1, CANDIDATES, ()).hits
-    except CasegraphError as exc:
-        return JSONResponse({"detail": str(exc)}, exc.status)
-    ranked = sorted(hits, key=lambda h: (-round(h.score, 2), -len(h.sources), h.caption))
-    out: list[dict[str, Any]] = [
-        {"id": h.id, "caption": h.caption, "schema": h.schema, "hint": hint(h)}
-        for h in ranked[:MAX_SUGGESTIONS]
-    ]
-    return JSONResponse(out)
+
+    def work(s: Session) -> list[dict[str, Any]]:
+        hits = s.search.search(query, 1, CANDIDATES, ()).hits
+        ranked = sorted(hits, key=lambda h: (-round(h.score, 2), -len(h.sources), h.caption))
+        return [
+            {"id": h.id, "caption": h.caption, "schema": h.schema, "hint": hint(h)}
+            for h in ranked[:MAX_SUGGESTIONS]
+        ]
+
+    return json_answer(request, who, ws, work)
