@@ -11,7 +11,7 @@ import os
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -26,6 +26,7 @@ ENGINES = ("duckdb", "spark")
 # EM fitted to one dataset's blocks generalised worse than the priors in the benchmarks
 TRAIN_M = False
 Progress = Callable[[str], None]
+Label = tuple[str, str, bool]  # (record, record, a person said "same")
 
 
 class EngineError(Exception):
@@ -129,7 +130,7 @@ def _linker(api: Any, frames: Any, settings: dict[str, Any]) -> Any:
 
 
 def train(table: pa.Table, group: str, engine: str, progress: Progress,
-          em: bool = TRAIN_M) -> dict[str, Any]:  # fmt: skip
+          em: bool = TRAIN_M, labels: Sequence[Label] = ()) -> dict[str, Any]:  # fmt: skip
     """Fit the default model to this workspace's records: the match rate from
     deterministic rules, u (how often non-matches agree by chance, name frequencies
     included) by random sampling, and m by expectation maximisation when ``em``.

@@ -111,7 +111,10 @@ class ResolveService:
         trained = model is None
         if model is None:
             progress(f"training the {group} model on {table.num_rows:,} records")
-            model = engine.train(table, group, engine_name, progress)
+            labels = [(r[0], r[1], r[3] == "positive")
+                      for r in store.iter_group_judgements(self.s.conn, visible, group)
+                      if r[2] == "user" and r[3] in ("positive", "negative")]  # fmt: skip
+            model = engine.train(table, group, engine_name, progress, labels=labels)
             summary.trained.append(group)
         state = store.resolved_state(self.s.conn, visible, group)
         ids = table.column("unique_id").to_pylist()
