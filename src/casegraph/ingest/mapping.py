@@ -8,6 +8,10 @@ key prefix of entity ids. ``csv_url`` also reads TSV, XLSX and JSON lines, chose
 file extension; these optional query keys tune reading: ``format``, ``encoding``,
 ``delimiter``, ``fieldnames`` (for files without a header row), ``null_values`` and
 ``sheet``.
+
+casegraph extends the format in one way, checked in :mod:`casegraph.ingest.each`: an
+entity mapping with ``each`` is made once per value of a split column, with an optional
+``link`` relationship per value. ``strict_ftm: true`` (next to ``queries``) refuses it.
 """
 
 from __future__ import annotations
@@ -24,12 +28,15 @@ from typing import Any
 from banal import ensure_list, keys_values
 from followthemoney import model
 from followthemoney.exc import InvalidMapping
+from followthemoney.mapping.entity import EntityMapping
 from followthemoney.mapping.query import QueryMapping
 from followthemoney.mapping.sql import SQLSource
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from casegraph.errors import InvalidInput
+from casegraph.ingest import each
+from casegraph.ingest.each import EachEntity
 from casegraph.ingest.readers import Reader, ReadOptions, open_reader
 from casegraph.ingest.yamlpos import Path_, YamlError, line_of, load_yaml
 
@@ -55,6 +62,7 @@ class QueryPlan:
     sql: SQLSource | None = None
     filters: list[tuple[str, set[str]]] = field(default_factory=list)
     filters_not: list[tuple[str, set[str]]] = field(default_factory=list)
+    each: list[EachEntity] = field(default_factory=list)
 
     def accepts(self, record: dict[str, str]) -> bool:
         for column, values in self.filters:
@@ -107,15 +115,22 @@ class _Checker:
     def fail(self, at: Path_, problem: str, fix: str | None = None) -> MappingError:
         return MappingError(self.path, line_of(self.lines, at), problem, fix)
 
-    def query(self, at: Path_, data: Any, index: int, key_prefix: str | None) -> QueryPlan:
+    def query(
+        self, at: Path_, data: Any, index: int, key_prefix: str | None, strict: bool
+    ) -> QueryPlan:
         if not isinstance(data, dict):
             raise self.fail(at, "a query must be a mapping with 'entities'")
         entities = data.get("entities")
         if not isinstance(entities, dict) or not entities:
             raise self.fail(at, "query has no 'entities'", "add an 'entities:' section")
+        if strict:
+            for name, spec in entities.items():
+                each.refuse_in_strict_mode(self.fail, (*at, "entities", name), name, spec)
         for name, spec in entities.items():
             self.entity((*at, "entities", name), name, spec, entities)
+        per_value = each.check(self.fail, at, entities)
         data = dict(data)
+        data["entities"] = each.plain_entities(entities, per_value)
         readers: list[Reader] = []
         if "database" in data:
             data["database"] = self.database(at, data["database"])
@@ -132,8 +147,13 @@ class _Checker:
         except SQLAlchemyError as exc:
             raise self.fail((*at, "tables"), f"cannot read the database tables: {exc}") from exc
         plan = QueryPlan(index=index, mapping=mapping, readers=readers)
+        plan.each = [
+            self.bind_each(at, found, entities[name], mapping, key_prefix)
+            for name, found in per_value.items()
+        ]
         plan.filters = _filters(data.get("filters"))
         plan.filters_not = _filters(data.get("filters_not"))
+        data["entities"] = entities  # the columns as the file names them
         if isinstance(mapping.source, SQLSource):
             plan.sql = mapping.source
             known = set().union(*(t.refs for t in plan.sql.tables))
@@ -142,6 +162,36 @@ class _Checker:
             for reader in readers:
                 self.columns(at, data, mapping, reader.columns(), reader.label)
         return plan
+
+    def bind_each(
+        self,
+        at: Path_,
+        found: EachEntity,
+        spec: dict[str, Any],
+        mapping: QueryMapping,
+        key_prefix: str | None,
+    ) -> EachEntity:
+        """Attach FtM's mapping of a per-value entity and make the one of its link; the
+        query reads the split column and the link's columns (SQL selects only those)."""
+        found.entity = next(e for e in mapping.entities if e.name == found.name)
+        mapping.refs.add(found.column)
+        if found.link_data is not None:
+            link_at = (*at, "entities", found.name, "link")
+            link_data = {
+                **found.link_data,
+                **each.link_keys(spec),
+                "properties": each.reading_the_value(found.link_data["properties"]),
+            }
+            try:
+                found.link = EntityMapping(
+                    model, mapping, f"{found.name}.link", link_data, key_prefix=key_prefix
+                )
+                found.link.bind()
+            except InvalidMapping as exc:
+                raise self.fail(link_at, f"invalid link of entity {found.name!r}: {exc}") from exc
+            mapping.refs.update(found.link.refs)
+        mapping.refs.discard(each.EACH_COLUMN)
+        return found
 
     def entity(self, at: Path_, name: str, spec: Any, entities: dict[str, Any]) -> None:
         if not isinstance(spec, dict):
@@ -271,12 +321,14 @@ class _Checker:
     def columns(
         self, at: Path_, data: dict[str, Any], mapping: QueryMapping, known: set[str], where: str
     ) -> None:
-        for ref, ref_at in _references(at, data):
+        for ref, ref_at, reader in _references(at, data):
             if ref not in known:
                 hint = _suggest(ref, sorted(known))
                 raise self.fail(
                     ref_at,
-                    f"column {ref!r} is not in {where}",
+                    f"column {ref!r} is not in {where}"
+                    if reader is None
+                    else f"{reader} reads column {ref!r}, which is not in {where}",
                     hint or f"the columns are: {', '.join(sorted(known))}",
                 )
 
@@ -290,27 +342,39 @@ def _filters(value: Any) -> list[tuple[str, set[str]]]:
     ]
 
 
-def _references(at: Path_, data: dict[str, Any]) -> Iterator[tuple[str, Path_]]:
-    """Every column a query mentions, with where it is mentioned."""
+def _references(at: Path_, data: dict[str, Any]) -> Iterator[tuple[str, Path_, str | None]]:
+    """Every column a query mentions, with where it is mentioned and, for casegraph's
+    extension, what reads it."""
     for kind in ("filters", "filters_not"):
         for column in data.get(kind) or {}:
-            yield str(column), (*at, kind, column)
+            yield str(column), (*at, kind, column), None
     for name, spec in data["entities"].items():
         e_at = (*at, "entities", name)
         for key in ("key", "keys"):
             for ref in ensure_list(spec.get(key)):
-                yield str(ref), (*e_at, key)
+                yield str(ref), (*e_at, key), None
         if spec.get("id_column"):
-            yield str(spec["id_column"]), (*e_at, "id_column")
-        for prop_name, prop_spec in (spec.get("properties") or {}).items():
-            p_at = (*e_at, "properties", prop_name)
-            for key in ("column", "columns"):
-                for ref in ensure_list(prop_spec.get(key)):
-                    yield str(ref), (*p_at, key)
-            template = prop_spec.get("template")
-            if template:
-                for ref in re.findall(r"{{([^(}})]*)}}", str(template)):
-                    yield ref, (*p_at, "template")
+            yield str(spec["id_column"]), (*e_at, "id_column"), None
+        properties: list[tuple[Path_, str | None, dict[str, Any]]] = [
+            (e_at, None, spec.get("properties") or {})
+        ]
+        if "each" in spec:
+            each_at = (*e_at, "each", "column")
+            yield str(spec["each"]["column"]), each_at, f"'each' of entity {name!r}"
+        if "link" in spec:
+            link = f"the link of entity {name!r}"
+            properties.append(((*e_at, "link"), link, spec["link"]["properties"]))
+        for owner_at, owner, props in properties:
+            for prop_name, prop_spec in props.items():
+                p_at = (*owner_at, "properties", prop_name)
+                reader = owner or (f"entity {name!r}" if "each" in spec else None)
+                for key in ("column", "columns"):
+                    for ref in ensure_list(prop_spec.get(key)):
+                        yield str(ref), (*p_at, key), reader
+                template = prop_spec.get("template")
+                if template:
+                    for ref in re.findall(r"{{([^(}})]*)}}", str(template)):
+                        yield ref, (*p_at, "template"), reader
 
 
 def load_mapping(
@@ -331,9 +395,12 @@ def load_mapping(
     checker = _Checker(path, lines, cli or ReadOptions())
     queries: list[tuple[Path_, Any]] = []
     dataset: str | None
+    strict: Any
+    strict_at: Path_
     if "entities" in data:  # a bare query, as in FtM's test fixtures
         dataset = None
         queries.append(((), data))
+        strict, strict_at = data.get("strict_ftm", False), ("strict_ftm",)
     else:
         if len(data) > 1:
             raise MappingError(
@@ -351,6 +418,9 @@ def load_mapping(
             queries.append(((dataset, "query"), meta["query"]))
         else:
             raise checker.fail((dataset,), f"dataset {dataset!r} has no 'queries'")
+        strict, strict_at = meta.get("strict_ftm", False), (dataset, "strict_ftm")
+    if not isinstance(strict, bool):
+        raise checker.fail(strict_at, "'strict_ftm' must be true or false")
     key_prefix = dataset if dataset is not None else source
-    plans = [checker.query(at, q, i, key_prefix) for i, (at, q) in enumerate(queries)]
+    plans = [checker.query(at, q, i, key_prefix, strict) for i, (at, q) in enumerate(queries)]
     return MappingPlan(path=path, dataset=dataset, sha256=sha256_file(path), queries=plans)

@@ -76,7 +76,7 @@ class _Unit:
 
 def _mapping_units(plan: MappingPlan, cleaner: Cleaner) -> Iterator[_Unit]:
     for query in plan.queries:
-        mapper = QueryMapper(query.mapping, cleaner)
+        mapper = QueryMapper(query.mapping, cleaner, query.each)
         if query.sql is not None:
             yield _sql_unit(query, mapper)
             continue
