@@ -6,7 +6,14 @@ Four public entity-resolution data sets from ``../shared/data/er`` (next to the 
 * ``febrl4``  FEBRL 4, linking dataset4a.csv to dataset4b.csv (5,000 people each);
 * ``febrl3``  FEBRL 3, deduplicating dataset3.csv (5,000 people, 2,000 of them originals);
 * ``patstat`` Dutch PATSTAT applicants and inventors, people and companies mixed;
-* ``chicago`` Chicago early-childhood sites from nine lists (dedupe's csv_example).
+* ``chicago`` Chicago early-childhood sites from nine lists (dedupe's csv_example);
+
+and two more, with no baseline:
+
+* ``generated`` 100,000 generated people in four sources (``people_gen.py``, seeded;
+  ``CASEGRAPH_BENCH_GENERATED`` sets another size);
+* ``demo``    the demo investigation (``casegraph demo``) scored on its answer key: the
+  records of its 42 actors.
 
 For each, in one run:
 
@@ -15,6 +22,10 @@ For each, in one run:
    resolver is used as it ships: the mappings say what the columns mean, nothing more.
 2. the baseline: plain Splink 5 on DuckDB over the raw columns (lower-cased, stripped),
    with the settings the Splink tutorials suggest, clustered at match probability 0.9.
+
+casegraph's ``resolve`` runs ``--full --retrain`` (the demo resolves once while loading).
+After it, the review queue is read: possible matches waiting for a person and the pairs
+inside them, as a share of (and per 1,000 of) the records the resolver compared.
 
 Both are scored on the same records: pairwise precision, recall and F1 over all pairs of
 records placed in one cluster, and B-cubed F1. A record casegraph did not resolve (no
@@ -28,7 +39,7 @@ baseline's whole run (load, train, predict, cluster).
 
 Prints a table and one JSON line. Usage:
 
-    python benchmarks/resolve_quality.py [--datasets febrl4,febrl3,patstat,chicago]
+    python benchmarks/resolve_quality.py [--datasets febrl4,febrl3,patstat,chicago,generated,demo]
         [--baseline-only] [--selftest]
 """
 
@@ -58,6 +69,7 @@ from resolve_metrics import score, selftest
 HERE = Path(__file__).resolve().parent
 MAPPINGS = HERE / "er"
 CLUSTER_THRESHOLD = 0.9
+PURPOSE = "measuring resolution quality against ground truth"
 console = Console(stderr=True)
 LinkType = Literal["link_only", "dedupe_only"]
 
@@ -153,7 +165,9 @@ class Dataset:
     name: str
     sources: tuple[Source, ...]
     records: Callable[[Path], list[Record]]  # from the shared er folder
-    baseline: Callable[[list[Record]], dict[str, str]]
+    baseline: Callable[[list[Record]], dict[str, str]] | None
+    # fills a fresh workspace (and runs whatever it runs); default: the sources' mappings
+    load: Callable[[Path], None] | None = None
 
 
 # --------------------------------------------------------------------------- casegraph
@@ -204,6 +218,18 @@ def _load_sources(data_dir: Path, dataset: Dataset) -> None:
         _cli(data_dir, "ingest", str(MAPPINGS / src.mapping))
 
 
+def _pending(data_dir: Path) -> tuple[int, int]:
+    """(possible matches, pairs) waiting in the review queue."""
+    env = {k: v for k, v in os.environ.items() if k != "CASEGRAPH_DATABASE_URL"}
+    command = [*casegraph_command(), "--data-dir", str(data_dir), "review", "list", "--json",
+               "--limit", "1", "--justification", PURPOSE]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise CasegraphError(f"casegraph review list failed: {done.stderr.strip()[-500:]}")
+    queue = json.loads(done.stdout)
+    return int(queue["total"]), int(queue["pairs"])
+
+
 def _clusters(exported: Path, records: list[Record]) -> dict[str, str]:
     """record key -> canonical id of the evaluated records in a ``clusters export`` file.
 
@@ -219,7 +245,7 @@ def _clusters(exported: Path, records: list[Record]) -> dict[str, str]:
         record = by_id.get(row["entity_id"])
         if record is None:
             continue
-        if record.key != f"{row['source']}|{row['record_key']}":
+        if record.values and record.key != f"{row['source']}|{row['record_key']}":
             raise CasegraphError(f"{record.key} was exported as {row}")
         out[record.key] = row["canonical_id"]
     if rows and not out:
@@ -233,18 +259,76 @@ def run_casegraph(dataset: Dataset, records: list[Record]) -> tuple[dict[str, st
         folder = Path(tmp)
         data_dir = folder / "workspace"
         started = time.perf_counter()
-        _load_sources(data_dir, dataset)
+        if dataset.load is None:
+            _load_sources(data_dir, dataset)
+        else:
+            dataset.load(data_dir)
         loaded = time.perf_counter()
-        _cli(data_dir, "resolve")
+        # from scratch: trained and scored afresh, whatever the loading ran
+        _cli(data_dir, "resolve", "--full", "--retrain")
         resolved = time.perf_counter()
-        _cli(data_dir, "clusters", "export", str(folder / "clusters.csv"))
+        _cli(data_dir, "clusters", "export", str(folder / "clusters.csv"),
+             "--justification", PURPOSE)
+        if not records:  # the truth of generated people is known once they are loaded
+            records.extend(Record(f"{dataset.name}|{entity}", entity, dataset.name, label, {})
+                           for entity, label in sorted(_generated_truth.items()))  # fmt: skip
         predicted = _clusters(folder / "clusters.csv", records)
+        items, pairs = _pending(data_dir)
+        resolvable = _resolvable(data_dir)
     info = {
         "ingest_seconds": round(loaded - started, 2),
         "seconds": round(resolved - loaded, 2),
         "unresolved": len(records) - len(predicted),
+        "resolved_records": resolvable,
+        "review_items": items,
+        "review_pairs": pairs,
+        "review_items_share": round(items / max(resolvable, 1), 4),
+        "review_pairs_per_1000": round(1000 * pairs / max(resolvable, 1), 1),
     }
     return predicted, info
+
+
+def _resolvable(data_dir: Path) -> int:
+    """How many records the resolver compared (scored or not): the review queue's size
+    is a share of these."""
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "casegraph.db") as db:
+        return int(db.execute("SELECT count(*) FROM resolved_entities").fetchone()[0])
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def demo_records(_: Path) -> list[Record]:
+    """The demo's answer key: every record of the cast, with the actor it belongs to."""
+    with (HERE.parent / "demo" / "answer_key.csv").open(newline="", encoding="utf-8") as fh:
+        return [Record(f"{row['source']}|{row['entity_id']}", row["entity_id"], row["source"],
+                       row["true_id"], {}) for row in csv.DictReader(fh)]  # fmt: skip
+
+
+def demo_load(data_dir: Path) -> None:
+    _cli(data_dir, "demo")
+
+
+# --------------------------------------------------------------------------- generated
+
+GENERATED_SIZE = int(os.environ.get("CASEGRAPH_BENCH_GENERATED", "100000"))
+_generated_truth: dict[str, str] = {}
+
+
+def generated_records(_: Path) -> list[Record]:
+    """``benchmarks/people_gen.py``'s people (seeded, four sources); the truth is known
+    once they are ingested, so the records come from the loader."""
+    return []
+
+
+def generated_load(data_dir: Path) -> None:
+    from resolve_scale import prepare_workspace
+
+    _, truth = prepare_workspace(GENERATED_SIZE, data_dir.parent / "generated", data_dir)
+    _generated_truth.clear()
+    _generated_truth.update(truth)
 
 
 # --------------------------------------------------------------------------- baseline
@@ -486,6 +570,8 @@ DATASETS = {
             baseline_patstat,
         ),
         Dataset("chicago", (Source("chicago", "chicago.yml"),), chicago_records, baseline_chicago),
+        Dataset("generated", (), generated_records, None, generated_load),
+        Dataset("demo", (), demo_records, None, demo_load),
     )
 }
 
@@ -497,15 +583,18 @@ def evaluate(
     dataset: Dataset,
     system: str,
     run: Callable[[], tuple[dict[str, str], dict[str, Any]]],
-    truth: dict[str, str],
+    known: Callable[[], dict[str, str]],
 ) -> dict[str, Any]:
-    row: dict[str, Any] = {"dataset": dataset.name, "system": system, "records": len(truth)}
+    """``known`` gives the truth once ``run`` has run (generated people are known then)."""
+    row: dict[str, Any] = {"dataset": dataset.name, "system": system}
     try:
         predicted, info = run()
     except (CasegraphError, OSError) as exc:
         console.print(f"[red]{dataset.name} / {system}: {exc}[/]", highlight=False)
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         return {**row, "error": " ".join(dict.fromkeys([lines[0], lines[-1]]))}
+    truth = known()
+    row["records"] = len(truth)
     scores = score(predicted, truth)
     row.update({k: round(v, 4) for k, v in vars(scores).items()})
     row["clusters"] = len(set(predicted.values()) | (truth.keys() - predicted.keys()))
@@ -516,6 +605,7 @@ def timed_baseline(
     dataset: Dataset, records: list[Record]
 ) -> tuple[dict[str, str], dict[str, Any]]:
     started = time.perf_counter()
+    assert dataset.baseline is not None
     predicted = dataset.baseline(records)
     return predicted, {"seconds": round(time.perf_counter() - started, 2)}
 
@@ -529,8 +619,11 @@ def run_dataset(dataset: Dataset, baseline_only: bool) -> list[dict[str, Any]]:
     )
     rows = []
     if not baseline_only:
-        rows.append(evaluate(dataset, "casegraph", lambda: run_casegraph(dataset, records), truth))
-    rows.append(evaluate(dataset, "splink", lambda: timed_baseline(dataset, records), truth))
+        rows.append(evaluate(dataset, "casegraph", lambda: run_casegraph(dataset, records),
+                             lambda: {r.key: r.label for r in records}))  # fmt: skip
+    if dataset.baseline is not None:
+        rows.append(evaluate(dataset, "splink", lambda: timed_baseline(dataset, records),
+                             lambda: truth))  # fmt: skip
     return rows
 
 
@@ -543,19 +636,26 @@ def show(rows: list[dict[str, Any]]) -> None:
         "F1",
         "B3 F1",
         "seconds",
+        "review items (% of records)",
+        "pairs / 1,000",
         title=f"Resolution quality (Splink baseline clustered at {CLUSTER_THRESHOLD})",
     )
     for row in rows:
         if "error" in row:
-            table.add_row(row["dataset"], row["system"], "error", "", "", "", "")
+            table.add_row(row["dataset"], row["system"], "error", "", "", "", "", "", "")
             continue
+        queue = ("", "")
+        if "review_items" in row:
+            queue = (f"{row['review_items']:,} ({100 * row['review_items_share']:.2f} %)",
+                     f"{row['review_pairs_per_1000']:.1f}")  # fmt: skip
         table.add_row(
             row["dataset"],
             row["system"],
             *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1", "b3_f1")),
             f"{row['seconds']:.1f}",
+            *queue,
         )
-    Console().print(table)
+    Console(width=200).print(table)
 
 
 def main() -> None:

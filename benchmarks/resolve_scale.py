@@ -100,12 +100,15 @@ def child_bare(parquet: Path, out: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb()}))
 
 
-def _prepare_workspace(size: int, root: Path) -> tuple[Path, dict[str, str]]:
+def prepare_workspace(size: int, root: Path, ws: Path | None = None) -> tuple[Path, dict[str, str]]:
+    """Generate ``size`` records under ``root``, ingest them into a new SQLite workspace
+    (``ws``, default ``root/ws``); return it and the truth (entity id -> person)."""
     from casegraph.service import Workspace
 
     data = root / "data"
+    ws = ws or root / "ws"
     mappings = generate(size, 7, data)
-    workspace, _, _ = Workspace.init(_settings(root / "ws"))
+    workspace, _, _ = Workspace.init(_settings(ws))
     start = time.perf_counter()
     with workspace.session(_ctx()) as s:
         for source in SOURCES:
@@ -129,7 +132,7 @@ def _prepare_workspace(size: int, root: Path) -> tuple[Path, dict[str, str]]:
         ):
             truth[entity] = truth_rows[(source, lines[(source, key)])]
     workspace.close()
-    return root / "ws", truth
+    return ws, truth
 
 
 def _extract_table(ws: Path, parquet: Path) -> None:
@@ -162,7 +165,7 @@ def run_size(size: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="casegraph-scale-") as tmp:
         root = Path(tmp)
         print(f"{size:,} records", file=sys.stderr)
-        ws, truth = _prepare_workspace(size, root)
+        ws, truth = prepare_workspace(size, root)
         parquet = root / "records.parquet"
         _extract_table(ws, parquet)
         ours = _run_child("_casegraph", str(ws))

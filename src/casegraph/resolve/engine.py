@@ -7,6 +7,7 @@ back as Arrow tables of scored pairs with each comparison's level and match weig
 from __future__ import annotations
 
 import logging
+import math
 import os
 import tempfile
 import uuid
@@ -57,26 +58,49 @@ def prepare(table: pa.Table, group: str) -> pa.Table:
     return table
 
 
-_PROFILE = ("source", "birth_date", "postcode0", "id0", "phone0", "email0")
+# what tells two holders of one name apart: different dates of birth of people, different
+# postcodes of organisations (identifiers are not: sources record different kinds of them)
+_IDENTITY = {"person": ("birth_date",), "organisation": ("postcode0",)}
+# the chance that a name shared by no two known holders still belongs to someone else:
+# a holder the workspace has not seen. Small: within one workspace a full name whose
+# records never disagree is, nearly always, one party mentioned several times
+UNSEEN_HOLDER = 0.01
 
 
-def term_frequencies(table: pa.Table, column: str) -> pa.Table:
-    """How common each value is, counting each distinct record profile once: a company
-    that appears in forty rows of one source with nothing else known counts once, while
-    forty John Smiths with forty different birth dates count forty times. Plain value
-    counts would make every well-documented entity look like a common name."""
+def term_frequencies(table: pa.Table, column: str, group: str) -> pa.Table:
+    """How likely a record of *another* party carries each value: the number of parties
+    known to hold it (the distinct dates of birth or postcodes among its records, at
+    least one) less the one compared, plus the chance of one not seen, over
+    all parties. Plain value counts would make every party mentioned in many records
+    look like a common name: forty rows naming one company are one holder, forty John
+    Smiths with forty dates of birth are forty."""
     values = table.column(column).to_pylist()
-    profiles = zip(*(table.column(c).to_pylist() for c in _PROFILE), strict=True)
-    distinct = {(v, p) for v, p in zip(values, profiles, strict=True) if v is not None}
-    counts = Counter(v for v, _ in distinct)
-    total = max(sum(counts.values()), 1)
-    return pa.table({column: list(counts),
-                     f"tf_{column}": [c / total for c in counts.values()]})  # fmt: skip
+    seen: dict[str, list[set[str]]] = {}
+    keys = _IDENTITY[group]
+    marks = zip(*(table.column(c).to_pylist() for c in keys), strict=True)
+    for value, mark in zip(values, marks, strict=True):
+        if value is None:
+            continue
+        held = seen.setdefault(value, [set() for _ in keys])
+        for found, m in zip(held, mark, strict=True):
+            if m is not None:
+                found.add(m)
+    holders = {v: max(1, *(_distinct(h) for h in held)) for v, held in seen.items()}
+    total = max(sum(holders.values()), 1)
+    return pa.table({column: list(holders),
+                     f"tf_{column}": [(k - 1 + UNSEEN_HOLDER) / total
+                                      for k in holders.values()]})  # fmt: skip
 
 
-def _register_frequencies(api: Any, linker: Any, table: pa.Table, model: dict[str, Any]) -> None:
+def _distinct(values: set[str]) -> int:
+    """Values that are not a coarser form of another (``1971`` of ``1971-09-14``)."""
+    return sum(1 for v in values if not any(o != v and o.startswith(v) for o in values))
+
+
+def _register_frequencies(api: Any, linker: Any, table: pa.Table, model: dict[str, Any],
+                          group: str) -> None:  # fmt: skip
     for column in tf_columns(model):
-        frame = _register(api, term_frequencies(table, column), f"tf_lookup_{column}")
+        frame = _register(api, term_frequencies(table, column, group), f"tf_lookup_{column}")
         linker.table_management.register_term_frequency_lookup(frame, column)
 
 
@@ -130,11 +154,14 @@ def _linker(api: Any, frames: Any, settings: dict[str, Any]) -> Any:
 
 
 def train(table: pa.Table, group: str, engine: str, progress: Progress,
-          em: bool = TRAIN_M, labels: Sequence[Label] = ()) -> dict[str, Any]:  # fmt: skip
+          em: bool = TRAIN_M, labels: Sequence[Label] = (),
+          floor: float = 0.0) -> dict[str, Any]:  # fmt: skip
     """Fit the default model to this workspace's records: the match rate from
     deterministic rules, u (how often non-matches agree by chance, name frequencies
     included) by random sampling, and m by expectation maximisation when ``em``.
-    A step that finds no pairs keeps the prior values instead of failing."""
+    A step that finds no pairs keeps the prior values instead of failing. ``labels``,
+    people's decisions, move m and the threshold above which the model merges on its
+    own (never below ``floor``, the bottom of the review band)."""
     api = _db_api(engine)
     frame = _register(api, prepare(table, group), "records")
     linker = _linker(api, frame, defaults.settings(group, engine))
@@ -166,7 +193,117 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
     result: dict[str, Any] = linker.misc.save_model_to_json()
     if not _valid_rate(result.get("probability_two_random_records_match")):
         result["probability_two_random_records_match"] = defaults.PRIOR  # nothing matched
+    if labels:
+        progress(f"learning from {len(labels):,} decisions by people")
+        levels = _label_levels(linker, api, result, labels)
+        learn_m(result, [lv for lv, same in levels if same])
+        upper = learnt_upper(result, levels, floor)
+        result[defaults.DECISIONS_KEY] = {
+            "same": sum(1 for _, same in levels if same),
+            "different": sum(1 for _, same in levels if not same),
+            **({"upper": upper} if upper is not None else {}),
+        }  # fmt: skip
     return result
+
+
+def label_weight(model: dict[str, Any], gamma: Sequence[int]) -> float:
+    """A decided pair's match weight under ``model`` from its levels (term-frequency
+    adjustments left out)."""
+    total = defaults.prior_weight(model)
+    for g, comparison in zip(gamma, model["comparisons"], strict=True):
+        if g < 0:
+            continue
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        level = levels[len(levels) - 1 - g]
+        m, u = level.get("m_probability"), level.get("u_probability")
+        if m and u:
+            total += math.log2(m / u)
+    return total
+
+
+def learnt_upper(model: dict[str, Any], levels: Sequence[tuple[Sequence[int], bool]],
+                 lowest: float) -> float | None:  # fmt: skip
+    """The lowest probability above which people's decisions were "same" at least
+    ``defaults.DECIDED_PRECISION`` of the time, over at least
+    ``defaults.MIN_DECISIONS`` decisions; None when too few pairs were decided. It
+    can fall below the default (people accepted what the model only proposed) or
+    rise above it (people rejected what it merged); never below the review band."""
+    scored = sorted(((1 / (1 + 2 ** -label_weight(model, g)), same) for g, same in levels),
+                    reverse=True)  # fmt: skip
+    best = None
+    different = 0
+    for kept, (probability, same) in enumerate(scored, start=1):
+        different += not same
+        if probability < lowest:
+            break
+        if kept >= defaults.MIN_DECISIONS and different / kept <= 1 - defaults.DECIDED_PRECISION:
+            best = probability
+    return round(min(best, 0.999), 4) if best is not None else None
+
+
+def _label_levels(linker: Any, api: Any, model: dict[str, Any],
+                  labels: Sequence[Label]) -> list[tuple[list[int], bool]]:  # fmt: skip
+    """Each decided pair's level per comparison (numbered as Splink numbers them, from
+    0 for the else level up; -1 for no data), with whether a person said "same"."""
+    decided = {(a, b) if a < b else (b, a): same for a, b, same in labels if a != b}
+    pairs = pa.table({"match_key": pa.array(["0"] * len(decided), pa.string()),
+                      "join_key_l": pa.array([a for a, _ in decided], pa.string()),
+                      "join_key_r": pa.array([b for _, b in decided], pa.string())})  # fmt: skip
+    linker.table_management.register_blocked_pairs_for_predict(
+        _register(api, pairs, "decided_pairs"))
+    found = linker.inference.predict().as_pyarrow_table()
+    keys = zip(found.column("unique_id_l").to_pylist(), found.column("unique_id_r").to_pylist(),
+               strict=True)  # fmt: skip
+    comparisons = model["comparisons"]
+    weights = zip(*(found.column(f"mw_{c['output_column_name']}").to_pylist()
+                    for c in comparisons), strict=True)  # fmt: skip
+    out = []
+    for (a, b), row in zip(keys, weights, strict=True):
+        same = decided.get((a, b) if a < b else (b, a))
+        if same is not None:
+            out.append(([_gamma(w, c) for w, c in zip(row, comparisons, strict=True)], same))
+    return out
+
+
+def _level_weights(comparison: dict[str, Any]) -> list[float | None]:
+    """The match weight of each level but the null one, from the most specific down."""
+    out: list[float | None] = []
+    for level in comparison["comparison_levels"]:
+        if level.get("is_null_level"):
+            continue
+        m, u = level.get("m_probability"), level.get("u_probability")
+        out.append(math.log2(m / u) if m and u else None)
+    return out
+
+
+def _gamma(weight: float | None, comparison: dict[str, Any]) -> int:
+    """The level a comparison's match weight came from (Splink reports the weight; the
+    predict output keeps no level number): the nearest level's, -1 for no data."""
+    if weight is None or weight == 0.0:
+        return -1
+    levels = _level_weights(comparison)
+    position = min((i for i, w in enumerate(levels) if w is not None),
+                   key=lambda i: abs((levels[i] or 0.0) - weight), default=None)  # fmt: skip
+    return -1 if position is None else len(levels) - 1 - position
+
+
+def learn_m(model: dict[str, Any], same: Sequence[Sequence[int]]) -> None:
+    """Move each level's m (how often true matches agree at that level) towards how
+    often the pairs people called "same" fell there. The model's prior counts as
+    ``defaults.PRIOR_DECISIONS`` decisions, so a handful moves it a little and many
+    decide it; levels nobody's pairs reached keep their share of the rest."""
+    for index, comparison in enumerate(model["comparisons"]):
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        # Splink numbers levels from the most specific down to 0, the else level
+        seen = Counter(g[index] for g in same if g[index] >= 0)
+        n = sum(seen.values())
+        if not n:
+            continue
+        weight = defaults.PRIOR_DECISIONS
+        for position, level in enumerate(levels):
+            gamma = len(levels) - 1 - position
+            prior = float(level.get("m_probability") or 0.0)
+            level["m_probability"] = max((weight * prior + seen[gamma]) / (weight + n), 1e-6)
 
 
 def _valid_rate(rate: Any) -> bool:
@@ -294,7 +431,7 @@ def predict(
     if new_ids is None:
         frame = _register(api, table, "records")
         linker = _linker(api, frame, model)
-        _register_frequencies(api, linker, table, model)
+        _register_frequencies(api, linker, table, model, group)
         predictions = linker.inference.predict(threshold_match_probability=thresholds[0])
         return _scored(linker, api, predictions, model, thresholds, negative)
     is_new = pc.is_in(table.column("unique_id"), value_set=pa.array(sorted(new_ids)))
@@ -302,7 +439,7 @@ def predict(
     new = _register(api, table.filter(is_new), "new_records")
     old = _register(api, table.filter(pc.invert(is_new)), "old_records")
     linker = _linker(api, frame, model)
-    _register_frequencies(api, linker, table, model)
+    _register_frequencies(api, linker, table, model, group)
     low = thresholds[0]
     within = linker.inference.predict_within(new, threshold_match_probability=low)
     parts = [_scored(linker, api, within, model, thresholds, negative)]

@@ -12,7 +12,7 @@ inventors on one patent) are recorded as cannot-link pairs.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,16 +39,21 @@ SCHEMA_GROUPS: dict[str, tuple[str, ...]] = {
 # one list column per kind of value; None when a record has no such value
 LIST_COLUMNS = ("name_keys", "name_tokens", "countries", "phones", "emails", "ids",
                 "addresses", "address_tokens", "postcodes", "domains", "neighbours",
-                "classes")  # fmt: skip
+                "neighbours_rare", "classes")  # fmt: skip
 SCALAR_COLUMNS = ("unique_id", "source", "schema", "display", "name_key", "name_fold",
                   "first_name", "last_name", "first_canon", "first_initial", "last_phon",
                   "birth_date", "birth_ym", "birth_year", "id0", "phone0", "email0",
-                  "postcode0", "house0", "domain0", "address0", "digest")  # fmt: skip
+                  "postcode0", "house0", "domain0", "address0", "rich_context",
+                  "digest")  # fmt: skip
 _ID_TYPES = {"identifier", "iban"}
 # an entity connected to more records than this (an agency running many sites, a
 # nominee director of hundreds of companies) says little about who any of them is
 HUB_DEGREE = 20
+# a connected name listed in the context of more records than this is common context
+# (a big employer, the city council): sharing it says less than sharing a rare co-author
+RARE_CONTEXT = 5
 _CLASS_PROPS = {"classification", "sector", "keywords"}
+_CAPTION_PROPS = {"name", "title", "subject", "fileName"}
 
 
 def group_of(schema: str) -> str | None:
@@ -226,6 +231,7 @@ def extract(
     related: list[list[str]] = []  # the parties of each relationship
     by_record: dict[tuple[str, str], list[str]] = defaultdict(list)
     neighbour_ids: dict[str, set[str]] = defaultdict(set)
+    middles: set[str] = set()  # documents, e-mails, events: context that is not a party
     count = 0
     for entity_id, stmts in _entities(rows):
         count += 1
@@ -234,20 +240,25 @@ def extract(
         schema = stmts[0].schema
         group = group_of(schema)
         refs = sorted({s.value for s in stmts if s.prop_type == "entity"})
+        edge = _is_edge(schema)
         if refs:
-            links.append([entity_id, *refs] if group else refs)
-            if _is_edge(schema):  # a relationship joins two different entities
+            # a relationship joins its parties; any other entity (a document, an e-mail,
+            # a court case, a person or company) is itself one of its references' context
+            links.append(refs if edge else [entity_id, *refs])
+            if edge:  # a relationship joins two different entities
                 related.append(refs)
+            elif group is None:
+                middles.add(entity_id)
         if group is None or (schemata is not None and schema not in schemata):
-            name = next((s.value for s in stmts if s.prop == "name"), None)
-            if name and group is not None:
-                names[entity_id] = std.clean_text(name)
+            name = next((s.value for s in stmts if s.prop in _CAPTION_PROPS), None)
+            if name and not edge:
+                names[entity_id] = std.name_key([std.fold(t) for t in std.clean_text(name).split()])
             continue
         features = _features(entity_id, stmts, group)
         if features is None:
             out.skipped += 1
             continue
-        names[entity_id] = str(features["display"])
+        names[entity_id] = str(features["name_fold"])  # as context: spelt alike everywhere
         record_key = next((s.record_key for s in stmts if s.record_key), None)
         if record_key:
             out.record_keys[entity_id] = record_key
@@ -261,12 +272,26 @@ def extract(
         for a in members:
             neighbour_ids[a].update(b for b in members if b != a)
     degree = {n: len(ids) for n, ids in neighbour_ids.items()}
+
+    def context(uid: str) -> list[str] | None:
+        """Names one step away, and two steps away through a document or event."""
+        near = {n for n in neighbour_ids.get(uid, ()) if degree[n] <= HUB_DEGREE}
+        far = {m for n in near & middles for m in neighbour_ids[n] if degree[m] <= HUB_DEGREE}
+        own = names.get(uid)
+        return _uniq(name for n in near | far - {uid} if (name := names.get(n)) != own)
+
+    listed: Counter[str] = Counter()
     for group in GROUPS:
         columns = out.rows[group]
-        columns["neighbours"] = [
-            _uniq(names.get(n) for n in neighbour_ids.get(uid, ()) if degree[n] <= HUB_DEGREE)
-            for uid in columns.get("unique_id", [])
+        columns["neighbours"] = [context(uid) for uid in columns.get("unique_id", [])]
+        listed.update(n for ns in columns["neighbours"] for n in ns or ())
+    for group in GROUPS:  # a name in the context of few records says more than a common one
+        columns = out.rows[group]
+        columns["neighbours_rare"] = rare = [
+            _uniq(n for n in ns if listed[n] <= RARE_CONTEXT) if ns else None
+            for ns in columns["neighbours"]
         ]
+        columns["rich_context"] = ["yes" if r and len(r) >= 2 else None for r in rare]
     for members in [*by_record.values(), *related]:
         for a, b in combinations(sorted(set(members)), 2):
             out.cannot_link.add((a, b))

@@ -22,6 +22,14 @@ from casegraph.resolve.extract import ORGANISATION, PERSON
 
 log = logging.getLogger(__name__)
 
+# a trained model's record of the decisions it learnt from
+DECISIONS_KEY = "casegraph_decisions"
+# how many decisions the prior m of a level is worth when people's decisions move it
+PRIOR_DECISIONS = 20
+# thresholds move with people's decisions once this many are decided, so that above
+# the upper one at least this share of decided pairs were called "same"
+MIN_DECISIONS = 10
+DECIDED_PRECISION = 0.97
 PRIOR = 1e-5  # probability that two random records are the same, before training
 # the share of true matches the deterministic rules find; in messy investigative data
 # exact identifiers and exact name-plus-date agreements catch well under half of them
@@ -70,18 +78,52 @@ def _identifier() -> ComparisonCreator:
     )  # fmt: skip
 
 
-def _address() -> ComparisonCreator:
+def _address(group: str) -> ComparisonCreator:
     """The same street address; close spellings of it at the same house number; the
-    same postcode. Two houses on one street are not one address."""
+    same postcode. Two houses on one street are not one address; for an organisation,
+    two house numbers are two sites (people move, so for them it is no more than a
+    different address)."""
     same_house = cll.ExactMatchLevel("house0")
+    levels = [cll.ArrayIntersectLevel("addresses", 1),
+              cll.And(cll.JaroWinklerLevel("address0", 0.95), same_house),
+              cll.And(cll.ArrayIntersectLevel("address_tokens", 3), same_house),
+              cll.ArrayIntersectLevel("postcodes", 1)]  # fmt: skip
+    if group == PERSON:
+        return _comparison("addresses", "address", levels, [0.45, 0.15, 0.1, 0.1, 0.2],
+                           [0.0005, 0.0005, 0.002, 0.02, 0.977])  # fmt: skip
+    # before the shared postcode: one postcode, two house numbers is two sites
+    other_house = cll.CustomLevel('"house0_l" <> "house0_r"', label_for_charts=OTHER_HOUSE)
+    return _comparison("addresses", "address", [*levels[:3], other_house, levels[3]],
+                       [0.45, 0.15, 0.1, 0.03, 0.1, 0.17],
+                       [0.0005, 0.0005, 0.002, 0.6, 0.02, 0.377])  # fmt: skip
+
+
+OTHER_HOUSE = "Different house numbers"
+
+
+def _connections() -> ComparisonCreator:
+    """Names of connected entities (employers, co-directors, counterparts, co-authors,
+    the documents and events a record appears in): two or one shared that few records
+    list, then two or one shared that many list. A rare co-author says much, a big
+    employer little; sharing none says little (two sources seldom record the same
+    kind of connection: a bank its counterparties, a telephone company its callers)."""
+    shared = cll.ArrayIntersectLevel
+    # within one source connections are of one kind (co-authors of patents, directors of
+    # companies): two records with several rare ones each and none in common are
+    # likely two parties of one name
+    apart = cll.CustomLevel(
+        '"source_l" = "source_r" AND "rich_context_l" IS NOT NULL '
+        'AND "rich_context_r" IS NOT NULL', label_for_charts=APART,
+    ).configure(fix_u_probability=True)  # few random pairs reach it: sampling says nothing
     return _comparison(
-        "addresses", "address",
-        [cll.ArrayIntersectLevel("addresses", 1),
-         cll.And(cll.JaroWinklerLevel("address0", 0.95), same_house),
-         cll.And(cll.ArrayIntersectLevel("address_tokens", 3), same_house),
-         cll.ArrayIntersectLevel("postcodes", 1)],
-        [0.45, 0.15, 0.1, 0.1, 0.2], [0.0005, 0.0005, 0.002, 0.02, 0.977],
+        "neighbours", "connections",
+        [shared("neighbours_rare", 2), shared("neighbours_rare", 1),
+         shared("neighbours", 2), shared("neighbours", 1), apart],
+        [0.15, 0.1, 0.05, 0.05, 0.08, 0.57], [1e-5, 2e-4, 0.001, 0.01, 0.5, 0.48879],
     )  # fmt: skip
+
+
+APART = "Several rare connections each, none shared, in one source"
 
 
 def _person_name() -> ComparisonCreator:
@@ -133,10 +175,9 @@ def comparisons(group: str) -> list[ComparisonCreator]:
         _identifier(),
         _any_shared("phones", "phone", 0.7),
         _any_shared("emails", "email", 0.7),
-        _address(),
+        _address(group),
         _any_shared("countries", "country", 0.95, u=0.3),
-        # names of connected entities (employers, co-directors, counterparts, co-authors)
-        _shared_twice("neighbours", "connections", [0.4, 0.3, 0.3], [0.0001, 0.002, 0.9979]),
+        _connections(),
     ]
     if group == PERSON:
         return [_person_name(), _birth_date(), *contact]
@@ -154,6 +195,7 @@ def blocking_rules(group: str) -> list[BlockingRuleCreator]:
     if group == PERSON:
         return [
             *shared,
+            block_on("neighbours_rare", "last_phon", arrays_to_explode=["neighbours_rare"]),
             block_on("canon_rare"),
             block_on("name_key", "birth_year"),
             block_on("last_name", "birth_date"),
@@ -169,6 +211,7 @@ def blocking_rules(group: str) -> list[BlockingRuleCreator]:
         ]
     return [
         *shared,
+        block_on("neighbours_rare", arrays_to_explode=["neighbours_rare"]),
         block_on("name_fold", "postcode0"),
         block_on("domain0"),
         block_on("address0"),

@@ -211,8 +211,22 @@ def address_key(value: str) -> str | None:
     return " ".join(tokens) or None
 
 
+# a number that opens an address written house-number-first ("1723 W 35th St",
+# "12 High Street") is its house number, not a postcode
+_DIRECTIONS = {"n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"}
+_STREET_WORDS = {"st", "street", "ave", "av", "avenue", "blvd", "boulevard", "rd", "road",
+                 "dr", "drive", "ln", "lane", "way", "pl", "place", "ct", "court", "pkwy",
+                 "parkway", "hwy", "highway", "ter", "terrace", "sq", "square"}  # fmt: skip
+
+
 def postcodes(text: str) -> list[str]:
-    return [m.replace(" ", "") for m in _POSTCODE.findall(text)]
+    found = [m.replace(" ", "") for m in _POSTCODE.findall(text)]
+    tokens = clean_text(text).split()
+    if found and tokens and tokens[0] == found[0] and len(tokens) > 1 and (
+        tokens[1] in _DIRECTIONS or _STREET_WORDS.intersection(tokens[1:4])
+    ):
+        return found[1:]
+    return found
 
 
 def domain(value: str) -> str | None:
