@@ -40,7 +40,7 @@ baseline's whole run (load, train, predict, cluster).
 Prints a table and one JSON line. Usage:
 
     python benchmarks/resolve_quality.py [--datasets febrl4,febrl3,patstat,chicago,generated,demo]
-        [--baseline-only] [--selftest]
+        [--baseline-only] [--decisions 10,30,100] [--selftest]
 """
 
 from __future__ import annotations
@@ -275,6 +275,7 @@ def run_casegraph(dataset: Dataset, records: list[Record]) -> tuple[dict[str, st
         predicted = _clusters(folder / "clusters.csv", records)
         items, pairs = _pending(data_dir)
         resolvable = _resolvable(data_dir)
+        learning = _learn(data_dir, folder, records) if DECISIONS else []
     info = {
         "ingest_seconds": round(loaded - started, 2),
         "seconds": round(resolved - loaded, 2),
@@ -285,7 +286,87 @@ def run_casegraph(dataset: Dataset, records: list[Record]) -> tuple[dict[str, st
         "review_items_share": round(items / max(resolvable, 1), 4),
         "review_pairs_per_1000": round(1000 * pairs / max(resolvable, 1), 1),
     }
+    if learning:
+        info["after_decisions"] = learning
     return predicted, info
+
+
+# --------------------------------------------------------------------------- decisions
+
+DECISIONS: list[int] = []  # --decisions: how many review items a person decides, cumulative
+
+
+def _queue(data_dir: Path, limit: int) -> list[dict[str, Any]]:
+    env = {k: v for k, v in os.environ.items() if k != "CASEGRAPH_DATABASE_URL"}
+    command = [*casegraph_command(), "--data-dir", str(data_dir), "review", "list", "--json",
+               "--limit", str(limit), "--justification", PURPOSE]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    items: list[dict[str, Any]] = json.loads(done.stdout)["items"]
+    return items
+
+
+def _learn(data_dir: Path, folder: Path, records: list[Record]) -> list[dict[str, Any]]:
+    """A person works down the review queue, most worth deciding first, answering from
+    the ground truth (an item whose two sides are both records of the answer key: the
+    same true party or not; anything else is marked unsure, as a person who cannot tell
+    would); after each budget, ``resolve --retrain`` learns from every decision so far.
+    Returns the scores after each budget."""
+    truth = {r.key: r.label for r in records}
+    entity_key = {r.entity_id: r.key for r in records}
+    out: list[dict[str, Any]] = []
+    decided = 0
+    for budget in DECISIONS:
+        while decided < budget:
+            current = _current(folder, data_dir, entity_key)
+            items = _queue(data_dir, 50)
+            if not items:
+                break
+            for item in items:
+                left = _label(current, truth, item["left"]["subject"])
+                right = _label(current, truth, item["right"]["subject"])
+                if left is None or right is None:
+                    verdict, why = "unsure", "not in the answer key"
+                else:
+                    verdict = "accept" if left == right else "reject"
+                    why = "the answer key says so"
+                    decided += 1
+                _cli(data_dir, "review", verdict, item["id"], "--reason", why,
+                     "--justification", PURPOSE)  # fmt: skip
+                if verdict != "unsure":
+                    break  # a decision reshapes the queue: read it again
+        started = time.perf_counter()
+        _cli(data_dir, "resolve", "--full", "--retrain")
+        seconds = time.perf_counter() - started
+        _cli(data_dir, "clusters", "export", str(folder / "clusters.csv"),
+             "--justification", PURPOSE)  # fmt: skip
+        found = _clusters(folder / "clusters.csv", records)
+        scores = score(found, truth)
+        items, _ = _pending(data_dir)
+        out.append({"decisions": decided, "f1": round(scores.f1, 4),
+                    "precision": round(scores.precision, 4), "recall": round(scores.recall, 4),
+                    "b3_f1": round(scores.b3_f1, 4), "review_items": items,
+                    "retrain_seconds": round(seconds, 1)})  # fmt: skip
+        console.print(f"  after {decided} decisions: F1 {scores.f1:.3f}, B3 {scores.b3_f1:.3f}, "
+                      f"{items} items waiting")  # fmt: skip
+    return out
+
+
+def _current(folder: Path, data_dir: Path, entity_key: dict[str, str]) -> dict[str, list[str]]:
+    """subject -> the answer key's records in it, as the workspace has them now."""
+    _cli(data_dir, "clusters", "export", str(folder / "now.csv"), "--justification", PURPOSE)
+    out: dict[str, list[str]] = {}
+    with (folder / "now.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = entity_key.get(row["entity_id"])
+            if key is not None:
+                out.setdefault(row["canonical_id"], []).append(key)
+    return out
+
+
+def _label(current: dict[str, list[str]], truth: dict[str, str], subject: str) -> str | None:
+    """The true party most of a subject's answer-key records belong to."""
+    labels = [truth[k] for k in current.get(subject, ())]
+    return max(set(labels), key=labels.count) if labels else None
 
 
 def _resolvable(data_dir: Path) -> int:
@@ -664,6 +745,11 @@ def main() -> None:
         "--datasets", default=",".join(DATASETS), help="comma-separated: " + ", ".join(DATASETS)
     )
     parser.add_argument("--baseline-only", action="store_true", help="skip casegraph")
+    parser.add_argument(
+        "--decisions", default="",
+        help="comma-separated cumulative numbers of review decisions to simulate from the "
+        "ground truth, each followed by resolve --retrain (e.g. 10,30,100)",
+    )  # fmt: skip
     parser.add_argument("--selftest", action="store_true", help="check the metrics and exit")
     args = parser.parse_args()
     if args.selftest:
@@ -673,6 +759,7 @@ def main() -> None:
     unknown = [n for n in names if n not in DATASETS]
     if unknown:
         parser.error(f"unknown dataset(s) {', '.join(unknown)}; choose from {', '.join(DATASETS)}")
+    DECISIONS[:] = sorted(int(n) for n in args.decisions.split(",") if n.strip())
     rows = [row for name in names for row in run_dataset(DATASETS[name], args.baseline_only)]
     show(rows)
     print(

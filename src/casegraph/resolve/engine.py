@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
+from itertools import groupby
 from typing import Any
 
 import pyarrow as pa
@@ -231,11 +232,13 @@ def learnt_upper(model: dict[str, Any], levels: Sequence[tuple[Sequence[int], bo
     scored = sorted(((1 / (1 + 2 ** -label_weight(model, g)), same) for g, same in levels),
                     reverse=True)  # fmt: skip
     best = None
-    different = 0
-    for kept, (probability, same) in enumerate(scored, start=1):
-        different += not same
+    kept = different = 0
+    for probability, group in groupby(scored, key=lambda pair: pair[0]):
         if probability < lowest:
             break
+        decisions = [same for _, same in group]  # pairs of one score count together
+        kept += len(decisions)
+        different += decisions.count(False)
         if kept >= defaults.MIN_DECISIONS and different / kept <= 1 - defaults.DECIDED_PRECISION:
             best = probability
     return round(min(best, 0.999), 4) if best is not None else None

@@ -101,7 +101,7 @@ def _address(group: str) -> ComparisonCreator:
 OTHER_HOUSE = "Different house numbers"
 
 
-def _connections() -> ComparisonCreator:
+def _connections(group: str) -> ComparisonCreator:
     """Names of connected entities (employers, co-directors, counterparts, co-authors,
     the documents and events a record appears in): two or one shared that few records
     list, then two or one shared that many list. A rare co-author says much, a big
@@ -115,12 +115,18 @@ def _connections() -> ComparisonCreator:
         '"source_l" = "source_r" AND "rich_context_l" IS NOT NULL '
         'AND "rich_context_r" IS NOT NULL', label_for_charts=APART,
     ).configure(fix_u_probability=True)  # few random pairs reach it: sampling says nothing
-    return _comparison(
-        "neighbours", "connections",
-        [shared("neighbours_rare", 2), shared("neighbours_rare", 1),
-         shared("neighbours", 2), shared("neighbours", 1), apart],
-        [0.15, 0.1, 0.05, 0.05, 0.08, 0.57], [1e-5, 2e-4, 0.001, 0.01, 0.5, 0.48879],
-    )  # fmt: skip
+    levels = [shared("neighbours_rare", 2), shared("neighbours_rare", 1),
+              shared("neighbours", 2), shared("neighbours", 1), apart]  # fmt: skip
+    if group == ORGANISATION:
+        # companies of one group share directors, inventors and counterparties: for
+        # them shared connections support a similar name, they do not make one
+        levels[:4] = [level.configure(fix_u_probability=True) for level in levels[:4]]
+        return _comparison("neighbours", "connections", levels,
+                           [0.15, 0.1, 0.05, 0.05, 0.08, 0.57],
+                           [0.0012, 0.003, 0.01, 0.02, 0.5, 0.4658])  # fmt: skip
+    return _comparison("neighbours", "connections", levels,
+                       [0.15, 0.1, 0.05, 0.05, 0.08, 0.57],
+                       [1e-5, 2e-4, 0.001, 0.01, 0.5, 0.48879])  # fmt: skip
 
 
 APART = "Several rare connections each, none shared, in one source"
@@ -177,7 +183,7 @@ def comparisons(group: str) -> list[ComparisonCreator]:
         _any_shared("emails", "email", 0.7),
         _address(group),
         _any_shared("countries", "country", 0.95, u=0.3),
-        _connections(),
+        _connections(group),
     ]
     if group == PERSON:
         return [_person_name(), _birth_date(), *contact]
