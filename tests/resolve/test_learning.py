@@ -42,20 +42,33 @@ def test_decisions_move_m_towards_the_levels_people_called_same() -> None:
     assert _m(model, "phones") == unchanged
 
 
-def test_the_threshold_moves_only_with_enough_consistent_decisions() -> None:
+def test_the_threshold_rises_quickly_and_falls_slowly() -> None:
     model = defaults.settings(PERSON)
     names = [c["output_column_name"] for c in model["comparisons"]]
-    strong = [-1] * len(names)
-    strong[names.index("name")] = 7  # the exact name level (of 9 non-null levels)
-    weak = [-1] * len(names)
-    weak[names.index("name")] = 4
-    assert engine.learnt_upper(model, [(strong, True)] * 9, 0.0) is None  # too few
-    upper = engine.learnt_upper(model, [(strong, True)] * 10 + [(weak, False)] * 3, 0.0)
-    probability = 1 / (1 + 2 ** -engine.label_weight(model, strong))
-    assert upper == round(probability, 4)  # the rejected, weaker pairs stay below
-    mixed = [(strong, True)] * 10 + [(strong, False)] * 3  # people disagree at that score
-    assert engine.learnt_upper(model, mixed, 0.0) is None
-    assert engine.learnt_upper(model, [(strong, True)] * 10, probability + 0.01) is None
+
+    def at(level: int) -> list[int]:
+        gamma = [-1] * len(names)
+        gamma[names.index("name")] = level  # of the name's 9 levels, 8 the most specific
+        return gamma
+
+    def score(gamma: list[int]) -> float:
+        return 1 / (1 + 2 ** -engine.label_weight(model, gamma))
+
+    strong, middle, weak = at(8), at(7), at(6)
+    assert score(strong) > score(middle) > score(weak)
+    # the default merges at the middle score: people rejected a quarter of those pairs
+    band = (0.0, score(middle))
+    rejected = [(strong, True)] * 10 + [(middle, True)] * 9 + [(middle, False)] * 3
+    assert engine.learnt_upper(model, rejected, band) == round(score(strong), 4)
+    assert engine.learnt_upper(model, rejected[:6] + rejected[-3:], band) is None  # too few
+    # twenty consistent "same" below the default are not enough to lower it ...
+    accepted = [(weak, True)] * 20
+    assert engine.learnt_upper(model, accepted, band) is None
+    # ... three hundred are, and one "different" among them no longer matters
+    many = [(weak, True)] * 300 + [(weak, False)]
+    assert engine.learnt_upper(model, many, band) == round(score(weak), 4)
+    # never below the review band
+    assert engine.learnt_upper(model, many, (score(middle), score(strong))) is None
 
 
 def test_retrain_learns_from_the_decisions_in_the_workspace(

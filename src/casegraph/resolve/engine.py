@@ -156,13 +156,13 @@ def _linker(api: Any, frames: Any, settings: dict[str, Any]) -> Any:
 
 def train(table: pa.Table, group: str, engine: str, progress: Progress,
           em: bool = TRAIN_M, labels: Sequence[Label] = (),
-          floor: float = 0.0) -> dict[str, Any]:  # fmt: skip
+          band: tuple[float, float] = (0.0, 1.0)) -> dict[str, Any]:  # fmt: skip
     """Fit the default model to this workspace's records: the match rate from
     deterministic rules, u (how often non-matches agree by chance, name frequencies
     included) by random sampling, and m by expectation maximisation when ``em``.
     A step that finds no pairs keeps the prior values instead of failing. ``labels``,
     people's decisions, move m and the threshold above which the model merges on its
-    own (never below ``floor``, the bottom of the review band)."""
+    own (``band``: the default review band, see ``learnt_upper``)."""
     api = _db_api(engine)
     frame = _register(api, prepare(table, group), "records")
     linker = _linker(api, frame, defaults.settings(group, engine))
@@ -198,7 +198,7 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
         progress(f"learning from {len(labels):,} decisions by people")
         levels = _label_levels(linker, api, result, labels)
         learn_m(result, [lv for lv, same in levels if same])
-        upper = learnt_upper(result, levels, floor)
+        upper = learnt_upper(result, levels, band)
         result[defaults.DECISIONS_KEY] = {
             "same": sum(1 for _, same in levels if same),
             "different": sum(1 for _, same in levels if not same),
@@ -223,25 +223,47 @@ def label_weight(model: dict[str, Any], gamma: Sequence[int]) -> float:
 
 
 def learnt_upper(model: dict[str, Any], levels: Sequence[tuple[Sequence[int], bool]],
-                 lowest: float) -> float | None:  # fmt: skip
-    """The lowest probability above which people's decisions were "same" at least
-    ``defaults.DECIDED_PRECISION`` of the time, over at least
-    ``defaults.MIN_DECISIONS`` decisions; None when too few pairs were decided. It
-    can fall below the default (people accepted what the model only proposed) or
-    rise above it (people rejected what it merged); never below the review band."""
+                 band: tuple[float, float]) -> float | None:  # fmt: skip
+    """Where people's decisions put the merge threshold, or None to keep the default
+    (``band``: the default review band, lower and upper).
+
+    Raising is quick: when at least ``defaults.MIN_DECISIONS`` decided pairs score above
+    the default and fewer than ``defaults.DECIDED_PRECISION`` of them were "same", the
+    threshold rises to the lowest score above which they were. Lowering is slow: only to
+    a score above which the decisions show that precision with 95 % confidence (the
+    lower Wilson bound; at least 125 decisions, all "same"), since the pairs
+    people decided stand for many they did not. Never below the review band; pairs of
+    one score are weighed together."""
+    lowest, default = band
     scored = sorted(((1 / (1 + 2 ** -label_weight(model, g)), same) for g, same in levels),
                     reverse=True)  # fmt: skip
-    best = None
+    steps = []  # (score, decided at or above it, "different" among them)
     kept = different = 0
     for probability, group in groupby(scored, key=lambda pair: pair[0]):
         if probability < lowest:
             break
-        decisions = [same for _, same in group]  # pairs of one score count together
+        decisions = [same for _, same in group]
         kept += len(decisions)
         different += decisions.count(False)
-        if kept >= defaults.MIN_DECISIONS and different / kept <= 1 - defaults.DECIDED_PRECISION:
-            best = probability
-    return round(min(best, 0.999), 4) if best is not None else None
+        steps.append((probability, kept, different))
+    target = defaults.DECIDED_PRECISION
+    above = [(p, n, d) for p, n, d in steps if p >= default]
+    _, decided, rejected = above[-1] if above else (0.0, 0, 0)
+    if decided >= defaults.MIN_DECISIONS and 1 - rejected / decided < target:
+        safe = [p for p, n, d in above if n >= defaults.MIN_DECISIONS and 1 - d / n >= target]
+        return round(min(min(safe, default=0.999), 0.999), 4)
+    confident = [p for p, n, d in steps if p < default and _wilson_low(n - d, n) >= target]
+    return round(min(confident), 4) if confident else None
+
+
+def _wilson_low(successes: int, n: int, z: float = 1.96) -> float:
+    """The lower bound of the Wilson score interval of a proportion."""
+    if n == 0:
+        return 0.0
+    p = successes / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
 
 
 def _label_levels(linker: Any, api: Any, model: dict[str, Any],
