@@ -73,13 +73,15 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
             )
         with workspace.session(ctx) as s:
             resolved = s.resolve.run()
+            waiting = s.review.pending()
         people = demo_case.stage(workspace, settings.operator, folder)
     finally:
         workspace.close()
     console.print(table)
     console.print(
         f"resolved: {resolved.subjects:,} subjects; {resolved.merged:,} records in merged "
-        f"subjects; {resolved.review:,} pairs waiting for review",
+        f"subjects; {waiting['items']:,} possible matches waiting for review "
+        f"({waiting['pairs']:,} pairs)",
         soft_wrap=True,
     )
     users = Table(title="demo users (passwords for the demo only)")

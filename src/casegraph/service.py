@@ -369,6 +369,10 @@ class Session:
         return ResolveService(self)
 
     @cached_property
+    def review(self) -> ReviewService:
+        return ReviewService(self)
+
+    @cached_property
     def index(self) -> IndexService:
         return IndexService(self)
 
@@ -400,6 +404,7 @@ from casegraph.services.graph import GraphService  # noqa: E402
 from casegraph.services.index import IndexService  # noqa: E402
 from casegraph.services.oversight import IdentityService, LedgerService  # noqa: E402
 from casegraph.services.resolution import ResolveService  # noqa: E402
+from casegraph.services.review import ReviewService  # noqa: E402
 from casegraph.services.search import SearchService  # noqa: E402
 from casegraph.services.subjects import RetentionService, SubjectService  # noqa: E402
 

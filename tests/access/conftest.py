@@ -129,6 +129,17 @@ def world(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> dict[str,
     return ids
 
 
+def pending(ws: Workspace, a: tuple[str, str], b: tuple[str, str]) -> None:
+    """A model judgement in the review band between records ``a`` and ``b`` ((entity id,
+    source) each), as a resolve run writes it (set-up)."""
+    pair, left, right = pair_key(a[0], b[0])
+    sources = dict((a, b))
+    with ws.engine.begin() as conn:
+        resolution.insert_judgements(conn, granted(*sources.values()), [Judgement(
+            pair, "model", left, right, sources[left], sources[right], "person", "unsure",
+            0.5, 0.0, None, "test", None)])  # fmt: skip
+
+
 def who(user: str, **purpose: str) -> AccessContext:
     return AccessContext(user, **purpose)  # type: ignore[arg-type]
 

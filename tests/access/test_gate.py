@@ -20,7 +20,7 @@ from casegraph.model.audit import ACTIONS
 from casegraph.service import Workspace
 from casegraph.store import resolution
 from casegraph.store.resolution import Judgement, pair_key
-from tests.access.conftest import WHY, entries, source_mapping, who
+from tests.access.conftest import WHY, entries, pending, source_mapping, who
 from tests.conftest import ROOT, granted
 
 # --- 1. writes ignore clearances ---------------------------------------------------------
@@ -65,11 +65,14 @@ def test_a_merge_counts_only_the_records_the_caller_may_see(
 
 
 def test_review_decisions_need_a_purpose(workspace: Workspace, world: dict[str, str]) -> None:
-    pair = pair_key(world["p1"], world["b1"])[0]
+    pending(workspace, (world["p1"], "registry"), (world["olga"], "bank"))
+    item = resolution.item_key("cg-peter", world["olga"])
     with workspace.session(who("pub")) as s, pytest.raises(PurposeRequired):
-        s.resolve.decide(pair, "negative", "different people")
+        s.review.decide(item, "negative", "different people")
     with workspace.session(who("pub", justification=WHY)) as s, pytest.raises(NotFound):
-        s.resolve.decide(pair, "negative", "different people")  # a bank record: unseen
+        s.review.decide(item, "negative", "different people")  # a bank record: unseen
+    with workspace.session(who("all", justification=WHY)) as s:
+        assert s.review.decide(item, "negative", "different people")["pairs"] == 3
 
 
 # --- 2. sealed names -----------------------------------------------------------------------
@@ -110,6 +113,26 @@ def test_sealing_seals_the_possible_duplicates_and_they_leave_search(
     with workspace.session(who("all", justification=WHY)) as s:
         hits = s.search.search("Quentin").to_dict()
     assert hits["total"] == 0 and not hits["results"]
+
+
+def test_a_sealed_subject_in_the_review_queue_is_named_by_nothing(
+    workspace: Workspace, world: dict[str, str]
+) -> None:
+    """The model unsure whether the sealed child and Quentin (who shares her address)
+    are one: the queue and the item say "sealed record", and neither her name nor her
+    facts."""
+    with workspace.session(who("all", justification=WHY)) as s:
+        kim = resolution.members(s.conn, granted("registry"), "cg-kim")[0].entity_id
+    pending(workspace, (kim, "registry"), (world["quentin"], "registry"))
+    item = resolution.item_key("cg-kim", world["quentin"])
+    with workspace.session(who("all", justification=WHY)) as s:
+        (listed,) = [i for i in s.review.queue()["items"] if i["id"] == item]
+        shown = s.review.show(item)
+    sides = {shown[k]["subject"]: shown[k] for k in ("left", "right")}
+    assert sides["cg-kim"]["name"] == "sealed record" and sides["cg-kim"]["facts"] == []
+    assert "sealed record" in (listed["left"]["name"], listed["right"]["name"])
+    assert "Kim" not in str(shown) and "Kim" not in str(listed)
+    assert not any("address" in r["text"] for r in shown["reasons"])
 
 
 # --- 3. the case file under the graph held in memory -----------------------------------------

@@ -1,5 +1,6 @@
 """The policy matrix on both stores: role x clearance x purpose x sealing, for profile
-reads, unsealing, exports and source listings, including what errors give away."""
+reads, unsealing, exports, source listings and the review queue, including what errors
+give away."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import pytest
 from casegraph.access.context import AccessContext
 from casegraph.access.policy import AccessDenied, PurposeRequired
 from casegraph.service import NotFound, Workspace
-from casegraph.store import ledger
+from casegraph.store import ledger, resolution
+from casegraph.store.resolution import Resolved
 from casegraph.store.tables import case_members, cases, statements
-from tests.conftest import add_source
+from tests.conftest import add_source, granted
 
 PASSWORD = "matrix password 123"
 WHY = "matrix test of the access policy"
@@ -182,3 +184,79 @@ def test_relations_and_events_matrix(
         with workspace.engine.connect() as conn:
             mine = {e.action for e in ledger.iter_entries(conn) if e.actor == actor}
         assert {"graph.relations", "graph.events"} <= mine, label
+
+
+def _a_possible_match(workspace: Workspace, ctx: AccessContext, adult: str,
+                      tmp_path: Path) -> tuple[str, str, str]:  # fmt: skip
+    """Anna Maier in a public source and in the restricted one, one subject; Anna Mayer
+    in the public source, a subject of her own; the model unsure whether they are one
+    person (a pair from each of Anna Maier's records): (item, the public records)."""
+    (tmp_path / "o.csv").write_text("id,name,born\no1,Anna Maier,1970-01-01\n"
+                                    "o2,Anna Mayer,1970-01-01\n")  # fmt: skip
+    (tmp_path / "o.yml").write_text(
+        "open:\n  queries:\n    - csv_url: o.csv\n      entities:\n        p:\n"
+        "          schema: Person\n          key: id\n          properties:\n"
+        "            name:\n              column: name\n            birthDate:\n"
+        "              column: born\n"
+    )
+    with workspace.session(ctx) as s:
+        add_source(s, "open", "PUBLIC")
+        s.ingest.mapping(tmp_path / "o.yml")
+        for team in ("cleared", "other"):
+            s.identities.grant(team, "PUBLIC")
+        o1, o2 = (s.conn.execute(
+            statements.select().with_only_columns(statements.c.entity_id)
+            .where(statements.c.source == "open", statements.c.prop == "name",
+                   statements.c.value == name)).scalar_one()
+            for name in ("Anna Maier", "Anna Mayer"))  # fmt: skip
+    every = granted("open", "restricted")
+    with workspace.engine.begin() as conn:
+        resolution.write_state(conn, every, [
+            Resolved(o1, "person", "open", None, "cg-anna", "d"),
+            Resolved(adult, "person", "restricted", None, "cg-anna", "d"),
+            Resolved(o2, "person", "open", None, o2, "d")], [])  # fmt: skip
+        resolution.set_canonical_ids(conn, every, [(o1, "cg-anna"), (adult, "cg-anna")])
+        sources = {o1: "open", o2: "open", adult: "restricted"}
+        for a in (o1, adult):
+            pair, left, right = resolution.pair_key(a, o2)
+            resolution.insert_judgements(conn, every, [resolution.Judgement(
+                pair, "model", left, right, sources[left], sources[right], "person",
+                "unsure", 0.6, 0.5, None, "test", None)])  # fmt: skip
+    return resolution.item_key("cg-anna", o2), o1, o2
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_items_matrix(
+    workspace: Workspace, ctx: AccessContext, world: dict[str, str], tmp_path: Path, role: str
+) -> None:
+    """A possible match in the review queue: the same door as a profile plus the resolve
+    permission; a reader not cleared for a source sees neither its records nor its pairs
+    in the item, and each read is on record."""
+    item, o1, _ = _a_possible_match(workspace, ctx, world["adult"], tmp_path)
+    for cleared, purpose in itertools.product((True, False), PURPOSES):
+        actor = f"{role}-{'c' if cleared else 'u'}"
+        label = (role, cleared, purpose)
+        try:
+            with workspace.session(AccessContext(actor, **PURPOSES[purpose])) as s:
+                queue = s.review.queue()
+                shown = s.review.show(item)
+        except PurposeRequired:
+            assert role in ("analyst", "supervisor") and purpose == "none", label
+            continue
+        except AccessDenied:
+            assert role in ("viewer", "auditor") or purpose == "non-member", label
+            continue
+        assert role in ("analyst", "supervisor"), label
+        assert purpose in ("justification", "member"), label
+        (found,) = queue["items"]
+        assert found["id"] == item and found["pairs"] == (2 if cleared else 1), label
+        anna = next(shown[k] for k in ("left", "right") if shown[k]["subject"] == "cg-anna")
+        records = {r["id"]: r["source"] for r in anna["record_list"]}
+        assert records == ({o1: "open", world["adult"]: "restricted"} if cleared
+                           else {o1: "open"}), label  # fmt: skip
+        assert anna["records"] == len(records) and len(shown["pending_pairs"]) == len(records)
+        if not cleared:
+            assert "restricted" not in str(shown) and world["adult"] not in str(shown), label
+        with workspace.engine.connect() as conn:
+            mine = {e.action for e in ledger.iter_entries(conn) if e.actor == actor}
+        assert {"review.list", "review.show"} <= mine, label

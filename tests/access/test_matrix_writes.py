@@ -15,8 +15,7 @@ from casegraph.access.policy import AccessDenied
 from casegraph.errors import CasegraphError, NotFound, WorkspaceError
 from casegraph.service import Session, Workspace
 from casegraph.store import resolution
-from casegraph.store.resolution import pair_key
-from tests.access.conftest import PASSWORD, WHY, who
+from tests.access.conftest import PASSWORD, WHY, pending, who
 from tests.conftest import granted
 
 ROLES = ("viewer", "analyst", "supervisor", "auditor")
@@ -78,7 +77,9 @@ def attempt(ws: Workspace, ctx: AccessContext, action: Callable[[Session], objec
 def test_resolution_writes(
     workspace: Workspace, world: dict[str, str], users: list[tuple[str, str]], role: str
 ) -> None:
-    bank_pair = pair_key(world["p1"], world["b1"])[0]
+    # a possible match of Quentin (public registry) and Olga (the bank's reports only)
+    pending(workspace, (world["quentin"], "registry"), (world["olga"], "bank"))
+    item = resolution.item_key(world["quentin"], world["olga"])
     for cleared in (True, False):
         ctx = AccessContext(name(role, cleared, "none"), justification=WHY)
         label = (role, cleared)
@@ -87,8 +88,8 @@ def test_resolution_writes(
                 "cg-peter", ["nonexistent"], "a record of no one")),
             "merge": attempt(workspace, ctx, lambda s: s.resolve.merge(
                 world["olga"], world["olga"], "the bank's only record")),
-            "decide": attempt(workspace, ctx, lambda s: s.resolve.decide(
-                bank_pair, "positive", "the same date of birth")),
+            "decide": attempt(workspace, ctx, lambda s: s.review.decide(
+                item, "negative", "different dates of birth")),
         }  # fmt: skip
         if role not in RESOLVERS:
             assert set(results.values()) == {"denied"}, (label, results)

@@ -181,7 +181,7 @@ class Ids:
     company: str  # a subject of the case
     other: str  # a subject two steps from the person
     sealed: str | None  # a sealed subject near the person, if there is one
-    pair: str  # a pair waiting for review
+    item: str  # a possible match waiting for review
     evidence: str
     note: str
     task: str
@@ -200,12 +200,12 @@ def demo_ids(base: str) -> Ids:
         nodes = near.json()["nodes"]
         other = next(n["id"] for n in reversed(nodes) if n["hop"] == 2 and not n["sealed"])
         sealed = next((n["id"] for n in nodes if n["sealed"]), None)
-        pair = http.get("/api/v1/review", params={"limit": 1}, headers=why).json()["items"]
+        waiting = http.get("/api/v1/review", params={"limit": 1}, headers=why).json()["items"]
 
         def first(kind: str) -> str:
             return str(http.get(f"/api/v1/cases/{case}/{kind}").json()["items"][0]["id"])
 
-        return Ids(case, person, company, other, sealed, pair[0]["pair"],
+        return Ids(case, person, company, other, sealed, waiting[0]["id"],
                    first("evidence"), first("notes"), first("tasks"))  # fmt: skip
 
 

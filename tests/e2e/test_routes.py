@@ -35,7 +35,7 @@ MISSING = {  # ids of nothing, for each kind of path parameter
     "case_id": "C-1999-9999",
     "subject_id": "cg-000000000000000000000000",
     "subject": "cg-000000000000000000000000",
-    "pair": "0000000000000000",
+    "item": "000000000000",
     "evidence_id": "999999",
     "note_id": "999999",
     "task_id": "999999",
@@ -73,7 +73,7 @@ def query_values(ids: Ids) -> dict[str, list[str]]:
         "k": ["3"], "max_hops": ["4"], "time_ordered": ["true"], "measure": list(MEASURES),
         "top": ["5"], "resolution": ["1.5"], "direction": ["owners"], "depth": ["4"],
         "min_share": ["25"], "target": [f"note:{ids.note}"], "format": ["pdf"],
-        "other": [ids.other],
+        "other": [ids.other], "case": [ids.case],
     }  # fmt: skip
 
 
@@ -107,7 +107,7 @@ def api_calls(spec: dict[str, Any], ids: Ids, unknown: set[str]) -> list[Call]:
             query = {p["name"]: p for p in params if p["in"] == "query"}
             primary = ids.company if "ownership" in route else ids.person
             real = {"case_id": ids.case, "subject_id": primary, "subject": primary,
-                    "pair": ids.pair, "evidence_id": ids.evidence, "note_id": ids.note,
+                    "item": ids.item, "evidence_id": ids.evidence, "note_id": ids.note,
                     "task_id": ids.task, "username": "anna", "team": "financial-crime"}  # fmt: skip
             if method != "get":
                 real.update({k: MISSING[k] for k in ("username", "team", "token_id")})
@@ -173,8 +173,10 @@ def page_urls(ids: Ids) -> dict[str, list[str]]:
             f"/subjects/{p}/events", f"/subjects/{p}/events?kind=Payment&offset=50",
             f"/subjects/{p}/events?other={ids.other}&since=2022-01-01&until=2022-06-30",
             f"/subjects/{MISSING['subject']}/events"],
-        "/review": ["/review", "/review?page_no=2"],
-        "/review/{pair}": [f"/review/{ids.pair}", f"/review/{MISSING['pair']}"],
+        "/review": ["/review", "/review?page=2", f"/review?case={c}", f"/review?subject={p}",
+                    f"/review?case={MISSING['case_id']}"],
+        "/review/{item}": [f"/review/{ids.item}", f"/review/{ids.item}?case={c}",
+                           f"/review/{MISSING['item']}"],
         "/oversight": ["/oversight", f"/oversight?case={c}", f"/oversight?subject={p}"]
         + [f"/oversight?user=anna&kind={kind}" for kind in LEDGER_KINDS],
         "/oversight/report.csv": ["/oversight/report.csv",

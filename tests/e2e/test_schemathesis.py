@@ -66,7 +66,7 @@ def fuzz(served: Server, operation: Any, user: str, headers: dict[str, str],
 def test_no_server_errors(served: Server) -> None:
     ids = demo_ids(served.base)
     real = {"case_id": ids.case, "subject_id": ids.person, "subject": ids.person,
-            "pair": ids.pair, "evidence_id": ids.evidence, "note_id": ids.note,
+            "item": ids.item, "evidence_id": ids.evidence, "note_id": ids.note,
             "task_id": ids.task}  # fmt: skip
     schema = schemathesis.openapi.from_url(f"{served.base}/api/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]

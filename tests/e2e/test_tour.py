@@ -15,7 +15,7 @@ from tests.e2e.conftest import Server, demo_ids
 from tests.e2e.test_profile_page import busiest_person
 
 DOCS_IMAGES = ROOT / "docs" / "images"
-IN_README = {"search", "profile", "graph", "case", "review-pair", "oversight"}
+IN_README = {"search", "profile", "graph", "case", "review-item", "oversight"}
 
 
 def _snap(tab: Tab, name: str, ready: str, store: str) -> None:
@@ -48,7 +48,7 @@ def test_the_main_pages_load_cleanly(browser: Any, served: Server) -> None:
         ("case-timeline", f"/cases/{ids.case}/timeline", "main h1"),
         ("case-report", f"/cases/{ids.case}/report", "main h1"),
         ("review", "/review", "main h1"),
-        ("review-pair", f"/review/{ids.pair}", "main h1"),
+        ("review-item", f"/review/{ids.item}", "main h1"),
     ]
     for name, path, ready in pages:
         anna.go(path)

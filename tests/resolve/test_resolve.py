@@ -1,5 +1,5 @@
-"""Resolution end to end on both stores: runs, incremental runs, judgements, review,
-merge and split, clusters export, access and audit."""
+"""Resolution end to end on both stores: runs, incremental runs, judgements, merge and
+split, clusters export, access and audit (the review queue: test_review.py)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,11 @@ import pytest
 
 from casegraph.access.context import AccessContext
 from casegraph.access.policy import AccessDenied
-from casegraph.errors import WorkspaceError
-from casegraph.resolve.judge import THRESHOLDS
 from casegraph.service import Session, Workspace
 from casegraph.store import ledger
 from casegraph.store import resolution as rstore
 from tests.conftest import add_source, everything
-from tests.resolve import people
-
-BETWEEN = (THRESHOLDS["person"].lower + THRESHOLDS["person"].upper) / 2  # needs review
+from tests.resolve import items, people
 
 
 def load(s: Session, folder: Path, *names: str) -> None:
@@ -158,53 +154,6 @@ def test_people_win_over_the_model_on_every_later_run(resolved, ctx) -> None:
         assert "subject.merge" in actions and "subject.split" in actions
 
 
-def test_review_queue_show_and_decide(resolved, ctx) -> None:
-    workspace, _, _ = resolved
-    with workspace.session(ctx) as s:
-        # put a pair in the queue: an unsure model judgement between two subjects
-        pair = _unsure_pair(s)
-        queue = s.resolve.queue()
-        assert pair in [i["pair"] for i in queue["items"]]
-        shown = s.resolve.show(pair)
-        steps = {st["comparison"]: st for st in shown["explanation"]["steps"]}
-        assert {"name", "birth_date", "phones"} <= steps.keys()
-        assert shown["left"]["properties"] and shown["right"]["properties"]
-        total = shown["explanation"]["prior"] + sum(
-            st["weight"] + st["tf_adjustment"] for st in shown["explanation"]["steps"])
-        assert abs(total - shown["model"]["weight"]) < 0.01
-        result = s.resolve.decide(pair, "positive", "checked both passports")
-        left, right = shown["left"]["id"], shown["right"]["id"]
-        every = everything(s)
-        assert rstore.canonical_of_entity(s.conn, every, left) == rstore.canonical_of_entity(
-            s.conn, every, right) == result["subject"]  # fmt: skip
-        assert pair not in [i["pair"] for i in s.resolve.queue()["items"]]
-        with pytest.raises(WorkspaceError):
-            s.resolve.decide(pair, "maybe", "not a decision we know")
-        actions = [e.action for e in ledger.iter_entries(s.conn)]
-        assert {"review.list", "review.show", "review.decide"} <= set(actions)
-
-
-def _unsure_pair(s: Session) -> str:
-    """Pick two different subjects and record an unsure model judgement between them."""
-    state = list(rstore.resolved_state(s.conn, everything(s), "person").values())
-    a, b = itertools.islice((r for r in state if r.source == "registry"), 2)
-    assert a.canonical_id != b.canonical_id
-    pair, left, right = rstore.pair_key(a.entity_id, b.entity_id)
-    model = next(j for j in _any_model_judgement(s))
-    rstore.insert_judgements(s.conn, everything(s), [rstore.Judgement(
-        pair, "model", left, right, "registry", "registry", "person", "unsure", BETWEEN,
-        model.weight, model.detail, "test", None)])  # fmt: skip
-    return pair
-
-
-def _any_model_judgement(s: Session):
-    for left, right, origin, _, _ in rstore.iter_group_judgements(s.conn, everything(s), "person"):
-        if origin == "model":
-            pair, _, _ = rstore.pair_key(left, right)
-            found = rstore.get_judgements(s.conn, everything(s), pair)
-            yield from (j for j in found if j.origin == "model")
-
-
 def test_interrupted_run_leaves_previous_ids_in_force(resolved, ctx, monkeypatch) -> None:
     workspace, _, _ = resolved
     with workspace.session(ctx) as s:
@@ -236,17 +185,17 @@ def test_resolution_needs_the_permission_and_respects_clearance(resolved, ctx) -
         s.identities.grant("desk", "PUBLIC")
     viewer = AccessContext(actor="vic", justification="looking at the review queue today")
     with pytest.raises(AccessDenied), workspace.session(viewer) as s:
-        s.resolve.queue()
+        s.review.queue()
     analyst = AccessContext(actor="ana", justification="looking at the review queue today")
     with workspace.session(analyst) as s:
-        s.resolve.queue()  # cleared for PUBLIC: allowed
+        s.review.queue()  # cleared for PUBLIC: allowed
     with workspace.session(ctx) as s:
         s.conn.exec_driver_sql("UPDATE sources SET marking = 'SECRET' WHERE name = 'bank'")
-        _unsure_pair(s)
+        items.between(s, *items.pick(s))
     with workspace.session(analyst) as s:
-        items = s.resolve.queue(limit=200)["items"]
-        assert all(i["left"]["source"] != "bank" and i["right"]["source"] != "bank"
-                   for i in items)  # fmt: skip
+        waiting = s.review.queue(limit=200)["items"]
+        assert waiting and all("bank" not in i[side]["sources"] for i in waiting
+                               for side in ("left", "right"))  # fmt: skip
 
 
 def test_clusters_export(resolved, ctx, tmp_path: Path) -> None:

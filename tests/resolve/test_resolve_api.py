@@ -1,4 +1,5 @@
-"""The review queue, pair explanations, decisions, merges and splits over HTTP."""
+"""The review queue of possible matches, their explanations, decisions, merges and
+splits over HTTP."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from casegraph.store import resolution as rstore
 from tests.api.test_api import add_users, serve
 from tests.api.test_api import sign_in as api_sign_in
 from tests.conftest import everything
-from tests.resolve import people
-from tests.resolve.test_resolve import _unsure_pair, by_row, load
+from tests.resolve import items, people
+from tests.resolve.test_resolve import by_row, load
 
 WHY = {"X-Casegraph-Justification": "reviewing candidate matches for case 17"}
 
@@ -37,28 +38,37 @@ def sign_in(client: TestClient, user: str) -> dict[str, str]:
 
 def test_review_over_http(api: TestClient, workspace: Workspace, ctx: AccessContext) -> None:
     with workspace.session(ctx) as s:
-        pair = _unsure_pair(s)
+        a, b = items.pick(s)
+        item = items.between(s, a, b)
     headers = sign_in(api, "ana")
     assert api.get("/api/v1/review").status_code == 403  # no purpose given
     queue = api.get("/api/v1/review", headers=headers).json()
-    assert pair in [i["pair"] for i in queue["items"]]
-    shown = api.get(f"/api/v1/review/{pair}", headers=headers).json()
-    assert shown["explanation"]["steps"] and shown["left"]["properties"]
-    bad = api.post(f"/api/v1/review/{pair}", headers=headers,
+    found = next(i for i in queue["items"] if i["id"] == item)
+    assert found["pairs"] == 2 and queue["total"] >= 1 and queue["pairs"] >= 2
+    assert api.get("/api/v1/review", params={"subject": a}, headers=headers).json()[
+        "items"][0]["id"] == item  # fmt: skip
+    shown = api.get(f"/api/v1/review/{item}", headers=headers).json()
+    steps = shown["strongest"]["explanation"]["steps"]
+    assert steps and all({"label", "words", "comparison", "level"} <= set(st) for st in steps)
+    assert {shown["left"]["subject"], shown["right"]["subject"]} == {a, b}
+    assert shown["left"]["record_list"] and shown["left"]["facts"]
+    bad = api.post(f"/api/v1/review/{item}", headers=headers,
                    json={"decision": "maybe", "reason": "not sure at all"})  # fmt: skip
     assert bad.status_code == 422
-    done = api.post(f"/api/v1/review/{pair}", headers=headers,
+    done = api.post(f"/api/v1/review/{item}", headers=headers,
                     json={"decision": "positive", "reason": "same passport number"})  # fmt: skip
     assert done.status_code == 200, done.text
+    assert done.json()["pairs"] == 2
     subject = done.json()["subject"]
     profile = api.get(f"/api/v1/subjects/{subject}", headers=headers).json()
-    assert {f["entity_id"] for f in profile["facts"]} >= {shown["left"]["id"],
-                                                          shown["right"]["id"]}  # fmt: skip
+    records = {r["id"] for side in ("left", "right") for r in shown[side]["record_list"]}
+    assert {f["entity_id"] for f in profile["facts"]} >= records
+    assert api.get(f"/api/v1/review/{item}", headers=headers).status_code == 404  # decided
     assert api.get("/api/v1/review/nope", headers=headers).status_code == 404
     with workspace.engine.connect() as conn:
         entries = [(e.actor, e.action) for e in ledger.iter_entries(conn)]
-    assert {("ana", "review.list"), ("ana", "review.show"), ("ana", "review.decide")} <= set(
-        entries)  # fmt: skip
+    assert {("ana", "review.list"), ("ana", "review.show"), ("ana", "review.decide"),
+            ("ana", "review.decided")} <= set(entries)  # fmt: skip
 
 
 def test_merge_and_split_over_http(api: TestClient, workspace: Workspace,
@@ -84,9 +94,9 @@ def test_merge_and_split_over_http(api: TestClient, workspace: Workspace,
 
 def test_viewers_cannot_decide(api: TestClient, workspace: Workspace, ctx: AccessContext) -> None:
     with workspace.session(ctx) as s:
-        pair = _unsure_pair(s)
+        item = items.between(s, *items.pick(s))
     headers = sign_in(api, "vic")
     assert api.get("/api/v1/review", headers=headers).status_code == 403
-    refused = api.post(f"/api/v1/review/{pair}", headers=headers,
+    refused = api.post(f"/api/v1/review/{item}", headers=headers,
                        json={"decision": "positive", "reason": "looks the same to me"})
     assert refused.status_code == 403

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from casegraph.access.context import AccessContext
 from casegraph.config import Settings
 from casegraph.service import Workspace
-from tests.resolve import people
-from tests.resolve.test_resolve import _unsure_pair
+from tests.resolve import items, people
 from tests.test_cli import SOURCE, run
 
 WHY = ["--justification", "reviewing candidate matches for case 17"]
@@ -24,6 +24,7 @@ def test_resolve_review_and_export_from_the_cli(store: Settings, tmp_path: Path)
     first = run(store, "resolve")
     assert first.returncode == 0, first.stderr
     assert "person: 80" in first.stderr and "subjects" in first.stderr
+    assert "for review (" in first.stderr and "possible match" in first.stderr
     again = run(store, "resolve")
     assert again.returncode == 0 and "0 canonical ids changed" in again.stderr
     bad = run(store, "resolve", "--schema", "Vessel")
@@ -34,19 +35,27 @@ def test_resolve_review_and_export_from_the_cli(store: Settings, tmp_path: Path)
         ctx = AccessContext(actor=store.operator, justification="test setup of the queue",
                             local=True)  # fmt: skip
         with ws.session(ctx) as s:
-            pair = _unsure_pair(s)
+            item = items.between(s, *items.pick(s))
     finally:
         ws.close()
     listed = run(store, "review", "list", *WHY)
-    assert listed.returncode == 0 and pair in listed.stdout + listed.stderr
+    assert listed.returncode == 0 and item in listed.stdout + listed.stderr
+    assert "waiting for review" in listed.stderr
+    as_json = json.loads(run(store, "review", "list", "--json", *WHY).stdout)
+    assert item in [i["id"] for i in as_json["items"]] and as_json["total"] >= 1
     refused = run(store, "review", "list")  # no purpose: refused (exit 3), not a traceback
     assert refused.returncode == 3 and "justification" in refused.stderr
-    shown = run(store, "review", "show", pair, *WHY)
-    assert shown.returncode == 0 and "prior" in shown.stderr and "birth_date" in shown.stderr
-    no_reason = run(store, "review", "accept", pair, *WHY)
+    shown = run(store, "review", "show", item, *WHY)
+    assert shown.returncode == 0, shown.stderr
+    assert "prior" in shown.stderr and "Date of birth" in shown.stderr
+    assert "birth_date" in shown.stderr  # the model's own terms beside the words
+    no_reason = run(store, "review", "accept", item, *WHY)
     assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
-    accepted = run(store, "review", "accept", pair, "--reason", "same passport", *WHY)
+    accepted = run(store, "review", "accept", item, "--reason", "same passport", *WHY)
     assert accepted.returncode == 0, accepted.stderr
+    assert "2 pair(s) judged" in accepted.stderr
+    gone = run(store, "review", "show", item, *WHY)
+    assert gone.returncode == 2 and "no review item" in gone.stderr
     out = tmp_path / "clusters.csv"
     no_purpose = run(store, "clusters", "export", str(out))  # record keys: a consultation
     assert no_purpose.returncode == 3 and "justification" in no_purpose.stderr

@@ -16,31 +16,32 @@ from casegraph.store import ledger
 from casegraph.store import resolution as rstore
 from tests.api.test_api import PASSWORD
 from tests.conftest import everything
-from tests.resolve import people
-from tests.resolve.test_resolve import _unsure_pair, load
+from tests.resolve import items, people
+from tests.resolve.test_resolve import load
 from tests.web.conftest import csrf, sign_in
 
 WHY = "reviewing candidate matches for the web page tests"
 
 
 @pytest.fixture
-def pair(loaded: Workspace, ctx: AccessContext, tmp_path: Path) -> str:
-    """A resolved population, and one pair in the review band between two subjects."""
+def item(loaded: Workspace, ctx: AccessContext, tmp_path: Path) -> str:
+    """A resolved population, and one possible match: two pending pairs between a
+    subject of two records and a subject of one."""
     folder = tmp_path / "people"
     folder.mkdir()
     people.write(folder, people=60)
     with loaded.session(ctx) as s:
         load(s, folder, "registry", "bank")
         s.resolve.run()
-        return _unsure_pair(s)
+        return items.between(s, *items.pick(s))
 
 
-def test_review_queue_pair_page_and_accept(
-    web: TestClient, loaded: Workspace, ctx: AccessContext, pair: str
+def test_review_queue_item_page_and_accept(
+    web: TestClient, loaded: Workspace, ctx: AccessContext, item: str
 ) -> None:
     with loaded.session(ctx) as s:
-        shown = s.resolve.show(pair)
-    left, right = shown["left"]["id"], shown["right"]["id"]
+        shown = s.review.show(item)
+    records = {r["id"] for side in ("left", "right") for r in shown[side]["record_list"]}
     assert web.get("/review", follow_redirects=False).headers["location"].startswith("/login")
     token = sign_in(web, "ana")
     prompt = web.get("/review", follow_redirects=False)  # no purpose yet: the prompt first
@@ -48,25 +49,29 @@ def test_review_queue_pair_page_and_accept(
     sign_in(web, "ana", justification=WHY)
     queue = web.get("/review")
     assert queue.status_code == 200, queue.text
-    assert f'href="/review/{pair}"' in queue.text and "Probability" in queue.text
-    assert '<th scope="col">' in queue.text
-    page = web.get(f"/review/{pair}")
+    assert f'href="/review/{item}"' in queue.text and "Records that would move" in queue.text
+    assert '<th scope="col">' in queue.text and "Possible matches" in queue.text
+    page = web.get(f"/review/{item}")
     assert page.status_code == 200, page.text
-    for text in ("The two records", "Match probability", "Prior", "Accept", "Reject", "Unsure"):
-        assert text in page.text
+    for text in ("Why they may be one", "The two subjects, whole", "What the model weighed",
+                 "Before comparing", "Details: the model's own terms", "Accept", "Reject",
+                 "Unsure", shown["left"]["name"], shown["right"]["name"]):  # fmt: skip
+        assert text in page.text, text
     assert re.search(r'class="wf-bar (pos|neg) w([1-9]|10)"', page.text)
     assert 'style="' not in page.text and "<script>" not in page.text
-    assert shown["left"]["source"] in page.text and shown["right"]["source"] in page.text
+    steps = shown["strongest"]["explanation"]["steps"]
+    assert all(st["words"] in page.text.replace("&#39;", "'") for st in steps)
+    assert "2 pairs of records between the two wait" in page.text
     token = csrf(page.text)
     short = web.post(
-        f"/review/{pair}", data={"csrf": token, "decision": "positive", "reason": "ok"}
+        f"/review/{item}", data={"csrf": token, "decision": "positive", "reason": "ok"}
     )
     assert short.status_code == 400 and "at least 5 characters" in short.text
-    forged = web.post(f"/review/{pair}", data={"csrf": "x", "decision": "positive",
+    forged = web.post(f"/review/{item}", data={"csrf": "x", "decision": "positive",
                                                "reason": "same passport number"})  # fmt: skip
     assert forged.status_code == 403
     done = web.post(
-        f"/review/{pair}",
+        f"/review/{item}",
         data={"csrf": token, "decision": "positive", "reason": "same passport number"},
         follow_redirects=False,
     )
@@ -74,41 +79,76 @@ def test_review_queue_pair_page_and_accept(
     assert done.headers["location"].startswith("/review")
     after = web.get(done.headers["location"])
     assert after.status_code == 200
-    assert f"Pair {pair} accepted" in after.text
+    assert "Accepted: the two subjects are one subject now." in after.text
     subject = re.search(r'href="/subjects/([^"]+)">open the merged profile', after.text)
     assert subject, after.text
-    assert f"Pair {pair} accepted" not in web.get("/review").text  # shown once
+    assert "Accepted:" not in web.get("/review").text  # shown once
     with loaded.session(ctx) as s:
         every = everything(s)
-        assert rstore.canonical_of_entity(s.conn, every, left) == rstore.canonical_of_entity(
-            s.conn, every, right) == subject.group(1)  # fmt: skip
+        assert {rstore.canonical_of_entity(s.conn, every, e) for e in records} == {
+            subject.group(1)}  # fmt: skip
         profile = s.subjects.profile(subject.group(1))
-        assert {f.entity_id for f in profile.facts} >= {left, right}
-        found = rstore.get_judgements(s.conn, everything(s), pair)
-        judged = [j for j in found if j.origin == "user"]
-        assert [(j.actor, j.judgement, j.reason) for j in judged] == [
-            ("ana", "positive", "same passport number")
-        ]
-    assert f'href="/review/{pair}"' not in web.get("/review").text
+        assert {f.entity_id for f in profile.facts} >= records
+        judged = [j for j in rstore.iter_group_judgements(s.conn, every, "person")
+                  if j[2] == "user"]  # fmt: skip
+        assert len(judged) == 2 and {j[3] for j in judged} == {"positive"}
+    assert f'href="/review/{item}"' not in web.get("/review").text
+    assert web.get(f"/review/{item}").status_code == 404
 
 
-def test_reviewing_needs_the_resolve_role(web: TestClient, pair: str) -> None:
+def test_the_queue_of_a_case_and_possible_matches_in_sight(
+    web: TestClient, loaded: Workspace, ctx: AccessContext, item: str, case_id: str
+) -> None:
+    with loaded.session(ctx) as s:
+        shown = s.review.show(item)
+        other = items.between(s, *items.pick(s, (1, 1), skip=4))
+    left = shown["left"]["subject"]
+    with loaded.session(AccessContext("ana", case_id=case_id)) as s:
+        s.cases.link_subject(case_id, left, "suspect", "the web test follows this subject")
+    sign_in(web, "ana", justification=WHY)
+    mine = web.get("/review", params={"case": case_id})
+    assert mine.status_code == 200 and f"in case {case_id}" in mine.text
+    assert f'href="/review/{item}?case={case_id}"' in mine.text
+    assert f"/review/{other}" not in mine.text
+    assert f"/review/{other}" in web.get("/review").text
+    page = web.get(f"/review/{item}", params={"case": case_id})
+    assert f'action="/review/{item}?case={case_id}"' in page.text
+    assert f'href="/review?case={case_id}"' in page.text
+    # the profile and the search rows say so, and lead to the item
+    profile = web.get(f"/subjects/{left}")
+    assert "may be the same as 1 other subject" in profile.text
+    assert f'href="/review/{item}"' in profile.text
+    name = shown["right"]["name"]
+    found = web.get("/search", params={"q": f'"{name}"'})
+    assert "May be the same as 1 other subject" in found.text, found.text
+    assert f'href="/review/{item}"' in found.text
+    token = csrf(page.text)
+    done = web.post(f"/review/{item}", params={"case": case_id}, follow_redirects=False,
+                    data={"csrf": token, "decision": "negative",
+                          "reason": "two people: different passports"})  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"] == f"/review?case={case_id}"
+    assert "Rejected" in web.get(done.headers["location"]).text
+    assert f'href="/review/{item}"' not in web.get(f"/subjects/{left}").text
+    assert web.get("/review", params={"case": "C-1999-0404"}).status_code == 404
+
+
+def test_reviewing_needs_the_resolve_role(web: TestClient, item: str) -> None:
     sign_in(web, "vic")
     refused = web.get("/review", follow_redirects=False)  # refused before any purpose prompt
     assert refused.status_code == 403 and "Forbidden" in refused.text
     sign_in(web, "vic", justification=WHY)
     assert web.get("/review").status_code == 403
-    assert web.get(f"/review/{pair}").status_code == 403
+    assert web.get(f"/review/{item}").status_code == 403
     token = csrf(web.get("/").text)
-    decided = web.post(f"/review/{pair}", data={"csrf": token, "decision": "positive",
+    decided = web.post(f"/review/{item}", data={"csrf": token, "decision": "positive",
                                                 "reason": "looks the same to me"})  # fmt: skip
     assert decided.status_code == 403
 
 
 def test_an_empty_queue_says_so(web: TestClient, loaded: Workspace) -> None:
     sign_in(web, "ana", justification=WHY)
-    assert "No pairs wait for review." in web.get("/review").text
-    assert web.get("/review/0123456789abcdef").status_code == 404
+    assert "No possible matches wait for review." in web.get("/review").text
+    assert web.get("/review/0123456789ab").status_code == 404
 
 
 def test_oversight_shows_consultations_by_user(web: TestClient, loaded: Workspace) -> None:

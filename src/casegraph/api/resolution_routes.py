@@ -1,5 +1,6 @@
-"""Entity-resolution endpoints: the review queue, pair explanations, decisions, merges
-and splits. Each runs in the caller's access-checked, audited session."""
+"""Entity-resolution endpoints: the review queue of possible matches, their
+explanations, decisions, merges and splits. Each runs in the caller's access-checked,
+audited session."""
 
 from __future__ import annotations
 
@@ -33,23 +34,30 @@ class Split(BaseModel):
 def review_queue(
     limit: int = Query(20, ge=1, le=200),
     offset: int = Query(0, ge=0, le=2**31 - 1),
+    case: str | None = Query(None, max_length=64, description="Only items of this case's "
+                             "subjects (for its members; the case is the purpose)."),
+    subject: str | None = Query(None, max_length=255, description="Only items of this subject."),
     s: Session = Depends(session, scope="function"),
 ) -> dict[str, Any]:
-    """Pairs waiting for a person's judgement, most likely first."""
-    return s.resolve.queue(limit, offset)
+    """Possible matches waiting for a person's judgement, the most worth deciding first:
+    each item is two subjects and every pending pair of their records."""
+    return s.review.queue(limit, offset, case=case, subject=subject)
 
 
-@router.get("/review/{pair}")
-def review_pair(pair: str, s: Session = Depends(session, scope="function")) -> dict[str, Any]:
-    """Both records side by side and the match-weight waterfall."""
-    return s.resolve.show(pair)
+@router.get("/review/{item}")
+def review_item(item: str, s: Session = Depends(session, scope="function")) -> dict[str, Any]:
+    """Both subjects whole, why they may be one (``reasons``, ``against``), and the
+    waterfall of the strongest pair, in words and in the model's own terms."""
+    return s.review.show(item)
 
 
-@router.post("/review/{pair}")
+@router.post("/review/{item}")
 def review_decide(
-    pair: str, body: Decision, s: Session = Depends(session, scope="function")
+    item: str, body: Decision, s: Session = Depends(session, scope="function")
 ) -> dict[str, Any]:
-    return s.resolve.decide(pair, body.decision, body.reason)
+    """Accept (``positive``: one subject), reject (``negative``: kept apart) or
+    ``unsure``: one decision on every pending pair of the item."""
+    return s.review.decide(item, body.decision, body.reason)
 
 
 @router.post("/subjects/merge")

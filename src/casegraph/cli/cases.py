@@ -495,16 +495,17 @@ def timeline(
 
 @case_app.command("dashboard")
 def dashboard(as_json: bool = JSON) -> None:
-    """Your cases, your tasks, reviews due and pairs waiting for review."""
+    """Your cases, your tasks, reviews due and matches waiting for review."""
     with session() as s:
         board = s.cases.dashboard()
     if as_json:
         print_json(board)
         return
+    waiting = board["review_waiting"]
     err.print(
         f"[bold]{len(board['cases'])}[/] cases, [bold]{len(board['tasks'])}[/] open "
-        f"tasks, [bold]{len(board['reviews_due'])}[/] reviews due, pairs waiting: "
-        f"{board['pairs_waiting'] if board['pairs_waiting'] is not None else '-'}"
+        f"tasks, [bold]{len(board['reviews_due'])}[/] reviews due, matches waiting for "
+        f"review: {waiting['items'] if waiting is not None else '-'}"
     )
     if board["tasks"]:
         _task_table(board["tasks"])

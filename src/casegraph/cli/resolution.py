@@ -9,10 +9,22 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from casegraph.cli.common import CASE, JUSTIFICATION, app, err, guarded, session, subject_app
+from casegraph.cli.common import (
+    CASE,
+    JUSTIFICATION,
+    app,
+    err,
+    guarded,
+    print_json,
+    session,
+    subject_app,
+)
 from casegraph.resolve.engine import EngineError
+from casegraph.resolve.explain import KIND_LABELS
 
-review_app = typer.Typer(no_args_is_help=True, help="Pairs waiting for a person's judgement.")
+review_app = typer.Typer(no_args_is_help=True,
+                         help="Possible matches waiting for a person's judgement.")  # fmt: skip
+JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 clusters_app = typer.Typer(no_args_is_help=True, help="Resolved clusters.")
 app.add_typer(review_app, name="review")
 app.add_typer(clusters_app, name="clusters")
@@ -39,6 +51,7 @@ def resolve(
             summary = guarded(lambda: s.resolve.run(schema, engine, full, retrain, progress))
         except EngineError as exc:
             raise typer.Exit(_fail(str(exc))) from None
+        waiting = s.review.pending()
     table = Table("records", "new or changed", "pairs kept", "trained")
     for group, count in summary.entities.items():
         table.add_row(f"{group}: {count:,}", f"{summary.new.get(group, 0):,}",
@@ -47,7 +60,9 @@ def resolve(
     err.print(table)
     err.print(
         f"{summary.subjects:,} subjects; {summary.merged:,} records in merged subjects; "
-        f"{summary.changed:,} canonical ids changed; {summary.review:,} pairs for review; "
+        f"{summary.changed:,} canonical ids changed; "
+        f"{_count(waiting['items'], 'possible match', 'es')} for review "
+        f"({_count(waiting['pairs'], 'pair')}); "
         f"{summary.skipped:,} records skipped (nothing to compare: no name)."
     )
 
@@ -59,80 +74,142 @@ def _fail(message: str) -> int:
 
 @review_app.command("list")
 def review_list(
-    limit: int = typer.Option(20, help="How many pairs."),
+    limit: int = typer.Option(20, help="How many items."),
     offset: int = typer.Option(0, help="Skip this many."),
-    case: str | None = CASE,
+    subject: str | None = typer.Option(None, "--subject", help="Only items of this subject."),
+    case: str | None = typer.Option(
+        None, "--case", help="Only items of this case's subjects (you must be a member; the "
+        "case is the purpose of the read)."
+    ),
     justification: str | None = JUSTIFICATION,
+    as_json: bool = JSON,
 ) -> None:
-    """Pairs between the thresholds that no person has decided, most likely first."""
+    """Possible matches waiting for a person, the most worth deciding first: each item is
+    two subjects whose records the model could not settle, with every pending pair
+    between them."""
     with session(case, justification) as s:
-        queue = guarded(lambda: s.resolve.queue(limit, offset))
-    table = Table("pair", "probability", "left", "right")
+        queue = guarded(lambda: s.review.queue(limit, offset, case=case, subject=subject))
+    if as_json:
+        print_json(queue)
+        return
+    table = Table("item", "subject (records)", "may be the same as", "pairs", "score")
     for item in queue["items"]:
-        table.add_row(item["pair"], f"{item['probability']:.3f}", _side(item["left"]),
-                      _side(item["right"]))  # fmt: skip
+        table.add_row(item["id"], _short(item["left"]), _short(item["right"]),
+                      str(item["pairs"]), f"{item['probability']:.0%}")  # fmt: skip
     err.print(table)
-    err.print(f"{queue['total']:,} pairs waiting for review")
+    where = f" in case {case}" if case else ""
+    err.print(f"{_count(queue['total'], 'possible match', 'es')} waiting for review "
+              f"({_count(queue['pairs'], 'pair')}){where}")  # fmt: skip
+
+
+def _count(n: int, noun: str, plural: str = "s") -> str:
+    return f"{n:,} {noun}{'' if n == 1 else plural}"
+
+
+def _short(side: dict[str, Any]) -> str:
+    return f"{side['name']} ({side['records']})"
 
 
 def _side(side: dict[str, Any]) -> str:
-    return f"{side['name'] or side['id']} ({side['source']})"
+    records = side["records"]
+    return f"{side['name']} ({records} record{'' if records == 1 else 's'}: " \
+        f"{', '.join(side['sources'])})"  # fmt: skip
 
 
 @review_app.command("show")
 def review_show(
-    pair: str, case: str | None = CASE, justification: str | None = JUSTIFICATION
+    item: str,
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
+    as_json: bool = JSON,
 ) -> None:
-    """Both records side by side and the waterfall of the model's score."""
+    """Both subjects whole, why they may be one, and the waterfall of the strongest pair."""
     with session(case, justification) as s:
-        shown = guarded(lambda: s.resolve.show(pair))
-    left, right = shown["left"] or {}, shown["right"] or {}
-    records = Table("property", left.get("source", "left"), right.get("source", "right"))
-    lp, rp = left.get("properties", {}), right.get("properties", {})
-    for prop in sorted(set(lp) | set(rp)):
-        records.add_row(prop, "; ".join(lp.get(prop, [])), "; ".join(rp.get(prop, [])))
-    err.print(records)
-    explanation = shown["explanation"]
+        shown = guarded(lambda: s.review.show(item))
+    if as_json:
+        print_json(shown)
+        return
+    left, right = shown["left"], shown["right"]
+    err.print(f"[bold]Item {shown['id']}[/]: is {left['name']} the same as {right['name']}?",
+              highlight=False)  # fmt: skip
+    for reason in shown["reasons"]:
+        err.print(f"  + {reason['text']}", highlight=False)
+    for reason in shown["against"]:
+        err.print(f"  - {reason['text']}", highlight=False)
+    facts = Table("", _side(left), _side(right))
+    by_kind = [{f["kind"]: f for f in side["facts"]} for side in (left, right)]
+    for kind, label in KIND_LABELS.items():
+        if kind in by_kind[0] or kind in by_kind[1]:
+            facts.add_row(label, *(_values(found.get(kind)) for found in by_kind))
+    facts.add_row("Connections", *(_connections(side) for side in (left, right)))
+    facts.add_row("Records", *("\n".join(f"{r['name']} ({r['source']}, {r['id'][:12]})"
+                                           for r in side["record_list"])
+                               for side in (left, right)))  # fmt: skip
+    err.print(facts)
+    strongest = shown["strongest"]
+    explanation = strongest["explanation"]
     if explanation:
-        waterfall = Table("comparison", "level", "match weight")
-        waterfall.add_row("prior", "", f"{explanation['prior']:+.2f}")
+        err.print(f"The strongest pair: {strongest['left']['name']} ({strongest['left']['source']})"
+                  f" and {strongest['right']['name']} ({strongest['right']['source']})",
+                  highlight=False)  # fmt: skip
+        waterfall = Table("comparison", "in words", "match weight", "level (model's terms)")
+        waterfall.add_row("prior", "before any comparison", f"{explanation['prior']:+.2f}", "")
         for step in explanation["steps"]:
             tf = f" (term frequency {step['tf_adjustment']:+.2f})" if step["tf_adjustment"] \
                 else ""  # fmt: skip
-            waterfall.add_row(step["comparison"], step["level"], f"{step['weight']:+.2f}{tf}")
+            waterfall.add_row(step["label"], step["words"], f"{step['weight']:+.2f}{tf}",
+                              f"{step['comparison']}: {step['level']}")  # fmt: skip
         waterfall.add_row("total", f"probability {explanation['probability']:.4f}",
-                          f"{explanation['match_weight']:+.2f}")  # fmt: skip
+                          f"{explanation['match_weight']:+.2f}", "")  # fmt: skip
         err.print(waterfall)
+    err.print(f"{len(shown['pending_pairs'])} pending pair(s); one decision settles them all.")
     for j in shown["judgements"]:
-        err.print(f"{j['origin']} {j['judgement']} by {j['actor']}: {j['reason']}")
+        err.print(f"earlier: {j['judgement']} by {j['actor']}: {j['reason']}", highlight=False)
 
 
-def _decide(decision: str, pair: str, reason: str, case: str | None,
+def _values(fact: dict[str, Any] | None) -> str:
+    if fact is None:
+        return ""
+    return "\n".join(("= " if v["shared"] else "") + f"{v['value']} ({', '.join(v['sources'])})"
+                     for v in fact["values"])  # fmt: skip
+
+
+def _connections(side: dict[str, Any]) -> str:
+    shown = side["connections"][:12]
+    more = len(side["connections"]) - len(shown)
+    lines = [("= " if c["shared"] else "") + f"{c['name']} ({c['kind']})" for c in shown]
+    return "\n".join(lines + ([f"and {more} more"] if more > 0 else []))
+
+
+def _decide(decision: str, item: str, reason: str, case: str | None,
             justification: str | None) -> None:  # fmt: skip
     with session(case, justification) as s:
-        result = guarded(lambda: s.resolve.decide(pair, decision, reason))
-    err.print(f"Pair {pair}: {decision}. Subject now {result['subject']}.")
+        result = guarded(lambda: s.review.decide(item, decision, reason))
+    done = {"positive": f"accepted: one subject now, {result['subject']}",
+            "negative": "rejected: the two subjects stay apart",
+            "unsure": "marked unsure: it leaves the queue"}[decision]  # fmt: skip
+    err.print(f"Item {item} {done} ({result['pairs']} pair(s) judged).")
 
 
 @review_app.command("accept")
-def review_accept(pair: str, reason: str = REASON, case: str | None = CASE,
+def review_accept(item: str, reason: str = REASON, case: str | None = CASE,
                   justification: str | None = JUSTIFICATION) -> None:  # fmt: skip
-    """The two records are the same entity."""
-    _decide("positive", pair, reason, case, justification)
+    """The two subjects are one: they become one subject."""
+    _decide("positive", item, reason, case, justification)
 
 
 @review_app.command("reject")
-def review_reject(pair: str, reason: str = REASON, case: str | None = CASE,
+def review_reject(item: str, reason: str = REASON, case: str | None = CASE,
                   justification: str | None = JUSTIFICATION) -> None:  # fmt: skip
-    """The two records are different entities."""
-    _decide("negative", pair, reason, case, justification)
+    """The two subjects are different: they stay apart on every later run."""
+    _decide("negative", item, reason, case, justification)
 
 
 @review_app.command("unsure")
-def review_unsure(pair: str, reason: str = REASON, case: str | None = CASE,
+def review_unsure(item: str, reason: str = REASON, case: str | None = CASE,
                   justification: str | None = JUSTIFICATION) -> None:  # fmt: skip
-    """Cannot tell: the pair leaves the queue and the model no longer merges it."""
-    _decide("unsure", pair, reason, case, justification)
+    """Cannot tell: the item leaves the queue and the model no longer merges its pairs."""
+    _decide("unsure", item, reason, case, justification)
 
 
 @subject_app.command("merge")

@@ -86,8 +86,8 @@ ACTIONS: dict[str, str] = {
         PROCESSING,
     ),
     **dict.fromkeys(
-        ("ingest.start", "ingest.batch", "ingest.finish", "resolve.run", "seal", "erasure",
-         "case.erasure"),
+        ("ingest.start", "ingest.batch", "ingest.finish", "resolve.run", "review.decided", "seal",
+         "erasure", "case.erasure"),
         CHANGE,
     ),
     **dict.fromkeys(

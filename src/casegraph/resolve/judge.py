@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from casegraph.model.clock import utcnow
+from casegraph.resolve import explain as words_of
 from casegraph.resolve.cluster import MUST, Clustering, Pair
 from casegraph.resolve.extract import ORGANISATION, PERSON
 from casegraph.store.resolution import Judgement, pair_key
@@ -104,24 +105,40 @@ def clusters(
 def explain(detail: list[list[float]] | None, labels: list[dict[str, Any]],
             prior: float) -> dict[str, Any]:  # fmt: skip
     """The waterfall: the prior, then each comparison's level and match weight (with its
-    term-frequency adjustment), then the total and the probability."""
+    term-frequency adjustment), then the total and the probability. Each step in words
+    too (``explain.WORDS``): ``label`` names the comparison, ``words`` its level; the
+    raw Splink names stay in ``comparison`` and ``level``."""
     steps = []
     total = prior
     for (weight, tf), comparison in zip(detail or [], labels, strict=False):
+        name = comparison["name"]
         level = _level(weight, comparison["levels"])
-        steps.append({"comparison": comparison["name"], "level": level,
-                      "weight": weight, "tf_adjustment": tf})  # fmt: skip
+        if level is None:
+            raw, key = "no data", ""
+        else:
+            raw, key = str(level["label"]), str(level.get("key", level["label"]))
+        words = words_of.phrase(name, key) if key else "nothing to compare"
+        steps.append({"comparison": name, "level": raw, "weight": weight, "tf_adjustment": tf,
+                      "label": words_of.comparison_label(name), "words": words})  # fmt: skip
         total += weight + tf
     probability = 2**total / (1 + 2**total)
     return {"prior": prior, "steps": steps, "match_weight": total, "probability": probability}
 
 
-def _level(weight: float, levels: list[dict[str, Any]]) -> str:
-    """The level whose weight this is (Splink reports weights, not level numbers)."""
+def _level(weight: float, levels: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The level whose weight this is (Splink reports weights, not level numbers); None
+    for no data on one side."""
     candidates = [lv for lv in levels if lv["weight"] is not None]
     if weight == 0.0 and any(lv["null"] for lv in levels):
-        return "no data"
+        return next((lv for lv in levels if lv["null"]), None)
     if not candidates:
-        return "?"
-    best = min(candidates, key=lambda lv: abs(lv["weight"] - weight))
-    return str(best["label"])
+        return None
+    return min(candidates, key=lambda lv: abs(lv["weight"] - weight))
+
+
+def with_keys(labels: list[dict[str, Any]], model: dict[str, Any]) -> list[dict[str, Any]]:
+    """``labels`` (``model.comparison_labels``) with each level's key in ``explain.WORDS``."""
+    for comparison, stored in zip(labels, model["comparisons"], strict=True):
+        for level, key in zip(comparison["levels"], words_of.level_keys(stored), strict=True):
+            level["key"] = key
+    return labels

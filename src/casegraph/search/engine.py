@@ -75,6 +75,7 @@ class Hit:
     highlights: list[str]
     cases: list[str] = field(default_factory=list)  # the reader's own cases with the subject
     particulars: Particulars = field(default_factory=Particulars)  # what tells it apart
+    duplicates: list[str] = field(default_factory=list)  # review items: may be the same as
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +87,7 @@ class Hit:
             "highlights": self.highlights,
             "cases": self.cases,
             "particulars": self.particulars.to_dict(),
+            "duplicates": self.duplicates,
         }
 
 

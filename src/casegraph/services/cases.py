@@ -397,6 +397,14 @@ class CaseService:
             )
         return out
 
+    def subject_ids(self, case_id: str) -> list[str]:
+        """The canonical ids of a case's subjects, for its members (anyone else: no such
+        case); ids only, to narrow another read (the review queue) to the case."""
+        self._access(case_id)
+        links = store.rows(self.s.conn, case_subjects, ("added_at", "canonical_id"),
+                           case_id=case_id)  # fmt: skip
+        return [str(link["canonical_id"]) for link in links]
+
     def link_subject(self, case_id: str, subject_id: str, role: str, note: str) -> None:
         self._access(case_id, WRITE)
         choice("subject role", role, SUBJECT_ROLES)
@@ -1031,15 +1039,15 @@ class CaseService:
         return {"case": case_id, "decision": decision, "next_review": iso(chosen)}
 
     def dashboard(self) -> dict[str, Any]:
-        """My cases, my tasks, reviews due, and pairs waiting for review."""
+        """My cases, my tasks, reviews due, and review items waiting (with their pairs)."""
         mine = self.mine()
         assigned = store.tasks_of(self.s.conn, self.me, [c["id"] for c in mine])
-        pairs = self.s.resolve.pending() if self.s.principal.can(roles.RESOLVE) else None
+        waiting = self.s.review.pending() if self.s.principal.can(roles.RESOLVE) else None
         return {
             "cases": mine,
             "tasks": [tasks.shown(t) for t in assigned],
             "reviews_due": self.reviews_due(),
-            "pairs_waiting": pairs,
+            "review_waiting": waiting,
         }
 
     # --- case file ---

@@ -1,4 +1,5 @@
-"""Entity resolution for one session: resolve runs, the review queue, merges and splits.
+"""Entity resolution for one session: resolve runs, merges and splits (the review
+queue is ``services/review.py``).
 
 Reads go through the session's access-checked, audited read path; every decision is a
 judgement with its author and reason, and an audit entry. A run computes everything
@@ -20,11 +21,9 @@ import pyarrow.compute as pc
 
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
-from casegraph.model.names import record_name
 from casegraph.model.visible import Visible
 from casegraph.model.written import visible_length
 from casegraph.resolve import canonical, engine, judge
-from casegraph.resolve import model as defaults
 from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
 from casegraph.resolve.judge import THRESHOLDS, Thresholds
 from casegraph.store import resolution as store
@@ -251,95 +250,6 @@ class ResolveService:
             reason = sealing.flag_of(self.s.conn, old) or "flagged"
             for new in news:
                 sealing.flag(self.s.conn, new, reason, "resolve")
-
-    # --- review ---------------------------------------------------------------------
-
-    def pending(self) -> int:
-        """How many pairs wait for a person (a count: no names, no purpose needed)."""
-        self.s.require(roles.RESOLVE, "review matches")
-        bands = {g: (t.lower, t.upper) for g, t in self.thresholds.items()}
-        return store.review_count(self.s.conn, bands, self.s.visible_sources())
-
-    def queue(self, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-        """Pairs waiting for a person, most likely first, with both records' names."""
-        self.s.require(roles.RESOLVE, "review matches")
-        bands = {g: (t.lower, t.upper) for g, t in self.thresholds.items()}
-        visible = self.s.consult("review.list", {"limit": limit, "offset": offset})
-        items, total = store.review_queue(self.s.conn, bands, visible, limit, offset)
-        ids = sorted({i for j in items for i in (j.left_id, j.right_id)})
-        names = self._names(visible, ids)
-        return {
-            "total": total,
-            "items": [{"pair": j.pair, "probability": j.probability, "weight": j.weight,
-                       "left": {"id": j.left_id, "source": j.left_source,
-                                "name": names.get(j.left_id)},
-                       "right": {"id": j.right_id, "source": j.right_source,
-                                 "name": names.get(j.right_id)}} for j in items],
-        }  # fmt: skip
-
-    def _names(self, visible: Visible, ids: Sequence[str]) -> dict[str, str]:
-        records = self._records(visible, ids)
-        return {
-            e: record_name(r["properties"], r.get("schema") == "Person") or e
-            for e, r in records.items()
-        }
-
-    def _records(self, visible: Visible, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        if not ids:
-            return out
-        for row in self.s.statements(visible, entity_ids=ids):
-            rec = out.setdefault(row.entity_id, {"id": row.entity_id, "source": row.source,
-                                                 "schema": row.schema, "subject": row.canonical_id,
-                                                 "properties": defaultdict(list)})  # fmt: skip
-            rec["properties"][row.prop].append(row.value)
-        for rec in out.values():
-            rec["properties"] = dict(rec["properties"])
-        return out
-
-    def _pair(self, visible: Visible, pair: str) -> tuple[list[Judgement], Judgement]:
-        found = store.get_judgements(self.s.conn, visible, pair)
-        if not found:
-            raise NotFound(f"no pair {pair!r}")
-        main = next((j for j in found if j.origin == "model"), found[0])
-        return found, main
-
-    def show(self, pair: str) -> dict[str, Any]:
-        """Both records side by side and the waterfall of the model's score."""
-        self.s.require(roles.RESOLVE, "review matches")
-        visible = self.s.consult("review.show", {"pair": pair})
-        found, main = self._pair(visible, pair)
-        records = self._records(visible, [main.left_id, main.right_id])
-        model = store.load_model(self.s.conn, main.group)
-        explanation = None
-        if model is not None and main.detail is not None:
-            explanation = judge.explain(main.detail, defaults.comparison_labels(model),
-                                        defaults.prior_weight(model))  # fmt: skip
-        return {
-            "pair": pair, "group": main.group,
-            "left": records.get(main.left_id), "right": records.get(main.right_id),
-            "model": {"probability": main.probability, "weight": main.weight,
-                      "judgement": main.judgement} if main.origin == "model" else None,
-            "explanation": explanation,
-            "judgements": [{"origin": j.origin, "judgement": j.judgement, "actor": j.actor,
-                            "reason": j.reason} for j in found if j.origin != "model"],
-        }  # fmt: skip
-
-    def decide(self, pair: str, decision: str, reason: str) -> dict[str, Any]:
-        """A person's judgement on a pair; it overrides the model on every later run."""
-        self.s.require(roles.RESOLVE, "review matches")
-        if decision not in DECISIONS:
-            raise WorkspaceError(f"decision must be one of: {', '.join(DECISIONS)}")
-        why = _reason(reason)
-        visible = self.s.consult("review.decide", {"pair": pair, "decision": decision,
-                                                   "reason": why})  # fmt: skip
-        _, main = self._pair(visible, pair)
-        self._judge(visible, main.left_id, main.right_id, main.left_source, main.right_source,
-                    main.group, decision, why)  # fmt: skip
-        self.recluster(main.group, [main.left_id, main.right_id])
-        subject = store.canonical_of_entity(self.s.conn, visible, main.left_id)
-        self.s.index.after_change(permission=roles.RESOLVE)
-        return {"pair": pair, "decision": decision, "subject": subject}
 
     def _judge(self, visible: Visible, a: str, b: str, source_a: str, source_b: str,
                group: str, decision: str, reason: str) -> None:  # fmt: skip

@@ -32,6 +32,11 @@ class SearchService:
         visible = self.s.consult("search", {"query": query, "page": page})
         cases = case_store.case_ids_of(self.s.conn, self.s.principal.username)
         today = date.today().isoformat()
-        return Searcher(self.s.conn, self.s.workspace.bitmaps, visible, today, cases).run(
+        results = Searcher(self.s.conn, self.s.workspace.bitmaps, visible, today, cases).run(
             query, page, limit, facets
         )
+        # the review items each hit is in: "may be the same as N subjects"
+        found = self.s.review.duplicates(visible, [h.id for h in results.hits])
+        for hit in results.hits:
+            hit.duplicates = found.get(hit.id, [])
+        return results

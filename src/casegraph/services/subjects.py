@@ -27,12 +27,9 @@ class SubjectService:
         self.s = session
 
     def profile(self, subject_id: str, unseal: bool = False) -> Profile:
-        rows = self.s.subject_statements(
-            action="profile.view",
-            refs={"subject": subject_id},
-            canonical_id=subject_id,
-            redact_sealed=False,  # the profile shows initials, or unseals, itself
-        )
+        visible = self.s.consult("profile.view", {"subject": subject_id})
+        # the profile shows initials, or unseals, itself
+        rows = self.s.statements(visible, canonical_id=subject_id, redact_sealed=False)
         profile = assemble(subject_id, scrub_mentions(rows, self.s.sealed_among))
         if profile is None:
             raise NotFound(f"no subject {subject_id!r}")
@@ -46,6 +43,8 @@ class SubjectService:
                 )
             self.s.record("unseal", {"subject": subject_id, "reason": profile.sealed})
             profile.unsealed = True
+        if not profile.sealed or profile.unsealed:  # the review items it is in
+            profile.duplicates = self.s.review.duplicates(visible, [subject_id]).get(subject_id, [])
         return profile
 
     def _sealed(self, profile: Profile) -> str | None:
@@ -83,7 +82,7 @@ class SubjectService:
         # the records the model or a person thought may be the same person are sealed
         # with it (the protective reading): an unmerged duplicate would still show them
         lower = {group: t.lower for group, t in THRESHOLDS.items()}
-        near = resolution.possible_duplicates(conn, sorted(entities), lower)
+        near = resolution.near_records(conn, sorted(entities), lower)
         subjects = sorted({subject_id} | {c for _, c in sealing.links_of(conn, near)})
         for sid in subjects:
             sealing.flag(conn, sid, reason, self.s.ctx.actor)

@@ -8,12 +8,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 
 from casegraph.model.clock import utcnow
 from casegraph.model.visible import Visible
-from casegraph.store.tables import judgements, resolve_models, resolved_entities
+from casegraph.store.tables import edges, judgements, resolve_models, resolved_entities
 
 CHUNK = 5000
 _CANON_INSERT = text("INSERT INTO canon_map (entity_id, canonical_id) VALUES (:e, :c)")
@@ -186,6 +186,24 @@ def put_user_judgement(conn: Connection, visible: Visible, j: Judgement) -> None
     conn.execute(insert(judgements).values(**_values(j, utcnow())))
 
 
+def put_user_judgements(conn: Connection, visible: Visible, found: Sequence[Judgement]) -> int:
+    """A person's judgements on many pairs at once (one decision on a review item),
+    each replacing the earlier person's judgement of its pair (there is one per pair,
+    as ``put_user_judgement`` keeps it); every record one ``visible`` grants."""
+    if any(not (visible.sees(j.left_source) and visible.sees(j.right_source)) for j in found):
+        raise ValueError("a judgement about a record its author may not see")
+    pairs = sorted({j.pair for j in found})
+    for start in range(0, len(pairs), CHUNK):
+        conn.execute(delete(judgements).where(
+            judgements.c.pair.in_(pairs[start : start + CHUNK]),
+            judgements.c.origin == "user"))  # fmt: skip
+    now = utcnow()
+    rows = [_values(j, now) for j in {j.pair: j for j in found}.values()]
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(insert(judgements), rows[start : start + CHUNK])
+    return len(rows)
+
+
 def get_judgements(conn: Connection, visible: Visible, pair: str) -> list[Judgement]:
     """The judgements of a pair whose two records ``visible`` grants."""
     rows = conn.execute(select(judgements).where(judgements.c.pair == pair))
@@ -230,59 +248,242 @@ def judgements_among(
     return out
 
 
-def review_queue(
-    conn: Connection, bands: dict[str, tuple[float, float]], visible: Visible,
-    limit: int, offset: int,
-) -> tuple[list[Judgement], int]:  # fmt: skip
-    """Model judgements between the thresholds that no person has decided yet, between
-    records in two different subjects, both from sources the reader may see."""
-    return _review(conn, bands, visible.sources, limit, offset)
+# --- review items ---------------------------------------------------------------------
+# The one definition of what waits for a person. A *pending pair* is a model judgement
+# in its group's review band that no person has judged, between records of two
+# different subjects, both from sources the reader may see. A *review item* is every
+# pending pair between the same two subjects: "these records may join this subject".
+# No item is proposed across a cannot-link: a person's "different", or two records
+# named in one source record, between any records of the two subjects (of any source:
+# clustering weighs them all, so an item it would refuse to join is never asked).
+
+Bands = dict[str, tuple[float, float]]  # group -> (lower, upper) of its review band
 
 
-def review_count(
-    conn: Connection, bands: dict[str, tuple[float, float]], sources: Sequence[str]
-) -> int:
-    """How many pairs ``review_queue`` holds for a reader of ``sources`` (a count only)."""
-    return _review(conn, bands, sources, 0, 0)[1]
+def item_key(a: str, b: str) -> str:
+    """The id of the review item between subjects ``a`` and ``b``: short enough to type,
+    the same whichever side is named first, and the same for as long as both subjects
+    are (a decision that changes one changes the question, and the id)."""
+    left, right = sorted((a, b))
+    return hashlib.sha1(f"{left}\x1f{right}".encode()).hexdigest()[:12]
 
 
-def _review(
-    conn: Connection, bands: dict[str, tuple[float, float]], sources: Sequence[str],
-    limit: int, offset: int,
-) -> tuple[list[Judgement], int]:  # fmt: skip
+@dataclass(frozen=True)
+class ReviewItem:
+    id: str
+    group: str
+    left: str  # the two subjects' canonical ids, in id order
+    right: str
+    pairs: int  # pending pairs between them
+    probability: float  # of the strongest of them
+    left_records: int  # records of each side the reader may see
+    right_records: int
+
+
+def _pending(bands: Bands, sources: Sequence[str], entities: Sequence[str] | None) -> Any:
+    """Pending pairs as rows (pair, lo, hi, grp, probability): lo and hi the two
+    subjects in id order; only pairs with a record among ``entities``, if given."""
+    j = judgements.c
     user = judgements.alias("u")
     left = resolved_entities.alias("l")
     right = resolved_entities.alias("r")
-    decided = select(user.c.pair).where(user.c.origin == "user")
-    where = and_(
-        judgements.c.origin == "model",
-        or_(
-            *(
-                and_(
-                    judgements.c.grp == group,
-                    judgements.c.probability >= low,
-                    judgements.c.probability < upper,
-                )
-                for group, (low, upper) in bands.items()
-            )
-        ),
-        judgements.c.pair.not_in(decided),
-        judgements.c.left_source.in_(list(sources)),
-        judgements.c.right_source.in_(list(sources)),
+    first = left.c.canonical_id < right.c.canonical_id
+    lo = case((first, left.c.canonical_id), else_=right.c.canonical_id)
+    hi = case((first, right.c.canonical_id), else_=left.c.canonical_id)
+    in_band = or_(*(and_(j.grp == group, j.probability >= low, j.probability < high)
+                    for group, (low, high) in bands.items()))  # fmt: skip
+    sources = list(sources)
+    where = [
+        j.origin == "model", in_band,
+        ~exists().where(user.c.pair == j.pair, user.c.origin == "user"),
+        j.left_source.in_(sources), j.right_source.in_(sources),
         left.c.canonical_id != right.c.canonical_id,
+    ]  # fmt: skip
+    if entities is not None:
+        where.append(or_(j.left_id.in_(list(entities)), j.right_id.in_(list(entities))))
+    joined = judgements.join(left, left.c.entity_id == j.left_id).join(
+        right, right.c.entity_id == j.right_id
     )
-    joined = judgements.join(left, left.c.entity_id == judgements.c.left_id).join(
-        right, right.c.entity_id == judgements.c.right_id
-    )
-    total = conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one()
-    if limit == 0:
-        return [], int(total)
-    rows = conn.execute(
-        select(judgements).select_from(joined).where(where)
-        .order_by(judgements.c.probability.desc(), judgements.c.pair)
-        .limit(limit).offset(offset)
+    return (
+        select(j.pair, lo.label("lo"), hi.label("hi"), j.grp, j.probability)
+        .select_from(joined).where(*where)
     )  # fmt: skip
-    return [Judgement.from_row(r) for r in rows], int(total)
+
+
+def _blocked(lo: Any, hi: Any) -> Any:
+    """A cannot-link between a record of subject ``lo`` and one of ``hi`` (either way
+    round; two look-ups by index rather than one condition with OR)."""
+    c = judgements.alias("c")
+    a = resolved_entities.alias("ca")
+    b = resolved_entities.alias("cb")
+    against = or_(c.c.origin == "record", and_(c.c.origin == "user", c.c.judgement == "negative"))
+    return [
+        exists().where(a.c.canonical_id == x, c.c.left_id == a.c.entity_id,
+                       b.c.entity_id == c.c.right_id, b.c.canonical_id == y, against)
+        for x, y in ((lo, hi), (hi, lo))
+    ]  # fmt: skip
+
+
+def _entities_of(conn: Connection, visible: Visible, subjects: Sequence[str]) -> list[str]:
+    """The records of ``subjects`` from the sources ``visible`` grants."""
+    ordered = sorted(set(subjects))
+    out: list[str] = []
+    for start in range(0, len(ordered), CHUNK):
+        out += conn.execute(
+            select(resolved_entities.c.entity_id).where(
+                resolved_entities.c.canonical_id.in_(ordered[start : start + CHUNK]),
+                resolved_entities.c.source.in_(list(visible.sources)),
+            )
+        ).scalars()
+    return out
+
+
+def _lookup(entities: list[str] | None) -> list[str] | None:
+    """Records to look pending pairs up by, or None to read the band and filter after
+    (a subject of more records than one statement should list)."""
+    return entities if entities is not None and len(entities) <= CHUNK else None
+
+
+def review_items(
+    conn: Connection, bands: Bands, visible: Visible, subjects: Sequence[str] | None = None
+) -> list[ReviewItem]:
+    """The review items of a reader who sees ``visible`` (those with a side among
+    ``subjects``, if given), in id order: grouped, and cannot-links checked, by the
+    database; the size of each side counted once per subject."""
+    if not visible:
+        return []
+    entities = None if subjects is None else _entities_of(conn, visible, subjects)
+    if entities is not None and not entities:
+        return []
+    query = _grouped(bands, visible.sources, _lookup(entities))
+    wanted = None if subjects is None else set(subjects)
+    found = {  # the database's order of the two ids may not be Python's (a collation)
+        (min(lo, hi), max(lo, hi)): (group, int(pairs), float(best))
+        for lo, hi, group, pairs, best in conn.execute(query)
+        if wanted is None or lo in wanted or hi in wanted
+    }
+    sizes = subject_sizes(conn, visible, sorted({s for key in found for s in key}))
+    return [
+        ReviewItem(item_key(lo, hi), group, lo, hi, pairs, best, sizes.get(lo, 0),
+                   sizes.get(hi, 0))
+        for (lo, hi), (group, pairs, best) in sorted(found.items())
+    ]  # fmt: skip
+
+
+def review_count(conn: Connection, bands: Bands, sources: Sequence[str]) -> tuple[int, int]:
+    """(items, pending pairs) that ``review_items`` holds for a reader of ``sources``:
+    counts only, which name nothing and need no purpose."""
+    if not sources:
+        return 0, 0
+    grouped = _grouped(bands, sources, None).subquery("items")
+    items, pairs = conn.execute(select(func.count(), func.sum(grouped.c.pairs))).one()
+    return int(items or 0), int(pairs or 0)
+
+
+def _grouped(bands: Bands, sources: Sequence[str], entities: Sequence[str] | None) -> Any:
+    """Review items as rows (lo, hi, grp, pairs, best probability)."""
+    pending = _pending(bands, sources, entities).subquery("pending")
+    p = pending.c
+    grouped = (
+        select(p.lo, p.hi, func.min(p.grp).label("grp"), func.count().label("pairs"),
+               func.max(p.probability).label("best"))
+        .group_by(p.lo, p.hi).subquery("grouped")
+    )  # fmt: skip
+    g = grouped.c
+    return select(g.lo, g.hi, g.grp, g.pairs, g.best).where(
+        *(~blocked for blocked in _blocked(g.lo, g.hi))
+    )
+
+
+def subject_sizes(conn: Connection, visible: Visible, subjects: Sequence[str]) -> dict[str, int]:
+    """How many records of each subject come from sources ``visible`` grants."""
+    out: dict[str, int] = {}
+    r = resolved_entities.c
+    for start in range(0, len(subjects), CHUNK):
+        query = (
+            select(r.canonical_id, func.count())
+            .where(r.canonical_id.in_(list(subjects[start : start + CHUNK])),
+                   r.source.in_(list(visible.sources)))
+            .group_by(r.canonical_id)
+        )  # fmt: skip
+        out.update({cid: int(n) for cid, n in conn.execute(query)})
+    return out
+
+
+def item_pairs(
+    conn: Connection, bands: Bands, visible: Visible, left: str, right: str
+) -> list[Judgement]:
+    """The pending pairs of the item between subjects ``left`` and ``right`` (none when
+    a cannot-link lies between them), strongest first."""
+    records = _lookup(_entities_of(conn, visible, [left]))
+    pending = _pending(bands, visible.sources, records).subquery("pending")
+    p = pending.c
+    between = or_(and_(p.lo == left, p.hi == right), and_(p.lo == right, p.hi == left))
+    wanted = select(p.pair).where(between, *(~b for b in _blocked(p.lo, p.hi)))
+    rows = conn.execute(
+        select(judgements).where(judgements.c.origin == "model", judgements.c.pair.in_(wanted))
+        .order_by(judgements.c.probability.desc(), judgements.c.pair)
+    )  # fmt: skip
+    return [Judgement.from_row(r) for r in rows]
+
+
+def person_judgements_between(
+    conn: Connection, visible: Visible, left: Sequence[str], right: Sequence[str]
+) -> list[Judgement]:
+    """People's judgements between a record of ``left`` and one of ``right`` (records
+    ``visible`` grants), newest first."""
+    a, b = set(left), set(right)
+    every = sorted(a | b)
+    j = judgements.c
+    found: list[Judgement] = []
+    for start in range(0, len(every), CHUNK):
+        chunk = every[start : start + CHUNK]
+        rows = conn.execute(
+            select(judgements)
+            .where(j.origin == "user", j.left_id.in_(chunk), j.right_id.in_(every))
+            .order_by(j.decided_at.desc())
+        )
+        found += [Judgement.from_row(r) for r in rows]
+    return [x for x in found
+            if ((x.left_id in a and x.right_id in b) or (x.left_id in b and x.right_id in a))
+            and visible.sees(x.left_source) and visible.sees(x.right_source)]  # fmt: skip
+
+
+def possible_duplicates(
+    conn: Connection, bands: Bands, visible: Visible, subjects: Sequence[str]
+) -> dict[str, list[tuple[str, str]]]:
+    """For each of ``subjects`` with review items: (the other subject, the item id) of
+    each, by the one definition of ``review_items``."""
+    wanted = set(subjects)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for item in review_items(conn, bands, visible, sorted(wanted)):
+        for here, there in ((item.left, item.right), (item.right, item.left)):
+            if here in wanted:
+                out.setdefault(here, []).append((there, item.id))
+    return out
+
+
+def connections(
+    conn: Connection, visible: Visible, subjects: Sequence[str], limit: int
+) -> list[tuple[str, str, str, str | None]]:
+    """(subject, connected subject, kind, record) of the relationships of ``subjects``
+    (not shared values: they are facts of their own), from edges whose sources
+    ``visible`` grants; the first ``limit`` of them. ``record``: the subject's record
+    the relationship names, where the edge keeps it."""
+    e = edges.c
+    ends = sorted(set(subjects))
+    out: list[tuple[str, str, str, str | None]] = []
+    if not ends:
+        return out
+    granted = [e.source.in_(list(visible.sources)), e.source2.in_(list(visible.sources))]
+    for here, there, entity in ((e.src, e.dst, e.src_entity), (e.dst, e.src, e.dst_entity)):
+        rows = conn.execute(
+            select(here, there, e.kind, entity)
+            .where(here.in_(ends), there != here, ~e.kind.like("same:%"), *granted)
+            .order_by(e.kind, e.id).limit(limit)
+        )  # fmt: skip
+        out += [(a, b, k, r) for a, b, k, r in rows]
+    return out[:limit] if len(out) > limit else out
 
 
 # --- canonical ids --------------------------------------------------------------------
@@ -427,9 +628,11 @@ def linked(
     return out
 
 
-def possible_duplicates(conn: Connection, ids: Sequence[str], lower: dict[str, float]) -> set[str]:
+def near_records(conn: Connection, ids: Sequence[str], lower: dict[str, float]) -> set[str]:
     """Entities joined to ``ids`` by anything but a "different": a model score at or
-    above its group's review band (``lower``), or a person's "same" or "unsure"."""
+    above its group's review band (``lower``), or a person's "same" or "unsure". Wider
+    than the review queue on purpose (sealing reads it: better one record too many
+    sealed than an unmerged duplicate left open)."""
     out: set[str] = set()
     j = judgements.c
     maybe = or_(

@@ -48,6 +48,7 @@ class Profile:
     facts: list[Fact] = field(default_factory=list)
     sealed: str | None = None  # why the record is sealed ("minor", "flagged"), if it is
     unsealed: bool = False
+    duplicates: list[str] = field(default_factory=list)  # review items: may be the same as
 
     def values(self, prop: str) -> list[str]:
         seen: dict[str, None] = {}
@@ -79,6 +80,7 @@ class Profile:
             "unsealed": self.unsealed,
             "caption": self.caption(),
             "facts": [f.to_dict() for f in self.facts],
+            "duplicates": self.duplicates,
         }
 
 

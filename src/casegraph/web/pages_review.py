@@ -1,5 +1,7 @@
-"""The review queue: pairs of records the model could not decide, both records side by
-side with the match-weight waterfall, and a person's accept / reject / unsure.
+"""The review queue: possible matches (two subjects whose records the model could not
+settle), both subjects whole side by side, why they may be one in words, the
+match-weight waterfall of the strongest pair, and a person's accept / reject / unsure
+on the whole item.
 
 Also the small helpers the back-office pages (review, oversight, admin) share: a role
 check that is itself recorded, and a one-shot flash message carried in a cookie across
@@ -10,15 +12,16 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from followthemoney import model as ftm
 
 from casegraph.access import roles
 from casegraph.errors import NotFound, WorkspaceError
 from casegraph.http.request import workspace
-from casegraph.model.names import record_name
+from casegraph.resolve.explain import KIND_LABELS
+from casegraph.resolve.extract import PERSON
 from casegraph.service import Workspace
 from casegraph.web.core import Viewer, check_form_csrf, open_session, page, redirect, viewer
 
@@ -27,12 +30,11 @@ PAGE_SIZE = 25
 MIN_REASON = 5  # as the resolution service requires
 FLASH_COOKIE = "cg_flash"
 DECISIONS = {  # decision: (button, what the flash message says happened)
-    "positive": ("Accept", "accepted: the two records are one entity"),
-    "negative": ("Reject", "rejected: the two records stay apart"),
-    "unsure": ("Unsure", "marked unsure: it leaves the queue and the model will not merge it"),
+    "positive": ("Accept", "Accepted: the two subjects are one subject now."),
+    "negative": ("Reject", "Rejected: the two subjects stay apart, on every later run too."),
+    "unsure": ("Unsure", "Marked unsure: the possible match left the queue; the model will "
+               "not merge its records on its own."),
 }
-# properties shown first when two records are compared, in this order
-LEADING = ("name", "firstName", "middleName", "lastName", "birthDate", "idNumber")
 
 
 # --- shared by the back-office pages ----------------------------------------------------
@@ -94,71 +96,53 @@ def flash_page(
 # --- the queue ----------------------------------------------------------------------
 
 
+def _filters(case: str | None, subject: str | None) -> dict[str, str]:
+    return {k: v for k, v in (("case", case), ("subject", subject)) if v}
+
+
+def _query(case: str | None, subject: str | None, **more: Any) -> str:
+    """The query string that keeps the queue's filter (and ``more``), or ""."""
+    wanted = {**_filters(case, subject), **{k: str(v) for k, v in more.items()}}
+    return "?" + urlencode(wanted) if wanted else ""
+
+
 @router.get("/review", response_class=HTMLResponse)
 def review_queue(
     request: Request,
     page_no: int = Query(1, alias="page", ge=1, le=100_000),
+    case: str | None = Query(None, max_length=64),
+    subject: str | None = Query(None, max_length=255),
     who: Viewer = Depends(viewer),
     ws: Workspace = Depends(workspace),
 ) -> Response:
     require_role(request, who, ws, roles.RESOLVE, "review matches")
+    case, subject = case or None, subject or None
     with open_session(request, who, ws) as s:
-        queue = s.resolve.queue(PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
+        queue = s.review.queue(PAGE_SIZE, (page_no - 1) * PAGE_SIZE, case=case, subject=subject)
+        mine = s.cases.mine()
     pages = max(1, (queue["total"] + PAGE_SIZE - 1) // PAGE_SIZE)
+    named = next((side["name"] for item in queue["items"] for side in (item["left"], item["right"])
+                  if side["subject"] == subject), subject)  # fmt: skip
     return flash_page(
         request,
         who,
         "review/queue.html",
-        title="Review",
+        title="Possible matches",
         nav="review",
         queue=queue,
         page_no=page_no,
         pages=pages,
         first=(page_no - 1) * PAGE_SIZE + 1,
+        case=case,
+        subject=subject,
+        subject_name=named,
+        cases=[c for c in mine if c["status"] != "closed"],
+        keep=_query(case, subject),
+        page_url=lambda n: "/review" + _query(case, subject, page=n),
     )
 
 
-# --- one pair -----------------------------------------------------------------------
-
-
-def _label(schema: str | None, prop: str) -> str:
-    found = ftm.get(schema) if schema else None
-    item = found.get(prop) if found else None
-    return item.label if item else prop
-
-
-def _order(prop: str) -> tuple[int, str]:
-    return (LEADING.index(prop) if prop in LEADING else len(LEADING), prop)
-
-
-def compare(left: dict[str, Any] | None, right: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Property by property: each side's values, and whether the two sides share one."""
-    lp: dict[str, list[str]] = (left or {}).get("properties", {})
-    rp: dict[str, list[str]] = (right or {}).get("properties", {})
-    schema = (left or right or {}).get("schema")
-    rows = []
-    # the record ids head the two columns: an ``id`` property would only repeat them
-    for prop in sorted((set(lp) | set(rp)) - {"id"}, key=_order):
-        lv, rv = lp.get(prop, []), rp.get(prop, [])
-        shared = {v.casefold() for v in lv} & {v.casefold() for v in rv}
-        rows.append(
-            {
-                "prop": prop,
-                "label": _label(schema, prop),
-                "left": [(v, v.casefold() in shared) for v in lv],
-                "right": [(v, v.casefold() in shared) for v in rv],
-                "agree": bool(shared),
-            }
-        )
-    return rows
-
-
-def caption(record: dict[str, Any] | None) -> str:
-    """What to call a record: its name, else first and last name, else its id."""
-    if not record:
-        return "a record you may not see"
-    props: dict[str, list[str]] = record.get("properties", {})
-    return record_name(props, record.get("schema") == "Person") or str(record["id"])
+# --- one item -----------------------------------------------------------------------
 
 
 def bucket(weight: float, largest: float) -> int:
@@ -168,19 +152,22 @@ def bucket(weight: float, largest: float) -> int:
     return max(1, min(10, round(abs(weight) / largest * 10)))
 
 
-def waterfall(
-    explanation: dict[str, Any] | None, model: dict[str, Any] | None
-) -> dict[str, Any] | None:
+def waterfall(strongest: dict[str, Any], kind: str) -> dict[str, Any] | None:
     """The prior and each comparison's match weight as rows of signed bars, then the
-    total and the probability."""
+    total and the probability: in words, with the model's own terms beside them (``raw``).
+    Comparisons that weigh nothing (nothing to compare on one side) share one row."""
+    explanation = strongest.get("explanation")
     if not explanation:
         return None
-    rows = [{"label": "Prior", "level": "before any comparison",
-             "weight": explanation["prior"], "tf": 0.0}]  # fmt: skip
+    prior = {"label": "Before comparing", "words": f"how rarely two records are the same {kind}",
+             "comparison": "prior", "level": "", "weight": explanation["prior"], "tf": 0.0}
+    rows = [prior]
     for step in explanation["steps"]:
         rows.append(
             {
-                "label": step["comparison"],
+                "label": step["label"],
+                "words": step["words"],
+                "comparison": step["comparison"],
                 "level": step["level"],
                 "weight": step["weight"] + step["tf_adjustment"],
                 "tf": step["tf_adjustment"],
@@ -190,11 +177,19 @@ def waterfall(
     for r in rows:
         r["bucket"] = bucket(r["weight"], largest)
         r["sign"] = "pos" if r["weight"] > 0 else "neg" if r["weight"] < 0 else "zero"
+    raw = list(rows)
+    idle = [r for r in rows if r["weight"] == 0 and r is not prior]
+    if len(idle) > 1:
+        rows = [r for r in rows if not (r["weight"] == 0 and r is not prior)]
+        rows.append({"label": "Nothing to compare", "weight": 0.0, "tf": 0.0, "bucket": 0,
+                     "sign": "zero", "comparison": "", "level": "", "idle": True,
+                     "words": ", ".join(r["label"] for r in idle) + ": missing on one side"})
     added = float(explanation["probability"])
-    stored = (model or {}).get("probability")
+    stored = strongest.get("probability")
     probability = float(stored) if stored is not None else added
     return {
         "rows": rows,
+        "raw": raw,
         "total": explanation["match_weight"],
         "probability": probability,
         "probability_bucket": max(0, min(10, round(probability * 10))),
@@ -203,77 +198,99 @@ def waterfall(
     }
 
 
-def _pair_page(
+def side_by_side(left: dict[str, Any], right: dict[str, Any]) -> list[dict[str, Any]]:
+    """Fact by fact: each subject's values (with their sources), and whether they share
+    one; the kinds in the order the reasons weigh them."""
+    by_kind = [{f["kind"]: f for f in side["facts"]} for side in (left, right)]
+    rows = []
+    for kind, label in KIND_LABELS.items():
+        found = [k.get(kind) for k in by_kind]
+        if not any(found):
+            continue
+        values = [f["values"] if f else [] for f in found]
+        rows.append({"label": label, "left": values[0], "right": values[1],
+                     "agree": any(v["shared"] for v in values[0])})  # fmt: skip
+    return rows
+
+
+def _item_page(
     request: Request,
     who: Viewer,
     ws: Workspace,
-    pair: str,
+    item: str,
+    case: str | None,
+    subject: str | None,
     error: str | None = None,
     status: int = 200,
     decision: str = "",
     reason: str = "",
 ) -> Response:
     with open_session(request, who, ws) as s:
-        found = s.resolve.show(pair)
-        waiting = s.resolve.pending()
+        found = s.review.show(item)
     left, right = found["left"], found["right"]
+    kind = "person" if found["group"] == PERSON else "organisation"
     return flash_page(
         request,
         who,
-        "review/pair.html",
+        "review/item.html",
         status=status,
-        title=f"Review pair {pair}",
+        title=f"Same {kind}? {left['name']} · {right['name']}",
         nav="review",
-        pair=pair,
-        shown=found,
+        item=found,
+        kind=kind,
         left=left,
         right=right,
-        rows=compare(left, right),
-        waterfall=waterfall(found["explanation"], found["model"]),
-        waiting=waiting,
-        names=(caption(left), caption(right)),
+        rows=side_by_side(left, right),
+        waterfall=waterfall(found["strongest"], kind),
         decisions=[{"value": k, "label": v[0]} for k, v in DECISIONS.items()],
         min_reason=MIN_REASON,
         error=error,
         decision=decision,
         reason=reason,
+        keep=_query(case, subject),
+        case=case,
     )
 
 
-@router.get("/review/{pair}", response_class=HTMLResponse)
-def review_pair(
-    pair: str,
+@router.get("/review/{item}", response_class=HTMLResponse)
+def review_item(
+    item: str,
     request: Request,
+    case: str | None = Query(None, max_length=64),
+    subject: str | None = Query(None, max_length=255),
     who: Viewer = Depends(viewer),
     ws: Workspace = Depends(workspace),
 ) -> Response:
     require_role(request, who, ws, roles.RESOLVE, "review matches")
-    return _pair_page(request, who, ws, pair)
+    return _item_page(request, who, ws, item, case or None, subject or None)
 
 
-@router.post("/review/{pair}", response_class=HTMLResponse)
+@router.post("/review/{item}", response_class=HTMLResponse)
 async def review_decide(
-    pair: str,
+    item: str,
     request: Request,
+    case: str | None = Query(None, max_length=64),
+    subject: str | None = Query(None, max_length=255),
     who: Viewer = Depends(viewer),
     ws: Workspace = Depends(workspace),
 ) -> Response:
     form = await check_form_csrf(request, who)
     require_role(request, who, ws, roles.RESOLVE, "review matches")
+    case, subject = case or None, subject or None
     decision = str(form.get("decision", ""))
     reason = " ".join(str(form.get("reason", "")).split())
     if decision in DECISIONS and len(reason) < MIN_REASON:
         problem = f"Say why: write a reason of at least {MIN_REASON} characters."
-        return _pair_page(request, who, ws, pair, problem, 400, decision, reason)
+        return _item_page(request, who, ws, item, case, subject, problem, 400, decision, reason)
     try:
         with open_session(request, who, ws) as s:
-            result = s.resolve.decide(pair, decision, reason)
-            following = s.resolve.queue(1, 0)["items"]
+            result = s.review.decide(item, decision, reason)
+            following = s.review.queue(1, 0, case=case, subject=subject)["items"]
     except NotFound:
         raise
     except WorkspaceError as exc:  # no reason, or not a decision we know: say so
-        return _pair_page(request, who, ws, pair, str(exc), 400, decision, reason)
-    message = f"Pair {pair} {DECISIONS[decision][1]}."
+        return _item_page(request, who, ws, item, case, subject, str(exc), 400, decision, reason)
     extra = {"subject": str(result["subject"])} if decision == "positive" else {}
-    target = f"/review/{following[0]['pair']}" if following else "/review"
-    return set_flash(redirect(target), request, message, **extra)
+    keep = _query(case, subject if decision != "positive" else None)
+    target = f"/review/{following[0]['id']}{keep}" if following else f"/review{keep}"
+    return set_flash(redirect(target), request, DECISIONS[decision][1], **extra)
