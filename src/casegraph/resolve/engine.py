@@ -395,11 +395,19 @@ def _within_group_pairs(groups: dict[str, list[str]], known: pa.Table) -> pa.Tab
                      "join_key_r": pa.array(right, pa.string())})  # fmt: skip
 
 
+# inside a group of likely matches, a pair below the review band counts against a merge
+# when its fields disagree by this much (match weight of the disagreeing comparisons):
+# two records that say little (a name, nothing else) are not evidence against
+DISAGREEMENT = -4.0
+
+
 def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
-            thresholds: tuple[float, float], negative: float) -> pa.Table:  # fmt: skip
-    """The likely pairs, and strong evidence against merging inside each group that
-    likely pairs join: every pair of such a group is scored, not only the blocked ones,
-    so a chain of likely links cannot hide two records that clearly differ."""
+            thresholds: tuple[float, float]) -> pa.Table:  # fmt: skip
+    """The likely pairs, and the evidence against merging inside each group that likely
+    pairs join: every pair of such a group is scored, not only the blocked ones, and
+    kept when its fields disagree, however high or low it scores, so a chain of likely
+    links (a father and his son, each linked to a record that gives no date of birth)
+    cannot hide two records that differ: clustering averages over them."""
     low, upper = thresholds
     comparisons = [c["output_column_name"] for c in model["comparisons"]]
     tf = set(tf_comparisons(model))
@@ -412,8 +420,9 @@ def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
         frame = _register(api, extra, "group_pairs")
         linker.table_management.register_blocked_pairs_for_predict(frame)
         scored = linker.inference.predict()
-        against = _details_sql(scored.physical_name, comparisons, tf,
-                               f"match_weight <= {negative}")  # fmt: skip
+        conflict = " + ".join(f"least(mw_{c}, 0)" for c in comparisons)
+        where = f"match_probability < {low} AND {conflict} <= {DISAGREEMENT}"
+        against = _details_sql(scored.physical_name, comparisons, tf, where)
         parts.append(linker.misc.query_sql(against).as_pyarrow_table())
     return _detail_column(pa.concat_tables(parts, promote_options="permissive"), comparisons)
 
@@ -445,7 +454,6 @@ def predict(
     table: pa.Table,
     engine: str,
     thresholds: tuple[float, float],
-    negative: float,
     new_ids: set[str] | None = None,
 ) -> pa.Table:
     """Score candidate pairs. With ``new_ids`` only pairs that involve a new record are
@@ -458,7 +466,7 @@ def predict(
         linker = _linker(api, frame, model)
         _register_frequencies(api, linker, table, model, group)
         predictions = linker.inference.predict(threshold_match_probability=thresholds[0])
-        return _scored(linker, api, predictions, model, thresholds, negative)
+        return _scored(linker, api, predictions, model, thresholds)
     is_new = pc.is_in(table.column("unique_id"), value_set=pa.array(sorted(new_ids)))
     frame = _register(api, table, "records")
     new = _register(api, table.filter(is_new), "new_records")
@@ -467,8 +475,8 @@ def predict(
     _register_frequencies(api, linker, table, model, group)
     low = thresholds[0]
     within = linker.inference.predict_within(new, threshold_match_probability=low)
-    parts = [_scored(linker, api, within, model, thresholds, negative)]
+    parts = [_scored(linker, api, within, model, thresholds)]
     if old.as_pyarrow_table(limit=1).num_rows:
         between = linker.inference.predict_between(new, old, threshold_match_probability=low)
-        parts.append(_scored(linker, api, between, model, thresholds, negative))
+        parts.append(_scored(linker, api, between, model, thresholds))
     return pa.concat_tables(parts)

@@ -44,6 +44,7 @@ _NAME_FOLD = "(Exact match on name_fold) OR (Array intersection size >= 1)"
 WORDS: dict[tuple[str, str], str] = {
     # people's names
     ("name", "name_key is NULL"): "no name to compare",
+    ("name", "Different first names"): "different first names",
     ("name", "Exact match on name_key"): "the same name",
     ("name", f"{_NAME_FOLD} OR (Match on reversed cols: first_name and last_name "
              "(both directions))"):
@@ -72,6 +73,8 @@ WORDS: dict[tuple[str, str], str] = {
         "dates of birth one digit apart",
     ("birth_date", "Exact match on birth_ym"): "the same month and year of birth",
     ("birth_date", "Exact match on birth_year"): "the same year of birth",
+    ("birth_date", "Full dates of birth in different years"):
+        "dates of birth in different years",
     ("birth_date", "All other comparisons"): "different dates of birth",
     # identifiers
     ("ids", "ids is NULL"): "no identifier on one side",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyarrow as pa
@@ -13,17 +13,17 @@ from casegraph.model.clock import utcnow
 from casegraph.resolve import explain as words_of
 from casegraph.resolve.cluster import MUST, Clustering, Pair
 from casegraph.resolve.extract import ORGANISATION, PERSON
+from casegraph.resolve.model import DECISIONS_KEY
 from casegraph.store.resolution import Judgement, pair_key
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """Above ``upper`` the model merges on its own; between the two a person reviews;
-    at or below ``negative`` (a match weight) a pair counts as evidence against."""
+    below ``lower`` a pair inside a group of likely matches is evidence against."""
 
     upper: float
     lower: float
-    negative: float = -8.0
 
     @property
     def upper_weight(self) -> float:
@@ -34,6 +34,14 @@ class Thresholds:
 # households share addresses and phones, so the person model needs more evidence;
 # organisation names are distinctive and their model's scores run low
 THRESHOLDS = {PERSON: Thresholds(upper=0.9, lower=0.3), ORGANISATION: Thresholds(0.2, 0.05)}
+
+
+def thresholds_of(group: str, model: dict[str, Any] | None) -> Thresholds:
+    """The group's thresholds: the defaults, with the upper one where people's decisions
+    moved it when the model was last trained on them."""
+    default = THRESHOLDS[group]
+    learnt = (model or {}).get(DECISIONS_KEY, {}).get("upper")
+    return default if learnt is None else replace(default, upper=float(learnt))
 
 
 def verdict(probability: float, t: Thresholds) -> str:

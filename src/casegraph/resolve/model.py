@@ -141,25 +141,43 @@ def _person_name() -> ComparisonCreator:
                 cll.ColumnsReversedLevel("first_name", "last_name", symmetrical=True)),
          cll.And(exact("last_name"), exact("first_canon")),
          cll.And(jw("last_name", 0.92), jw("first_name", 0.92)),
+         # a household shares a surname, an address and a landline: first names that
+         # are not forms of one name, with different initials or both written out and
+         # far apart (Angel, Andrea), are two people
+         cll.And(cll.CustomLevel('"first_canon_l" <> "first_canon_r"'),
+                 cll.Or(cll.CustomLevel('"first_initial_l" <> "first_initial_r"'),
+                        cll.And(cll.CustomLevel('length("first_name_l") > 1 '
+                                                'AND length("first_name_r") > 1'),
+                                cll.Not(jw("first_name", 0.85))))).configure(
+            label_for_charts=OTHER_GIVEN),
          cll.And(exact("last_name"), exact("first_initial")),
          exact("last_name", term_frequency_adjustments=True),
          cll.And(cll.Or(jw("last_name", 0.85), exact("last_phon")),
                  cll.Or(jw("first_name", 0.85), exact("first_initial"))),
          cll.ArrayIntersectLevel("name_tokens", 1)],
-        [0.6, 0.1, 0.05, 0.09, 0.03, 0.03, 0.03, 0.02, 0.05],
-        [1e-5, 1e-5, 2e-5, 5e-5, 5e-5, 0.002, 0.0005, 0.01, 0.98779],
+        [0.6, 0.1, 0.05, 0.09, 0.04, 0.03, 0.03, 0.03, 0.02, 0.01],
+        [1e-5, 1e-5, 2e-5, 5e-5, 0.9, 5e-5, 0.002, 0.0005, 0.01, 0.08779],
         null="name_key",
     )  # fmt: skip
 
 
+OTHER_GIVEN = "Different first names"
+
+
 def _birth_date() -> ComparisonCreator:
     exact = cll.ExactMatchLevel
+    # two full dates in different years (not one typo apart): a father and his son
+    apart = cll.CustomLevel('length("birth_date_l") = 10 AND length("birth_date_r") = 10 '
+                            'AND "birth_year_l" <> "birth_year_r"', label_for_charts=OTHER_YEAR)
     return _comparison(
         "birth_date", "date of birth",
         [exact("birth_date"), cll.DamerauLevenshteinLevel("birth_date", 1),
-         exact("birth_ym"), exact("birth_year")],
-        [0.8, 0.1, 0.02, 0.05, 0.03], [0.0001, 0.002, 0.001, 0.012, 0.9849],
+         exact("birth_ym"), exact("birth_year"), apart],
+        [0.8, 0.1, 0.02, 0.05, 0.01, 0.02], [0.0001, 0.002, 0.001, 0.012, 0.8, 0.1849],
     )  # fmt: skip
+
+
+OTHER_YEAR = "Full dates of birth in different years"
 
 
 def _org_name() -> ComparisonCreator:

@@ -10,6 +10,7 @@ previous canonical ids in force and re-running completes it.
 from __future__ import annotations
 
 import csv
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from casegraph.errors import NotFound, WorkspaceError
 from casegraph.model.visible import Visible
 from casegraph.model.written import visible_length
 from casegraph.resolve import canonical, engine, judge
+from casegraph.resolve.cluster import components
 from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
 from casegraph.resolve.judge import THRESHOLDS, Thresholds
 from casegraph.store import resolution as store
@@ -31,6 +33,8 @@ from casegraph.store import sealing
 from casegraph.store.resolution import Judgement, JudgementRow, Resolved, pair_key
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from casegraph.service import Session
 
 DECISIONS = ("positive", "negative", "unsure")
@@ -61,7 +65,7 @@ def _quiet(_: str) -> None:
 class ResolveService:
     def __init__(self, session: Session) -> None:
         self.s = session
-        self.thresholds: dict[str, Thresholds] = THRESHOLDS
+        self.thresholds: dict[str, Thresholds] = current_thresholds(session.conn)
 
     # --- runs -----------------------------------------------------------------------
 
@@ -113,8 +117,10 @@ class ResolveService:
             labels = [(r[0], r[1], r[3] == "positive")
                       for r in store.iter_group_judgements(self.s.conn, visible, group)
                       if r[2] == "user" and r[3] in ("positive", "negative")]  # fmt: skip
-            model = engine.train(table, group, engine_name, progress, labels=labels)
+            model = engine.train(table, group, engine_name, progress, labels=labels,
+                                 band=(THRESHOLDS[group].lower, THRESHOLDS[group].upper))
             summary.trained.append(group)
+        self.thresholds[group] = judge.thresholds_of(group, model)
         state = store.resolved_state(self.s.conn, visible, group)
         ids = table.column("unique_id").to_pylist()
         digests = table.column("digest").to_pylist()
@@ -129,7 +135,7 @@ class ResolveService:
                                                  if incremental else ""))  # fmt: skip
             t = self.thresholds[group]
             pairs = engine.predict(model, group, table, engine_name, (t.lower, t.upper),
-                                   t.negative, new if incremental else None)  # fmt: skip
+                                   new if incremental else None)  # fmt: skip
             summary.scored[group] = pairs.num_rows
             probability = pairs.column("match_probability")
             summary.review += (
@@ -161,13 +167,6 @@ class ResolveService:
                 self.s.conn, visible,
                 judge.model_rows(plan["pairs"], group, sources, self.thresholds[group], actor),
             )
-            groups = dict.fromkeys(ids, group)
-            store.insert_judgements(
-                self.s.conn, visible,
-                judge.record_judgements(
-                    (p for p in data.cannot_link if p[0] in plan["new"] or p[1] in plan["new"]
-                     or not plan["incremental"]), groups, sources, actor),
-            )  # fmt: skip
         gone = [e for e, r in state.items() if visible.sees(r.source) and e not in present]
         dropped = frozenset(gone)
         current = {e: r for e, r in state.items() if e not in dropped}
@@ -178,12 +177,38 @@ class ResolveService:
                 previous = state[e].canonical_id if e in state else e
                 current[e] = Resolved(e, group, sources[e], keys.get(e), previous, d)
                 dirty.append(e)
-        rows = (r for r in store.iter_group_judgements(self.s.conn, visible, group)
-                if r[0] in current and r[1] in current)  # fmt: skip
+        rows = [r for r in store.iter_group_judgements(self.s.conn, visible, group)
+                if r[0] in current and r[1] in current]  # fmt: skip
+        if plan["pairs"] is not None:
+            rows += self._record_cannot_links(visible, group, data, rows, sources)
         result = self._cluster(visible, group, current, rows, dirty, gone)
         summary.merged += result["merged"]
         summary.subjects += result["subjects"]
         summary.changed += result["changed"]
+
+    def _record_cannot_links(self, visible: Visible, group: str, data: Extracted,
+                             rows: list[JudgementRow],
+                             sources: dict[str, str]) -> list[JudgementRow]:  # fmt: skip
+        """Store "named in the same source record" between two records where it can
+        matter: both in one group of possible matches (pairs at or above the review
+        band, or a person's "same"). Elsewhere nothing could join them, and a patent
+        with a hundred co-authors would store five thousand of them. Returns the rows
+        stored."""
+        lowest = self.thresholds[group].lower
+        floor = math.log2(lowest / (1 - lowest))
+        reach = components((left, right) for left, right, origin, decision, weight in rows
+                           if (origin == "model" and weight >= floor)
+                           or (origin == "user" and decision == "positive"))  # fmt: skip
+        stored = {(left, right) for left, right, origin, _, _ in rows if origin == "record"}
+        wanted = [
+            (a, b) for a, b in data.cannot_link
+            if a in sources and b in sources and reach(a) == reach(b)
+            and pair_key(a, b)[1:] not in stored
+        ]  # fmt: skip
+        made = list(judge.record_judgements(wanted, dict.fromkeys(sources, group), sources,
+                                            self.s.ctx.actor))  # fmt: skip
+        store.insert_judgements(self.s.conn, visible, made)
+        return [(j.left_id, j.right_id, j.origin, j.judgement, 0.0) for j in made]
 
     # --- clustering from stored judgements ---------------------------------------------
 
@@ -345,6 +370,13 @@ class ResolveService:
             for r in rows:
                 writer.writerow([r.source, r.record_key or "", r.entity_id, r.canonical_id])
         return len(rows)
+
+
+def current_thresholds(conn: Connection) -> dict[str, Thresholds]:
+    """Each group's thresholds as its stored model has them (moved by people's decisions
+    when it was trained on them), else the defaults."""
+    return {group: judge.thresholds_of(group, store.load_model(conn, group))
+            for group in GROUPS}  # fmt: skip
 
 
 def _reason(reason: str) -> str:
