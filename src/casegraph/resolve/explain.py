@@ -83,7 +83,9 @@ WORDS: dict[tuple[str, str], str] = {
     ("ids", "All other comparisons"): "different identifiers",
     # phones and e-mails
     ("phones", "phones is NULL"): "no phone number on one side",
-    ("phones", "Array intersection size >= 1"): "the same phone number",
+    ("phones", "Array intersection size >= 1 [phones_own]"): "the same phone number",
+    ("phones", "Array intersection size >= 1 [phones]"):
+        "the same phone number, a line others share too",
     ("phones", "All other comparisons"): "different phone numbers",
     ("emails", "emails is NULL"): "no e-mail address on one side",
     ("emails", "Array intersection size >= 1"): "the same e-mail address",

@@ -39,7 +39,7 @@ SCHEMA_GROUPS: dict[str, tuple[str, ...]] = {
 # one list column per kind of value; None when a record has no such value
 LIST_COLUMNS = ("name_keys", "name_tokens", "countries", "phones", "emails", "ids",
                 "addresses", "address_tokens", "postcodes", "domains", "neighbours",
-                "neighbours_rare", "classes")  # fmt: skip
+                "neighbours_rare", "classes", "phones_own")  # fmt: skip
 SCALAR_COLUMNS = ("unique_id", "source", "schema", "display", "name_key", "name_fold",
                   "first_name", "last_name", "first_canon", "first_initial", "last_phon",
                   "birth_date", "birth_ym", "birth_year", "id0", "phone0", "email0",
@@ -204,6 +204,27 @@ def _features(
     }
 
 
+# what tells two holders of one phone number apart: their dates of birth (a household's
+# landline), their street addresses (an agency's switchboard answering for its sites)
+_PHONE_HOLDER = {PERSON: "birth_date", ORGANISATION: "address0"}
+
+
+def _own_phones(columns: dict[str, list[Any]], group: str) -> None:
+    """Each record's phone numbers that no other known holder shares: a number held by
+    records of two dates of birth (or two street addresses) is a shared line, and
+    sharing it says less."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    marks = columns.get(_PHONE_HOLDER[group], [])
+    for phones, mark in zip(columns.get("phones", []), marks, strict=True):
+        for phone in phones or ():
+            if mark is not None:
+                holders[phone].add(mark)
+    columns["phones_own"] = [
+        _uniq(p for p in phones if len(holders.get(p, ())) <= 1) if phones else None
+        for phones in columns.get("phones", [])
+    ]
+
+
 @lru_cache(maxsize=4096)
 def _is_edge(schema: str) -> bool:
     obj = ftm.get(schema)
@@ -285,6 +306,8 @@ def extract(
         columns = out.rows[group]
         columns["neighbours"] = [context(uid) for uid in columns.get("unique_id", [])]
         listed.update(n for ns in columns["neighbours"] for n in ns or ())
+    for group in GROUPS:
+        _own_phones(out.rows[group], group)
     for group in GROUPS:  # a name in the context of few records says more than a common one
         columns = out.rows[group]
         columns["neighbours_rare"] = rare = [

@@ -63,6 +63,14 @@ def _any_shared(column: str, label: str, strong: float, u: float = 0.0005) -> Co
                        [strong, round(1 - strong, 10)], [u, round(1 - u, 10)])  # fmt: skip
 
 
+def _phone() -> ComparisonCreator:
+    """The same number that no other known holder shares; the same shared line (a
+    household's landline, an agency's switchboard): weaker."""
+    return _comparison("phones", "phone", [cll.ArrayIntersectLevel("phones_own", 1),
+                                           cll.ArrayIntersectLevel("phones", 1)],
+                       [0.6, 0.1, 0.3], [0.0003, 0.002, 0.9977])  # fmt: skip
+
+
 def _shared_twice(column: str, label: str, m: list[float], u: list[float]) -> ComparisonCreator:
     """Two shared values, one, none (connections, classifications)."""
     return _comparison(column, label, [cll.ArrayIntersectLevel(column, 2),
@@ -197,7 +205,7 @@ def _org_name() -> ComparisonCreator:
 def comparisons(group: str) -> list[ComparisonCreator]:
     contact = [
         _identifier(),
-        _any_shared("phones", "phone", 0.7),
+        _phone(),
         _any_shared("emails", "email", 0.7),
         _address(group),
         _any_shared("countries", "country", 0.95, u=0.3),
