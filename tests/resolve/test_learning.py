@@ -43,32 +43,19 @@ def test_decisions_move_m_towards_the_levels_people_called_same() -> None:
 
 
 def test_the_threshold_rises_quickly_and_falls_slowly() -> None:
-    model = defaults.settings(PERSON)
-    names = [c["output_column_name"] for c in model["comparisons"]]
-
-    def at(level: int) -> list[int]:
-        gamma = [-1] * len(names)
-        gamma[names.index("name")] = level  # of the name's 9 levels, 8 the most specific
-        return gamma
-
-    def score(gamma: list[int]) -> float:
-        return 1 / (1 + 2 ** -engine.label_weight(model, gamma))
-
-    strong, middle, weak = at(8), at(7), at(6)
-    assert score(strong) > score(middle) > score(weak)
-    # the default merges at the middle score: people rejected a quarter of those pairs
-    band = (0.0, score(middle))
+    strong, middle, weak = 0.99, 0.9, 0.6  # the model's probabilities of decided pairs
+    band = (0.3, middle)  # the default merges at 0.9 and asks from 0.3
+    # people rejected a quarter of the pairs the model merged at 0.9
     rejected = [(strong, True)] * 10 + [(middle, True)] * 9 + [(middle, False)] * 3
-    assert engine.learnt_upper(model, rejected, band) == round(score(strong), 4)
-    assert engine.learnt_upper(model, rejected[:6] + rejected[-3:], band) is None  # too few
-    # twenty consistent "same" below the default are not enough to lower it ...
-    accepted = [(weak, True)] * 20
-    assert engine.learnt_upper(model, accepted, band) is None
+    assert engine.learnt_upper(rejected, band) == strong
+    assert engine.learnt_upper(rejected[:6] + rejected[-3:], band) is None  # too few
+    # twenty consistent "same" in the review band are not enough to lower it ...
+    assert engine.learnt_upper([(weak, True)] * 20, band) is None
     # ... three hundred are, and one "different" among them no longer matters
     many = [(weak, True)] * 300 + [(weak, False)]
-    assert engine.learnt_upper(model, many, band) == round(score(weak), 4)
+    assert engine.learnt_upper(many, band) == weak
     # never below the review band
-    assert engine.learnt_upper(model, many, (score(middle), score(strong))) is None
+    assert engine.learnt_upper(many, (0.7, 0.9)) is None
 
 
 def test_retrain_learns_from_the_decisions_in_the_workspace(

@@ -28,7 +28,8 @@ ENGINES = ("duckdb", "spark")
 # EM fitted to one dataset's blocks generalised worse than the priors in the benchmarks
 TRAIN_M = False
 Progress = Callable[[str], None]
-Label = tuple[str, str, bool]  # (record, record, a person said "same")
+# (record, record, a person said "same", the model's match weight when it scored the pair)
+Label = tuple[str, str, bool, float | None]
 
 
 class EngineError(Exception):
@@ -198,34 +199,22 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
         progress(f"learning from {len(labels):,} decisions by people")
         levels = _label_levels(linker, api, result, labels)
         learn_m(result, [lv for lv, same in levels if same])
-        upper = learnt_upper(result, levels, band)
+        # where the threshold goes: by the scores the model gave the pairs people decided
+        scores = [(1 / (1 + 2 ** -w), same) for _, _, same, w in labels if w is not None]
+        upper = learnt_upper(scores, band)
         result[defaults.DECISIONS_KEY] = {
-            "same": sum(1 for _, same in levels if same),
-            "different": sum(1 for _, same in levels if not same),
+            "same": sum(1 for label in labels if label[2]),
+            "different": sum(1 for label in labels if not label[2]),
             **({"upper": upper} if upper is not None else {}),
         }  # fmt: skip
     return result
 
 
-def label_weight(model: dict[str, Any], gamma: Sequence[int]) -> float:
-    """A decided pair's match weight under ``model`` from its levels (term-frequency
-    adjustments left out)."""
-    total = defaults.prior_weight(model)
-    for g, comparison in zip(gamma, model["comparisons"], strict=True):
-        if g < 0:
-            continue
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        level = levels[len(levels) - 1 - g]
-        m, u = level.get("m_probability"), level.get("u_probability")
-        if m and u:
-            total += math.log2(m / u)
-    return total
-
-
-def learnt_upper(model: dict[str, Any], levels: Sequence[tuple[Sequence[int], bool]],
+def learnt_upper(decided: Sequence[tuple[float, bool]],
                  band: tuple[float, float]) -> float | None:  # fmt: skip
-    """Where people's decisions put the merge threshold, or None to keep the default
-    (``band``: the default review band, lower and upper).
+    """Where people's decisions put the merge threshold, or None to keep the default:
+    ``decided`` holds the model's probability for each pair a person decided and whether
+    they said "same"; ``band`` the default review band, lower and upper.
 
     Raising is quick: when at least ``defaults.MIN_DECISIONS`` decided pairs score above
     the default and fewer than ``defaults.DECIDED_PRECISION`` of them were "same", the
@@ -235,8 +224,7 @@ def learnt_upper(model: dict[str, Any], levels: Sequence[tuple[Sequence[int], bo
     people decided stand for many they did not. Never below the review band; pairs of
     one score are weighed together."""
     lowest, default = band
-    scored = sorted(((1 / (1 + 2 ** -label_weight(model, g)), same) for g, same in levels),
-                    reverse=True)  # fmt: skip
+    scored = sorted(decided, reverse=True)
     steps = []  # (score, decided at or above it, "different" among them)
     kept = different = 0
     for probability, group in groupby(scored, key=lambda pair: pair[0]):
@@ -248,8 +236,8 @@ def learnt_upper(model: dict[str, Any], levels: Sequence[tuple[Sequence[int], bo
         steps.append((probability, kept, different))
     target = defaults.DECIDED_PRECISION
     above = [(p, n, d) for p, n, d in steps if p >= default]
-    _, decided, rejected = above[-1] if above else (0.0, 0, 0)
-    if decided >= defaults.MIN_DECISIONS and 1 - rejected / decided < target:
+    _, count, rejected = above[-1] if above else (0.0, 0, 0)
+    if count >= defaults.MIN_DECISIONS and 1 - rejected / count < target:
         safe = [p for p, n, d in above if n >= defaults.MIN_DECISIONS and 1 - d / n >= target]
         return round(min(min(safe, default=0.999), 0.999), 4)
     confident = [p for p, n, d in steps if p < default and _wilson_low(n - d, n) >= target]
@@ -270,7 +258,7 @@ def _label_levels(linker: Any, api: Any, model: dict[str, Any],
                   labels: Sequence[Label]) -> list[tuple[list[int], bool]]:  # fmt: skip
     """Each decided pair's level per comparison (numbered as Splink numbers them, from
     0 for the else level up; -1 for no data), with whether a person said "same"."""
-    decided = {(a, b) if a < b else (b, a): same for a, b, same in labels if a != b}
+    decided = {(a, b) if a < b else (b, a): same for a, b, same, _ in labels if a != b}
     pairs = pa.table({"match_key": pa.array(["0"] * len(decided), pa.string()),
                       "join_key_l": pa.array([a for a, _ in decided], pa.string()),
                       "join_key_r": pa.array([b for _, b in decided], pa.string())})  # fmt: skip
@@ -404,10 +392,10 @@ DISAGREEMENT = -4.0
 def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
             thresholds: tuple[float, float]) -> pa.Table:  # fmt: skip
     """The likely pairs, and the evidence against merging inside each group that likely
-    pairs join: every pair of such a group is scored, not only the blocked ones, and
-    kept when its fields disagree, however high or low it scores, so a chain of likely
-    links (a father and his son, each linked to a record that gives no date of birth)
-    cannot hide two records that differ: clustering averages over them."""
+    pairs join: every pair of such a group is scored, not only the blocked ones, and one
+    whose fields disagree is kept however low it scores, so a chain of likely links (a
+    father and his son, each linked to a record that gives no date of birth) cannot
+    hide two records that differ: clustering averages over them."""
     low, upper = thresholds
     comparisons = [c["output_column_name"] for c in model["comparisons"]]
     tf = set(tf_comparisons(model))

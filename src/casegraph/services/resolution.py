@@ -114,9 +114,7 @@ class ResolveService:
         trained = model is None
         if model is None:
             progress(f"training the {group} model on {table.num_rows:,} records")
-            labels = [(r[0], r[1], r[3] == "positive")
-                      for r in store.iter_group_judgements(self.s.conn, visible, group)
-                      if r[2] == "user" and r[3] in ("positive", "negative")]  # fmt: skip
+            labels = self._labels(visible, group)
             model = engine.train(table, group, engine_name, progress, labels=labels,
                                  band=(THRESHOLDS[group].lower, THRESHOLDS[group].upper))
             summary.trained.append(group)
@@ -148,6 +146,21 @@ class ResolveService:
         summary.new[group] = len(new)
         return {"group": group, "model": model, "trained": trained, "pairs": pairs,
                 "incremental": incremental, "new": new, "table": table, "state": state}  # fmt: skip
+
+    def _labels(self, visible: Visible, group: str) -> list[engine.Label]:
+        """People's decisions on pairs of the group, each with the match weight the
+        model gave the pair when it scored it (None when it never did: a split's
+        "different" between records no model pair joined)."""
+        scored: dict[tuple[str, str], float] = {}
+        decided: list[tuple[str, str, bool]] = []
+        for left, right, origin, decision, weight in store.iter_group_judgements(
+            self.s.conn, visible, group
+        ):
+            if origin == "model":
+                scored[(left, right)] = weight
+            elif origin == "user" and decision in ("positive", "negative"):
+                decided.append((left, right, decision == "positive"))
+        return [(a, b, same, scored.get((a, b))) for a, b, same in decided]
 
     def _write(self, plan: dict[str, Any], data: Extracted, visible: Visible,
                summary: ResolveSummary) -> None:  # fmt: skip
