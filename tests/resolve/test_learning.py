@@ -29,7 +29,7 @@ def test_decisions_move_m_towards_the_levels_people_called_same() -> None:
     top = len(before) - 1  # Splink numbers the most specific level highest
     gamma = [-1] * len(names)
     gamma[names.index("birth_date")] = top
-    engine.learn_m(model, [gamma] * 5)
+    engine.learn_m(model, [(gamma, 1.0)] * 5)
     after = _m(model, "birth_date")
     assert after[0] > before[0]  # the exact date: every accepted pair had it
     assert all(a < b for a, b in zip(after[1:], before[1:], strict=True))
@@ -38,21 +38,28 @@ def test_decisions_move_m_towards_the_levels_people_called_same() -> None:
     n = defaults.PRIOR_DECISIONS
     assert after[0] == (n * before[0] + 5) / (n + 5)
     unchanged = _m(model, "phones")
-    engine.learn_m(model, [gamma] * 5)  # no data on phones: their m stays
+    engine.learn_m(model, [(gamma, 1.0)] * 5)  # no data on phones: their m stays
     assert _m(model, "phones") == unchanged
 
 
 def test_the_threshold_rises_quickly_and_falls_slowly() -> None:
     strong, middle, weak = 0.99, 0.9, 0.6  # the model's probabilities of decided pairs
+
+    def decisions(probability: float, same: bool, n: int, pairs: int = 1) -> list:
+        return [(probability, same, 1 / pairs)] * (n * pairs)
+
     band = (0.3, middle)  # the default merges at 0.9 and asks from 0.3
     # people rejected a quarter of the pairs the model merged at 0.9
-    rejected = [(strong, True)] * 10 + [(middle, True)] * 9 + [(middle, False)] * 3
+    rejected = decisions(strong, True, 10) + decisions(middle, True, 9) \
+        + decisions(middle, False, 3)  # fmt: skip
     assert engine.learnt_upper(rejected, band) == strong
     assert engine.learnt_upper(rejected[:6] + rejected[-3:], band) is None  # too few
-    # twenty consistent "same" in the review band are not enough to lower it ...
-    assert engine.learnt_upper([(weak, True)] * 20, band) is None
+    # twenty consistent "same" in the review band are not enough to lower it, nor are
+    # twenty decisions of ten pairs each ...
+    assert engine.learnt_upper(decisions(weak, True, 20), band) is None
+    assert engine.learnt_upper(decisions(weak, True, 20, pairs=10), band) is None
     # ... three hundred are, and one "different" among them no longer matters
-    many = [(weak, True)] * 300 + [(weak, False)]
+    many = decisions(weak, True, 300) + decisions(weak, False, 1)
     assert engine.learnt_upper(many, band) == weak
     # never below the review band
     assert engine.learnt_upper(many, (0.7, 0.9)) is None

@@ -11,10 +11,10 @@ import math
 import os
 import tempfile
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -198,10 +198,12 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
     if labels:
         progress(f"learning from {len(labels):,} decisions by people")
         levels = _label_levels(linker, api, result, labels)
-        learn_m(result, [lv for lv, same in levels if same])
+        learn_m(result, _per_decision([(pair, lv) for pair, lv, same in levels if same]))
         # where the threshold goes: by the scores the model gave the pairs people decided
-        scores = [(1 / (1 + 2 ** -w), same) for _, _, same, w in labels if w is not None]
-        upper = learnt_upper(scores, band)
+        scored = [((a, b), (1 / (1 + 2 ** -w), same)) for a, b, same, w in labels
+                  if w is not None]  # fmt: skip
+        upper = learnt_upper([(p, same, share) for (p, same), share in _per_decision(scored)],
+                             band)  # fmt: skip
         result[defaults.DECISIONS_KEY] = {
             "same": sum(1 for label in labels if label[2]),
             "different": sum(1 for label in labels if not label[2]),
@@ -210,11 +212,12 @@ def train(table: pa.Table, group: str, engine: str, progress: Progress,
     return result
 
 
-def learnt_upper(decided: Sequence[tuple[float, bool]],
+def learnt_upper(decided: Sequence[tuple[float, bool, float]],
                  band: tuple[float, float]) -> float | None:  # fmt: skip
     """Where people's decisions put the merge threshold, or None to keep the default:
-    ``decided`` holds the model's probability for each pair a person decided and whether
-    they said "same"; ``band`` the default review band, lower and upper.
+    ``decided`` holds, for each pair a person decided, the model's probability, whether
+    they said "same", and the pair's share of its decision; ``band`` the default review
+    band, lower and upper. Counts below are of decisions.
 
     Raising is quick: when at least ``defaults.MIN_DECISIONS`` decided pairs score above
     the default and fewer than ``defaults.DECIDED_PRECISION`` of them were "same", the
@@ -225,18 +228,18 @@ def learnt_upper(decided: Sequence[tuple[float, bool]],
     one score are weighed together."""
     lowest, default = band
     scored = sorted(decided, reverse=True)
-    steps = []  # (score, decided at or above it, "different" among them)
-    kept = different = 0
+    steps = []  # (score, decisions at or above it, "different" among them)
+    kept = different = 0.0
     for probability, group in groupby(scored, key=lambda pair: pair[0]):
         if probability < lowest:
             break
-        decisions = [same for _, same in group]
-        kept += len(decisions)
-        different += decisions.count(False)
+        for _, same, share in group:
+            kept += share
+            different += 0.0 if same else share
         steps.append((probability, kept, different))
     target = defaults.DECIDED_PRECISION
     above = [(p, n, d) for p, n, d in steps if p >= default]
-    _, count, rejected = above[-1] if above else (0.0, 0, 0)
+    _, count, rejected = above[-1] if above else (0.0, 0.0, 0.0)
     if count >= defaults.MIN_DECISIONS and 1 - rejected / count < target:
         safe = [p for p, n, d in above if n >= defaults.MIN_DECISIONS and 1 - d / n >= target]
         return round(min(min(safe, default=0.999), 0.999), 4)
@@ -244,7 +247,7 @@ def learnt_upper(decided: Sequence[tuple[float, bool]],
     return round(min(confident), 4) if confident else None
 
 
-def _wilson_low(successes: int, n: int, z: float = 1.96) -> float:
+def _wilson_low(successes: float, n: float, z: float = 1.96) -> float:
     """The lower bound of the Wilson score interval of a proportion."""
     if n == 0:
         return 0.0
@@ -254,10 +257,26 @@ def _wilson_low(successes: int, n: int, z: float = 1.96) -> float:
     return (centre - spread) / (1 + z * z / n)
 
 
+T = TypeVar("T")
+
+
+def _per_decision(pairs: Sequence[tuple[tuple[str, str], T]]) -> list[tuple[T, float]]:
+    """Weigh the pairs of one decision together: accepting a possible match marks every
+    pending pair between two subjects "same" (rejecting it, "different"), and twenty
+    pairs of one decision must not count as twenty decisions. Decided pairs that join
+    into one group share a weight of one."""
+    find = components(pair for pair, _ in pairs)
+    size = Counter(find(a) for (a, _), _ in pairs)
+    return [(gamma, 1 / size[find(a)]) for (a, _), gamma in pairs]
+
+
+Decided = tuple[tuple[str, str], list[int], bool]  # a pair, its levels, "same"
+
+
 def _label_levels(linker: Any, api: Any, model: dict[str, Any],
-                  labels: Sequence[Label]) -> list[tuple[list[int], bool]]:  # fmt: skip
-    """Each decided pair's level per comparison (numbered as Splink numbers them, from
-    0 for the else level up; -1 for no data), with whether a person said "same"."""
+                  labels: Sequence[Label]) -> list[Decided]:  # fmt: skip
+    """Each decided pair with its level per comparison (numbered as Splink numbers them,
+    from 0 for the else level up; -1 for no data) and whether a person said "same"."""
     decided = {(a, b) if a < b else (b, a): same for a, b, same, _ in labels if a != b}
     pairs = pa.table({"match_key": pa.array(["0"] * len(decided), pa.string()),
                       "join_key_l": pa.array([a for a, _ in decided], pa.string()),
@@ -272,9 +291,11 @@ def _label_levels(linker: Any, api: Any, model: dict[str, Any],
                     for c in comparisons), strict=True)  # fmt: skip
     out = []
     for (a, b), row in zip(keys, weights, strict=True):
-        same = decided.get((a, b) if a < b else (b, a))
+        key = (a, b) if a < b else (b, a)
+        same = decided.get(key)
         if same is not None:
-            out.append(([_gamma(w, c) for w, c in zip(row, comparisons, strict=True)], same))
+            out.append((key, [_gamma(w, c) for w, c in zip(row, comparisons, strict=True)],
+                        same))  # fmt: skip
     return out
 
 
@@ -300,23 +321,28 @@ def _gamma(weight: float | None, comparison: dict[str, Any]) -> int:
     return -1 if position is None else len(levels) - 1 - position
 
 
-def learn_m(model: dict[str, Any], same: Sequence[Sequence[int]]) -> None:
+def learn_m(model: dict[str, Any], same: Sequence[tuple[Sequence[int], float]]) -> None:
     """Move each level's m (how often true matches agree at that level) towards how
-    often the pairs people called "same" fell there. The model's prior counts as
+    often the pairs people called "same" fell there, each pair counted by its weight
+    (its share of one decision). The model's prior counts as
     ``defaults.PRIOR_DECISIONS`` decisions, so a handful moves it a little and many
     decide it; levels nobody's pairs reached keep their share of the rest."""
     for index, comparison in enumerate(model["comparisons"]):
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
         # Splink numbers levels from the most specific down to 0, the else level
-        seen = Counter(g[index] for g in same if g[index] >= 0)
+        seen: dict[int, float] = defaultdict(float)
+        for levels_of_pair, share in same:
+            if levels_of_pair[index] >= 0:
+                seen[levels_of_pair[index]] += share
         n = sum(seen.values())
         if not n:
             continue
-        weight = defaults.PRIOR_DECISIONS
+        prior_weight = defaults.PRIOR_DECISIONS
         for position, level in enumerate(levels):
-            gamma = len(levels) - 1 - position
             prior = float(level.get("m_probability") or 0.0)
-            level["m_probability"] = max((weight * prior + seen[gamma]) / (weight + n), 1e-6)
+            found = seen[len(levels) - 1 - position]
+            level["m_probability"] = max((prior_weight * prior + found) / (prior_weight + n),
+                                         1e-6)  # fmt: skip
 
 
 def _valid_rate(rate: Any) -> bool:
