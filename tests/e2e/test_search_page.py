@@ -46,7 +46,8 @@ def test_a_pasted_phone_number_finds_its_subject(page: Any, served: Server) -> N
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{served.store}-search.png"), full_page=True)
     assert [r["name"] for r in rows] == ["Konstantin Valdrenko"], rows
-    assert rows[0]["Born"] == "1971-09-14" and rows[0]["Country"] == "Germany"
+    # the phone company has him born a year later: both dates show, the stated first
+    assert rows[0]["Born"].startswith("1971-09-14") and rows[0]["Country"] == "Germany"
     assert rows[0]["Sources"].isdigit() and int(rows[0]["Sources"]) >= 2
     assert "<mark>4915148273390</mark>" in page.inner_html("article.hit")
     facets = page.inner_text("aside.facets")
