@@ -70,3 +70,11 @@ def test_the_choice_is_one_of_the_stated_names_and_ignores_their_order(
         return
     assert chosen in options
     assert display_name(list(reversed(stated)), person=True) == chosen
+
+
+def test_a_name_in_capitals_gives_way_to_the_same_name_in_ordinary_case() -> None:
+    stated = [("phone", "GERDA WOELLENSTEIN"), ("court", "Wöllenstein, Gerda")]
+    assert display_name(stated, person=True) == "Gerda Wöllenstein"
+    # capitals are still a name: when nothing else is stated, they are shown
+    assert display_name([("bank", "NORDLICHT BAUSERVICE GMBH")], person=False) \
+        == "NORDLICHT BAUSERVICE GMBH"  # fmt: skip

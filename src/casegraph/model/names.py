@@ -34,8 +34,9 @@ def abbreviated(name: str) -> bool:
 
 def display_name(stated: Iterable[tuple[str, str]], person: bool) -> str | None:
     """The display name among ``stated`` ((who states it, name) pairs: sources for a
-    subject, records within one source): full names before abbreviated ones, then the
-    name stated by the most, then alphabetical. None when nothing is stated."""
+    subject, records within one source): full names before abbreviated ones, names in
+    ordinary case before names in capitals (a register's "GERDA WOELLENSTEIN"), then
+    the name stated by the most, then alphabetical. None when nothing is stated."""
     votes: dict[str, set[str]] = {}
     for voter, name in stated:
         text = reading_order(name, person)
@@ -43,7 +44,8 @@ def display_name(stated: Iterable[tuple[str, str]], person: bool) -> str | None:
             votes.setdefault(text, set()).add(voter)
     if not votes:
         return None
-    return min(votes, key=lambda n: (abbreviated(n), -len(votes[n]), n.casefold(), n))
+    return min(votes, key=lambda n: (abbreviated(n), n.isupper(), -len(votes[n]),
+                                     n.casefold(), n))  # fmt: skip
 
 
 NAME_PARTS = ("firstName", "middleName", "lastName")
