@@ -165,7 +165,7 @@ def _features(
     births = sorted(filter(None, (std.date_value(v) for v in props.get("birthDate", []))))
     birth = max(births, key=len) if births else None
     key = std.name_key(names[0])
-    folded = std.name_key([std.fold(t) for t in names[0]])
+    folded = std.fold_key(names[0])
     digest_src = "|".join(sorted(f"{s.prop}={s.value}" for s in stmts))
     return {
         "unique_id": entity_id,
@@ -273,7 +273,7 @@ def extract(
         if group is None or (schemata is not None and schema not in schemata):
             name = next((s.value for s in stmts if s.prop in _CAPTION_PROPS), None)
             if name and not edge:
-                names[entity_id] = std.name_key([std.fold(t) for t in std.clean_text(name).split()])
+                names[entity_id] = std.fold_key(std.clean_text(name).split())
             continue
         features = _features(entity_id, stmts, group)
         if features is None:

@@ -160,6 +160,12 @@ def name_key(tokens: list[str]) -> str:
     return " ".join(sorted(tokens))
 
 
+def fold_key(tokens: list[str]) -> str:
+    """The spelling-tolerant, order-independent key of a name's tokens: the one form in
+    which records and the context they list are compared."""
+    return name_key([fold(t) for t in tokens])
+
+
 def date_value(value: str) -> str | None:
     """ISO date text with whatever precision the source had, or None."""
     match = _DATE.match(value.strip())
