@@ -60,9 +60,11 @@ def prepare(table: pa.Table, group: str) -> pa.Table:
     return table
 
 
-# what tells two holders of one name apart: different dates of birth of people, different
-# postcodes of organisations (identifiers are not: sources record different kinds of them)
-_IDENTITY = {"person": ("birth_date",), "organisation": ("postcode0",)}
+# what tells two holders of one name apart: different dates of birth of people; different
+# postcodes or house numbers of organisations, whichever tell more apart (two sites of one
+# name on two streets of a city are two holders). Identifiers are not: sources record
+# different kinds of them
+_IDENTITY = {"person": ("birth_date",), "organisation": ("postcode0", "house0")}
 # the chance that a name shared by no two known holders still belongs to someone else:
 # a holder the workspace has not seen. Small: within one workspace a full name whose
 # records never disagree is, nearly always, one party mentioned several times
@@ -71,8 +73,8 @@ UNSEEN_HOLDER = 0.01
 
 def term_frequencies(table: pa.Table, column: str, group: str) -> pa.Table:
     """How likely a record of *another* party carries each value: the number of parties
-    known to hold it (the distinct dates of birth or postcodes among its records, at
-    least one) less the one compared, plus the chance of one not seen, over
+    known to hold it (the distinct dates of birth, or postcodes or house numbers,
+    among its records; at least one) less the one compared, plus the chance of one not seen, over
     all parties. Plain value counts would make every party mentioned in many records
     look like a common name: forty rows naming one company are one holder, forty John
     Smiths with forty dates of birth are forty."""

@@ -64,7 +64,8 @@ WORDS: dict[tuple[str, str], str] = {
     # organisations' names (the null, exact and last levels read as above)
     ("name", _NAME_FOLD): "the same name, written another way (legal form, accents or an alias)",
     ("name", "Jaro-Winkler distance of display >= 0.95"): "nearly the same name",
-    ("name", "Jaro-Winkler distance of display >= 0.88"): "similar names",
+    ("name", "(Jaro-Winkler distance of display >= 0.88) AND (Array subset)"):
+        "similar names, neither with words the other lacks",
     ("name", "Array intersection size >= 2"): "two words of the name in common",
     # dates of birth
     ("birth_date", "birth_date is NULL"): "no date of birth on one side",

@@ -194,7 +194,10 @@ def _org_name() -> ComparisonCreator:
         "name", "name",
         [exact("name_key", term_frequency_adjustments=True),
          cll.Or(exact("name_fold"), cll.ArrayIntersectLevel("name_keys", 1)),
-         jw("display", 0.95), jw("display", 0.88),
+         jw("display", 0.95),
+         # close spellings that add no word on both sides: one agency's sites "... FCCH -
+         # Maria Flores" and "... FCCH - Ileana Gonzalez" share a long prefix, not a name
+         cll.And(jw("display", 0.88), cll.ArraySubsetLevel("name_tokens")),
          cll.ArrayIntersectLevel("name_tokens", 2), cll.ArrayIntersectLevel("name_tokens", 1)],
         [0.55, 0.1, 0.1, 0.08, 0.07, 0.05, 0.05],
         [1e-5, 1e-5, 5e-5, 0.0005, 0.001, 0.02, 0.97843],
