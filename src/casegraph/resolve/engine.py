@@ -73,11 +73,11 @@ UNSEEN_HOLDER = 0.01
 
 def term_frequencies(table: pa.Table, column: str, group: str) -> pa.Table:
     """How likely a record of *another* party carries each value: the number of parties
-    known to hold it (the distinct dates of birth, or postcodes or house numbers,
-    among its records; at least one) less the one compared, plus the chance of one not seen, over
-    all parties. Plain value counts would make every party mentioned in many records
-    look like a common name: forty rows naming one company are one holder, forty John
-    Smiths with forty dates of birth are forty."""
+    known to hold it (the distinct dates of birth, or postcodes or house numbers, among
+    its records; at least one) less the one compared, plus the chance of one not seen,
+    over all parties. Plain value counts would make every party mentioned in many
+    records look like a common name: forty rows naming one company are one holder, forty
+    John Smiths with forty dates of birth are forty."""
     values = table.column(column).to_pylist()
     seen: dict[str, list[set[str]]] = {}
     keys = _IDENTITY[group]
@@ -367,16 +367,59 @@ def tf_comparisons(model: dict[str, Any]) -> list[str]:
 LARGEST_CHECKED_GROUP = 300
 
 
-def _details_sql(predictions: str, comparisons: list[str], tf: set[str], where: str) -> str:
+def _details_sql(predictions: str, model: dict[str, Any], tf: set[str], where: str) -> str:
     weights = ", ".join(
         f"mw_{c} as w_{c}, {f'mw_tf_adj_{c}' if c in tf else '0.0'} as tf_{c}"
-        for c in comparisons
+        for c in _names(model)
     )
     return f"""
         select unique_id_l as left_id, unique_id_r as right_id, match_probability,
-               match_weight, {weights}
+               match_weight, {weights}, {_contradiction_sql(model)} as contradicts
         from {predictions} where {where}
     """
+
+
+def _names(model: dict[str, Any]) -> list[str]:
+    return [c["output_column_name"] for c in model["comparisons"]]
+
+
+def _contradiction_sql(model: dict[str, Any]) -> str:
+    """True where a pair fell in a level that says two parties (``defaults.CONTRADICTIONS``:
+    full dates of birth in different years) and in none that identifies one
+    (``defaults.IDENTIFYING``)."""
+    against = _at_levels(model, lambda name, position, label: label in defaults.CONTRADICTIONS)
+    if not against:
+        return "false"
+    one = _at_levels(model, lambda name, position, label:
+                     position < defaults.IDENTIFYING.get(name, 0))  # fmt: skip
+    identified = f" AND NOT ({' OR '.join(one)})" if one else ""
+    return f"(({' OR '.join(against)}){identified})"
+
+
+def _at_levels(model: dict[str, Any], wanted: Callable[[str, int, str], bool]) -> list[str]:
+    """SQL conditions, one per level ``wanted`` picks (by comparison name, position among
+    the non-null levels and chart label), true where a pair fell in that level. Splink's
+    output keeps each comparison's match weight, not its level: the level is the one of
+    that weight, as in ``_gamma``; a level that weighs the same as another is skipped."""
+    found = []
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        weights = _level_weights(comparison)
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for position, (level, weight) in enumerate(zip(levels, weights, strict=True)):
+            label = str(level.get("label_for_charts", ""))
+            if weight is None or not wanted(name, position, label):
+                continue
+            if sum(1 for w in weights if w is not None and abs(w - weight) < TIE) > 1:
+                log.warning("%s: another level weighs the same as %r; not told apart",
+                            name, label)  # fmt: skip
+                continue
+            found.append(f"abs(mw_{name} - ({weight!r})) < {TIE}")
+    return found
+
+
+# match weights closer than this are one level's (Splink and Python compute log2(m/u))
+TIE = 1e-6
 
 
 def _groups(pairs: pa.Table, upper: float) -> dict[str, list[str]]:
@@ -425,9 +468,9 @@ def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
     father and his son, each linked to a record that gives no date of birth) cannot
     hide two records that differ: clustering averages over them."""
     low, upper = thresholds
-    comparisons = [c["output_column_name"] for c in model["comparisons"]]
+    comparisons = _names(model)
     tf = set(tf_comparisons(model))
-    likely = _details_sql(predictions.physical_name, comparisons, tf,
+    likely = _details_sql(predictions.physical_name, model, tf,
                           f"match_probability >= {low}")  # fmt: skip
     kept = linker.misc.query_sql(likely).as_pyarrow_table()
     extra = _within_group_pairs(_groups(kept, upper), kept)
@@ -438,7 +481,7 @@ def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
         scored = linker.inference.predict()
         conflict = " + ".join(f"least(mw_{c}, 0)" for c in comparisons)
         where = f"match_probability < {low} AND {conflict} <= {DISAGREEMENT}"
-        against = _details_sql(scored.physical_name, comparisons, tf, where)
+        against = _details_sql(scored.physical_name, model, tf, where)
         parts.append(linker.misc.query_sql(against).as_pyarrow_table())
     return _detail_column(pa.concat_tables(parts, promote_options="permissive"), comparisons)
 
@@ -461,7 +504,8 @@ def _detail_column(table: pa.Table, comparisons: list[str]) -> pa.Table:
               for p in parts]  # fmt: skip
     detail = pc.binary_join_element_wise(*arrays, "")
     base = table.select(["left_id", "right_id", "match_probability", "match_weight"])
-    return base.append_column("detail", detail)
+    contradicts = pc.fill_null(pc.cast(table.column("contradicts"), pa.bool_()), False)
+    return base.append_column("detail", detail).append_column("contradicts", contradicts)
 
 
 def predict(

@@ -33,7 +33,7 @@ class Thresholds:
 # chosen once on the benchmark table (docs/resolve.md): person records share names,
 # households share addresses and phones, so the person model needs more evidence;
 # organisation names are distinctive and their model's scores run low
-THRESHOLDS = {PERSON: Thresholds(upper=0.9, lower=0.3), ORGANISATION: Thresholds(0.2, 0.05)}
+THRESHOLDS = {PERSON: Thresholds(upper=0.9, lower=0.4), ORGANISATION: Thresholds(0.2, 0.05)}
 
 
 def thresholds_of(group: str, model: dict[str, Any] | None) -> Thresholds:
@@ -65,18 +65,31 @@ def model_rows(
                verdict(probability, t), probability, weight, detail, actor, None, now)  # fmt: skip
 
 
+SAME_RECORD = "named in the same source record"
+CONTRADICTED = "their records contradict each other (full dates of birth in different years)"
+
+
 def record_judgements(
     cannot: Iterable[tuple[str, str]], group_of: dict[str, str], sources: dict[str, str],
-    actor: str,
+    actor: str, reason: str = SAME_RECORD,
 ) -> Iterator[Judgement]:  # fmt: skip
-    """Two entities named in one source record are different entities."""
+    """Two entities the records themselves tell apart (named in one source record, or
+    stating what one party cannot: ``reason``) are different entities."""
     for a, b in cannot:
         if a not in group_of or group_of.get(a) != group_of.get(b):
             continue
         pair, left, right = pair_key(a, b)
         yield Judgement(pair, "record", left, right, sources[left], sources[right],
-                        group_of[a], "negative", None, None, None, actor,
-                        "named in the same source record")  # fmt: skip
+                        group_of[a], "negative", None, None, None, actor, reason)  # fmt: skip
+
+
+def contradicting(pairs: pa.Table) -> list[tuple[str, str]]:
+    """The scored pairs that fell in a level saying two parties (``model.CONTRADICTIONS``)."""
+    if "contradicts" not in pairs.column_names:
+        return []
+    hit = pairs.filter(pairs.column("contradicts"))
+    return list(zip(hit.column("left_id").to_pylist(), hit.column("right_id").to_pylist(),
+                    strict=True))  # fmt: skip
 
 
 def clusters(

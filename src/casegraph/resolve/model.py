@@ -186,6 +186,16 @@ def _birth_date() -> ComparisonCreator:
 
 
 OTHER_YEAR = "Full dates of birth in different years"
+# levels at which two records say they are two parties, however alike the rest: such a
+# pair is kept apart like two parties named in one source record (a person's "same"
+# overrides it). A father and his son of one name at one address agree on everything
+# else; a typo in the year is one edit apart and falls in a level above
+CONTRADICTIONS = frozenset({OTHER_YEAR})
+# ... unless they share what identifies one person whoever else shares an address or a
+# landline: per comparison, how many of its first levels do (the same identifier or one
+# typo apart, the same e-mail address, a phone number nobody else is known to hold). A
+# wrong date of birth beside the right passport number is a clerk's error, or an alias
+IDENTIFYING = {"ids": 2, "emails": 1, "phones": 1}
 
 
 def _org_name() -> ComparisonCreator:

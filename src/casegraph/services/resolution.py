@@ -193,20 +193,23 @@ class ResolveService:
         rows = [r for r in store.iter_group_judgements(self.s.conn, visible, group)
                 if r[0] in current and r[1] in current]  # fmt: skip
         if plan["pairs"] is not None:
-            rows += self._record_cannot_links(visible, group, data, rows, sources)
+            rows += self._record_cannot_links(visible, group, data, rows, sources,
+                                              judge.contradicting(plan["pairs"]))  # fmt: skip
         result = self._cluster(visible, group, current, rows, dirty, gone)
         summary.merged += result["merged"]
         summary.subjects += result["subjects"]
         summary.changed += result["changed"]
 
     def _record_cannot_links(self, visible: Visible, group: str, data: Extracted,
-                             rows: list[JudgementRow],
-                             sources: dict[str, str]) -> list[JudgementRow]:  # fmt: skip
-        """Store "named in the same source record" between two records where it can
-        matter: both in one group of possible matches (pairs at or above the review
-        band, or a person's "same"). Elsewhere nothing could join them, and a patent
-        with a hundred co-authors would store five thousand of them. Returns the rows
-        stored."""
+                             rows: list[JudgementRow], sources: dict[str, str],
+                             contradicting: list[tuple[str, str]],
+                             ) -> list[JudgementRow]:  # fmt: skip
+        """Store what the records themselves say against a merge: "named in the same
+        source record" between two records where it can matter, both in one group of
+        possible matches (pairs at or above the review band, or a person's "same";
+        elsewhere nothing could join them, and a patent with a hundred co-authors would
+        store five thousand of them), and the scored pairs whose records contradict each
+        other. Returns the rows stored."""
         lowest = self.thresholds[group].lower
         floor = math.log2(lowest / (1 - lowest))
         reach = components((left, right) for left, right, origin, decision, weight in rows
@@ -218,8 +221,12 @@ class ResolveService:
             if a in sources and b in sources and reach(a) == reach(b)
             and pair_key(a, b)[1:] not in stored
         ]  # fmt: skip
-        made = list(judge.record_judgements(wanted, dict.fromkeys(sources, group), sources,
-                                            self.s.ctx.actor))  # fmt: skip
+        group_of = dict.fromkeys(sources, group)
+        made = list(judge.record_judgements(wanted, group_of, sources, self.s.ctx.actor))
+        taken = stored | {(j.left_id, j.right_id) for j in made}
+        apart = {pair_key(a, b)[1:] for a, b in contradicting} - taken
+        made += judge.record_judgements(sorted(apart), group_of, sources, self.s.ctx.actor,
+                                        judge.CONTRADICTED)  # fmt: skip
         store.insert_judgements(self.s.conn, visible, made)
         return [(j.left_id, j.right_id, j.origin, j.judgement, 0.0) for j in made]
 
@@ -326,6 +333,15 @@ class ResolveService:
         x, y = left[0], right[0]
         self._judge(visible, x.entity_id, y.entity_id, x.source, y.source, x.group,
                     "positive", why)  # fmt: skip
+        # what the records say against it (named in one record, contradicting dates of
+        # birth) is overridden between these two subjects: the person has seen both
+        ours = {m.entity_id: m for m in [*left, *right]}
+        sides = {m.entity_id: 0 for m in left} | {m.entity_id: 1 for m in right}
+        for a, b, origin, _, _ in store.judgements_among(self.s.conn, visible, x.group,
+                                                         list(ours)):  # fmt: skip
+            if origin == "record" and sides[a] != sides[b]:
+                self._judge(visible, a, b, ours[a].source, ours[b].source, x.group,
+                            "positive", why)  # fmt: skip
         self.recluster(x.group, [x.entity_id, y.entity_id])
         self.s.index.after_change(permission=roles.RESOLVE)
         return {"subject": store.canonical_of_entity(self.s.conn, visible, x.entity_id),

@@ -253,8 +253,9 @@ def judgements_among(
 # in its group's review band that no person has judged, between records of two
 # different subjects, both from sources the reader may see. A *review item* is every
 # pending pair between the same two subjects: "these records may join this subject".
-# No item is proposed across a cannot-link: a person's "different", or two records
-# named in one source record, between any records of the two subjects (of any source:
+# No item is proposed across a cannot-link: a person's "different", or what the records
+# say (two named in one source record, or contradicting each other), between any records
+# of the two subjects (of any source:
 # clustering weighs them all, so an item it would refuse to join is never asked).
 
 Bands = dict[str, tuple[float, float]]  # group -> (lower, upper) of its review band
