@@ -6,7 +6,8 @@ fresh SQLite workspace (not timed), then time in separate processes
   * bare Splink: the same model on the same extracted table (written to Parquet by
     casegraph's extractor), trained and predicted, clustered with Splink's own
     connected components at the same threshold; no store, no judgements.
-Reports seconds, their ratio, peak RSS and pairwise/B-cubed F1 against the truth.
+Reports seconds, their ratio, peak RSS and pairwise/B-cubed F1 against the truth, and
+casegraph's seconds per phase of the run (`casegraph resolve` prints the same).
 
     python benchmarks/resolve_scale.py --sizes 100000,1000000
 """
@@ -183,6 +184,9 @@ def run_size(size: int) -> dict[str, Any]:
         "casegraph_b3_f1": round(ours_scores.b3_f1, 4),
         "splink_b3_f1": round(bare_scores.b3_f1, 4),
         "pairs_kept": ours["summary"]["scored"].get("person", 0),
+        # where casegraph's time goes: seconds per phase of the run (read, train, score,
+        # judgements, cluster, canonical ids, search index and graph)
+        "phases": ours["summary"]["phases"],
     }  # fmt: skip
 
 
@@ -204,6 +208,9 @@ def main() -> None:
     print(" | ".join(header))
     for r in results:
         print(" | ".join(f"{r[h]:,}" if isinstance(r[h], int) else str(r[h]) for h in header))
+    for r in results:
+        phases = "; ".join(f"{name} {seconds:,.1f} s" for name, seconds in r["phases"].items())
+        print(f"{r['records']:,} records, casegraph by phase: {phases}")
     print(json.dumps({"benchmark": "resolve_scale", "results": results}))
 
 

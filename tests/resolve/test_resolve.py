@@ -79,6 +79,11 @@ def test_resolve_finds_the_duplicates_and_keeps_namesakes_apart(resolved, ctx) -
     workspace, truth, summary = resolved
     assert summary.trained == ["person"]
     assert summary.entities["person"] == 120 + 40 + 2 + 2
+    # where the time went, phase by phase, in the order they ran
+    assert list(summary.phases) == ["read", "train person", "score person",
+                                    "judgements person", "cluster person",
+                                    "canonical ids person", "search index and graph"]
+    assert all(seconds >= 0 for seconds in summary.phases.values())
     with workspace.session(ctx) as s:
         found = by_row(s)
         precision, recall = pair_scores(truth, found)

@@ -25,6 +25,7 @@ def test_resolve_review_and_export_from_the_cli(store: Settings, tmp_path: Path)
     assert first.returncode == 0, first.stderr
     assert "person: 80" in first.stderr and "subjects" in first.stderr
     assert "for review (" in first.stderr and "possible match" in first.stderr
+    assert "time: read " in first.stderr and "score person" in first.stderr
     again = run(store, "resolve")
     assert again.returncode == 0 and "0 canonical ids changed" in again.stderr
     bad = run(store, "resolve", "--schema", "Vessel")

@@ -65,6 +65,8 @@ def resolve(
         f"({_count(waiting['pairs'], 'pair')}); "
         f"{summary.skipped:,} records skipped (nothing to compare: no name)."
     )
+    spent = "; ".join(f"{name} {seconds:,.1f} s" for name, seconds in summary.phases.items())
+    err.print(f"[dim]time: {spent}[/]", highlight=False)
 
 
 def _fail(message: str) -> int:

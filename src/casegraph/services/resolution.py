@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import math
+import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -53,9 +55,21 @@ class ResolveSummary:
     subjects: int = 0
     changed: int = 0
     mode: str = "full"
+    # seconds per phase, in the order they ran: read, then per group train and score,
+    # then per group judgements, cluster and canonical ids, then the search index
+    phases: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - started
+            self.phases[name] = round(self.phases.get(name, 0.0) + spent, 3)
 
 
 def _quiet(_: str) -> None:
@@ -89,11 +103,13 @@ class ResolveService:
         # and what a person sees of them (review queue, profiles) passes the gate
         visible = self.s.process("resolve.read", roles.RESOLVE, {"schema": schema or "all"},
                                  every_source=True)  # fmt: skip
-        rows = self.s.statements(visible, redact_sealed=False)
-        data = extract(rows, SCHEMA_GROUPS.get(schema or ""),
-                       lambda n: progress(f"reading statements: {n:,} entities"))  # fmt: skip
+        summary = ResolveSummary()
+        with summary.phase("read"):
+            rows = self.s.statements(visible, redact_sealed=False)
+            data = extract(rows, SCHEMA_GROUPS.get(schema or ""),
+                           lambda n: progress(f"reading statements: {n:,} entities"))  # fmt: skip
+        summary.skipped = data.skipped
         self.s.commit()  # the read is on record; the long computation holds no lock
-        summary = ResolveSummary(skipped=data.skipped)
         plans = [self._score(visible, group, data, engine_name, full, retrain, summary,
                              progress) for group in GROUPS if data.count(group)]  # fmt: skip
         summary.mode = "incremental" if plans and all(p["incremental"] for p in plans) \
@@ -103,7 +119,8 @@ class ResolveService:
             self._write(plan, data, visible, summary)
         self.s.record("resolve.run", summary.as_dict())
         progress("updating the search index and graph")
-        self.s.index.after_change(permission=roles.RESOLVE)
+        with summary.phase("search index and graph"):
+            self.s.index.after_change(permission=roles.RESOLVE)
         return summary
 
     def _score(self, visible: Visible, group: str, data: Extracted, engine_name: str,
@@ -115,8 +132,9 @@ class ResolveService:
         if model is None:
             progress(f"training the {group} model on {table.num_rows:,} records")
             labels = self._labels(visible, group)
-            model = engine.train(table, group, engine_name, progress, labels=labels,
-                                 band=(THRESHOLDS[group].lower, THRESHOLDS[group].upper))
+            with summary.phase(f"train {group}"):
+                model = engine.train(table, group, engine_name, progress, labels=labels,
+                                     band=(THRESHOLDS[group].lower, THRESHOLDS[group].upper))
             summary.trained.append(group)
         self.thresholds[group] = judge.thresholds_of(group, model)
         state = store.resolved_state(self.s.conn, visible, group)
@@ -132,8 +150,9 @@ class ResolveService:
             progress(f"scoring {group} pairs" + (f" for {len(new):,} new records"
                                                  if incremental else ""))  # fmt: skip
             t = self.thresholds[group]
-            pairs = engine.predict(model, group, table, engine_name, (t.lower, t.upper),
-                                   new if incremental else None)  # fmt: skip
+            with summary.phase(f"score {group}"):
+                pairs = engine.predict(model, group, table, engine_name, (t.lower, t.upper),
+                                       new if incremental else None)  # fmt: skip
             summary.scored[group] = pairs.num_rows
             probability = pairs.column("match_probability")
             summary.review += (
@@ -172,14 +191,13 @@ class ResolveService:
         sources = dict(zip(ids, table.column("source").to_pylist(), strict=True))
         present = set(ids)
         if plan["pairs"] is not None:
-            store.clear_machine_judgements(
-                self.s.conn, group, visible,
-                sorted(plan["new"]) if plan["incremental"] else None,
-            )  # fmt: skip
-            store.bulk_insert_judgements(
-                self.s.conn, visible,
-                judge.model_rows(plan["pairs"], group, sources, self.thresholds[group], actor),
-            )
+            with summary.phase(f"judgements {group}"):
+                store.clear_machine_judgements(
+                    self.s.conn, group, visible,
+                    sorted(plan["new"]) if plan["incremental"] else None,
+                )  # fmt: skip
+                store.bulk_insert_judgements(self.s.conn, visible, judge.model_rows(
+                    plan["pairs"], group, sources, self.thresholds[group], actor))  # fmt: skip
         gone = [e for e, r in state.items() if visible.sees(r.source) and e not in present]
         dropped = frozenset(gone)
         current = {e: r for e, r in state.items() if e not in dropped}
@@ -190,12 +208,13 @@ class ResolveService:
                 previous = state[e].canonical_id if e in state else e
                 current[e] = Resolved(e, group, sources[e], keys.get(e), previous, d)
                 dirty.append(e)
-        rows = [r for r in store.iter_group_judgements(self.s.conn, visible, group)
-                if r[0] in current and r[1] in current]  # fmt: skip
-        if plan["pairs"] is not None:
-            rows += self._record_cannot_links(visible, group, data, rows, sources,
-                                              judge.contradicting(plan["pairs"]))  # fmt: skip
-        result = self._cluster(visible, group, current, rows, dirty, gone)
+        with summary.phase(f"judgements {group}"):
+            rows = [r for r in store.iter_group_judgements(self.s.conn, visible, group)
+                    if r[0] in current and r[1] in current]  # fmt: skip
+            if plan["pairs"] is not None:
+                rows += self._record_cannot_links(visible, group, data, rows, sources,
+                                                  judge.contradicting(plan["pairs"]))  # fmt: skip
+        result = self._cluster(visible, group, current, rows, dirty, gone, summary)
         summary.merged += result["merged"]
         summary.subjects += result["subjects"]
         summary.changed += result["changed"]
@@ -245,23 +264,28 @@ class ResolveService:
 
     def _cluster(self, visible: Visible, group: str, state: dict[str, Resolved],
                  rows: Iterable[JudgementRow], dirty: Sequence[str],
-                 gone: Sequence[str]) -> dict[str, int]:  # fmt: skip
+                 gone: Sequence[str], timed: ResolveSummary | None = None,
+                 ) -> dict[str, int]:  # fmt: skip
         """Cluster ``state`` by ``rows`` and store the outcome once: resolved entities that
         are new, changed or moved to another subject, and the canonical id of their
-        statements (a changed record's new statements start under its own id)."""
-        found = judge.clusters(state.keys(), rows, self.thresholds[group])
-        previous = {e: r.canonical_id for e, r in state.items()}
-        assigned = canonical.assign(found.values(), previous)
+        statements (a changed record's new statements start under its own id). A run
+        passes its summary, ``timed``, to record how long each half took."""
+        timer = timed or ResolveSummary()
+        with timer.phase(f"cluster {group}"):
+            found = judge.clusters(state.keys(), rows, self.thresholds[group])
+            previous = {e: r.canonical_id for e, r in state.items()}
+            assigned = canonical.assign(found.values(), previous)
         moved = [e for e, c in assigned.items() if previous[e] != c]
-        self._carry_seals(previous, assigned)
-        write = sorted(set(moved) | set(dirty))
-        store.write_state(
-            self.s.conn, visible,
-            [Resolved(e, group, state[e].source, state[e].record_key, assigned[e],
-                      state[e].digest) for e in write],
-            gone,
-        )  # fmt: skip
-        store.set_canonical_ids(self.s.conn, visible, [(e, assigned[e]) for e in write])
+        with timer.phase(f"canonical ids {group}"):
+            self._carry_seals(previous, assigned)
+            write = sorted(set(moved) | set(dirty))
+            store.write_state(
+                self.s.conn, visible,
+                [Resolved(e, group, state[e].source, state[e].record_key, assigned[e],
+                          state[e].digest) for e in write],
+                gone,
+            )  # fmt: skip
+            store.set_canonical_ids(self.s.conn, visible, [(e, assigned[e]) for e in write])
         merged = sum(len(m) for m in found.values() if len(m) > 1)
         return {"merged": merged, "subjects": len(found), "changed": len(moved)}
 
