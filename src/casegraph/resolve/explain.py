@@ -66,6 +66,8 @@ WORDS: dict[tuple[str, str], str] = {
     ("name", "Jaro-Winkler distance of display >= 0.95"): "nearly the same name",
     ("name", "(Jaro-Winkler distance of display >= 0.88) AND (Array subset)"):
         "similar names, neither with words the other lacks",
+    # the same level in models trained before it asked for no extra words
+    ("name", "Jaro-Winkler distance of display >= 0.88"): "similar names",
     ("name", "Array intersection size >= 2"): "two words of the name in common",
     # dates of birth
     ("birth_date", "birth_date is NULL"): "no date of birth on one side",
