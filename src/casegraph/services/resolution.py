@@ -170,15 +170,13 @@ class ResolveService:
         """People's decisions on pairs of the group, each with the match weight the
         model gave the pair when it scored it (None when it never did: a split's
         "different" between records no model pair joined)."""
-        scored: dict[tuple[str, str], float] = {}
-        decided: list[tuple[str, str, bool]] = []
-        for left, right, origin, decision, weight in store.iter_group_judgements(
-            self.s.conn, visible, group
-        ):
-            if origin == "model":
-                scored[(left, right)] = weight
-            elif origin == "user" and decision in ("positive", "negative"):
-                decided.append((left, right, decision == "positive"))
+        decided = [(left, right, decision == "positive") for left, right, _, decision, _
+                   in store.iter_group_judgements(self.s.conn, visible, group, "user")
+                   if decision in ("positive", "negative")]  # fmt: skip
+        records = sorted({e for a, b, _ in decided for e in (a, b)})
+        scored = {(a, b): weight for a, b, origin, _, weight
+                  in store.judgements_among(self.s.conn, visible, group, records)
+                  if origin == "model"}  # fmt: skip
         return [(a, b, same, scored.get((a, b))) for a, b, same in decided]
 
     def _write(self, plan: dict[str, Any], data: Extracted, visible: Visible,

@@ -215,15 +215,17 @@ JudgementRow = tuple[str, str, str, str, float]
 
 
 def iter_group_judgements(
-    conn: Connection, visible: Visible, group: str
+    conn: Connection, visible: Visible, group: str, origin: str | None = None
 ) -> Iterator[JudgementRow]:
-    """(left, right, origin, judgement, weight) of every judgement of a group between
-    records of the sources ``visible`` grants."""
+    """(left, right, origin, judgement, weight) of every judgement of a group (of one
+    ``origin``, if given) between records of the sources ``visible`` grants."""
     query = select(
         judgements.c.left_id, judgements.c.right_id, judgements.c.origin,
         judgements.c.judgement, judgements.c.weight,
     ).where(judgements.c.grp == group,
             *_granted(visible, judgements.c.left_source, judgements.c.right_source))  # fmt: skip
+    if origin is not None:
+        query = query.where(judgements.c.origin == origin)
     for row in conn.execute(query.execution_options(stream_results=True, yield_per=CHUNK)):
         yield row[0], row[1], row[2], row[3], row[4] if row[4] is not None else 0.0
 
