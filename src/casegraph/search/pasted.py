@@ -25,8 +25,9 @@ from casegraph.resolve import standardise
 
 MIN_PHONE_DIGITS = 7  # fewer digits are a year, a house number, an amount
 MAX_PHONE_DIGITS = 17  # E.164 allows 15, plus a trunk prefix and a spare
-# a run of digit groups, the way numbers are written: "+49 (0)151 482-733/90"
-_GROUP = r"(?:\(\d{1,5}\)|\d+)"
+# a run of digit groups, the way numbers are written: "+49 (0)151 482-733/90", and a
+# bracketed trunk prefix and area code apart, as Russian numbers are: "(8 12) 34-50-00"
+_GROUP = r"(?:\(\d{1,5}(?:[ \-/.]?\d{1,5})?\)|\d+)"
 PHONE_RUN = re.compile(rf"(?:\+|00)?{_GROUP}(?:[ \-/.]?{_GROUP})*")
 # an IBAN as written: two letters, two digits, then groups (of four, mostly)
 IBAN_RUN = re.compile(r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4})+")

@@ -28,7 +28,7 @@ from casegraph.subjects.profile import MENTIONS, scrub_all
 if TYPE_CHECKING:
     from casegraph.service import Session
 
-BATCH = 1000
+BATCH = 5000
 Progress = Callable[[str, int, int], None]
 
 

@@ -10,21 +10,22 @@ from typing import Any
 from sqlalchemy import (
     String,
     and_,
-    bindparam,
     cast,
     delete,
     null,
     or_,
     select,
+    text,
     union_all,
     update,
 )
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement, Executable
 
-from casegraph.model.edges import Edge
+from casegraph.model.edges import SHARED, Edge
 from casegraph.model.names import display_name
 from casegraph.model.visible import Visible
+from casegraph.store import bulk, scratch
 from casegraph.store.tables import (
     edges,
     edges_epoch,
@@ -63,34 +64,42 @@ def epoch(conn: Connection) -> int:
     return int(conn.execute(select(edges_epoch.c.epoch)).scalar_one())
 
 
+EDGE_COLUMNS = ("src", "dst", "kind", "origin", "origin_subject", "src_entity", "dst_entity",
+                "source", "source2", "directed", "start_date", "end_date", "amount", "share",
+                "label", "unit")  # fmt: skip
+
+
 def insert_edges(conn: Connection, items: Sequence[Edge]) -> None:
     if not items:
         return
     _changed(conn)
-    for chunk in _chunks(items, 10_000):
-        conn.execute(edges.insert(), [e.row() for e in chunk])
+    bulk.insert_rows(conn, "edges", EDGE_COLUMNS,
+                     ((*(getattr(e, c) for c in EDGE_COLUMNS[:9]), int(e.directed),
+                       *(getattr(e, c) for c in EDGE_COLUMNS[10:])) for e in items))  # fmt: skip
+
+
+_SUBJECT_KEYS = {"c": "TEXT NOT NULL", "s": "TEXT NOT NULL"}
 
 
 def delete_edges_of(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
     """Drop the edges these (canonical id, source) subjects make: as relationships,
-    and as holders of shared values."""
-    params = [{"c": c, "s": s} for c, s in keys]
-    if not params:
+    and as holders of shared values. One set-based delete over the keys."""
+    if not keys:
         return
     _changed(conn)
+    scratch.fill(conn, "edge_subjects", _SUBJECT_KEYS, keys)
     conn.execute(
-        delete(edges).where(
-            edges.c.origin_subject == bindparam("c"), edges.c.source == bindparam("s")
+        text(
+            "DELETE FROM edges WHERE id IN ("
+            "SELECT e.id FROM edge_subjects k JOIN edges e "
+            "ON e.origin_subject = k.c AND e.source = k.s "
+            "UNION SELECT e.id FROM edge_subjects k JOIN edges e "
+            "ON e.src = k.c AND e.source = k.s WHERE e.kind LIKE :shared "
+            "UNION SELECT e.id FROM edge_subjects k JOIN edges e "
+            "ON e.dst = k.c AND e.source2 = k.s WHERE e.kind LIKE :shared)"
         ),
-        params,
+        {"shared": SHARED + "%"},
     )
-    for column, source in ((edges.c.src, edges.c.source), (edges.c.dst, edges.c.source2)):
-        conn.execute(
-            delete(edges).where(
-                edges.c.kind.like("same:%"), column == bindparam("c"), source == bindparam("s")
-            ),
-            params,
-        )
 
 
 def delete_shared(conn: Connection, origins: Sequence[str]) -> None:
@@ -103,20 +112,18 @@ def delete_shared(conn: Connection, origins: Sequence[str]) -> None:
 
 
 def repoint(conn: Connection, ends: Sequence[tuple[str, str, str]]) -> None:
-    """Point edge ends at the current subject of each (source, entity, canonical id)."""
-    params = [{"s": s, "e": e, "c": c} for s, e, c in ends]
-    if not params:
+    """Point edge ends at the current subject of each (source, entity, canonical id),
+    in one set-based update per end."""
+    if not ends:
         return
     _changed(conn)
-    for column, entity, source in (
-        (edges.c.src, edges.c.src_entity, edges.c.source),
-        (edges.c.dst, edges.c.dst_entity, edges.c.source2),
-    ):
-        conn.execute(
-            update(edges)
-            .where(source == bindparam("s"), entity == bindparam("e"), column != bindparam("c"))
-            .values({column.name: bindparam("c")}),
-            params,
+    scratch.fill(conn, "edge_ends", {"s": "TEXT NOT NULL", "e": "TEXT NOT NULL",
+                                     "c": "TEXT NOT NULL"}, ends)  # fmt: skip
+    for column, entity, source in (("src", "src_entity", "source"),
+                                   ("dst", "dst_entity", "source2")):  # fmt: skip
+        conn.exec_driver_sql(
+            f"UPDATE edges SET {column} = m.c FROM edge_ends m "
+            f"WHERE edges.{source} = m.s AND edges.{entity} = m.e AND edges.{column} <> m.c"
         )
 
 

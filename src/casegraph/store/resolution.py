@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from casegraph.model.clock import utcnow
 from casegraph.model.visible import Visible
+from casegraph.store import bulk
 from casegraph.store.tables import edges, judgements, resolve_models, resolved_entities
 
 CHUNK = 5000
@@ -131,43 +132,11 @@ def insert_judgements(conn: Connection, visible: Visible, rows: Iterable[Judgeme
 def bulk_insert_judgements(
     conn: Connection, visible: Visible, rows: Iterable[tuple[Any, ...]]
 ) -> int:
-    """Insert judgement tuples (``JUDGEMENT_COLUMNS`` order) in bulk: executemany on
-    SQLite, COPY on PostgreSQL. A machine's judgements come from a run that ``visible``
-    granted (resolution: every source)."""
-    if not conn.in_transaction():
-        conn.begin()
-    columns = ", ".join(JUDGEMENT_COLUMNS)
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    count = 0
+    """Insert judgement tuples (``JUDGEMENT_COLUMNS`` order) in bulk. A machine's
+    judgements come from a run that ``visible`` granted (resolution: every source)."""
     if conn.dialect.name == "sqlite":
-        marks = ", ".join("?" for _ in JUDGEMENT_COLUMNS)
-        cursor = raw.cursor()
-        try:
-            batch: list[tuple[Any, ...]] = []
-            for row in rows:
-                batch.append(_sqlite_row(row))
-                if len(batch) >= CHUNK * 4:
-                    cursor.executemany(f"INSERT INTO judgements ({columns}) VALUES ({marks})",
-                                       batch)  # fmt: skip
-                    count += len(batch)
-                    batch = []
-            if batch:
-                cursor.executemany(f"INSERT INTO judgements ({columns}) VALUES ({marks})", batch)
-                count += len(batch)
-        finally:
-            cursor.close()
-        return count
-    with (
-        raw.cursor() as cursor,  # type: ignore[attr-defined]
-        cursor.copy(  # type: ignore[attr-defined]
-            f"COPY judgements ({columns}) FROM STDIN"
-        ) as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
+        rows = (_sqlite_row(row) for row in rows)
+    return bulk.insert_rows(conn, "judgements", JUDGEMENT_COLUMNS, rows)
 
 
 def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -3,7 +3,12 @@ database so the next statements join it there instead of round-tripping it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from sqlalchemy.engine import Connection
+
+from casegraph.store import bulk
 
 
 def fresh(conn: Connection, name: str, columns: str) -> None:
@@ -21,3 +26,14 @@ def analyze(conn: Connection, name: str) -> None:
     temporary tables: without them the planner takes a one-row table for thousands."""
     if conn.dialect.name != "sqlite":
         conn.exec_driver_sql(f"ANALYZE {name}")
+
+
+def fill(
+    conn: Connection, name: str, columns: dict[str, str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """The temporary table ``name`` (column -> SQL type) holding exactly ``rows``, its
+    statistics gathered; returns how many rows."""
+    fresh(conn, name, ", ".join(f"{c} {t}" for c, t in columns.items()))
+    count = bulk.insert_rows(conn, name, list(columns), rows)
+    analyze(conn, name)
+    return count

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from casegraph.model.names import display_name
 from casegraph.model.search_documents import Document
 from casegraph.model.visible import Visible
-from casegraph.store import scratch, search_bitmaps
+from casegraph.store import bulk, scratch, search_bitmaps
 from casegraph.store.tables import (
     dirty_subjects,
     search_docs,
@@ -87,12 +87,12 @@ def dirty_batch(conn: Connection, visible: Visible, limit: int) -> list[tuple[st
 
 
 def clear_dirty(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
-    conn.execute(
-        delete(dirty_subjects).where(
-            dirty_subjects.c.canonical_id == bindparam("c"),
-            dirty_subjects.c.source == bindparam("s"),
-        ),
-        [{"c": c, "s": s} for c, s in keys],
+    if not keys:
+        return
+    scratch.fill(conn, "clean_subjects", {"c": "TEXT NOT NULL", "s": "TEXT NOT NULL"}, keys)
+    conn.exec_driver_sql(
+        "DELETE FROM dirty_subjects WHERE (canonical_id, source) IN "
+        "(SELECT c, s FROM clean_subjects)"
     )
 
 
@@ -144,40 +144,26 @@ def _next_ids(conn: Connection, count: int) -> list[int]:
     return [int(v) for v in result.scalars()]
 
 
+_DOC_COLUMNS = ("id", "canonical_id", "source", "schema", "caption", "names", "details",
+                "terms", "body", "adult_on")
+
+
 def insert_docs(conn: Connection, docs: Sequence[Document]) -> None:
     if not docs:
         return
     ids = _next_ids(conn, len(docs))
-    conn.execute(
-        search_docs.insert(),
-        [
-            {
-                "id": i,
-                "canonical_id": d.canonical_id,
-                "source": d.source,
-                "schema": d.schema,
-                "caption": d.caption,
-                "names": "\n".join(d.names),
-                "details": "\n".join(d.details),
-                "terms": d.terms,
-                "body": d.body,
-                "adult_on": d.adult_on,
-            }
-            for i, d in zip(ids, docs, strict=True)
-        ],
-    )
-    values = [
-        {"doc_id": i, "field": f, "value": v}
-        for i, d in zip(ids, docs, strict=True)
-        for f, v in sorted(d.values)
-    ]
-    for chunk in _chunks(values, 10_000):
-        conn.execute(search_values.insert(), list(chunk))
+    bulk.insert_rows(
+        conn, "search_docs", _DOC_COLUMNS,
+        ((i, d.canonical_id, d.source, d.schema, d.caption, "\n".join(d.names),
+          "\n".join(d.details), d.terms, d.body, d.adult_on)
+         for i, d in zip(ids, docs, strict=True)),
+    )  # fmt: skip
+    bulk.insert_rows(conn, "search_values", ("doc_id", "field", "value"),
+                     ((i, f, v) for i, d in zip(ids, docs, strict=True)
+                      for f, v in sorted(d.values)))  # fmt: skip
     if _sqlite(conn):
-        conn.execute(
-            text("INSERT INTO search_fts (rowid, terms, body) VALUES (:i, :t, :b)"),
-            [{"i": i, "t": d.terms, "b": d.body} for i, d in zip(ids, docs, strict=True)],
-        )
+        rows = ((i, d.terms, d.body) for i, d in zip(ids, docs, strict=True))
+        bulk.insert_rows(conn, "search_fts", ("rowid", "terms", "body"), rows)
     _count_terms(conn, Counter(t for d in docs for t in set(d.terms.split())), 1)
     ords = search_bitmaps.ordinals(conn, (d.canonical_id for d in docs), create=True)
     added: dict[search_bitmaps.Key, set[int]] = {}
