@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from casegraph.access.context import AccessContext
 from casegraph.service import Session, Workspace
-from casegraph.store import ledger
+from casegraph.store import graph_store, ledger
 from casegraph.store import resolution as rstore
 from tests.conftest import everything
 from tests.resolve import people
@@ -76,3 +78,25 @@ def test_incremental_resolve_reindexes_only_what_moved(
         assert "late" in {f.source for f in profile.facts}
         given, family, _ = _first_registry_row(tmp_path)
         assert subject in {h.id for h in s.search.search(f"{given} {family}", limit=50).hits}
+
+
+def test_shared_value_edges_left_waiting_are_rebuilt_by_the_next_refresh(
+    workspace: Workspace, ctx: AccessContext, tmp_path: Path
+) -> None:
+    """A refresh stopped after its documents, before the edges of their shared values
+    (Ctrl-C, kill -9): the values stay queued, and the next refresh makes the edges."""
+    people.write(tmp_path)
+    with workspace.session(ctx) as s:
+        load(s, tmp_path, "registry", "bank")
+        s.resolve.run()
+        whole = snapshot(s)
+        shared = [e for e in whole["edges"] if e[2].startswith("same:")]
+        assert shared
+        values = {(e[2].removeprefix("same:"), e[3].split(":", 1)[1]) for e in shared}
+        s.conn.execute(text("DELETE FROM edges WHERE kind LIKE :shared"), {"shared": "same:%"})
+        graph_store.mark_shared_dirty(s.conn, values)
+        s.commit()
+        assert s.index.pending() == 0  # no subject waits, only the values
+        counts = s.index.refresh()
+        assert counts["subjects"] == 0 and counts["edges"] == len(shared)
+        assert snapshot(s) == whole

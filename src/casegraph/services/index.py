@@ -2,7 +2,9 @@
 
 Ingest, resolution and erasure queue the (subject, source) pairs they touch; a
 refresh rebuilds those, a batch per transaction, so an interrupted refresh loses
-nothing and the next one carries on. A rebuild queues everything first.
+nothing and the next one carries on. The shared values of the documents it writes
+(phones, addresses, identifiers) are queued too, and their edges rebuilt once at the
+end, when every holder is indexed. A rebuild queues everything first.
 """
 
 from __future__ import annotations
@@ -59,12 +61,13 @@ class IndexService:
         they finish, with the ``permission`` of the work that changed the data: it is
         processing, not a consultation, and covers every source (the index and the edges
         are derived data, read only through the gate)."""
-        total = search_index.dirty_count(self.s.conn)
+        conn = self.s.conn
+        total = search_index.dirty_count(conn)
         counts = {"subjects": 0, "documents": 0, "edges": 0}
-        if total == 0:
+        if total == 0 and graph_store.shared_dirty_count(conn) == 0:
             return counts
         visible = self.s.process("index.read", permission, {"queued": total}, every_source=True)
-        while batch := search_index.dirty_batch(self.s.conn, visible, BATCH):
+        while batch := search_index.dirty_batch(conn, visible, BATCH):
             ids = sorted({c for c, _ in batch})
             rows = self._scrubbed(
                 list(self.s.statements(visible, canonical_ids=ids, redact_sealed=False))
@@ -73,10 +76,20 @@ class IndexService:
             counts["subjects"] += len(batch)
             counts["documents"] += len(docs)
             counts["edges"] += len(edges)
-            search_index.clear_dirty(self.s.conn, batch)
+            search_index.clear_dirty(conn, batch)
             self.s.commit()  # each batch stands on its own: Ctrl-C loses no finished work
             if progress is not None:
                 progress("indexing", counts["subjects"], total)
+        # then the edges between holders of one value, once per value: its holders are
+        # all indexed now, whichever batches they were in
+        while values := graph_store.dirty_shared_batch(conn, BATCH):
+            holders = graph_store.value_holders(conn, values)
+            shared = shared_edges(holders)
+            graph_store.delete_shared(conn, [f"{f}:{v}" for f, v in values])
+            graph_store.insert_edges(conn, shared)
+            counts["edges"] += len(shared)
+            graph_store.clear_shared_dirty(conn, values)
+            self.s.commit()
         self.s.record("index.refresh", counts)
         return counts
 
@@ -135,11 +148,10 @@ class IndexService:
             for items in relations
             for e in relationship_edges(items, lambda s, e: lookup.get((s, e)))
         ]
-        values = {(f, v) for d in docs for f, v in d.values if f in SHARED_FIELDS}
-        holders = graph_store.value_holders(conn, values)
-        shared = shared_edges(holders)
-        graph_store.delete_shared(conn, [f"{f}:{v}" for f, v in holders])
-        graph_store.insert_edges(conn, edges + shared)
+        graph_store.mark_shared_dirty(
+            conn, ((f, v) for d in docs for f, v in d.values if f in SHARED_FIELDS)
+        )
+        graph_store.insert_edges(conn, edges)
         graph_store.repoint(
             conn,
             sorted(
@@ -150,7 +162,7 @@ class IndexService:
                 }
             ),
         )
-        return docs, edges + shared
+        return docs, edges
 
     def stats(self) -> dict[str, Any]:
         return {"pending": self.pending()}

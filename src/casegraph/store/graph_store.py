@@ -12,6 +12,7 @@ from sqlalchemy import (
     and_,
     cast,
     delete,
+    func,
     null,
     or_,
     select,
@@ -27,6 +28,7 @@ from casegraph.model.names import display_name
 from casegraph.model.visible import Visible
 from casegraph.store import bulk, scratch
 from casegraph.store.tables import (
+    dirty_shared_values,
     edges,
     edges_epoch,
     sealed_subjects,
@@ -109,6 +111,45 @@ def delete_shared(conn: Connection, origins: Sequence[str]) -> None:
         conn.execute(
             delete(edges).where(edges.c.kind.like("same:%"), edges.c.origin.in_(list(chunk)))
         )
+
+
+# --- shared values whose edges wait for rebuilding ------------------------------------
+
+
+def mark_shared_dirty(conn: Connection, values: Iterable[tuple[str, str]]) -> None:
+    """Queue (field, value) pairs whose "same:" edges need rebuilding."""
+    rows = sorted(set(values))
+    if not rows:
+        return
+    scratch.fill(conn, "shared_keys", _VALUE_KEYS, rows)
+    conn.exec_driver_sql(
+        "INSERT INTO dirty_shared_values (field, value) SELECT DISTINCT f, v FROM shared_keys "
+        "WHERE true "  # SQLite reads ON CONFLICT after a SELECT only past a WHERE
+        "ON CONFLICT DO NOTHING"
+    )
+
+
+def shared_dirty_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(dirty_shared_values)).scalar_one())
+
+
+def dirty_shared_batch(conn: Connection, limit: int) -> list[tuple[str, str]]:
+    query = (select(dirty_shared_values.c.field, dirty_shared_values.c.value)
+             .order_by(dirty_shared_values.c.field, dirty_shared_values.c.value)
+             .limit(limit))  # fmt: skip
+    return [(str(f), str(v)) for f, v in conn.execute(query)]
+
+
+def clear_shared_dirty(conn: Connection, values: Sequence[tuple[str, str]]) -> None:
+    if not values:
+        return
+    scratch.fill(conn, "shared_keys", _VALUE_KEYS, values)
+    conn.exec_driver_sql(
+        "DELETE FROM dirty_shared_values WHERE (field, value) IN (SELECT f, v FROM shared_keys)"
+    )
+
+
+_VALUE_KEYS = {"f": "TEXT NOT NULL", "v": "TEXT NOT NULL"}
 
 
 def repoint(conn: Connection, ends: Sequence[tuple[str, str, str]]) -> None:

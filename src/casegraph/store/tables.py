@@ -374,6 +374,15 @@ dirty_subjects = Table(
     Column("source", String(64), primary_key=True),
 )
 
+# shared values (a phone, an address) whose "same:" edges a refresh rebuilds once all its
+# subjects are indexed: once per value, whichever batches its holders were in
+dirty_shared_values = Table(
+    "dirty_shared_values",
+    metadata,
+    Column("field", String(32), primary_key=True),
+    Column("value", String(255), primary_key=True),
+)
+
 search_docs = Table(
     "search_docs",
     metadata,
