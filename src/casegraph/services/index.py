@@ -30,7 +30,7 @@ from casegraph.subjects.profile import MENTIONS, scrub_all
 if TYPE_CHECKING:
     from casegraph.service import Session
 
-BATCH = 5000
+BATCH = 20000
 Progress = Callable[[str, int, int], None]
 
 
