@@ -8,16 +8,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, text
+from sqlalchemy import and_, case, delete, exists, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from casegraph.model.clock import utcnow
 from casegraph.model.visible import Visible
-from casegraph.store import bulk
+from casegraph.store import bulk, scratch
 from casegraph.store.tables import edges, judgements, resolve_models, resolved_entities
 
 CHUNK = 5000
-_CANON_INSERT = text("INSERT INTO canon_map (entity_id, canonical_id) VALUES (:e, :c)")
 
 
 def pair_key(a: str, b: str) -> tuple[str, str, str]:
@@ -535,20 +534,8 @@ def set_canonical_ids(
     (entities ``write_state`` checked against ``visible``)."""
     if not mapping:
         return 0
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(
-            "CREATE TEMP TABLE IF NOT EXISTS canon_map "
-            "(entity_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL)"
-        )
-    else:
-        conn.exec_driver_sql(
-            "CREATE TEMP TABLE IF NOT EXISTS canon_map "
-            "(entity_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL) ON COMMIT DELETE ROWS"
-        )
-    conn.exec_driver_sql("DELETE FROM canon_map")
-    rows = [{"e": e, "c": c} for e, c in mapping]
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(_CANON_INSERT, rows[start : start + CHUNK])
+    scratch.fill(conn, "canon_map",
+                 {"entity_id": "TEXT PRIMARY KEY", "canonical_id": "TEXT NOT NULL"}, mapping)
     for side in ("statements.canonical_id", "canon_map.canonical_id"):  # old and new subject
         conn.exec_driver_sql(
             f"INSERT INTO dirty_subjects (canonical_id, source) SELECT DISTINCT {side}, "
