@@ -405,9 +405,11 @@ def generated_records(_: Path) -> list[Record]:
 
 
 def generated_load(data_dir: Path) -> None:
-    from resolve_scale import prepare_workspace
+    from resolve_scale import prepare_workspace, truth_of
 
-    _, truth = prepare_workspace(GENERATED_SIZE, data_dir.parent / "generated", data_dir)
+    root = data_dir.parent / "generated"
+    ws, _ = prepare_workspace(GENERATED_SIZE, root, data_dir)
+    truth = truth_of(ws, root / "data")
     _generated_truth.clear()
     _generated_truth.update(truth)
 

@@ -9,6 +9,11 @@ fresh SQLite workspace (not timed), then time in separate processes
 Reports seconds, their ratio, peak RSS and pairwise/B-cubed F1 against the truth, and
 casegraph's seconds per phase of the run (`casegraph resolve` prints the same).
 
+The last 1 % of each source's rows are held back (`--late`): after the full run they are
+ingested as a file of their own (not timed) and `casegraph resolve` runs again, timed, as
+the incremental run a new batch triggers; its seconds are reported against the full
+run's, and the quality is scored after it, over every record.
+
     python benchmarks/resolve_scale.py --sizes 100000,1000000
 """
 
@@ -101,14 +106,46 @@ def child_bare(parquet: Path, out: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb()}))
 
 
-def prepare_workspace(size: int, root: Path, ws: Path | None = None) -> tuple[Path, dict[str, str]]:
-    """Generate ``size`` records under ``root``, ingest them into a new SQLite workspace
-    (``ws``, default ``root/ws``); return it and the truth (entity id -> person)."""
+def _hold_back(data: Path, mapping: Path, source: str, share: float) -> Path | None:
+    """Move the last ``share`` of a source's rows to ``SOURCE-late.csv`` with a mapping
+    of its own (same source, same layout); return that mapping, None when none moved."""
+    csv_path = data / f"{source}.csv"
+    lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    late = int((len(lines) - 1) * share)
+    if late == 0:
+        return None
+    csv_path.write_text("".join(lines[: len(lines) - late]), encoding="utf-8")
+    (data / f"{source}-late.csv").write_text("".join([lines[0], *lines[len(lines) - late :]]),
+                                             encoding="utf-8")  # fmt: skip
+    late_mapping = data / f"{source}-late.yml"
+    late_mapping.write_text(mapping.read_text(encoding="utf-8").replace(
+        f"csv_url: {source}.csv", f"csv_url: {source}-late.csv"), encoding="utf-8")  # fmt: skip
+    return late_mapping
+
+
+def ingest(ws: Path, mappings: list[Path]) -> None:
+    from casegraph.service import Workspace
+
+    workspace = Workspace.open(_settings(ws))
+    with workspace.session(_ctx()) as s:
+        for mapping in mappings:
+            s.ingest.mapping(mapping)
+    workspace.close()
+
+
+def prepare_workspace(
+    size: int, root: Path, ws: Path | None = None, late: float = 0.0
+) -> tuple[Path, list[Path]]:
+    """Generate ``size`` records under ``root`` (``root/data``), ingest them into a new
+    SQLite workspace (``ws``, default ``root/ws``) but for the ``late`` share of each
+    source; return it and the late records' mappings."""
     from casegraph.service import Workspace
 
     data = root / "data"
     ws = ws or root / "ws"
     mappings = generate(size, 7, data)
+    held = [_hold_back(data, m, s, late) for m, s in zip(mappings, SOURCES, strict=True)]
+    late_mappings = [m for m in held if m is not None]
     workspace, _, _ = Workspace.init(_settings(ws))
     start = time.perf_counter()
     with workspace.session(_ctx()) as s:
@@ -118,22 +155,34 @@ def prepare_workspace(size: int, root: Path, ws: Path | None = None) -> tuple[Pa
         for mapping in mappings:
             s.ingest.mapping(mapping)
     print(f"  ingested {size:,} records in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    workspace.close()
+    return ws, late_mappings
+
+
+def truth_of(ws: Path, data: Path) -> dict[str, str]:
+    """Entity id -> true person, for every record ingested into ``ws`` from ``data``."""
+    from casegraph.service import Workspace
+
     truth_rows = {(r["source"], r["record_id"]): r["person_id"]
                   for r in csv.DictReader((data / "truth.csv").open())}  # fmt: skip
     lines: dict[tuple[str, str], str] = {}
     for source in SOURCES:
-        with (data / f"{source}.csv").open(newline="") as fh:
-            reader = csv.DictReader(fh)
-            for row in reader:
-                lines[(source, f"{source}.csv:{reader.line_num}")] = row["record_id"]
+        for name in (f"{source}.csv", f"{source}-late.csv"):
+            if not (data / name).exists():
+                continue
+            with (data / name).open(newline="") as fh:
+                reader = csv.DictReader(fh)
+                for row in reader:
+                    lines[(source, f"{name}:{reader.line_num}")] = row["record_id"]
     truth: dict[str, str] = {}
+    workspace = Workspace.open(_settings(ws))
     with workspace.engine.connect() as conn:
         for entity, source, key in conn.exec_driver_sql(
             "SELECT DISTINCT entity_id, source, record_key FROM statements"
         ):
             truth[entity] = truth_rows[(source, lines[(source, key)])]
     workspace.close()
-    return ws, truth
+    return truth
 
 
 def _extract_table(ws: Path, parquet: Path) -> None:
@@ -162,19 +211,27 @@ def _casegraph_clusters(ws: Path) -> dict[str, str]:
     return found
 
 
-def run_size(size: int) -> dict[str, Any]:
+def run_size(size: int, late: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="casegraph-scale-") as tmp:
         root = Path(tmp)
         print(f"{size:,} records", file=sys.stderr)
-        ws, truth = prepare_workspace(size, root)
+        ws, late_mappings = prepare_workspace(size, root, late=late)
         parquet = root / "records.parquet"
         _extract_table(ws, parquet)
         ours = _run_child("_casegraph", str(ws))
         bare = _run_child("_bare", str(parquet), str(root / "bare.csv"))
         bare_found = {r["entity_id"]: r["cluster"] for r in csv.DictReader(
             (root / "bare.csv").open())}  # fmt: skip
-        ours_scores = score(_casegraph_clusters(ws), truth)
-        bare_scores = score(bare_found, truth)
+        full_found = _casegraph_clusters(ws)
+        incremental: dict[str, Any] = {"seconds": None, "summary": {"phases": {}}}
+        if late_mappings:
+            ingest(ws, late_mappings)
+            incremental = _run_child("_casegraph", str(ws))
+        truth = truth_of(ws, root / "data")
+        same = {e: p for e, p in truth.items() if e in full_found}  # the full run's records
+        ours_scores = score(full_found, same)
+        bare_scores = score(bare_found, same)
+        after_scores = score(_casegraph_clusters(ws), truth)
     return {
         "records": size, "casegraph_s": round(ours["seconds"], 1),
         "splink_s": round(bare["seconds"], 1),
@@ -187,6 +244,13 @@ def run_size(size: int) -> dict[str, Any]:
         # where casegraph's time goes: seconds per phase of the run (read, train, score,
         # judgements, cluster, canonical ids, search index and graph)
         "phases": ours["summary"]["phases"],
+        # the run after the late records arrived, and its share of the full run
+        "incremental_s": incremental["seconds"] and round(incremental["seconds"], 1),
+        "incremental_share": incremental["seconds"] and round(
+            incremental["seconds"] / ours["seconds"], 3),
+        "incremental_phases": incremental["summary"]["phases"],
+        "incremental_f1": round(after_scores.f1, 4),
+        "incremental_b3_f1": round(after_scores.b3_f1, 4),
     }  # fmt: skip
 
 
@@ -199,9 +263,12 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--late", type=float, default=0.01,
+                        help="share of each source held back for the incremental run "
+                             "(0: none)")  # fmt: skip
     args = parser.parse_args()
     os.environ.setdefault("CASEGRAPH_INGEST_BATCH_SIZE", "20000")
-    results = [run_size(int(n)) for n in args.sizes.split(",")]
+    results = [run_size(int(n), args.late) for n in args.sizes.split(",")]
     header = ("records", "casegraph_s", "splink_s", "ratio", "casegraph_peak_mb",
               "splink_peak_mb", "casegraph_f1", "splink_f1", "casegraph_b3_f1",
               "splink_b3_f1")  # fmt: skip
@@ -211,6 +278,14 @@ def main() -> None:
     for r in results:
         phases = "; ".join(f"{name} {seconds:,.1f} s" for name, seconds in r["phases"].items())
         print(f"{r['records']:,} records, casegraph by phase: {phases}")
+        if r["incremental_s"] is not None:
+            phases = "; ".join(f"{name} {seconds:,.1f} s"
+                               for name, seconds in r["incremental_phases"].items())  # fmt: skip
+            print(
+                f"  incremental run after the late records: {r['incremental_s']} s, "
+                f"{r['incremental_share']:.1%} of the full run ({phases}); F1 after it "
+                f"{r['incremental_f1']}, B3 {r['incremental_b3_f1']}"
+            )
     print(json.dumps({"benchmark": "resolve_scale", "results": results}))
 
 

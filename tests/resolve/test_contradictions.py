@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from casegraph.access.context import AccessContext
 from casegraph.resolve import judge
 from casegraph.service import Workspace
@@ -49,7 +51,7 @@ def _records(workspace: Workspace, ctx: AccessContext, folder: Path) -> dict[str
     for r in state.values():
         if r.record_key and r.record_key.rsplit(":", 1)[0] in _lines:
             rid = _row(r.record_key)
-            if rid.startswith("h"):
+            if rid.startswith(("h", "g")):
                 out[rid] = r
     return out
 
@@ -84,3 +86,46 @@ def test_dates_of_birth_in_different_years_keep_namesakes_apart(
         s.resolve.run(full=True)
     again = {rid: r.canonical_id for rid, r in _records(workspace, ctx, tmp_path).items()}
     assert again["h1"] == again["h2"] == again["h3"] == again["h4"]
+
+
+def test_a_late_record_rescoring_an_older_pair_replaces_its_judgement(
+    workspace: Workspace, ctx: AccessContext, tmp_path: Path
+) -> None:
+    """Konrad Ebbinghaus senior (a phone) and junior (an address) meet only through a
+    record holding both, g3. Their own pair, scored because all three form a group, is
+    evidence against a merge. A late record like g3 forms the group again: the
+    incremental run scores the older pair once more and replaces what the last run
+    stored, instead of failing on it; the household of the first test stays apart."""
+    _write(tmp_path)
+    konrad = {"registry": ["g1,Konrad,Ebbinghaus,1944-05-05,040 5550199,,"],
+              "bank": ["g2,Konrad,Ebbinghaus,1988-12-01,,Hafenweg 9,Hamburg",
+                       "g3,Konrad,Ebbinghaus,,040 5550199,Hafenweg 9,Hamburg"]}  # fmt: skip
+    for source, lines in konrad.items():
+        with (tmp_path / f"{source}.csv").open("a", encoding="utf-8") as fh:
+            fh.writelines(f"{line}\n" for line in lines)
+    with workspace.session(ctx) as s:
+        for name in ("registry", "bank"):
+            add_source(s, name)
+            s.ingest.mapping(tmp_path / f"{name}.yml")
+        s.resolve.run()
+    (tmp_path / "late.csv").write_text(
+        "id,given,family,born,phone,street,city\n"
+        "g4,Konrad,Ebbinghaus,,040 5550199,Hafenweg 9,Hamburg\n"
+    )
+    (tmp_path / "late.yml").write_text(people.mapping("late"))
+    record = _records(workspace, ctx, tmp_path)
+    pair = rstore.pair_key(record["g1"].entity_id, record["g2"].entity_id)[0]
+    with workspace.session(ctx) as s:
+        before = [j for j in rstore.get_judgements(s.conn, everything(s), pair)
+                  if j.origin == "model"]  # fmt: skip
+        add_source(s, "late")
+        s.ingest.mapping(tmp_path / "late.yml")
+        summary = s.resolve.run()
+        assert summary.mode == "incremental" and summary.new == {"person": 1}
+        after = [j for j in rstore.get_judgements(s.conn, everything(s), pair)
+                 if j.origin == "model"]  # fmt: skip
+    assert len(before) == len(after) == 1
+    assert after[0].judgement == "negative"
+    assert after[0].probability == pytest.approx(before[0].probability)
+    subject = {rid: r.canonical_id for rid, r in _records(workspace, ctx, tmp_path).items()}
+    assert subject["h1"] == subject["h3"] != subject["h2"] == subject["h4"]

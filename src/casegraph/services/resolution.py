@@ -194,8 +194,11 @@ class ResolveService:
                     self.s.conn, group, visible,
                     sorted(plan["new"]) if plan["incremental"] else None,
                 )  # fmt: skip
-                store.bulk_insert_judgements(self.s.conn, visible, judge.model_rows(
-                    plan["pairs"], group, sources, self.thresholds[group], actor))  # fmt: skip
+                made = list(judge.model_rows(plan["pairs"], group, sources,
+                                             self.thresholds[group], actor))  # fmt: skip
+                if plan["incremental"]:
+                    store.clear_rescored(self.s.conn, [row[0] for row in made])
+                store.bulk_insert_judgements(self.s.conn, visible, made)
         gone = [e for e, r in state.items() if visible.sees(r.source) and e not in present]
         dropped = frozenset(gone)
         current = {e: r for e, r in state.items() if e not in dropped}

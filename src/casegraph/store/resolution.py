@@ -108,6 +108,18 @@ def clear_machine_judgements(
         )
 
 
+def clear_rescored(conn: Connection, pairs: Sequence[str]) -> None:
+    """Drop the model's stored judgements of ``pairs`` it has just scored again: an
+    incremental run scores every pair of a group its new records join, older pairs
+    included (the evidence against a merge inside the group)."""
+    if not pairs:
+        return
+    scratch.fill(conn, "rescored", {"pair": "TEXT PRIMARY KEY"}, ((p,) for p in set(pairs)))
+    conn.exec_driver_sql(
+        "DELETE FROM judgements WHERE origin = 'model' AND pair IN (SELECT pair FROM rescored)"
+    )
+
+
 JUDGEMENT_COLUMNS = ("pair", "origin", "left_id", "right_id", "left_source", "right_source",
                      "grp", "judgement", "probability", "weight", "detail", "actor", "reason",
                      "decided_at")  # fmt: skip
