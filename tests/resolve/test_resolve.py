@@ -124,6 +124,17 @@ def test_incremental_run_scores_only_new_records(resolved, ctx, tmp_path: Path) 
             e for e in before if before[e] == after[e]}  # fmt: skip
         again = s.resolve.run()
         assert again.new == {"person": 0} and again.changed == 0
+        # it clustered only what the late record reaches; a full run finds the same
+        full = s.resolve.run(full=True)
+        assert partition(clusters(s)) == partition(after)
+        assert (full.subjects, full.merged) == (summary.subjects, summary.merged)
+
+
+def partition(labels: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for entity, label in labels.items():
+        groups[label].add(entity)
+    return {frozenset(g) for g in groups.values()}
 
 
 def _first_registry_row(folder: Path) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -209,15 +209,24 @@ class ResolveService:
                 previous = state[e].canonical_id if e in state else e
                 current[e] = Resolved(e, group, sources[e], keys.get(e), previous, d)
                 dirty.append(e)
+        untouched: Counter[str] = Counter()  # subjects not clustered again: their sizes
         with summary.phase(f"judgements {group}"):
-            rows = [r for r in store.iter_group_judgements(self.s.conn, visible, group)
-                    if r[0] in current and r[1] in current]  # fmt: skip
+            if plan["incremental"]:
+                # only the clusters that what changed can reach are clustered again: the
+                # rest keep their ids, as after a person's decision (``recluster``)
+                reach = self._reach(visible, group, sorted({*dirty, *gone}))
+                untouched.update(r.canonical_id for e, r in current.items() if e not in reach)
+                current = {e: r for e, r in current.items() if e in reach}
+                rows = store.judgements_among(self.s.conn, visible, group, sorted(current))
+            else:
+                rows = [r for r in store.iter_group_judgements(self.s.conn, visible, group)
+                        if r[0] in current and r[1] in current]  # fmt: skip
             if plan["pairs"] is not None:
                 rows += self._record_cannot_links(visible, group, data, rows, sources,
                                                   judge.contradicting(plan["pairs"]))  # fmt: skip
         result = self._cluster(visible, group, current, rows, dirty, gone, summary)
-        summary.merged += result["merged"]
-        summary.subjects += result["subjects"]
+        summary.merged += result["merged"] + sum(n for n in untouched.values() if n > 1)
+        summary.subjects += result["subjects"] + len(untouched)
         summary.changed += result["changed"]
 
     def _record_cannot_links(self, visible: Visible, group: str, data: Extracted,
