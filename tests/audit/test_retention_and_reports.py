@@ -17,7 +17,7 @@ from casegraph.access.context import AccessContext
 from casegraph.access.protected import ProtectedAttribute, check_fields
 from casegraph.service import Workspace
 from casegraph.store import ledger
-from casegraph.store.tables import statements
+from casegraph.store.tables import resolve_features, statements
 from tests.conftest import add_source, person_mapping
 
 
@@ -34,8 +34,16 @@ def count(workspace: Workspace) -> int:
         return int(conn.execute(select(func.count()).select_from(statements)).scalar_one())
 
 
+def kept_features(workspace: Workspace) -> str:
+    with workspace.engine.connect() as conn:
+        return " ".join(conn.execute(select(resolve_features.c.features)).scalars())
+
+
 def test_retention_run(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> None:
     load(workspace, ctx, tmp_path)
+    with workspace.session(ctx) as s:
+        s.resolve.run()  # resolution keeps each record's standardised features
+    assert "anna" in kept_features(workspace)
     old = datetime.now() - timedelta(days=400)  # the test source keeps data 365 days
     with workspace.engine.begin() as conn:
         conn.execute(
@@ -52,6 +60,7 @@ def test_retention_run(workspace: Workspace, ctx: AccessContext, tmp_path: Path)
         erasure = [e for e in ledger.iter_entries(conn) if e.action == "erasure"]
     assert len(erasure) == 1
     assert "Anna" not in json.dumps(erasure[0].refs)  # the ledger never holds erased data
+    assert "anna" not in kept_features(workspace) and "olga" in kept_features(workspace)
     with workspace.session(ctx) as s:
         assert s.retention.run() == []
 

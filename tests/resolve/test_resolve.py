@@ -12,6 +12,7 @@ import pytest
 
 from casegraph.access.context import AccessContext
 from casegraph.access.policy import AccessDenied
+from casegraph.resolve import extract
 from casegraph.service import Session, Workspace
 from casegraph.store import ledger
 from casegraph.store import resolution as rstore
@@ -115,6 +116,7 @@ def test_incremental_run_scores_only_new_records(resolved, ctx, tmp_path: Path) 
         summary = s.resolve.run()
         assert summary.mode == "incremental" and summary.trained == []
         assert summary.new == {"person": 1}
+        assert summary.standardised == 1  # the others' features are the last run's
         after = clusters(s)
         state = rstore.resolved_state(s.conn, everything(s))
         late = next(e for e, r in state.items() if r.source == "late")
@@ -128,6 +130,19 @@ def test_incremental_run_scores_only_new_records(resolved, ctx, tmp_path: Path) 
         full = s.resolve.run(full=True)
         assert partition(clusters(s)) == partition(after)
         assert (full.subjects, full.merged) == (summary.subjects, summary.merged)
+        assert again.standardised == full.standardised == 0
+
+
+def test_new_standardising_code_standardises_every_record_again(resolved, ctx,
+                                                                monkeypatch) -> None:  # fmt: skip
+    workspace, _, first = resolved
+    assert first.standardised == sum(first.entities.values())
+    monkeypatch.setattr(extract, "VERSION", "another")
+    with workspace.session(ctx) as s:
+        before = clusters(s)
+        again = s.resolve.run(full=True)
+        assert again.standardised == sum(first.entities.values())
+        assert clusters(s) == before
 
 
 def partition(labels: dict[str, str]) -> set[frozenset[str]]:

@@ -65,6 +65,10 @@ def resolve(
         f"({_count(waiting['pairs'], 'pair')}); "
         f"{summary.skipped:,} records skipped (nothing to compare: no name)."
     )
+    records = sum(summary.entities.values())
+    err.print(f"{summary.standardised:,} records standardised, "
+              f"{max(records - summary.standardised, 0):,} unchanged since the last run "
+              "and taken as they were.")  # fmt: skip
     spent = "; ".join(f"{name} {seconds:,.1f} s" for name, seconds in summary.phases.items())
     err.print(f"[dim]time: {spent}[/]", highlight=False)
 

@@ -7,11 +7,19 @@ properties become *context*: each record carries the names of the entities it is
 connected to, because in investigative data connections tell two John Smiths apart.
 Entities first seen on the same source record (payer and payee of one payment, two
 inventors on one patent) are recorded as cannot-link pairs.
+
+Standardising a record's values is most of the cost of a read, and a record whose
+statements did not change standardises the same way: the features of each record are
+kept (``Extracted.fresh``, stored by resolution) under a key of its statements, its
+schema and source, and the code and libraries that standardise them (``VERSION``); a
+later run reuses them when the key still matches. What depends on other records
+(context, shared phones) is computed on every run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +32,27 @@ from followthemoney import model as ftm
 
 from casegraph.model.statements import StatementRow
 from casegraph.resolve import standardise as std
+
+# entity id -> (feature key, features as JSON): a previous run's standardised records
+Cache = dict[str, tuple[str, str]]
+
+
+def _version() -> str:
+    """What the features depend on besides the statements: this module, the
+    standardisation and the libraries it calls."""
+    import phonenumbers
+    import rigour
+
+    digest = hashlib.sha1()
+    for module in (__file__, std.__file__):
+        with open(module, "rb") as fh:
+            digest.update(fh.read())
+    for library in (phonenumbers, rigour):
+        digest.update(str(getattr(library, "__version__", "")).encode())
+    return digest.hexdigest()[:16]
+
+
+VERSION = _version()
 
 PERSON = "person"
 ORGANISATION = "organisation"
@@ -78,6 +107,9 @@ class Extracted:
     skipped: int = 0  # entities of a resolvable schema with nothing comparable (no name)
     cannot_link: set[tuple[str, str]] = field(default_factory=set)
     record_keys: dict[str, str] = field(default_factory=dict)
+    # records standardised on this run (no usable cached features): id -> (key, JSON)
+    fresh: Cache = field(default_factory=dict)
+    reused: int = 0  # records whose cached features were used
 
     def table(self, group: str) -> pa.Table:
         """The group's records as an Arrow table; the row lists are released."""
@@ -139,7 +171,7 @@ def _org_names(props: dict[str, list[str]]) -> list[list[str]]:
 
 
 def _features(
-    entity_id: str, stmts: list[StatementRow], group: str
+    entity_id: str, stmts: list[StatementRow], group: str, digest_src: str
 ) -> dict[str, Any] | None:
     props = _values(stmts)
     first = stmts[0]
@@ -166,7 +198,6 @@ def _features(
     birth = max(births, key=len) if births else None
     key = std.name_key(names[0])
     folded = std.fold_key(names[0])
-    digest_src = "|".join(sorted(f"{s.prop}={s.value}" for s in stmts))
     return {
         "unique_id": entity_id,
         "source": first.source,
@@ -240,12 +271,36 @@ def _type(schema: str, prop: str) -> str | None:
     return found.type.name if found is not None else None
 
 
+def _cached(
+    entity_id: str, stmts: list[StatementRow], group: str, cache: Cache, out: Extracted
+) -> dict[str, Any] | None:
+    """The record's features: the cached ones if their key still matches, else
+    standardised now (and put in ``out.fresh``)."""
+    first = stmts[0]
+    digest_src = "|".join(sorted(f"{s.prop}={s.value}" for s in stmts))
+    key = hashlib.sha1(
+        f"{VERSION}\x1f{first.schema}\x1f{first.source}\x1f{digest_src}".encode()
+    ).hexdigest()
+    found = cache.get(entity_id)
+    if found is not None and found[0] == key:
+        out.reused += 1
+        features: dict[str, Any] = json.loads(found[1])
+        return features
+    made = _features(entity_id, stmts, group, digest_src)
+    if made is not None:
+        out.fresh[entity_id] = (key, json.dumps(made, separators=(",", ":")))
+    return made
+
+
 def extract(
     rows: Iterable[StatementRow],
     schemata: tuple[str, ...] | None = None,
     progress: Callable[[int], None] | None = None,
+    cache: Cache | None = None,
 ) -> Extracted:
-    """Read statements once; return comparable records, context and cannot-links."""
+    """Read statements once; return comparable records, context and cannot-links.
+    ``cache``: a previous run's features (``Extracted.fresh``), reused where the
+    record did not change."""
     out = Extracted()
     names: dict[str, str] = {}  # entity id -> name key, for context
     links: list[list[str]] = []  # entities connected through one relationship or reference
@@ -275,7 +330,7 @@ def extract(
             if name and not edge:
                 names[entity_id] = std.fold_key(std.clean_text(name).split())
             continue
-        features = _features(entity_id, stmts, group)
+        features = _cached(entity_id, stmts, group, cache or {}, out)
         if features is None:
             out.skipped += 1
             continue

@@ -58,6 +58,7 @@ class ResolveSummary:
     # seconds per phase, in the order they ran: read, then per group train and score,
     # then per group judgements, cluster and canonical ids, then the search index
     phases: dict[str, float] = field(default_factory=dict)
+    standardised: int = 0  # records standardised (the rest reused the last run's)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -107,7 +108,11 @@ class ResolveService:
         with summary.phase("read"):
             rows = self.s.statements(visible, redact_sealed=False)
             data = extract(rows, SCHEMA_GROUPS.get(schema or ""),
-                           lambda n: progress(f"reading statements: {n:,} entities"))  # fmt: skip
+                           lambda n: progress(f"reading statements: {n:,} entities"),
+                           store.load_features(self.s.conn))  # fmt: skip
+            every = [e for g in GROUPS for e in data.rows[g].get("unique_id", [])]
+            store.save_features(self.s.conn, data.fresh, every if schema is None else None)
+            summary.standardised = len(data.fresh)
         summary.skipped = data.skipped
         self.s.commit()  # the read is on record; the long computation holds no lock
         plans = [self._score(visible, group, data, engine_name, full, retrain, summary,

@@ -14,7 +14,13 @@ from sqlalchemy.engine import Connection
 from casegraph.model.clock import utcnow
 from casegraph.model.visible import Visible
 from casegraph.store import bulk, scratch
-from casegraph.store.tables import edges, judgements, resolve_models, resolved_entities
+from casegraph.store.tables import (
+    edges,
+    judgements,
+    resolve_features,
+    resolve_models,
+    resolved_entities,
+)
 
 CHUNK = 5000
 
@@ -106,6 +112,37 @@ def clear_machine_judgements(
                 machine, or_(judgements.c.left_id.in_(chunk), judgements.c.right_id.in_(chunk))
             )
         )
+
+
+def load_features(conn: Connection) -> dict[str, tuple[str, str]]:
+    """The standardised records kept by the last run: entity id -> (key, JSON)."""
+    f = resolve_features.c
+    query = select(f.entity_id, f.feature_key, f.features)
+    return {e: (k, v) for e, k, v in conn.execute(query.execution_options(yield_per=CHUNK))}
+
+
+def save_features(
+    conn: Connection, fresh: dict[str, tuple[str, str]], kept: Iterable[str] | None = None
+) -> None:
+    """Store the records standardised on this run (replacing their older features);
+    with ``kept``, the ids a run over every record read, drop the rest (records gone
+    or no longer resolvable)."""
+    if kept is not None:
+        scratch.fill(conn, "kept_features", {"entity_id": "TEXT PRIMARY KEY"},
+                     ((e,) for e in kept))  # fmt: skip
+        conn.exec_driver_sql(
+            "DELETE FROM resolve_features WHERE entity_id NOT IN "
+            "(SELECT entity_id FROM kept_features)"
+        )
+    if fresh:
+        scratch.fill(conn, "fresh_features", {"entity_id": "TEXT PRIMARY KEY"},
+                     ((e,) for e in fresh))  # fmt: skip
+        conn.exec_driver_sql(
+            "DELETE FROM resolve_features WHERE entity_id IN "
+            "(SELECT entity_id FROM fresh_features)"
+        )
+        bulk.insert_rows(conn, "resolve_features", ("entity_id", "feature_key", "features"),
+                         ((e, k, v) for e, (k, v) in fresh.items()))  # fmt: skip
 
 
 def clear_rescored(conn: Connection, pairs: Sequence[str]) -> None:

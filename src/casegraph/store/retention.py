@@ -38,6 +38,13 @@ def erase(conn: Connection, source: str, cutoff: datetime) -> int:
         ).bindparams(bindparam("c", type_=DateTime)),
         {"s": source, "c": cutoff},
     )
+    conn.execute(  # and the standardised records resolution kept of them
+        text(
+            "DELETE FROM resolve_features WHERE entity_id IN (SELECT entity_id FROM "
+            "statements WHERE source = :s AND last_seen < :c)"
+        ).bindparams(bindparam("c", type_=DateTime)),
+        {"s": source, "c": cutoff},
+    )
     result = conn.execute(
         delete(statements).where(statements.c.source == source, statements.c.last_seen < cutoff)
     )

@@ -365,6 +365,16 @@ resolved_entities = Table(
     Column("digest", String(40), nullable=False),  # of the entity's statements
 )
 
+# a record's standardised features from the last resolution run, reused while its key
+# (statements, schema, source, standardising code) matches; erased with the statements
+resolve_features = Table(
+    "resolve_features",
+    metadata,
+    Column("entity_id", String(255), primary_key=True),
+    Column("feature_key", String(40), nullable=False),
+    Column("features", Text(), nullable=False),
+)
+
 # --- derived: search index and graph edges (rebuilt from statements) ------------------
 
 dirty_subjects = Table(
