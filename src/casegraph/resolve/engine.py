@@ -460,20 +460,34 @@ def _within_group_pairs(groups: dict[str, list[str]], known: pa.Table) -> pa.Tab
 DISAGREEMENT = -4.0
 
 
-def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
-            thresholds: tuple[float, float]) -> pa.Table:  # fmt: skip
+def _scored(linker: Any, api: Any, predictions: Sequence[Any], model: dict[str, Any],
+            thresholds: tuple[float, float], known: Sequence[tuple[str, str, float]] = (),
+            new_ids: set[str] | None = None) -> pa.Table:  # fmt: skip
     """The likely pairs, and the evidence against merging inside each group that likely
     pairs join: every pair of such a group is scored, not only the blocked ones, and one
     whose fields disagree is kept however low it scores, so a chain of likely links (a
     father and his son, each linked to a record that gives no date of birth) cannot
-    hide two records that differ: clustering averages over them."""
+    hide two records that differ: clustering averages over them. An incremental run
+    passes the likely pairs stored before (``known``: left, right, probability) and
+    its new records: groups are formed over both, as a full run
+    forms them, and only those holding a new record are checked again."""
     low, upper = thresholds
     comparisons = _names(model)
     tf = set(tf_comparisons(model))
-    likely = _details_sql(predictions.physical_name, model, tf,
-                          f"match_probability >= {low}")  # fmt: skip
-    kept = linker.misc.query_sql(likely).as_pyarrow_table()
-    extra = _within_group_pairs(_groups(kept, upper), kept)
+    kept = pa.concat_tables(
+        [linker.misc.query_sql(_details_sql(p.physical_name, model, tf,
+                                            f"match_probability >= {low}")).as_pyarrow_table()
+         for p in predictions], promote_options="permissive")  # fmt: skip
+    links = kept.select(["left_id", "right_id", "match_probability"]).cast(_LINKS)
+    if known:
+        columns = list(zip(*known, strict=True))
+        links = pa.concat_tables([links, pa.Table.from_arrays(
+            [pa.array(c, f.type) for c, f in zip(columns, _LINKS, strict=True)],
+            schema=_LINKS)])  # fmt: skip
+    groups = _groups(links, upper)
+    if new_ids is not None:
+        groups = {k: m for k, m in groups.items() if not new_ids.isdisjoint(m)}
+    extra = _within_group_pairs(groups, links)
     parts = [kept]
     if extra.num_rows:
         frame = _register(api, extra, "group_pairs")
@@ -484,6 +498,10 @@ def _scored(linker: Any, api: Any, predictions: Any, model: dict[str, Any],
         against = _details_sql(scored.physical_name, model, tf, where)
         parts.append(linker.misc.query_sql(against).as_pyarrow_table())
     return _detail_column(pa.concat_tables(parts, promote_options="permissive"), comparisons)
+
+
+_LINKS = pa.schema([("left_id", pa.string()), ("right_id", pa.string()),
+                    ("match_probability", pa.float64())])  # fmt: skip
 
 
 def _number(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -515,9 +533,11 @@ def predict(
     engine: str,
     thresholds: tuple[float, float],
     new_ids: set[str] | None = None,
+    known: Sequence[tuple[str, str, float]] = (),
 ) -> pa.Table:
     """Score candidate pairs. With ``new_ids`` only pairs that involve a new record are
-    scored (new against new, new against existing), not the whole table again."""
+    scored (new against new, new against existing), not the whole table again, and
+    ``known`` holds the likely pairs stored before (see ``_scored``)."""
     api = _db_api(engine)
     table = prepare(table, group)
     model = defaults.for_dialect(model, group, engine)
@@ -526,7 +546,7 @@ def predict(
         linker = _linker(api, frame, model)
         _register_frequencies(api, linker, table, model, group)
         predictions = linker.inference.predict(threshold_match_probability=thresholds[0])
-        return _scored(linker, api, predictions, model, thresholds)
+        return _scored(linker, api, [predictions], model, thresholds)
     is_new = pc.is_in(table.column("unique_id"), value_set=pa.array(sorted(new_ids)))
     frame = _register(api, table, "records")
     new = _register(api, table.filter(is_new), "new_records")
@@ -534,9 +554,7 @@ def predict(
     linker = _linker(api, frame, model)
     _register_frequencies(api, linker, table, model, group)
     low = thresholds[0]
-    within = linker.inference.predict_within(new, threshold_match_probability=low)
-    parts = [_scored(linker, api, within, model, thresholds)]
+    parts = [linker.inference.predict_within(new, threshold_match_probability=low)]
     if old.as_pyarrow_table(limit=1).num_rows:
-        between = linker.inference.predict_between(new, old, threshold_match_probability=low)
-        parts.append(_scored(linker, api, between, model, thresholds))
-    return pa.concat_tables(parts)
+        parts.append(linker.inference.predict_between(new, old, threshold_match_probability=low))
+    return _scored(linker, api, parts, model, thresholds, known, new_ids)

@@ -156,8 +156,11 @@ class ResolveService:
                                                  if incremental else ""))  # fmt: skip
             t = self.thresholds[group]
             with summary.phase(f"score {group}"):
+                # the groups new records join are formed as a full run forms them
+                known = store.likely_pairs(self.s.conn, visible, group, t.upper) \
+                    if incremental else []  # fmt: skip
                 pairs = engine.predict(model, group, table, engine_name, (t.lower, t.upper),
-                                       new if incremental else None)  # fmt: skip
+                                       new if incremental else None, known)  # fmt: skip
             summary.scored[group] = pairs.num_rows
             probability = pairs.column("match_probability")
             summary.review += (
@@ -227,8 +230,10 @@ class ResolveService:
                 rows = [r for r in store.iter_group_judgements(self.s.conn, visible, group)
                         if r[0] in current and r[1] in current]  # fmt: skip
             if plan["pairs"] is not None:
-                rows += self._record_cannot_links(visible, group, data, rows, sources,
+                links = self._record_cannot_links(visible, group, data, rows, sources,
                                                   judge.contradicting(plan["pairs"]))  # fmt: skip
+                # stored whatever their reach; clustered where both records are
+                rows += [r for r in links if r[0] in current and r[1] in current]
         result = self._cluster(visible, group, current, rows, dirty, gone, summary)
         summary.merged += result["merged"] + sum(n for n in untouched.values() if n > 1)
         summary.subjects += result["subjects"] + len(untouched)
@@ -261,6 +266,9 @@ class ResolveService:
         apart = {pair_key(a, b)[1:] for a, b in contradicting} - taken
         made += judge.record_judgements(sorted(apart), group_of, sources, self.s.ctx.actor,
                                         judge.CONTRADICTED)  # fmt: skip
+        # an incremental run sees the stored rows of what it clusters again only
+        known = store.stored_pairs(self.s.conn, [j.pair for j in made], "record")
+        made = [j for j in made if j.pair not in known]
         store.insert_judgements(self.s.conn, visible, made)
         return [(j.left_id, j.right_id, j.origin, j.judgement, 0.0) for j in made]
 

@@ -247,6 +247,31 @@ def iter_group_judgements(
         yield row[0], row[1], row[2], row[3], row[4] if row[4] is not None else 0.0
 
 
+def stored_pairs(conn: Connection, pairs: Sequence[str], origin: str) -> set[str]:
+    """Which of these pair ids already have a judgement of ``origin``."""
+    found: set[str] = set()
+    ordered = sorted(set(pairs))
+    for start in range(0, len(ordered), CHUNK):
+        query = select(judgements.c.pair).where(
+            judgements.c.origin == origin, judgements.c.pair.in_(ordered[start : start + CHUNK])
+        )
+        found.update(conn.execute(query).scalars())
+    return found
+
+
+def likely_pairs(
+    conn: Connection, visible: Visible, group: str, upper: float
+) -> list[tuple[str, str, float]]:
+    """(left, right, probability) of the model's pairs of a group at or above ``upper``,
+    between records of the sources ``visible`` grants."""
+    j = judgements.c
+    query = select(j.left_id, j.right_id, j.probability).where(
+        j.grp == group, j.origin == "model", j.probability >= upper,
+        *_granted(visible, j.left_source, j.right_source),
+    )  # fmt: skip
+    return [(a, b, float(p)) for a, b, p in conn.execute(query)]
+
+
 def judgements_among(
     conn: Connection, visible: Visible, group: str, ids: Sequence[str]
 ) -> list[JudgementRow]:
