@@ -106,7 +106,7 @@ def child_bare(parquet: Path, out: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb()}))
 
 
-def _hold_back(data: Path, mapping: Path, source: str, share: float) -> Path | None:
+def hold_back(data: Path, mapping: Path, source: str, share: float) -> Path | None:
     """Move the last ``share`` of a source's rows to ``SOURCE-late.csv`` with a mapping
     of its own (same source, same layout); return that mapping, None when none moved."""
     csv_path = data / f"{source}.csv"
@@ -144,7 +144,7 @@ def prepare_workspace(
     data = root / "data"
     ws = ws or root / "ws"
     mappings = generate(size, 7, data)
-    held = [_hold_back(data, m, s, late) for m, s in zip(mappings, SOURCES, strict=True)]
+    held = [hold_back(data, m, s, late) for m, s in zip(mappings, SOURCES, strict=True)]
     late_mappings = [m for m in held if m is not None]
     workspace, _, _ = Workspace.init(_settings(ws))
     start = time.perf_counter()

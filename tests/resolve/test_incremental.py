@@ -19,27 +19,10 @@ from tests.conftest import add_source, everything
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from people_gen import SOURCES, generate
+from resolve_scale import hold_back
 
 RECORDS = 3000
 LATE = 0.02
-
-
-def _hold_back(folder: Path) -> list[Path]:
-    """Move the last rows of each source to a late file with a mapping of its own."""
-    late = []
-    for source in SOURCES:
-        lines = (folder / f"{source}.csv").read_text(encoding="utf-8").splitlines(True)
-        cut = len(lines) - int((len(lines) - 1) * LATE)
-        (folder / f"{source}.csv").write_text("".join(lines[:cut]), encoding="utf-8")
-        (folder / f"{source}-late.csv").write_text("".join([lines[0], *lines[cut:]]),
-                                                   encoding="utf-8")  # fmt: skip
-        mapping = (folder / f"{source}.yml").read_text(encoding="utf-8")
-        (folder / f"{source}-late.yml").write_text(
-            mapping.replace(f"csv_url: {source}.csv", f"csv_url: {source}-late.csv"),
-            encoding="utf-8",
-        )
-        late.append(folder / f"{source}-late.yml")
-    return late
 
 
 def _partition(workspace: Workspace, ctx: AccessContext) -> set[frozenset[str]]:
@@ -55,7 +38,8 @@ def test_incremental_run_after_a_late_batch_clusters_what_they_reach(
     workspace: Workspace, ctx: AccessContext, tmp_path: Path
 ) -> None:
     mappings = generate(RECORDS, 11, tmp_path)
-    late = _hold_back(tmp_path)
+    late = [held for mapping, source in zip(mappings, SOURCES, strict=True)
+            if (held := hold_back(tmp_path, mapping, source, LATE)) is not None]
     with workspace.session(ctx) as s:
         for source, mapping in zip(SOURCES, mappings, strict=True):
             add_source(s, source)
