@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from casegraph.access.context import AccessContext
+from casegraph.resolve import extract
 from casegraph.service import Workspace
 from casegraph.store import resolution as rstore
 from tests.conftest import add_source, everything
@@ -58,3 +59,23 @@ def test_incremental_run_after_a_late_batch_clusters_what_they_reach(
         again = s.resolve.recluster("person", every)
     assert again["changed"] == 0 and _partition(workspace, ctx) == incremental
     assert (again["subjects"], again["merged"]) == (summary.subjects, summary.merged)
+
+
+def test_worker_processes_standardise_as_the_reader_does(
+    workspace: Workspace, ctx: AccessContext, tmp_path: Path, monkeypatch
+) -> None:
+    """A full run at scale standardises in worker processes: same records, same order,
+    same features as standardising in the reading process."""
+    mappings = generate(1000, 5, tmp_path)
+    with workspace.session(ctx) as s:
+        for source, mapping in zip(SOURCES, mappings, strict=True):
+            add_source(s, source)
+            s.ingest.mapping(mapping)
+        visible = everything(s)
+        here = extract.extract(s.statements(visible, redact_sealed=False))
+        monkeypatch.setattr(extract, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(extract, "BATCH", 100)
+        spread = extract.extract(s.statements(visible, redact_sealed=False))
+    assert spread.count(extract.PERSON) == here.count(extract.PERSON) > 900
+    assert spread.table(extract.PERSON).equals(here.table(extract.PERSON))
+    assert spread.fresh == here.fresh and spread.skipped == here.skipped

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, defaultdict
+import multiprocessing
+import os
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +37,12 @@ from casegraph.resolve import standardise as std
 
 # entity id -> (feature key, features as JSON): a previous run's standardised records
 Cache = dict[str, tuple[str, str]]
+# what standardising one record needs: entity id, schema, source, its (property, value)
+# pairs, its group and the text its digest is taken of
+Task = tuple[str, str, str, list[tuple[str, str]], str, str]
+BATCH = 2000  # records standardised together
+PARALLEL_FROM = 5_000  # records of a run to standardise before worker processes start
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def _version() -> str:
@@ -133,13 +141,6 @@ def _entities(rows: Iterable[StatementRow]) -> Iterator[tuple[str, list[Statemen
         yield entity_id, list(group)
 
 
-def _values(stmts: list[StatementRow]) -> dict[str, list[str]]:
-    props: dict[str, list[str]] = defaultdict(list)
-    for s in stmts:
-        props[s.prop].append(s.value)
-    return props
-
-
 def _uniq(values: Iterable[str | None]) -> list[str] | None:
     out = sorted({v for v in values if v})
     return out or None
@@ -170,24 +171,24 @@ def _org_names(props: dict[str, list[str]]) -> list[list[str]]:
     ]
 
 
-def _features(
-    entity_id: str, stmts: list[StatementRow], group: str, digest_src: str
-) -> dict[str, Any] | None:
-    props = _values(stmts)
-    first = stmts[0]
+def _features(task: Task) -> dict[str, Any] | None:
+    entity_id, schema, source, values, group, digest_src = task
+    props: dict[str, list[str]] = defaultdict(list)
+    for prop, value in values:
+        props[prop].append(value)
     if group == PERSON:
         given, family, names = _person_names(props)
     else:
         given, family, names = "", "", _org_names(props)
     if not names:
         return None
-    countries = _uniq(v.lower() for p, vs in props.items() if _type(first.schema, p) == "country"
+    countries = _uniq(v.lower() for p, vs in props.items() if _type(schema, p) == "country"
                       for v in vs)  # fmt: skip
     hint = countries[0] if countries else None
     phones = _uniq(std.phone(v, hint) for v in props.get("phone", []))
     emails = _uniq(std.email(v) for v in props.get("email", []))
     ids = _uniq(std.identifier(v) for p, vs in props.items()
-                if _type(first.schema, p) in _ID_TYPES for v in vs)  # fmt: skip
+                if _type(schema, p) in _ID_TYPES for v in vs)  # fmt: skip
     addresses = _uniq(std.address(v) for v in props.get("address", []))
     address_keys = _uniq(std.address_key(v) for v in props.get("address", []))
     address_tokens = _uniq(t for a in addresses or [] for t in a.split() if len(t) > 1)
@@ -200,8 +201,8 @@ def _features(
     folded = std.fold_key(names[0])
     return {
         "unique_id": entity_id,
-        "source": first.source,
-        "schema": first.schema,
+        "source": source,
+        "schema": schema,
         "display": " ".join(names[0]),
         "name_key": key,
         "name_fold": folded,
@@ -271,25 +272,89 @@ def _type(schema: str, prop: str) -> str | None:
     return found.type.name if found is not None else None
 
 
-def _cached(
-    entity_id: str, stmts: list[StatementRow], group: str, cache: Cache, out: Extracted
-) -> dict[str, Any] | None:
-    """The record's features: the cached ones if their key still matches, else
-    standardised now (and put in ``out.fresh``)."""
-    first = stmts[0]
-    digest_src = "|".join(sorted(f"{s.prop}={s.value}" for s in stmts))
-    key = hashlib.sha1(
-        f"{VERSION}\x1f{first.schema}\x1f{first.source}\x1f{digest_src}".encode()
-    ).hexdigest()
-    found = cache.get(entity_id)
-    if found is not None and found[0] == key:
-        out.reused += 1
-        features: dict[str, Any] = json.loads(found[1])
-        return features
-    made = _features(entity_id, stmts, group, digest_src)
-    if made is not None:
-        out.fresh[entity_id] = (key, json.dumps(made, separators=(",", ":")))
-    return made
+def _standardise(tasks: list[Task]) -> list[tuple[dict[str, Any], str] | None]:
+    """Each record's features, and the same as JSON (as they are kept)."""
+    return [(f, json.dumps(f, separators=(",", ":"))) if (f := _features(t)) is not None
+            else None for t in tasks]  # fmt: skip
+
+
+@dataclass
+class _Pending:
+    """A record read, waiting for its features (in the order records were read)."""
+
+    entity_id: str
+    group: str
+    source: str
+    record_key: str | None
+    key: str
+    features: dict[str, Any] | None = None
+    task: Task | None = None  # set while it still needs standardising
+
+
+class _Standardiser:
+    """Features for records in the order they are read: cached ones at once, the rest
+    standardised in batches. Once more than ``PARALLEL_FROM`` records of a run need
+    standardising (a full run), batches go to worker processes while the reading goes
+    on; below that (incremental runs, small workspaces) they run here."""
+
+    def __init__(self, cache: Cache, out: Extracted,
+                 take: Callable[[_Pending], None]) -> None:  # fmt: skip
+        self.cache, self.out, self.take = cache, out, take
+        self.batch: list[_Pending] = []
+        self.waiting: deque[tuple[list[_Pending], Any]] = deque()
+        self.misses = 0
+        self.pool: Any = None
+
+    def add(self, entity_id: str, stmts: list[StatementRow], group: str) -> None:
+        first = stmts[0]
+        digest_src = "|".join(sorted(f"{s.prop}={s.value}" for s in stmts))
+        key = hashlib.sha1(
+            f"{VERSION}\x1f{first.schema}\x1f{first.source}\x1f{digest_src}".encode()
+        ).hexdigest()
+        record_key = next((s.record_key for s in stmts if s.record_key), None)
+        item = _Pending(entity_id, group, first.source, record_key, key)
+        found = self.cache.get(entity_id)
+        if found is not None and found[0] == key:
+            self.out.reused += 1
+            item.features = json.loads(found[1])
+        else:
+            self.misses += 1
+            item.task = (entity_id, first.schema, first.source,
+                         [(s.prop, s.value) for s in stmts], group, digest_src)  # fmt: skip
+        self.batch.append(item)
+        if len(self.batch) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        batch, self.batch = self.batch, []
+        tasks = [i.task for i in batch if i.task is not None]
+        if self.pool is None and self.misses > PARALLEL_FROM:
+            self.pool = multiprocessing.get_context("spawn").Pool(WORKERS)
+        if self.pool is None or not tasks:
+            self._done(batch, _standardise(tasks))
+            return
+        self.waiting.append((batch, self.pool.apply_async(_standardise, (tasks,))))
+        while len(self.waiting) > 2 * WORKERS:
+            done, result = self.waiting.popleft()
+            self._done(done, result.get())
+
+    def _done(self, batch: list[_Pending], made: list[tuple[dict[str, Any], str] | None]) -> None:
+        found = iter(made)
+        for item in batch:
+            if item.task is not None and (result := next(found)) is not None:
+                item.features, text = result
+                self.out.fresh[item.entity_id] = (item.key, text)
+            self.take(item)
+
+    def finish(self) -> None:
+        try:
+            self._flush()
+            while self.waiting:
+                done, result = self.waiting.popleft()
+                self._done(done, result.get())
+        finally:
+            if self.pool is not None:
+                self.pool.terminate()
 
 
 def extract(
@@ -308,6 +373,20 @@ def extract(
     by_record: dict[tuple[str, str], list[str]] = defaultdict(list)
     neighbour_ids: dict[str, set[str]] = defaultdict(set)
     middles: set[str] = set()  # documents, e-mails, events: context that is not a party
+
+    def take(item: _Pending) -> None:
+        if item.features is None:
+            out.skipped += 1
+            return
+        names[item.entity_id] = str(item.features["name_fold"])  # spelt alike everywhere
+        if item.record_key:
+            out.record_keys[item.entity_id] = item.record_key
+            by_record[(item.source, item.record_key)].append(item.entity_id)
+        columns = out.rows[item.group]
+        for key, value in item.features.items():
+            columns[key].append(value)
+
+    standardiser = _Standardiser(cache or {}, out, take)
     count = 0
     for entity_id, stmts in _entities(rows):
         count += 1
@@ -330,18 +409,8 @@ def extract(
             if name and not edge:
                 names[entity_id] = std.fold_key(std.clean_text(name).split())
             continue
-        features = _cached(entity_id, stmts, group, cache or {}, out)
-        if features is None:
-            out.skipped += 1
-            continue
-        names[entity_id] = str(features["name_fold"])  # as context: spelt alike everywhere
-        record_key = next((s.record_key for s in stmts if s.record_key), None)
-        if record_key:
-            out.record_keys[entity_id] = record_key
-            by_record[(stmts[0].source, record_key)].append(entity_id)
-        columns = out.rows[group]
-        for key, value in features.items():
-            columns[key].append(value)
+        standardiser.add(entity_id, stmts, group)
+    standardiser.finish()
     if progress is not None:
         progress(count)
     for members in links:
