@@ -26,8 +26,10 @@ def test_resolve_review_and_export_from_the_cli(store: Settings, tmp_path: Path)
     assert "person: 80" in first.stderr and "subjects" in first.stderr
     assert "for review (" in first.stderr and "possible match" in first.stderr
     assert "time: read " in first.stderr and "score person" in first.stderr
+    assert "80 records standardised, 0 unchanged since the last run" in first.stderr
     again = run(store, "resolve")
     assert again.returncode == 0 and "0 canonical ids changed" in again.stderr
+    assert "0 records standardised, 80 unchanged since the last run" in again.stderr
     bad = run(store, "resolve", "--schema", "Vessel")
     assert bad.returncode == 2 and "cannot resolve 'Vessel'" in bad.stderr
     assert "Traceback" not in bad.stderr
