@@ -117,7 +117,6 @@ class Extracted:
     record_keys: dict[str, str] = field(default_factory=dict)
     # records standardised on this run (no usable cached features): id -> (key, JSON)
     fresh: Cache = field(default_factory=dict)
-    reused: int = 0  # records whose cached features were used
 
     def table(self, group: str) -> pa.Table:
         """The group's records as an Arrow table; the row lists are released."""
@@ -315,7 +314,6 @@ class _Standardiser:
         item = _Pending(entity_id, group, first.source, record_key, key)
         found = self.cache.get(entity_id)
         if found is not None and found[0] == key:
-            self.out.reused += 1
             item.features = json.loads(found[1])
         else:
             self.misses += 1

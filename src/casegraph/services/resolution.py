@@ -107,11 +107,15 @@ class ResolveService:
         summary = ResolveSummary()
         with summary.phase("read"):
             rows = self.s.statements(visible, redact_sealed=False)
+            kept = store.load_features(self.s.conn)
             data = extract(rows, SCHEMA_GROUPS.get(schema or ""),
                            lambda n: progress(f"reading statements: {n:,} entities"),
-                           store.load_features(self.s.conn))  # fmt: skip
-            every = [e for g in GROUPS for e in data.rows[g].get("unique_id", [])]
-            store.save_features(self.s.conn, data.fresh, every if schema is None else None)
+                           kept)  # fmt: skip
+            read = {e for g in GROUPS for e in data.rows[g].get("unique_id", [])}
+            # a run over every schema read every record: the kept ones it did not are gone
+            stale = [e for e in kept if e not in read] if schema is None else []
+            del kept, read  # not held through training and scoring
+            store.save_features(self.s.conn, data.fresh, stale)
             summary.standardised = len(data.fresh)
         summary.skipped = data.skipped
         self.s.commit()  # the read is on record; the long computation holds no lock
@@ -254,21 +258,18 @@ class ResolveService:
         reach = components((left, right) for left, right, origin, decision, weight in rows
                            if (origin == "model" and weight >= floor)
                            or (origin == "user" and decision == "positive"))  # fmt: skip
-        stored = {(left, right) for left, right, origin, _, _ in rows if origin == "record"}
-        wanted = [
-            (a, b) for a, b in data.cannot_link
-            if a in sources and b in sources and reach(a) == reach(b)
-            and pair_key(a, b)[1:] not in stored
-        ]  # fmt: skip
+        wanted = [(a, b) for a, b in data.cannot_link
+                  if a in sources and b in sources and reach(a) == reach(b)]  # fmt: skip
         group_of = dict.fromkeys(sources, group)
         made = list(judge.record_judgements(wanted, group_of, sources, self.s.ctx.actor))
-        taken = stored | {(j.left_id, j.right_id) for j in made}
-        apart = {pair_key(a, b)[1:] for a, b in contradicting} - taken
+        apart = {pair_key(a, b)[1:] for a, b in contradicting} \
+            - {(j.left_id, j.right_id) for j in made}  # fmt: skip
         made += judge.record_judgements(sorted(apart), group_of, sources, self.s.ctx.actor,
                                         judge.CONTRADICTED)  # fmt: skip
-        # an incremental run sees the stored rows of what it clusters again only
-        known = store.stored_pairs(self.s.conn, [j.pair for j in made], "record")
-        made = [j for j in made if j.pair not in known]
+        # what earlier runs stored stays (an incremental run's rows cover only the part
+        # it clusters again, so the store is asked)
+        stored = store.stored_pairs(self.s.conn, [j.pair for j in made], "record")
+        made = [j for j in made if j.pair not in stored]
         store.insert_judgements(self.s.conn, visible, made)
         return [(j.left_id, j.right_id, j.origin, j.judgement, 0.0) for j in made]
 
@@ -315,11 +316,7 @@ class ResolveService:
     def _reach(self, visible: Visible, group: str, seeds: Sequence[str]) -> set[str]:
         """Entities whose cluster a decision about ``seeds`` can change: those joined to
         them by judgements that could merge (above the threshold, or a person's)."""
-        seen = set(seeds)
-        for member in list(seeds):
-            cid = store.canonical_of_entity(self.s.conn, visible, member)
-            if cid is not None:
-                seen.update(store.cluster_of(self.s.conn, visible, cid))
+        seen = set(seeds) | store.clusters_of(self.s.conn, visible, seeds)
         frontier = set(seen)
         while frontier:
             linked = store.linked(self.s.conn, visible, group, sorted(frontier),

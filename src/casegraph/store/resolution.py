@@ -122,27 +122,21 @@ def load_features(conn: Connection) -> dict[str, tuple[str, str]]:
 
 
 def save_features(
-    conn: Connection, fresh: dict[str, tuple[str, str]], kept: Iterable[str] | None = None
+    conn: Connection, fresh: dict[str, tuple[str, str]], stale: Iterable[str] = ()
 ) -> None:
-    """Store the records standardised on this run (replacing their older features);
-    with ``kept``, the ids a run over every record read, drop the rest (records gone
-    or no longer resolvable)."""
-    if kept is not None:
-        scratch.fill(conn, "kept_features", {"entity_id": "TEXT PRIMARY KEY"},
-                     ((e,) for e in kept))  # fmt: skip
-        conn.exec_driver_sql(
-            "DELETE FROM resolve_features WHERE entity_id NOT IN "
-            "(SELECT entity_id FROM kept_features)"
-        )
-    if fresh:
-        scratch.fill(conn, "fresh_features", {"entity_id": "TEXT PRIMARY KEY"},
-                     ((e,) for e in fresh))  # fmt: skip
-        conn.exec_driver_sql(
-            "DELETE FROM resolve_features WHERE entity_id IN "
-            "(SELECT entity_id FROM fresh_features)"
-        )
-        bulk.insert_rows(conn, "resolve_features", ("entity_id", "feature_key", "features"),
-                         ((e, k, v) for e, (k, v) in fresh.items()))  # fmt: skip
+    """Store the records standardised on this run, replacing their older features, and
+    drop the ``stale`` ones (records gone, or no longer resolvable)."""
+    dropped = [*fresh, *stale]
+    if not dropped:
+        return
+    scratch.fill(conn, "dropped_features", {"entity_id": "TEXT PRIMARY KEY"},
+                 ((e,) for e in dropped))  # fmt: skip
+    conn.exec_driver_sql(
+        "DELETE FROM resolve_features WHERE entity_id IN "
+        "(SELECT entity_id FROM dropped_features)"
+    )
+    bulk.insert_rows(conn, "resolve_features", ("entity_id", "feature_key", "features"),
+                     ((e, k, v) for e, (k, v) in fresh.items()))  # fmt: skip
 
 
 def clear_rescored(conn: Connection, pairs: Sequence[str]) -> None:
@@ -684,11 +678,20 @@ def near_records(conn: Connection, ids: Sequence[str], lower: dict[str, float]) 
     return out - set(ids)
 
 
-def cluster_of(conn: Connection, visible: Visible, canonical_id: str) -> list[str]:
-    """The records of a subject from sources ``visible`` grants (clustering after a
-    person's decision: every source, as processing)."""
-    query = select(resolved_entities.c.entity_id).where(
-        resolved_entities.c.canonical_id == canonical_id,
-        *_granted(visible, resolved_entities.c.source),
-    )
-    return list(conn.execute(query).scalars())
+def clusters_of(conn: Connection, visible: Visible, entity_ids: Sequence[str]) -> set[str]:
+    """The records of the subjects these records are part of, from sources ``visible``
+    grants (clustering after a person's decision or a new batch: every source, as
+    processing); one query per chunk of records."""
+    r = resolved_entities.c
+    seed = resolved_entities.alias("seed")
+    found: set[str] = set()
+    ordered = sorted(set(entity_ids))
+    for start in range(0, len(ordered), CHUNK):
+        subjects = select(seed.c.canonical_id).where(
+            seed.c.entity_id.in_(ordered[start : start + CHUNK]),
+            *_granted(visible, seed.c.source),
+        )
+        query = select(r.entity_id).where(r.canonical_id.in_(subjects),
+                                          *_granted(visible, r.source))  # fmt: skip
+        found.update(conn.execute(query).scalars())
+    return found
