@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pyroaring import BitMap
 from sqlalchemy import text
 
 from casegraph.access.context import AccessContext
 from casegraph.service import Session, Workspace
-from casegraph.store import graph_store, ledger
+from casegraph.store import graph_store
 from casegraph.store import resolution as rstore
 from tests.conftest import everything
 from tests.resolve import people
@@ -32,13 +33,20 @@ def snapshot(s: Session) -> dict[str, Any]:
         "source2, directed, start_date, end_date, amount, share, label, unit FROM edges"
     ).all(), key=repr)  # fmt: skip
     terms = sorted(conn.exec_driver_sql("SELECT term, docs FROM search_terms").all())
-    return {"docs": docs, "values": values, "edges": edges, "terms": terms}
+    subject = dict(conn.exec_driver_sql("SELECT ord, canonical_id FROM search_subjects").all())
+    bitmaps = sorted(
+        (field, value, source, tuple(sorted(subject[o] for o in BitMap.deserialize(bits))))
+        for field, value, source, bits in conn.exec_driver_sql(
+            "SELECT field, value, source, bits FROM search_bitmaps")
+    )  # fmt: skip
+    return {"docs": docs, "values": values, "edges": edges, "terms": terms,
+            "bitmaps": [b for b in bitmaps if b[3]]}  # fmt: skip
 
 
-def refreshed(s: Session) -> int:
-    """How many (subject, source) documents the last index refresh rebuilt."""
-    entry = [e for e in ledger.iter_entries(s.conn) if e.action == "index.refresh"][-1]
-    return int(entry.refs["subjects"])
+def doc_ids(s: Session) -> dict[tuple[str, str], int]:
+    """The row id of each (subject, source) document: a rebuilt document gets a new one."""
+    return {(c, src): i for i, c, src in s.conn.exec_driver_sql(
+        "SELECT id, canonical_id, source FROM search_docs")}  # fmt: skip
 
 
 def test_incremental_resolve_reindexes_only_what_moved(
@@ -48,9 +56,15 @@ def test_incremental_resolve_reindexes_only_what_moved(
     people.add_namesakes(tmp_path)
     with workspace.session(ctx) as s:
         load(s, tmp_path, "registry", "bank", "payments")
-        s.resolve.run()
+        first = s.resolve.run()
         full = snapshot(s)
-        assert full["docs"] and full["edges"]
+        assert full["docs"] and full["edges"] and full["bitmaps"]
+        # each source holds one record of a person here: the documents of the records
+        # that joined a subject are renamed to it, none rebuilt; the same as a rebuild
+        assert first.renamed == first.merged and first.reindexed == 0
+        s.index.rebuild()
+        assert snapshot(s) == full
+        before = doc_ids(s)
         # a late record of someone already known
         (tmp_path / "late.csv").write_text(
             "id,given,family,born,phone,street,city\n"
@@ -58,15 +72,19 @@ def test_incremental_resolve_reindexes_only_what_moved(
         )
         (tmp_path / "late.yml").write_text(people.mapping("late"))
         load(s, tmp_path, "late")
+        ingested = doc_ids(s)
         summary = s.resolve.run()
         assert summary.mode == "incremental" and summary.changed == 1
-        # the late record's document under its own id leaves, and one under the subject
-        # it joined arrives; the subject's documents of other sources stay untouched
-        assert refreshed(s) == 2
+        # the late record's document under its own id goes to the subject it joined, as
+        # it is: no document is rebuilt, and no other document's row changes
+        assert (summary.renamed, summary.reindexed) == (1, 0)
         subject = by_row(s)[("registry", "r0")]
         late = next(e for e, r in rstore.resolved_state(s.conn, everything(s)).items()
                     if r.source == "late")  # fmt: skip
         after = snapshot(s)
+        ids = doc_ids(s)
+        assert ids[(subject, "late")] == ingested[(late, "late")]
+        assert {k: i for k, i in ids.items() if k[1] != "late"} == before
         assert (subject, "late") in {(d[0], d[1]) for d in after["docs"]}
         assert late not in {d[0] for d in after["docs"]}
         unchanged = [d for d in full["docs"] if d[0] != late]
@@ -100,3 +118,32 @@ def test_shared_value_edges_left_waiting_are_rebuilt_by_the_next_refresh(
         counts = s.index.refresh()
         assert counts["subjects"] == 0 and counts["edges"] == len(shared)
         assert snapshot(s) == whole
+
+
+def test_a_split_renames_both_halves_and_joins_them_by_the_phone_they_share(
+    workspace: Workspace, ctx: AccessContext, tmp_path: Path
+) -> None:
+    """A person splits a subject whose two records give one phone number: each half's
+    document goes to its own subject as it was, and the phone, shared by one subject
+    before, now joins two; the same as a rebuild."""
+    people.write(tmp_path)
+    with workspace.session(ctx) as s:
+        load(s, tmp_path, "registry", "bank")
+        s.resolve.run()
+        subject, phone = s.conn.exec_driver_sql(
+            "SELECT d.canonical_id, v.value FROM search_docs d JOIN search_values v "
+            "ON v.doc_id = d.id AND v.field = 'phone' GROUP BY d.canonical_id, v.value "
+            "HAVING count(*) = 2 ORDER BY d.canonical_id LIMIT 1").one()  # fmt: skip
+        records = {r.source: e for e, r in rstore.resolved_state(s.conn, everything(s)).items()
+                   if r.canonical_id == subject}  # fmt: skip
+        assert sorted(records) == ["bank", "registry"]
+        before = doc_ids(s)
+        s.resolve.split(subject, [records["bank"]], "two people, one family phone")
+        ids = doc_ids(s)
+        assert ids[(records["bank"], "bank")] == before[(subject, "bank")]
+        assert ids[(records["registry"], "registry")] == before[(subject, "registry")]
+        after = snapshot(s)
+        joined = [e for e in after["edges"] if e[2] == "same:phone" and e[3] == f"phone:{phone}"]
+        assert {(e[0], e[1]) for e in joined} == {tuple(sorted(records.values()))}
+        s.index.rebuild()
+        assert snapshot(s) == after

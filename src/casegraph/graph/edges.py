@@ -11,7 +11,7 @@ from itertools import combinations
 from followthemoney import model as ftm
 
 from casegraph.model.amounts import SECONDS
-from casegraph.model.edges import Edge
+from casegraph.model.edges import HUB, Edge
 from casegraph.model.statements import StatementRow
 
 # (source property, target property, directed) of each relationship schema
@@ -21,8 +21,6 @@ ENDS: dict[str, tuple[str, str, bool]] = {
     if schema.edge and schema.edge_source and schema.edge_target
 }
 ENDS["Call"] = ("caller", "receiver", True)
-SHARED_FIELDS = ("phone", "email", "address", "id")
-HUB = 25  # a value shared by more subjects than this links nobody (a registry's address)
 # where an amount is, and its unit: the currency the relationship states, or a fixed one
 AMOUNT_PROPS = ("amountEur", "amount", "amountUsd", "duration")
 FIXED_UNIT = {"amountEur": "EUR", "amountUsd": "USD", "duration": SECONDS}

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from casegraph.model.display import cut
 
+SHARED_FIELDS = ("phone", "email", "address", "id")  # values whose holders "same:" edges join
+HUB = 25  # a value shared by more subjects than this links nobody (a registry's address)
+
 
 @dataclass(frozen=True)
 class Edge:

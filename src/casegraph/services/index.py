@@ -14,13 +14,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from casegraph.access import roles
-from casegraph.graph.edges import (
-    SHARED_FIELDS,
-    is_relationship,
-    relationship_edges,
-    shared_edges,
-)
-from casegraph.model.edges import Edge
+from casegraph.graph.edges import is_relationship, relationship_edges, shared_edges
+from casegraph.model.edges import SHARED_FIELDS, Edge
 from casegraph.model.search_documents import Document
 from casegraph.model.statements import StatementRow
 from casegraph.search.documents import build

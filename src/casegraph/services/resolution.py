@@ -59,6 +59,9 @@ class ResolveSummary:
     # then per group judgements, cluster and canonical ids, then the search index
     phases: dict[str, float] = field(default_factory=dict)
     standardised: int = 0  # records standardised (the rest reused the last run's)
+    # search documents: renamed to the subject their records joined, and rebuilt
+    renamed: int = 0
+    reindexed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -129,7 +132,8 @@ class ResolveService:
         self.s.record("resolve.run", summary.as_dict())
         progress("updating the search index and graph")
         with summary.phase("search index and graph"):
-            self.s.index.after_change(permission=roles.RESOLVE)
+            counts = self.s.index.after_change(permission=roles.RESOLVE)
+        summary.reindexed = counts["subjects"]
         return summary
 
     def _score(self, visible: Visible, group: str, data: Extracted, engine_name: str,
@@ -242,6 +246,7 @@ class ResolveService:
         summary.merged += result["merged"] + sum(n for n in untouched.values() if n > 1)
         summary.subjects += result["subjects"] + len(untouched)
         summary.changed += result["changed"]
+        summary.renamed += result["renamed"]
 
     def _record_cannot_links(self, visible: Visible, group: str, data: Extracted,
                              rows: list[JudgementRow], sources: dict[str, str],
@@ -309,9 +314,11 @@ class ResolveService:
                           state[e].digest) for e in write],
                 gone,
             )  # fmt: skip
-            store.set_canonical_ids(self.s.conn, visible, [(e, assigned[e]) for e in write])
+            renamed = store.set_canonical_ids(self.s.conn, visible,
+                                              [(e, assigned[e]) for e in write])  # fmt: skip
         merged = sum(len(m) for m in found.values() if len(m) > 1)
-        return {"merged": merged, "subjects": len(found), "changed": len(moved)}
+        return {"merged": merged, "subjects": len(found), "changed": len(moved),
+                "renamed": renamed}  # fmt: skip
 
     def _reach(self, visible: Visible, group: str, seeds: Sequence[str]) -> set[str]:
         """Entities whose cluster a decision about ``seeds`` can change: those joined to

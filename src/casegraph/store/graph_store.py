@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     String,
     and_,
+    bindparam,
     cast,
     delete,
     func,
@@ -23,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import ColumnElement, Executable
 
-from casegraph.model.edges import SHARED, Edge
+from casegraph.model.edges import HUB, SHARED, SHARED_FIELDS, Edge
 from casegraph.model.names import display_name
 from casegraph.model.visible import Visible
 from casegraph.store import bulk, scratch
@@ -166,6 +167,68 @@ def repoint(conn: Connection, ends: Sequence[tuple[str, str, str]]) -> None:
             f"UPDATE edges SET {column} = m.c FROM edge_ends m "
             f"WHERE edges.{source} = m.s AND edges.{entity} = m.e AND edges.{column} <> m.c"
         )
+
+
+def rename_subjects(conn: Connection, renames: str) -> None:
+    """Edges follow the documents resolution gives to a new subject: the rows (old
+    subject ``o``, source ``s``, new subject ``n``) of the scratch table ``renames``,
+    whose documents are not renamed yet. Relationship ends and origins in that source
+    move to the new subject, and so do "same:" edges, which keep the order a rebuild
+    gives them; one between two documents that now share a subject goes. A value whose
+    edges a rename can change otherwise is queued for rebuilding: one another document
+    of the old subject holds too (the subject splits), or more than ``HUB`` hold."""
+    _changed(conn)
+    conn.execute(
+        text(
+            "INSERT INTO dirty_shared_values (field, value) SELECT DISTINCT v.field, v.value "
+            f"FROM {renames} r CROSS JOIN search_docs d CROSS JOIN search_values v "
+            "WHERE d.canonical_id = r.o AND d.source = r.s AND v.doc_id = d.id "
+            "AND v.field IN :fields AND ("
+            "EXISTS (SELECT 1 FROM search_values w JOIN search_docs e ON e.id = w.doc_id "
+            "WHERE w.field = v.field AND w.value = v.value AND e.canonical_id = r.o "
+            "AND e.source <> r.s) OR (SELECT count(*) FROM search_values w "
+            "WHERE w.field = v.field AND w.value = v.value) > :hub) ON CONFLICT DO NOTHING"
+        ).bindparams(bindparam("fields", expanding=True)),
+        {"fields": list(SHARED_FIELDS), "hub": HUB},
+    )
+    shared = {"shared": SHARED + "%"}
+    for column, source in (("src", "source"), ("dst", "source2"), ("origin_subject", "source")):
+        conn.execute(
+            text(
+                f"UPDATE edges SET {column} = r.n FROM {renames} r WHERE edges.{column} = r.o "
+                f"AND edges.{source} = r.s AND edges.kind NOT LIKE :shared"
+            ),
+            shared,
+        )
+    # each "same:" edge with a renamed end: both ends as they become, then in order
+    scratch.fresh(conn, "shared_moves", "id INTEGER PRIMARY KEY, a TEXT NOT NULL, "
+                  "b TEXT NOT NULL, sa TEXT NOT NULL, sb TEXT NOT NULL")  # fmt: skip
+    conn.execute(
+        text(
+            "INSERT INTO shared_moves (id, a, b, sa, sb) SELECT e.id, coalesce(x.n, e.src), "
+            "coalesce(y.n, e.dst), e.source, e.source2 FROM edges e "
+            f"LEFT JOIN {renames} x ON x.o = e.src AND x.s = e.source "
+            f"LEFT JOIN {renames} y ON y.o = e.dst AND y.s = e.source2 WHERE e.id IN ("
+            f"SELECT e.id FROM {renames} r CROSS JOIN edges e WHERE e.src = r.o "
+            "AND e.source = r.s AND e.kind LIKE :shared UNION "
+            f"SELECT e.id FROM {renames} r CROSS JOIN edges e WHERE e.dst = r.o "
+            "AND e.source2 = r.s AND e.kind LIKE :shared)"
+        ),
+        shared,
+    )
+    scratch.analyze(conn, "shared_moves")
+    conn.exec_driver_sql(
+        "DELETE FROM edges WHERE id IN (SELECT id FROM shared_moves WHERE a = b)"
+    )
+    c = "" if conn.dialect.name == "sqlite" else ' COLLATE "C"'  # Python's order of text
+    flip = f"(m.a{c} > m.b{c} OR (m.a = m.b AND m.sa{c} > m.sb{c}))"
+    conn.exec_driver_sql(
+        f"UPDATE edges SET src = CASE WHEN {flip} THEN m.b ELSE m.a END, "
+        f"dst = CASE WHEN {flip} THEN m.a ELSE m.b END, "
+        f"source = CASE WHEN {flip} THEN m.sb ELSE m.sa END, "
+        f"source2 = CASE WHEN {flip} THEN m.sa ELSE m.sb END "
+        "FROM shared_moves m WHERE edges.id = m.id AND m.a <> m.b"
+    )
 
 
 def canonical_lookup(

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from casegraph.model.clock import utcnow
 from casegraph.model.visible import Visible
-from casegraph.store import bulk, scratch
+from casegraph.store import bulk, graph_store, scratch, search_index
 from casegraph.store.tables import (
     edges,
     judgements,
@@ -599,25 +599,74 @@ def set_canonical_ids(
     conn: Connection, visible: Visible, mapping: Sequence[tuple[str, str]]
 ) -> int:
     """Point every statement of each entity at its canonical id, in one set-based update
-    (entities ``write_state`` checked against ``visible``)."""
+    (entities ``write_state`` checked against ``visible``). Where all the records a
+    subject had in a source move to one new subject that had none there, the index
+    keeps that document and renames it (``_renames``); every other (subject, source)
+    the move touches, old and new, is queued for re-indexing. Returns how many
+    documents were renamed."""
     if not mapping:
         return 0
     scratch.fill(conn, "canon_map",
                  {"entity_id": "TEXT PRIMARY KEY", "canonical_id": "TEXT NOT NULL"}, mapping)
-    for side in ("statements.canonical_id", "canon_map.canonical_id"):  # old and new subject
+    scratch.fresh(conn, "canon_moves", _MOVE_COLUMNS)
+    conn.exec_driver_sql(
+        "INSERT INTO canon_moves (o, s, n) SELECT DISTINCT statements.canonical_id, "
+        "statements.source, canon_map.canonical_id FROM statements JOIN canon_map "
+        "ON statements.entity_id = canon_map.entity_id "
+        "WHERE statements.canonical_id <> canon_map.canonical_id"
+    )
+    scratch.analyze(conn, "canon_moves")
+    renames = _renames(conn)
+    if renames:  # the edges first: they read the documents under their old subject
+        graph_store.rename_subjects(conn, "canon_renames")
+        search_index.rename_docs(conn, "canon_renames")
+    for side in ("o", "n"):  # the old and the new subject of every other move
         conn.exec_driver_sql(
-            f"INSERT INTO dirty_subjects (canonical_id, source) SELECT DISTINCT {side}, "
-            "statements.source FROM statements JOIN canon_map "
-            "ON statements.entity_id = canon_map.entity_id "
-            "WHERE statements.canonical_id <> canon_map.canonical_id ON CONFLICT DO NOTHING"
+            f"INSERT INTO dirty_subjects (canonical_id, source) SELECT DISTINCT m.{side}, m.s "
+            "FROM canon_moves m WHERE NOT EXISTS (SELECT 1 FROM canon_renames r "
+            "WHERE r.o = m.o AND r.s = m.s) ON CONFLICT DO NOTHING"
         )
-    result = conn.exec_driver_sql(
+    conn.exec_driver_sql(
         "UPDATE statements SET canonical_id = canon_map.canonical_id FROM canon_map "
         "WHERE statements.entity_id = canon_map.entity_id "
         "AND statements.canonical_id <> canon_map.canonical_id"
     )
     conn.exec_driver_sql("DELETE FROM canon_map")
-    return int(result.rowcount or 0)
+    return renames
+
+
+_MOVE_COLUMNS = "o TEXT NOT NULL, s TEXT NOT NULL, n TEXT NOT NULL, PRIMARY KEY (o, s, n)"
+
+
+def _renames(conn: Connection) -> int:
+    """Fill ``canon_renames`` with the moves (old subject, source, new subject) of
+    ``canon_moves`` that change nothing in a document but its subject: every record of
+    the old subject in that source moves, all to the new one; no other subject's record
+    of that source joins it, and the new subject has no record or document there yet;
+    the old document is indexed and neither end waits for re-indexing. How many."""
+    scratch.fresh(conn, "canon_renames", _MOVE_COLUMNS)  # (o, s) leads the key: joins use it
+    conn.exec_driver_sql(
+        "INSERT INTO canon_renames (o, s, n) SELECT o, s, min(n) FROM canon_moves "
+        "GROUP BY o, s HAVING count(*) = 1"
+    )
+    conn.exec_driver_sql(
+        "DELETE FROM canon_renames WHERE (n, s) IN "
+        "(SELECT n, s FROM canon_moves GROUP BY n, s HAVING count(*) > 1) "
+        "OR EXISTS (SELECT 1 FROM statements WHERE statements.canonical_id = canon_renames.n "
+        "AND statements.source = canon_renames.s) "
+        "OR EXISTS (SELECT 1 FROM statements LEFT JOIN canon_map "
+        "ON canon_map.entity_id = statements.entity_id "
+        "WHERE statements.canonical_id = canon_renames.o AND statements.source = canon_renames.s "
+        "AND (canon_map.canonical_id IS NULL OR canon_map.canonical_id <> canon_renames.n)) "
+        "OR EXISTS (SELECT 1 FROM dirty_subjects d WHERE d.source = canon_renames.s "
+        "AND d.canonical_id IN (canon_renames.o, canon_renames.n)) "
+        "OR EXISTS (SELECT 1 FROM search_docs d WHERE d.source = canon_renames.s "
+        "AND d.canonical_id = canon_renames.n) "
+        "OR NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.source = canon_renames.s "
+        "AND d.canonical_id = canon_renames.o)"
+    )
+    scratch.analyze(conn, "canon_renames")
+    return int(conn.exec_driver_sql("SELECT count(*) FROM canon_renames").scalar_one())
 
 
 def canonical_of_entity(conn: Connection, visible: Visible, entity_id: str) -> str | None:

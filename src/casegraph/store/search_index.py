@@ -173,6 +173,43 @@ def insert_docs(conn: Connection, docs: Sequence[Document]) -> None:
     search_bitmaps.change(conn, added, {})
 
 
+def rename_docs(conn: Connection, renames: str) -> None:
+    """Give the documents of the rows (old subject ``o``, source ``s``, new subject
+    ``n``) of the scratch table ``renames`` to their new subject: their text, terms and
+    values stay as they are; the facet bitmaps move their bits from the old subject's
+    ordinal to the new one's. (SQLite joins in the order written after ``CROSS JOIN``:
+    from the renames, not from every value of the fields.)"""
+    docs = conn.exec_driver_sql(
+        f"SELECT d.id, r.o, r.n, d.source, d.schema, d.adult_on FROM {renames} r "
+        "JOIN search_docs d ON d.canonical_id = r.o AND d.source = r.s"
+    ).all()
+    values: dict[int, list[tuple[str, str]]] = {}
+    found = conn.execute(
+        text(
+            f"SELECT v.doc_id, v.field, v.value FROM {renames} r CROSS JOIN search_docs d "
+            "CROSS JOIN search_values v WHERE d.canonical_id = r.o AND d.source = r.s "
+            "AND v.doc_id = d.id AND v.field IN :fields"
+        ).bindparams(bindparam("fields", expanding=True)),
+        {"fields": list(search_bitmaps.VALUE_FIELDS)},
+    )
+    for i, f, value in found:
+        values.setdefault(int(i), []).append((str(f), str(value)))
+    ords = search_bitmaps.ordinals(
+        conn, [str(c) for _, o, n, *_ in docs for c in (o, n)], create=True
+    )
+    added: dict[search_bitmaps.Key, set[int]] = {}
+    removed: dict[search_bitmaps.Key, set[int]] = {}
+    for i, old, new, source, schema, adult in docs:
+        for key in search_bitmaps.doc_keys(source, schema, adult, values.get(int(i), [])):
+            removed.setdefault(key, set()).add(ords[old])
+            added.setdefault(key, set()).add(ords[new])
+    search_bitmaps.change(conn, added, removed)
+    conn.exec_driver_sql(
+        f"UPDATE search_docs SET canonical_id = r.n FROM {renames} r "
+        "WHERE search_docs.canonical_id = r.o AND search_docs.source = r.s"
+    )
+
+
 def _unmark_bitmaps(conn: Connection, docs: dict[int, tuple[str, str, str, str | None]]) -> None:
     """Take the subjects of these documents (id -> canonical id, source, schema, adult
     on) out of the facet bitmaps their documents put them in."""

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from casegraph.graph.edges import ENDS, SHARED_FIELDS
+from casegraph.graph.edges import ENDS
 from casegraph.model.amounts import by_unit, measure
-from casegraph.model.edges import kind_label
+from casegraph.model.edges import SHARED_FIELDS, kind_label
 
 DASH, TIMES = "\u2013", "\u00d7"  # between two dates; "Payment x24" with a times sign
 RECORDS_PER_LINK = 30  # the single edges a link lists in its details (the rest counted)
