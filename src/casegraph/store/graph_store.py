@@ -170,27 +170,16 @@ def repoint(conn: Connection, ends: Sequence[tuple[str, str, str]]) -> None:
 
 
 def rename_subjects(conn: Connection, renames: str) -> None:
-    """Edges follow the documents resolution gives to a new subject: the rows (old
+    """Edges follow the documents resolution gave to a new subject: the rows (old
     subject ``o``, source ``s``, new subject ``n``) of the scratch table ``renames``,
-    whose documents are not renamed yet. Relationship ends and origins in that source
-    move to the new subject, and so do "same:" edges, which keep the order a rebuild
-    gives them; one between two documents that now share a subject goes. A value whose
-    edges a rename can change otherwise is queued for rebuilding: one another document
-    of the old subject holds too (the subject splits), or more than ``HUB`` hold."""
+    whose documents are renamed already (``search_index.rename_docs``: the facet bitmaps
+    are locked before the edges, as a refresh locks them). Relationship ends and origins
+    in that source move to the new subject, and so do "same:" edges, which keep the
+    order a rebuild gives them; one between two documents that now share a subject goes.
+    A value whose edges a rename can change otherwise is queued for rebuilding: one that
+    another document of the old subject holds too (the subject splits; that document
+    renamed or not), or that more than ``HUB`` documents hold."""
     _changed(conn)
-    conn.execute(
-        text(
-            "INSERT INTO dirty_shared_values (field, value) SELECT DISTINCT v.field, v.value "
-            f"FROM {renames} r CROSS JOIN search_docs d CROSS JOIN search_values v "
-            "WHERE d.canonical_id = r.o AND d.source = r.s AND v.doc_id = d.id "
-            "AND v.field IN :fields AND ("
-            "EXISTS (SELECT 1 FROM search_values w JOIN search_docs e ON e.id = w.doc_id "
-            "WHERE w.field = v.field AND w.value = v.value AND e.canonical_id = r.o "
-            "AND e.source <> r.s) OR (SELECT count(*) FROM search_values w "
-            "WHERE w.field = v.field AND w.value = v.value) > :hub) ON CONFLICT DO NOTHING"
-        ).bindparams(bindparam("fields", expanding=True)),
-        {"fields": list(SHARED_FIELDS), "hub": HUB},
-    )
     shared = {"shared": SHARED + "%"}
     for column, source in (("src", "source"), ("dst", "source2"), ("origin_subject", "source")):
         conn.execute(
@@ -228,6 +217,21 @@ def rename_subjects(conn: Connection, renames: str) -> None:
         f"source = CASE WHEN {flip} THEN m.sb ELSE m.sa END, "
         f"source2 = CASE WHEN {flip} THEN m.sa ELSE m.sb END "
         "FROM shared_moves m WHERE edges.id = m.id AND m.a <> m.b"
+    )
+    conn.execute(
+        text(
+            "INSERT INTO dirty_shared_values (field, value) SELECT DISTINCT v.field, v.value "
+            f"FROM {renames} r CROSS JOIN search_docs d CROSS JOIN search_values v "
+            "WHERE d.canonical_id = r.n AND d.source = r.s AND v.doc_id = d.id "
+            "AND v.field IN :fields AND (EXISTS (SELECT 1 FROM search_values w "
+            "JOIN search_docs e ON e.id = w.doc_id WHERE w.field = v.field "
+            "AND w.value = v.value AND e.source <> r.s AND (e.canonical_id = r.o OR EXISTS "
+            f"(SELECT 1 FROM {renames} q WHERE q.o = r.o AND q.s = e.source "
+            "AND q.n = e.canonical_id))) OR EXISTS (SELECT 1 FROM search_values w "
+            "WHERE w.field = v.field AND w.value = v.value LIMIT 1 OFFSET :hub)) "
+            "ON CONFLICT DO NOTHING"
+        ).bindparams(bindparam("fields", expanding=True)),
+        {"fields": list(SHARED_FIELDS), "hub": HUB},
     )
 
 

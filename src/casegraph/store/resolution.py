@@ -617,9 +617,9 @@ def set_canonical_ids(
     )
     scratch.analyze(conn, "canon_moves")
     renames = _renames(conn)
-    if renames:  # the edges first: they read the documents under their old subject
-        graph_store.rename_subjects(conn, "canon_renames")
+    if renames:
         search_index.rename_docs(conn, "canon_renames")
+        graph_store.rename_subjects(conn, "canon_renames")
     for side in ("o", "n"):  # the old and the new subject of every other move
         conn.exec_driver_sql(
             f"INSERT INTO dirty_subjects (canonical_id, source) SELECT DISTINCT m.{side}, m.s "
@@ -630,6 +630,14 @@ def set_canonical_ids(
         "UPDATE statements SET canonical_id = canon_map.canonical_id FROM canon_map "
         "WHERE statements.entity_id = canon_map.entity_id "
         "AND statements.canonical_id <> canon_map.canonical_id"
+    )
+    # PostgreSQL: a writer that queued an old document after ``_renames`` looked, and
+    # committed before the update above (which waits for its rows), has its change in
+    # the renamed document's records now: that document is rebuilt too
+    conn.exec_driver_sql(
+        "INSERT INTO dirty_subjects (canonical_id, source) SELECT r.n, r.s FROM canon_renames r "
+        "WHERE EXISTS (SELECT 1 FROM dirty_subjects d WHERE d.canonical_id = r.o "
+        "AND d.source = r.s) ON CONFLICT DO NOTHING"
     )
     conn.exec_driver_sql("DELETE FROM canon_map")
     return renames

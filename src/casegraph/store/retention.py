@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, and_, bindparam, delete, func, select, text
 from sqlalchemy.engine import Connection
 
+from casegraph.store import search_index
 from casegraph.store.tables import ingest_runs, rejects, sources, statements
 
 
@@ -31,21 +32,19 @@ def erase(conn: Connection, source: str, cutoff: datetime) -> int:
         ingest_runs.c.source == source, ingest_runs.c.started_at < cutoff
     )
     conn.execute(delete(rejects).where(rejects.c.run_id.in_(old_runs)))
-    conn.execute(  # their subjects' search documents and edges are rebuilt without them
-        text(
-            "INSERT INTO dirty_subjects (canonical_id, source) SELECT DISTINCT canonical_id, "
-            "source FROM statements WHERE source = :s AND last_seen < :c ON CONFLICT DO NOTHING"
-        ).bindparams(bindparam("c", type_=DateTime)),
-        {"s": source, "c": cutoff},
-    )
-    conn.execute(  # and the standardised records resolution kept of them
+    conn.execute(  # the standardised records resolution kept of them
         text(
             "DELETE FROM resolve_features WHERE entity_id IN (SELECT entity_id FROM "
             "statements WHERE source = :s AND last_seen < :c)"
         ).bindparams(bindparam("c", type_=DateTime)),
         {"s": source, "c": cutoff},
     )
-    result = conn.execute(
-        delete(statements).where(statements.c.source == source, statements.c.last_seen < cutoff)
-    )
-    return int(result.rowcount)
+    # their subjects' search documents and edges are rebuilt without them: the subjects
+    # the deleted rows had when deleted (resolution may have moved them meanwhile)
+    gone = conn.execute(
+        delete(statements)
+        .where(statements.c.source == source, statements.c.last_seen < cutoff)
+        .returning(statements.c.canonical_id, statements.c.source)
+    ).all()
+    search_index.mark_dirty(conn, ((str(c), str(s)) for c, s in gone))
+    return len(gone)
