@@ -70,7 +70,7 @@ def resolve(
               f"{max(records - summary.standardised, 0):,} unchanged since the last run "
               "and taken as they were.")  # fmt: skip
     err.print(f"Search index: {_count(summary.reindexed, 'document')} rebuilt, "
-              f"{summary.renamed:,} renamed to the subject their records joined.")  # fmt: skip
+              f"{summary.renamed:,} renamed to their new subject.")  # fmt: skip
     spent = "; ".join(f"{name} {seconds:,.1f} s" for name, seconds in summary.phases.items())
     err.print(f"[dim]time: {spent}[/]", highlight=False)
 
