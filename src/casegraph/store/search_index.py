@@ -177,30 +177,20 @@ def rename_docs(conn: Connection, renames: str) -> None:
     """Give the documents of the rows (old subject ``o``, source ``s``, new subject
     ``n``) of the scratch table ``renames`` to their new subject: their text, terms and
     values stay as they are; the facet bitmaps move their bits from the old subject's
-    ordinal to the new one's. (SQLite joins in the order written after ``CROSS JOIN``:
-    from the renames, not from every value of the fields.)"""
+    ordinal to the new one's."""
     docs = conn.exec_driver_sql(
         f"SELECT d.id, r.o, r.n, d.source, d.schema, d.adult_on FROM {renames} r "
         "JOIN search_docs d ON d.canonical_id = r.o AND d.source = r.s"
     ).all()
-    values: dict[int, list[tuple[str, str]]] = {}
-    found = conn.execute(
-        text(
-            f"SELECT v.doc_id, v.field, v.value FROM {renames} r CROSS JOIN search_docs d "
-            "CROSS JOIN search_values v WHERE d.canonical_id = r.o AND d.source = r.s "
-            "AND v.doc_id = d.id AND v.field IN :fields"
-        ).bindparams(bindparam("fields", expanding=True)),
-        {"fields": list(search_bitmaps.VALUE_FIELDS)},
-    )
-    for i, f, value in found:
-        values.setdefault(int(i), []).append((str(f), str(value)))
+    keys = _bitmap_keys(conn, {int(i): (str(o), str(s), str(k), a)
+                               for i, o, _, s, k, a in docs})  # fmt: skip
     ords = search_bitmaps.ordinals(
         conn, [str(c) for _, o, n, *_ in docs for c in (o, n)], create=True
     )
     added: dict[search_bitmaps.Key, set[int]] = {}
     removed: dict[search_bitmaps.Key, set[int]] = {}
-    for i, old, new, source, schema, adult in docs:
-        for key in search_bitmaps.doc_keys(source, schema, adult, values.get(int(i), [])):
+    for i, old, new, *_ in docs:
+        for key in keys[int(i)]:
             removed.setdefault(key, set()).add(ords[old])
             added.setdefault(key, set()).add(ords[new])
     search_bitmaps.change(conn, added, removed)
@@ -210,9 +200,11 @@ def rename_docs(conn: Connection, renames: str) -> None:
     )
 
 
-def _unmark_bitmaps(conn: Connection, docs: dict[int, tuple[str, str, str, str | None]]) -> None:
-    """Take the subjects of these documents (id -> canonical id, source, schema, adult
-    on) out of the facet bitmaps their documents put them in."""
+def _bitmap_keys(
+    conn: Connection, docs: dict[int, tuple[str, str, str, str | None]]
+) -> dict[int, set[search_bitmaps.Key]]:
+    """The facet bitmaps each document (id -> canonical id, source, schema, adult on)
+    puts its subject in, from its stored values."""
     values: dict[int, list[tuple[str, str]]] = {}
     v = search_values.c
     for chunk in _chunks(sorted(docs)):
@@ -221,10 +213,18 @@ def _unmark_bitmaps(conn: Connection, docs: dict[int, tuple[str, str, str, str |
         )
         for i, f, value in conn.execute(query):
             values.setdefault(int(i), []).append((str(f), str(value)))
+    return {i: search_bitmaps.doc_keys(source, schema, adult, values.get(i, []))
+            for i, (_, source, schema, adult) in docs.items()}  # fmt: skip
+
+
+def _unmark_bitmaps(conn: Connection, docs: dict[int, tuple[str, str, str, str | None]]) -> None:
+    """Take the subjects of these documents (id -> canonical id, source, schema, adult
+    on) out of the facet bitmaps their documents put them in."""
+    keys = _bitmap_keys(conn, docs)
     ords = search_bitmaps.ordinals(conn, (c for c, _, _, _ in docs.values()))
     removed: dict[search_bitmaps.Key, set[int]] = {}
-    for i, (cid, source, schema, adult) in docs.items():
-        for key in search_bitmaps.doc_keys(source, schema, adult, values.get(i, [])):
+    for i, (cid, _, _, _) in docs.items():
+        for key in keys[i]:
             removed.setdefault(key, set()).add(ords[cid])
     search_bitmaps.change(conn, {}, removed)
 
