@@ -17,7 +17,7 @@ from casegraph.access.context import AccessContext
 from casegraph.access.protected import ProtectedAttribute, check_fields
 from casegraph.service import Workspace
 from casegraph.store import ledger
-from casegraph.store.tables import resolve_features, statements
+from casegraph.store.tables import resolve_pending, resolve_records, statements
 from tests.conftest import add_source, person_mapping
 
 
@@ -36,7 +36,12 @@ def count(workspace: Workspace) -> int:
 
 def kept_features(workspace: Workspace) -> str:
     with workspace.engine.connect() as conn:
-        return " ".join(conn.execute(select(resolve_features.c.features)).scalars())
+        return " ".join(f or "" for f in conn.execute(select(resolve_records.c.features)).scalars())
+
+
+def pending(workspace: Workspace) -> set[str]:
+    with workspace.engine.connect() as conn:
+        return set(conn.execute(select(resolve_pending.c.entity_id)).scalars())
 
 
 def test_retention_run(workspace: Workspace, ctx: AccessContext, tmp_path: Path) -> None:
@@ -61,6 +66,11 @@ def test_retention_run(workspace: Workspace, ctx: AccessContext, tmp_path: Path)
     assert len(erasure) == 1
     assert "Anna" not in json.dumps(erasure[0].refs)  # the ledger never holds erased data
     assert "anna" not in kept_features(workspace) and "olga" in kept_features(workspace)
+    # the erased entity is read again by the next run: it keeps no name to resolve by
+    assert len(pending(workspace)) == 1
+    with workspace.session(ctx) as s:
+        assert s.resolve.run().skipped == 1
+    assert pending(workspace) == set() and "anna" not in kept_features(workspace)
     with workspace.session(ctx) as s:
         assert s.retention.run() == []
 

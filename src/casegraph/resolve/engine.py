@@ -97,8 +97,13 @@ def term_frequencies(table: pa.Table, column: str, group: str) -> pa.Table:
 
 
 def _distinct(values: set[str]) -> int:
-    """Values that are not a coarser form of another (``1971`` of ``1971-09-14``)."""
-    return sum(1 for v in values if not any(o != v and o.startswith(v) for o in values))
+    """Values that are not a coarser form of another (``1971`` of ``1971-09-14``). In
+    sorted order the values that start with one follow it at once: a value is coarser
+    exactly when the next one starts with it."""
+    ordered = sorted(values)
+    last = len(ordered) - 1
+    return sum(1 for i, v in enumerate(ordered)
+               if i == last or not ordered[i + 1].startswith(v))  # fmt: skip
 
 
 def _register_frequencies(api: Any, linker: Any, table: pa.Table, model: dict[str, Any],

@@ -9,11 +9,15 @@ Entities first seen on the same source record (payer and payee of one payment, t
 inventors on one patent) are recorded as cannot-link pairs.
 
 Standardising a record's values is most of the cost of a read, and a record whose
-statements did not change standardises the same way: the features of each record are
-kept (``Extracted.fresh``, stored by resolution) under a key of its statements, its
-schema and source, and the code and libraries that standardise them (``VERSION``); a
-later run reuses them when the key still matches. What depends on other records
-(context, shared phones) is computed on every run.
+statements did not change standardises the same way. What a read takes from each entity
+(its source, schema, record, references, caption and standardised features) is kept as
+an ``EntityRecord`` (``Extracted.fresh``, stored by resolution) under a key of its
+statements, its schema and source, and the code and libraries that standardise them
+(``VERSION``). A later run passes the records of entities whose statements did not
+change as ``kept`` and the statements of the others as ``rows``; a run that reads every
+statement passes the records as ``cache`` and standardises only those whose key
+changed. What depends on other records (context, shared phones, cannot-links) is
+computed from all of them on every run.
 """
 
 from __future__ import annotations
@@ -30,13 +34,15 @@ from itertools import combinations, groupby
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from followthemoney import model as ftm
 
 from casegraph.model.statements import StatementRow
 from casegraph.resolve import standardise as std
+from casegraph.store.resolve_records import REF_SEPARATOR, EntityRecord
 
-# entity id -> (feature key, features as JSON): a previous run's standardised records
-Cache = dict[str, tuple[str, str]]
+# entity id -> (feature key, features as JSON): what a previous run kept of each entity
+Cache = dict[str, tuple[str, str | None]]
 # what standardising one record needs: entity id, schema, source, its (property, value)
 # pairs, its group and the text its digest is taken of
 Task = tuple[str, str, str, list[tuple[str, str]], str, str]
@@ -105,34 +111,50 @@ def group_of(schema: str) -> str | None:
     return None
 
 
+# the columns computed on every run from all records (context, shared phones); the
+# others are each record's own features, kept between runs
+DERIVED = ("neighbours", "neighbours_rare", "phones_own", "rich_context")
+FEATURES = pa.schema(
+    [(n, pa.string()) for n in SCALAR_COLUMNS if n not in DERIVED]
+    + [(n, pa.list_(pa.string())) for n in LIST_COLUMNS if n not in DERIVED]
+)
+TABLE = pa.schema(
+    [(n, pa.string()) for n in SCALAR_COLUMNS] + [(n, pa.list_(pa.string())) for n in LIST_COLUMNS]
+)
+PARSE_BATCH = 50_000  # records' features parsed together
+
+
+def _parse(lines: list[str]) -> pa.Table:
+    """Features kept as JSON lines, as an Arrow table (parsed in Arrow, not in Python)."""
+    from io import BytesIO
+
+    from pyarrow import json as pj
+
+    if not lines:
+        return FEATURES.empty_table()
+    options = pj.ParseOptions(explicit_schema=FEATURES, unexpected_field_behavior="ignore")
+    return pj.read_json(BytesIO("\n".join(lines).encode()), parse_options=options)
+
+
 @dataclass
 class Extracted:
     """Records per group, their context and the cannot-link pairs found while reading."""
 
-    rows: dict[str, dict[str, list[Any]]] = field(
-        default_factory=lambda: {g: defaultdict(list) for g in GROUPS}
-    )
+    tables: dict[str, pa.Table] = field(default_factory=dict)
     skipped: int = 0  # entities of a resolvable schema with nothing comparable (no name)
     cannot_link: set[tuple[str, str]] = field(default_factory=set)
     record_keys: dict[str, str] = field(default_factory=dict)
-    # records standardised on this run (no usable cached features): id -> (key, JSON)
-    fresh: Cache = field(default_factory=dict)
+    # entities read from statements whose record was not in the cache as it is now
+    fresh: list[EntityRecord] = field(default_factory=list)
+    read: set[str] = field(default_factory=set)  # every entity read from statements
+    standardised: int = 0  # records standardised on this run (the rest reused)
 
     def table(self, group: str) -> pa.Table:
-        """The group's records as an Arrow table; the row lists are released."""
-        columns = self.rows[group]
-        self.rows[group] = defaultdict(list, {"unique_id": columns.get("unique_id", [])})
-        names = [*SCALAR_COLUMNS, *LIST_COLUMNS]
-        arrays = [
-            pa.array(columns.get(n, []), type=pa.list_(pa.string()))
-            if n in LIST_COLUMNS
-            else pa.array(columns.get(n, []), type=pa.string())
-            for n in names
-        ]
-        return pa.Table.from_arrays(arrays, names=names)
+        """The group's records as an Arrow table (the columns of ``TABLE``)."""
+        return self.tables.get(group, TABLE.empty_table())
 
     def count(self, group: str) -> int:
-        return len(self.rows[group].get("unique_id", []))
+        return int(self.table(group).num_rows)
 
 
 def _entities(rows: Iterable[StatementRow]) -> Iterator[tuple[str, list[StatementRow]]]:
@@ -240,20 +262,17 @@ def _features(task: Task) -> dict[str, Any] | None:
 _PHONE_HOLDER = {PERSON: "birth_date", ORGANISATION: "address0"}
 
 
-def _own_phones(columns: dict[str, list[Any]], group: str) -> None:
+def _own_phones(phones: list[list[str] | None], marks: list[str | None]) -> list[list[str] | None]:
     """Each record's phone numbers that no other known holder shares: a number held by
     records of two dates of birth (or two street addresses) is a shared line, and
     sharing it says less."""
     holders: dict[str, set[str]] = defaultdict(set)
-    marks = columns.get(_PHONE_HOLDER[group], [])
-    for phones, mark in zip(columns.get("phones", []), marks, strict=True):
-        for phone in phones or ():
+    for numbers, mark in zip(phones, marks, strict=True):
+        for phone in numbers or ():
             if mark is not None:
                 holders[phone].add(mark)
-    columns["phones_own"] = [
-        _uniq(p for p in phones if len(holders.get(p, ())) <= 1) if phones else None
-        for phones in columns.get("phones", [])
-    ]
+    return [_uniq(p for p in numbers if len(holders.get(p, ())) <= 1) if numbers else None
+            for numbers in phones]  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -271,22 +290,38 @@ def _type(schema: str, prop: str) -> str | None:
     return found.type.name if found is not None else None
 
 
-def _standardise(tasks: list[Task]) -> list[tuple[dict[str, Any], str] | None]:
-    """Each record's features, and the same as JSON (as they are kept)."""
-    return [(f, json.dumps(f, separators=(",", ":"))) if (f := _features(t)) is not None
+def _standardise(tasks: list[Task]) -> list[str | None]:
+    """Each record's features as JSON (as they are kept), or None: nothing comparable."""
+    return [json.dumps(f, separators=(",", ":")) if (f := _features(t)) is not None
             else None for t in tasks]  # fmt: skip
+
+
+def _record(entity_id: str, stmts: list[StatementRow]) -> tuple[EntityRecord, str]:
+    """What a read keeps of an entity (without its features), and the text of its
+    statements that its key and its record's digest are taken of."""
+    first = stmts[0]
+    digest_src = "|".join(sorted(f"{s.prop}={s.value}" for s in stmts))
+    key = hashlib.sha1(
+        f"{VERSION}\x1f{first.schema}\x1f{first.source}\x1f{digest_src}".encode()
+    ).hexdigest()
+    record_key = next((s.record_key for s in stmts if s.record_key), None)
+    refs = sorted({s.value for s in stmts if s.prop_type == "entity"})
+    caption = None
+    if group_of(first.schema) is None and not _is_edge(first.schema):
+        name = next((s.value for s in stmts if s.prop in _CAPTION_PROPS), None)
+        caption = std.fold_key(std.clean_text(name).split()) if name else None
+    record = EntityRecord(entity_id, key, first.source, first.schema, record_key,
+                          REF_SEPARATOR.join(refs) or None, caption or None, None)  # fmt: skip
+    return record, digest_src
 
 
 @dataclass
 class _Pending:
-    """A record read, waiting for its features (in the order records were read)."""
+    """A resolvable record read, waiting for its features (in the order read)."""
 
-    entity_id: str
+    record: EntityRecord
     group: str
-    source: str
-    record_key: str | None
-    key: str
-    features: dict[str, Any] | None = None
+    fresh: bool  # its record is not kept as it is: store it once it has its features
     task: Task | None = None  # set while it still needs standardising
 
 
@@ -296,29 +331,19 @@ class _Standardiser:
     standardising (a full run), batches go to worker processes while the reading goes
     on; below that (incremental runs, small workspaces) they run here."""
 
-    def __init__(self, cache: Cache, out: Extracted,
-                 take: Callable[[_Pending], None]) -> None:  # fmt: skip
-        self.cache, self.out, self.take = cache, out, take
+    def __init__(self, out: Extracted, take: Callable[[_Pending], None]) -> None:
+        self.out, self.take = out, take
         self.batch: list[_Pending] = []
         self.waiting: deque[tuple[list[_Pending], Any]] = deque()
-        self.misses = 0
         self.pool: Any = None
 
-    def add(self, entity_id: str, stmts: list[StatementRow], group: str) -> None:
-        first = stmts[0]
-        digest_src = "|".join(sorted(f"{s.prop}={s.value}" for s in stmts))
-        key = hashlib.sha1(
-            f"{VERSION}\x1f{first.schema}\x1f{first.source}\x1f{digest_src}".encode()
-        ).hexdigest()
-        record_key = next((s.record_key for s in stmts if s.record_key), None)
-        item = _Pending(entity_id, group, first.source, record_key, key)
-        found = self.cache.get(entity_id)
-        if found is not None and found[0] == key:
-            item.features = json.loads(found[1])
-        else:
-            self.misses += 1
-            item.task = (entity_id, first.schema, first.source,
-                         [(s.prop, s.value) for s in stmts], group, digest_src)  # fmt: skip
+    def add(self, item: _Pending, stmts: list[StatementRow] | None, digest_src: str) -> None:
+        """``stmts``: the record's statements when it needs standardising."""
+        if stmts is not None:
+            r = item.record
+            self.out.standardised += 1
+            item.task = (r.entity_id, r.schema, r.source, [(s.prop, s.value) for s in stmts],
+                         item.group, digest_src)  # fmt: skip
         self.batch.append(item)
         if len(self.batch) >= BATCH:
             self._flush()
@@ -326,7 +351,7 @@ class _Standardiser:
     def _flush(self) -> None:
         batch, self.batch = self.batch, []
         tasks = [i.task for i in batch if i.task is not None]
-        if self.pool is None and self.misses > PARALLEL_FROM:
+        if self.pool is None and self.out.standardised > PARALLEL_FROM:
             self.pool = multiprocessing.get_context("spawn").Pool(WORKERS)
         if self.pool is None or not tasks:
             self._done(batch, _standardise(tasks))
@@ -336,12 +361,13 @@ class _Standardiser:
             done, result = self.waiting.popleft()
             self._done(done, result.get())
 
-    def _done(self, batch: list[_Pending], made: list[tuple[dict[str, Any], str] | None]) -> None:
+    def _done(self, batch: list[_Pending], made: list[str | None]) -> None:
         found = iter(made)
         for item in batch:
-            if item.task is not None and (result := next(found)) is not None:
-                item.features, text = result
-                self.out.fresh[item.entity_id] = (item.key, text)
+            if item.task is not None:
+                item.record = item.record._replace(features=next(found))
+            if item.fresh:
+                self.out.fresh.append(item.record)
             self.take(item)
 
     def finish(self) -> None:
@@ -360,57 +386,94 @@ def extract(
     schemata: tuple[str, ...] | None = None,
     progress: Callable[[int], None] | None = None,
     cache: Cache | None = None,
+    kept: Iterable[EntityRecord] = (),
 ) -> Extracted:
-    """Read statements once; return comparable records, context and cannot-links.
-    ``cache``: a previous run's features (``Extracted.fresh``), reused where the
-    record did not change."""
+    """Read the statements of ``rows`` and the records ``kept`` of the other entities;
+    return comparable records (of ``schemata``, or of every resolvable schema), context
+    and cannot-links. ``cache``: what a previous run kept of the entities of ``rows``,
+    reused where their statements did not change."""
     out = Extracted()
+    cache = cache or {}
     names: dict[str, str] = {}  # entity id -> name key, for context
     links: list[list[str]] = []  # entities connected through one relationship or reference
     related: list[list[str]] = []  # the parties of each relationship
     by_record: dict[tuple[str, str], list[str]] = defaultdict(list)
     neighbour_ids: dict[str, set[str]] = defaultdict(set)
     middles: set[str] = set()  # documents, e-mails, events: context that is not a party
+    lines: dict[str, list[str]] = {g: [] for g in GROUPS}  # features to parse, per group
+    parsed: dict[str, list[pa.Table]] = {g: [] for g in GROUPS}
 
     def take(item: _Pending) -> None:
-        if item.features is None:
-            out.skipped += 1
+        r = item.record
+        wanted = schemata is None or r.schema in schemata
+        if r.features is None:
+            out.skipped += int(wanted)
             return
-        names[item.entity_id] = str(item.features["name_fold"])  # spelt alike everywhere
-        if item.record_key:
-            out.record_keys[item.entity_id] = item.record_key
-            by_record[(item.source, item.record_key)].append(item.entity_id)
-        columns = out.rows[item.group]
-        for key, value in item.features.items():
-            columns[key].append(value)
+        found = lines[item.group]
+        found.append(r.features)  # out of this run's schemata: its name is context
+        if len(found) >= PARSE_BATCH:
+            parsed[item.group].append(_parse(found))
+            found.clear()
+        if wanted and r.record_key:
+            out.record_keys[r.entity_id] = r.record_key
+            by_record[(r.source, r.record_key)].append(r.entity_id)
 
-    standardiser = _Standardiser(cache or {}, out, take)
+    def link(r: EntityRecord, group: str | None) -> None:
+        edge = _is_edge(r.schema)
+        if r.refs:
+            refs = r.refs.split(REF_SEPARATOR)
+            # a relationship joins its parties; any other entity (a document, an e-mail,
+            # a court case, a person or company) is itself one of its references' context
+            links.append(refs if edge else [r.entity_id, *refs])
+            if edge:  # a relationship joins two different entities
+                related.append(refs)
+            elif group is None:
+                middles.add(r.entity_id)
+        if r.caption:
+            names[r.entity_id] = r.caption
+
+    standardiser = _Standardiser(out, take)
     count = 0
     for entity_id, stmts in _entities(rows):
         count += 1
         if progress is not None and count % 10_000 == 0:
             progress(count)
-        schema = stmts[0].schema
-        group = group_of(schema)
-        refs = sorted({s.value for s in stmts if s.prop_type == "entity"})
-        edge = _is_edge(schema)
-        if refs:
-            # a relationship joins its parties; any other entity (a document, an e-mail,
-            # a court case, a person or company) is itself one of its references' context
-            links.append(refs if edge else [entity_id, *refs])
-            if edge:  # a relationship joins two different entities
-                related.append(refs)
-            elif group is None:
-                middles.add(entity_id)
-        if group is None or (schemata is not None and schema not in schemata):
-            name = next((s.value for s in stmts if s.prop in _CAPTION_PROPS), None)
-            if name and not edge:
-                names[entity_id] = std.fold_key(std.clean_text(name).split())
+        record, digest_src = _record(entity_id, stmts)
+        out.read.add(entity_id)
+        group = group_of(record.schema)
+        link(record, group)
+        found = cache.get(entity_id)
+        same = found is not None and found[0] == record.feature_key
+        if group is None:
+            if not same:
+                out.fresh.append(record)
             continue
-        standardiser.add(entity_id, stmts, group)
+        if same:
+            assert found is not None
+            standardiser.add(_Pending(record._replace(features=found[1]), group, fresh=False),
+                             None, digest_src)  # fmt: skip
+        else:
+            standardiser.add(_Pending(record, group, fresh=True), stmts, digest_src)
+    for record in kept:
+        count += 1
+        if progress is not None and count % 10_000 == 0:
+            progress(count)
+        group = group_of(record.schema)
+        link(record, group)
+        if group is not None:
+            standardiser.add(_Pending(record, group, fresh=False), None, "")
     standardiser.finish()
     if progress is not None:
         progress(count)
+    features: dict[str, pa.Table] = {}
+    for group in GROUPS:
+        table = pa.concat_tables([*parsed[group], _parse(lines[group])])
+        parsed[group], lines[group] = [], []
+        names.update(zip(table.column("unique_id").to_pylist(),
+                         table.column("name_fold").to_pylist(), strict=True))  # fmt: skip
+        if schemata is not None:
+            table = table.filter(pc.is_in(table.column("schema"), pa.array(schemata)))
+        features[group] = table
     for members in links:
         for a in members:
             neighbour_ids[a].update(b for b in members if b != a)
@@ -424,19 +487,27 @@ def extract(
         return _uniq(name for n in near | far - {uid} if (name := names.get(n)) != own)
 
     listed: Counter[str] = Counter()
+    neighbours: dict[str, list[list[str] | None]] = {}
     for group in GROUPS:
-        columns = out.rows[group]
-        columns["neighbours"] = [context(uid) for uid in columns.get("unique_id", [])]
-        listed.update(n for ns in columns["neighbours"] for n in ns or ())
-    for group in GROUPS:
-        _own_phones(out.rows[group], group)
+        neighbours[group] = [context(u) for u in features[group].column("unique_id").to_pylist()]
+        listed.update(n for ns in neighbours[group] for n in ns or ())
     for group in GROUPS:  # a name in the context of few records says more than a common one
-        columns = out.rows[group]
-        columns["neighbours_rare"] = rare = [
-            _uniq(n for n in ns if listed[n] <= RARE_CONTEXT) if ns else None
-            for ns in columns["neighbours"]
-        ]
-        columns["rich_context"] = ["yes" if r and len(r) >= 2 else None for r in rare]
+        table = features[group]
+        rare = [_uniq(n for n in ns if listed[n] <= RARE_CONTEXT) if ns else None
+                for ns in neighbours[group]]  # fmt: skip
+        derived = {
+            "neighbours": neighbours.pop(group),
+            "neighbours_rare": rare,
+            "rich_context": ["yes" if r and len(r) >= 2 else None for r in rare],
+            "phones_own": _own_phones(table.column("phones").to_pylist(),
+                                      table.column(_PHONE_HOLDER[group]).to_pylist()),
+        }  # fmt: skip
+        out.tables[group] = pa.Table.from_arrays(
+            [table.column(f.name) if f.name not in derived
+             else pa.array(derived[f.name], type=f.type) for f in TABLE],
+            schema=TABLE,
+        )  # fmt: skip
+        del features[group]
     for members in [*by_record.values(), *related]:
         for a, b in combinations(sorted(set(members)), 2):
             out.cannot_link.add((a, b))

@@ -28,9 +28,10 @@ from casegraph.model.visible import Visible
 from casegraph.model.written import visible_length
 from casegraph.resolve import canonical, engine, judge
 from casegraph.resolve.cluster import components
-from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
+from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, VERSION, Extracted, extract
 from casegraph.resolve.judge import THRESHOLDS, Thresholds
 from casegraph.store import resolution as store
+from casegraph.store import resolve_records as records
 from casegraph.store import sealing
 from casegraph.store.resolution import Judgement, JudgementRow, Resolved, pair_key
 
@@ -109,17 +110,8 @@ class ResolveService:
                                  every_source=True)  # fmt: skip
         summary = ResolveSummary()
         with summary.phase("read"):
-            rows = self.s.statements(visible, redact_sealed=False)
-            kept = store.load_features(self.s.conn)
-            data = extract(rows, SCHEMA_GROUPS.get(schema or ""),
-                           lambda n: progress(f"reading statements: {n:,} entities"),
-                           kept)  # fmt: skip
-            read = {e for g in GROUPS for e in data.rows[g].get("unique_id", [])}
-            # a run over every schema read every record: the kept ones it did not are gone
-            stale = [e for e in kept if e not in read] if schema is None else []
-            del kept, read  # not held through training and scoring
-            store.save_features(self.s.conn, data.fresh, stale)
-            summary.standardised = len(data.fresh)
+            data = self._read(visible, schema, full, progress)
+            summary.standardised = data.standardised
         summary.skipped = data.skipped
         self.s.commit()  # the read is on record; the long computation holds no lock
         plans = [self._score(visible, group, data, engine_name, full, retrain, summary,
@@ -135,6 +127,36 @@ class ResolveService:
             counts = self.s.index.after_change(permission=roles.RESOLVE)
         summary.reindexed = counts["subjects"]
         return summary
+
+    def _read(self, visible: Visible, schema: str | None, full: bool,
+              progress: Progress) -> Extracted:  # fmt: skip
+        """The records to resolve. Reads the statements of the entities written or erased
+        since the last run and takes what that run kept of the others; reads every
+        statement on a full run, on the first, and once the standardising code changed
+        (reusing the features of records whose statements did not change)."""
+        conn = self.s.conn
+        pending = records.take_pending(conn)
+        schemata = SCHEMA_GROUPS.get(schema or "")
+
+        def report(count: int) -> None:
+            progress(f"reading statements: {count:,} entities")
+
+        if full or records.version(conn) != VERSION:
+            cache = records.keys(conn)
+            data = extract(self.s.statements(visible, redact_sealed=False), schemata, report,
+                           cache)  # fmt: skip
+            stale = [e for e in cache if e not in data.read]
+            del cache  # not held through training and scoring
+            records.set_version(conn, VERSION)
+        else:
+            ids = sorted(pending)
+            rows = self.s.statements(visible, entity_ids=ids, redact_sealed=False)
+            kept = records.records(conn, sorted(visible.sources), pending)
+            data = extract(rows, schemata, report, records.keys(conn, ids), kept)
+            stale = [e for e in ids if e not in data.read]
+        records.save(conn, data.fresh, stale)
+        data.fresh, data.read = [], set()
+        return data
 
     def _score(self, visible: Visible, group: str, data: Extracted, engine_name: str,
                full: bool, retrain: bool, summary: ResolveSummary,

@@ -17,7 +17,6 @@ from casegraph.store import bulk, graph_store, scratch, search_index
 from casegraph.store.tables import (
     edges,
     judgements,
-    resolve_features,
     resolve_models,
     resolved_entities,
 )
@@ -112,31 +111,6 @@ def clear_machine_judgements(
                 machine, or_(judgements.c.left_id.in_(chunk), judgements.c.right_id.in_(chunk))
             )
         )
-
-
-def load_features(conn: Connection) -> dict[str, tuple[str, str]]:
-    """The standardised records kept by the last run: entity id -> (key, JSON)."""
-    f = resolve_features.c
-    query = select(f.entity_id, f.feature_key, f.features)
-    return {e: (k, v) for e, k, v in conn.execute(query.execution_options(yield_per=CHUNK))}
-
-
-def save_features(
-    conn: Connection, fresh: dict[str, tuple[str, str]], stale: Iterable[str] = ()
-) -> None:
-    """Store the records standardised on this run, replacing their older features, and
-    drop the ``stale`` ones (records gone, or no longer resolvable)."""
-    dropped = [*fresh, *stale]
-    if not dropped:
-        return
-    scratch.fill(conn, "dropped_features", {"entity_id": "TEXT PRIMARY KEY"},
-                 ((e,) for e in dropped))  # fmt: skip
-    conn.exec_driver_sql(
-        "DELETE FROM resolve_features WHERE entity_id IN "
-        "(SELECT entity_id FROM dropped_features)"
-    )
-    bulk.insert_rows(conn, "resolve_features", ("entity_id", "feature_key", "features"),
-                     ((e, k, v) for e, (k, v) in fresh.items()))  # fmt: skip
 
 
 def clear_rescored(conn: Connection, pairs: Sequence[str]) -> None:

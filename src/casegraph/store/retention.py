@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, and_, bindparam, delete, func, select, text
 from sqlalchemy.engine import Connection
 
-from casegraph.store import search_index
+from casegraph.store import resolve_records, search_index
 from casegraph.store.tables import ingest_runs, rejects, sources, statements
 
 
@@ -32,9 +32,11 @@ def erase(conn: Connection, source: str, cutoff: datetime) -> int:
         ingest_runs.c.source == source, ingest_runs.c.started_at < cutoff
     )
     conn.execute(delete(rejects).where(rejects.c.run_id.in_(old_runs)))
-    conn.execute(  # the standardised records resolution kept of them
+    # what resolution kept of their entities goes with them; the entities are read
+    # again on its next run (some may keep other statements)
+    conn.execute(
         text(
-            "DELETE FROM resolve_features WHERE entity_id IN (SELECT entity_id FROM "
+            "DELETE FROM resolve_records WHERE entity_id IN (SELECT entity_id FROM "
             "statements WHERE source = :s AND last_seen < :c)"
         ).bindparams(bindparam("c", type_=DateTime)),
         {"s": source, "c": cutoff},
@@ -44,7 +46,8 @@ def erase(conn: Connection, source: str, cutoff: datetime) -> int:
     gone = conn.execute(
         delete(statements)
         .where(statements.c.source == source, statements.c.last_seen < cutoff)
-        .returning(statements.c.canonical_id, statements.c.source)
+        .returning(statements.c.canonical_id, statements.c.source, statements.c.entity_id)
     ).all()
-    search_index.mark_dirty(conn, ((str(c), str(s)) for c, s in gone))
+    search_index.mark_dirty(conn, ((str(c), str(s)) for c, s, _ in gone))
+    resolve_records.mark_pending(conn, {str(e) for _, _, e in gone})
     return len(gone)

@@ -89,6 +89,8 @@ def _under_subjects(conn: Connection, rows: Sequence[StatementRow]) -> Sequence[
 _DIRTY_SQL = (
     "INSERT INTO dirty_subjects (canonical_id, source) VALUES (?, ?) ON CONFLICT DO NOTHING"
 )
+# entities resolution reads again (see resolve/extract.py)
+_PENDING_SQL = "INSERT INTO resolve_pending (entity_id) VALUES (?) ON CONFLICT DO NOTHING"
 
 
 def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
@@ -103,6 +105,7 @@ def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
         try:
             cursor.executemany(_sqlite_upsert_sql(), _sqlite_rows(rows))
             cursor.executemany(_DIRTY_SQL, sorted({(r.canonical_id, r.source) for r in rows}))
+            cursor.executemany(_PENDING_SQL, sorted({(r.entity_id,) for r in rows}))
         finally:
             cursor.close()
         return len(rows)
@@ -120,6 +123,10 @@ def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
         cursor.execute(
             "INSERT INTO dirty_subjects (canonical_id, source) "
             "SELECT DISTINCT canonical_id, source FROM stage_statements ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(
+            "INSERT INTO resolve_pending (entity_id) "
+            "SELECT DISTINCT entity_id FROM stage_statements ON CONFLICT DO NOTHING"
         )
     return len(rows)
 
@@ -145,19 +152,27 @@ def iter_statements(
     canonical_ids: Sequence[str] | None = None,
 ) -> Iterator[StatementRow]:
     """Stream the statements of the sources ``visible`` grants, ordered by canonical id,
-    then entity, so callers can group."""
+    then entity, so callers can group; those of ``entity_ids`` (any number) ordered by
+    entity."""
     if not visible.sources:
         return
-    query = select(*[statements.c[name] for name in STATEMENT_COLUMNS]).order_by(
-        statements.c.canonical_id, statements.c.entity_id, statements.c.prop, statements.c.id
-    )
-    query = query.where(statements.c.source.in_(list(visible.sources)))
+    columns = [statements.c[name] for name in STATEMENT_COLUMNS]
+    query = select(*columns).where(statements.c.source.in_(list(visible.sources)))
     if canonical_id is not None:
         query = query.where(statements.c.canonical_id == canonical_id)
-    if entity_ids is not None:
-        query = query.where(statements.c.entity_id.in_(list(entity_ids)))
     if canonical_ids is not None:
         query = query.where(statements.c.canonical_id.in_(list(canonical_ids)))
+    if entity_ids is not None:
+        ids = sorted(set(entity_ids))
+        by_entity = query.order_by(statements.c.entity_id, statements.c.prop, statements.c.id)
+        for start in range(0, len(ids), batch):
+            chunk = by_entity.where(statements.c.entity_id.in_(ids[start : start + batch]))
+            for row in conn.execute(chunk):
+                yield StatementRow(*row)
+        return
+    query = query.order_by(
+        statements.c.canonical_id, statements.c.entity_id, statements.c.prop, statements.c.id
+    )
     # per statement: Connection.execution_options() would change the connection itself
     result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
     for row in result:

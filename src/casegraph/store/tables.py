@@ -365,14 +365,38 @@ resolved_entities = Table(
     Column("digest", String(40), nullable=False),  # of the entity's statements
 )
 
-# a record's standardised features from the last resolution run, reused while its key
-# (statements, schema, source, standardising code) matches; erased with the statements
-resolve_features = Table(
-    "resolve_features",
+# what resolution read of each entity on its last run: its source, schema, record,
+# references and caption, and (a resolvable one) its standardised features. Kept while
+# its key (statements, schema, source, standardising code) matches; erased with the
+# statements. An entity whose statements changed since waits in ``resolve_pending``:
+# a run reads the statements of those only, and takes the rest from here.
+resolve_records = Table(
+    "resolve_records",
     metadata,
     Column("entity_id", String(255), primary_key=True),
     Column("feature_key", String(40), nullable=False),
-    Column("features", Text(), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("record_key", String(255), nullable=True),
+    Column("refs", Text(), nullable=True),  # the entities it references, sorted, \x1f-joined
+    Column("caption", Text(), nullable=True),  # folded name of an entity that is context
+    Column("features", Text(), nullable=True),  # JSON; none for an unresolvable entity
+)
+
+# entities whose statements were written or erased since resolution last read them
+resolve_pending = Table(
+    "resolve_pending",
+    metadata,
+    Column("entity_id", String(255), primary_key=True),
+)
+
+# the standardising code (``resolve/extract.py::VERSION``) resolve_records was last
+# completed with; a run under other code reads every statement again
+resolve_read_state = Table(
+    "resolve_read_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", String(40), nullable=False),
 )
 
 # --- derived: search index and graph edges (rebuilt from statements) ------------------
