@@ -117,6 +117,7 @@ def test_incremental_run_scores_only_new_records(resolved, ctx, tmp_path: Path) 
         assert summary.mode == "incremental" and summary.trained == []
         assert summary.new == {"person": 1}
         assert summary.standardised == 1  # the others' features are the last run's
+        assert (summary.read, summary.read_every) == (1, False)  # its statements only
         after = clusters(s)
         state = rstore.resolved_state(s.conn, everything(s))
         late = next(e for e, r in state.items() if r.source == "late")
@@ -140,7 +141,8 @@ def test_new_standardising_code_standardises_every_record_again(resolved, ctx,
     monkeypatch.setattr(extract, "VERSION", "another")
     with workspace.session(ctx) as s:
         before = clusters(s)
-        again = s.resolve.run(full=True)
+        again = s.resolve.run()  # reads every statement again, not just what changed
+        assert again.read_every and again.read == first.read
         assert again.standardised == sum(first.entities.values())
         assert clusters(s) == before
 

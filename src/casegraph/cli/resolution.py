@@ -66,6 +66,10 @@ def resolve(
         f"{summary.skipped:,} records skipped (nothing to compare: no name)."
     )
     records = sum(summary.entities.values())
+    entities = f"{summary.read:,} {'entity' if summary.read == 1 else 'entities'}"
+    err.print(f"Statements read: every entity's ({entities})." if summary.read_every else
+              f"Statements read: those of {entities} written or erased since the last run; "
+              "the others' records as it kept them.")  # fmt: skip
     err.print(f"{summary.standardised:,} records standardised, "
               f"{max(records - summary.standardised, 0):,} unchanged since the last run "
               "and taken as they were.")  # fmt: skip

@@ -27,8 +27,9 @@ from casegraph.errors import NotFound, WorkspaceError
 from casegraph.model.visible import Visible
 from casegraph.model.written import visible_length
 from casegraph.resolve import canonical, engine, judge
+from casegraph.resolve import extract as reading
 from casegraph.resolve.cluster import components
-from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, VERSION, Extracted, extract
+from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
 from casegraph.resolve.judge import THRESHOLDS, Thresholds
 from casegraph.store import resolution as store
 from casegraph.store import resolve_records as records
@@ -60,6 +61,10 @@ class ResolveSummary:
     # then per group judgements, cluster and canonical ids, then the search index
     phases: dict[str, float] = field(default_factory=dict)
     standardised: int = 0  # records standardised (the rest reused the last run's)
+    # entities whose statements were read: every one, or those written or erased since
+    # the last run (the others' records taken as it kept them)
+    read: int = 0
+    read_every: bool = True
     # search documents: renamed to the subject their records joined, and rebuilt
     renamed: int = 0
     reindexed: int = 0
@@ -110,8 +115,7 @@ class ResolveService:
                                  every_source=True)  # fmt: skip
         summary = ResolveSummary()
         with summary.phase("read"):
-            data = self._read(visible, schema, full, progress)
-            summary.standardised = data.standardised
+            data = self._read(visible, schema, full, progress, summary)
         summary.skipped = data.skipped
         self.s.commit()  # the read is on record; the long computation holds no lock
         plans = [self._score(visible, group, data, engine_name, full, retrain, summary,
@@ -128,8 +132,8 @@ class ResolveService:
         summary.reindexed = counts["subjects"]
         return summary
 
-    def _read(self, visible: Visible, schema: str | None, full: bool,
-              progress: Progress) -> Extracted:  # fmt: skip
+    def _read(self, visible: Visible, schema: str | None, full: bool, progress: Progress,
+              summary: ResolveSummary) -> Extracted:  # fmt: skip
         """The records to resolve. Reads the statements of the entities written or erased
         since the last run and takes what that run kept of the others; reads every
         statement on a full run, on the first, and once the standardising code changed
@@ -141,13 +145,14 @@ class ResolveService:
         def report(count: int) -> None:
             progress(f"reading statements: {count:,} entities")
 
-        if full or records.version(conn) != VERSION:
+        summary.read_every = full or records.version(conn) != reading.VERSION
+        if summary.read_every:
             cache = records.keys(conn)
             data = extract(self.s.statements(visible, redact_sealed=False), schemata, report,
                            cache)  # fmt: skip
             stale = [e for e in cache if e not in data.read]
             del cache  # not held through training and scoring
-            records.set_version(conn, VERSION)
+            records.set_version(conn, reading.VERSION)
         else:
             ids = sorted(pending)
             rows = self.s.statements(visible, entity_ids=ids, redact_sealed=False)
@@ -155,6 +160,7 @@ class ResolveService:
             data = extract(rows, schemata, report, records.keys(conn, ids), kept)
             stale = [e for e in ids if e not in data.read]
         records.save(conn, data.fresh, stale)
+        summary.read, summary.standardised = len(data.read), data.standardised
         data.fresh, data.read = [], set()
         return data
 
