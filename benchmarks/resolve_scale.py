@@ -194,7 +194,7 @@ def _extract_table(ws: Path, parquet: Path) -> None:
     workspace = Workspace.open(_settings(ws))
     with workspace.session(_ctx()) as s:
         visible = s.process("resolve.read", "resolve", {"schema": "all"}, every_source=True)
-        rows = s.statements(visible, redact_sealed=False)
+        rows = s.statement_values(visible)
         pq.write_table(extract(rows).table(PERSON), parquet)
     workspace.close()
 

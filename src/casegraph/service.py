@@ -26,13 +26,13 @@ from casegraph.audit.ledger import AuditWriter
 from casegraph.config import Settings
 from casegraph.errors import NotFound, Unseen, WorkspaceError, not_registered
 from casegraph.model.audit import DENIED
-from casegraph.model.statements import StatementRow
+from casegraph.model.statements import StatementRow, StatementValue
 from casegraph.model.visible import Visible, gate
 from casegraph.store import adjacency, migrate, sealing, search_bitmaps
 from casegraph.store import sources as source_rows
 from casegraph.store.engine import make_engine
 from casegraph.store.private import private_sqlite_file
-from casegraph.store.statements import iter_statements
+from casegraph.store.statements import iter_statements, iter_values
 from casegraph.subjects.profile import is_minor, redact
 
 
@@ -249,6 +249,16 @@ class Session:
         rows = iter_statements(self.conn, visible, canonical_id=canonical_id,
                                entity_ids=entity_ids, canonical_ids=canonical_ids)  # fmt: skip
         return redact(rows, visible.sealed) if redact_sealed else rows
+
+    def statement_values(
+        self, visible: Visible, entity_ids: Sequence[str] | None = None
+    ) -> Iterator[StatementValue]:
+        """The values of the statements ``visible`` grants (of ``entity_ids``, ordered by
+        entity), without their provenance and unredacted: what processing that reads
+        every statement (resolution) needs of them."""
+        if not visible:
+            return iter(())
+        return iter_values(self.conn, visible, entity_ids)
 
     def consult(
         self,

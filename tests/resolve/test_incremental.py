@@ -88,10 +88,10 @@ def test_worker_processes_standardise_as_the_reader_does(
             add_source(s, source)
             s.ingest.mapping(mapping)
         visible = everything(s)
-        here = extract.extract(s.statements(visible, redact_sealed=False))
+        here = extract.extract(s.statement_values(visible))
         monkeypatch.setattr(extract, "PARALLEL_FROM", 0)
         monkeypatch.setattr(extract, "BATCH", 100)
-        spread = extract.extract(s.statements(visible, redact_sealed=False))
+        spread = extract.extract(s.statement_values(visible))
     assert spread.count(extract.PERSON) == here.count(extract.PERSON) > 900
     assert spread.table(extract.PERSON).equals(here.table(extract.PERSON))
     assert spread.fresh == here.fresh and spread.skipped == here.skipped
@@ -166,7 +166,7 @@ def test_a_run_reads_what_was_written_since_and_keeps_what_reading_everything_fi
         # officers 5 (a phone), 61 and 62, company 12; the rest were written unchanged
         assert summary.standardised == 4 and not waiting(s)
         visible = everything(s)
-        whole = extract.extract(s.statements(visible, redact_sealed=False))
+        whole = extract.extract(s.statement_values(visible))
         kept = extract.extract((), kept=resolve_records.records(s.conn, sorted(visible.sources),
                                                                 set()))  # fmt: skip
     for group in extract.GROUPS:

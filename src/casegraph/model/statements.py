@@ -34,6 +34,19 @@ class StatementRow(NamedTuple):
 STATEMENT_COLUMNS: tuple[str, ...] = StatementRow._fields
 
 
+class StatementValue(NamedTuple):
+    """What reading an entity's values needs of a statement (resolution reads every
+    statement: without its id and dates the read takes half the time)."""
+
+    entity_id: str
+    source: str
+    schema: str
+    prop: str
+    prop_type: str
+    value: str
+    record_key: str | None
+
+
 def statement_id(source: str, entity_id: str, prop: str, value: str) -> str:
     """Stable id of a statement, identical to FtM's ``Statement.make_key``.
 

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from followthemoney import model as ftm
 
-from casegraph.model.statements import StatementRow
+from casegraph.model.statements import StatementValue
 from casegraph.resolve import standardise as std
 from casegraph.store.resolve_records import REF_SEPARATOR, EntityRecord
 
@@ -157,7 +157,7 @@ class Extracted:
         return int(self.table(group).num_rows)
 
 
-def _entities(rows: Iterable[StatementRow]) -> Iterator[tuple[str, list[StatementRow]]]:
+def _entities(rows: Iterable[StatementValue]) -> Iterator[tuple[str, list[StatementValue]]]:
     for entity_id, group in groupby(rows, key=lambda r: r.entity_id):
         yield entity_id, list(group)
 
@@ -296,7 +296,7 @@ def _standardise(tasks: list[Task]) -> list[str | None]:
             else None for t in tasks]  # fmt: skip
 
 
-def _record(entity_id: str, stmts: list[StatementRow]) -> tuple[EntityRecord, str]:
+def _record(entity_id: str, stmts: list[StatementValue]) -> tuple[EntityRecord, str]:
     """What a read keeps of an entity (without its features), and the text of its
     statements that its key and its record's digest are taken of."""
     first = stmts[0]
@@ -337,7 +337,7 @@ class _Standardiser:
         self.waiting: deque[tuple[list[_Pending], Any]] = deque()
         self.pool: Any = None
 
-    def add(self, item: _Pending, stmts: list[StatementRow] | None, digest_src: str) -> None:
+    def add(self, item: _Pending, stmts: list[StatementValue] | None, digest_src: str) -> None:
         """``stmts``: the record's statements when it needs standardising."""
         if stmts is not None:
             r = item.record
@@ -382,7 +382,7 @@ class _Standardiser:
 
 
 def extract(
-    rows: Iterable[StatementRow],
+    rows: Iterable[StatementValue],
     schemata: tuple[str, ...] | None = None,
     progress: Callable[[int], None] | None = None,
     cache: Cache | None = None,

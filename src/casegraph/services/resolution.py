@@ -148,14 +148,13 @@ class ResolveService:
         summary.read_every = full or records.version(conn) != reading.VERSION
         if summary.read_every:
             cache = records.keys(conn)
-            data = extract(self.s.statements(visible, redact_sealed=False), schemata, report,
-                           cache)  # fmt: skip
+            data = extract(self.s.statement_values(visible), schemata, report, cache)
             stale = [e for e in cache if e not in data.read]
             del cache  # not held through training and scoring
             records.set_version(conn, reading.VERSION)
         else:
             ids = sorted(pending)
-            rows = self.s.statements(visible, entity_ids=ids, redact_sealed=False)
+            rows = self.s.statement_values(visible, ids)
             kept = records.records(conn, sorted(visible.sources), pending)
             data = extract(rows, schemata, report, records.keys(conn, ids), kept)
             stale = [e for e in ids if e not in data.read]

@@ -17,7 +17,12 @@ from followthemoney import model as ftm
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from casegraph.model.statements import STATEMENT_COLUMNS, StatementRow, schema_depth
+from casegraph.model.statements import (
+    STATEMENT_COLUMNS,
+    StatementRow,
+    StatementValue,
+    schema_depth,
+)
 from casegraph.model.visible import Visible
 from casegraph.store.tables import resolved_entities, statements
 
@@ -154,10 +159,32 @@ def iter_statements(
     """Stream the statements of the sources ``visible`` grants, ordered by canonical id,
     then entity, so callers can group; those of ``entity_ids`` (any number) ordered by
     entity."""
+    rows = _stream(conn, STATEMENT_COLUMNS, visible, batch, canonical_id, entity_ids,
+                   canonical_ids)  # fmt: skip
+    return (StatementRow(*row) for row in rows)
+
+
+def iter_values(
+    conn: Connection, visible: Visible, entity_ids: Sequence[str] | None = None
+) -> Iterator[StatementValue]:
+    """``iter_statements`` without the provenance of each statement (its id and dates)."""
+    rows = _stream(conn, StatementValue._fields, visible, 5000, None, entity_ids, None)
+    return (StatementValue(*row) for row in rows)
+
+
+def _stream(
+    conn: Connection,
+    names: Sequence[str],
+    visible: Visible,
+    batch: int,
+    canonical_id: str | None,
+    entity_ids: Sequence[str] | None,
+    canonical_ids: Sequence[str] | None,
+) -> Iterator[Any]:
     if not visible.sources:
         return
-    columns = [statements.c[name] for name in STATEMENT_COLUMNS]
-    query = select(*columns).where(statements.c.source.in_(list(visible.sources)))
+    query = select(*[statements.c[name] for name in names])
+    query = query.where(statements.c.source.in_(list(visible.sources)))
     if canonical_id is not None:
         query = query.where(statements.c.canonical_id == canonical_id)
     if canonical_ids is not None:
@@ -166,14 +193,12 @@ def iter_statements(
         ids = sorted(set(entity_ids))
         by_entity = query.order_by(statements.c.entity_id, statements.c.prop, statements.c.id)
         for start in range(0, len(ids), batch):
-            chunk = by_entity.where(statements.c.entity_id.in_(ids[start : start + batch]))
-            for row in conn.execute(chunk):
-                yield StatementRow(*row)
+            yield from conn.execute(
+                by_entity.where(statements.c.entity_id.in_(ids[start : start + batch]))
+            )
         return
     query = query.order_by(
         statements.c.canonical_id, statements.c.entity_id, statements.c.prop, statements.c.id
     )
     # per statement: Connection.execution_options() would change the connection itself
-    result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
-    for row in result:
-        yield StatementRow(*row)
+    yield from conn.execute(query.execution_options(stream_results=True, yield_per=batch))
