@@ -27,13 +27,13 @@ def test_resolve_review_and_export_from_the_cli(store: Settings, tmp_path: Path)
     assert "person: 80" in first.stderr and "subjects" in first.stderr
     assert "for review (" in first.stderr and "possible match" in first.stderr
     assert "time: read " in first.stderr and "score person" in first.stderr
-    assert "Statements read: every entity's (80 entities)." in first.stderr
+    assert "Read the statements of all 80 entities." in first.stderr
     assert "80 records standardised, 0 unchanged since the last run" in first.stderr
     renamed = re.search(r"Search index: (\d+) documents? rebuilt, (\d+) renamed", first.stderr)
     assert renamed and int(renamed[2]) > 0  # records that joined a subject of the other source
     again = run(store, "resolve")
     assert again.returncode == 0 and "0 canonical ids changed" in again.stderr
-    assert "Statements read: those of 0 entities written or erased since" in again.stderr
+    assert "Read the statements of 0 entities written or erased since" in again.stderr
     assert "0 records standardised, 80 unchanged since the last run" in again.stderr
     assert "Search index: 0 documents rebuilt, 0 renamed" in again.stderr
     bad = run(store, "resolve", "--schema", "Vessel")

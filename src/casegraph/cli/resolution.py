@@ -67,9 +67,9 @@ def resolve(
     )
     records = sum(summary.entities.values())
     entities = f"{summary.read:,} {'entity' if summary.read == 1 else 'entities'}"
-    err.print(f"Statements read: every entity's ({entities})." if summary.read_every else
-              f"Statements read: those of {entities} written or erased since the last run; "
-              "the others' records as it kept them.")  # fmt: skip
+    err.print(f"Read the statements of all {entities}." if summary.read_every else
+              f"Read the statements of {entities} written or erased since the last run; "
+              "the rest as that run kept them.")  # fmt: skip
     err.print(f"{summary.standardised:,} records standardised, "
               f"{max(records - summary.standardised, 0):,} unchanged since the last run "
               "and taken as they were.")  # fmt: skip

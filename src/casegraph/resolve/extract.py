@@ -133,7 +133,10 @@ def _parse(lines: list[str]) -> pa.Table:
     if not lines:
         return FEATURES.empty_table()
     options = pj.ParseOptions(explicit_schema=FEATURES, unexpected_field_behavior="ignore")
-    return pj.read_json(BytesIO("\n".join(lines).encode()), parse_options=options)
+    # a block holds whole lines: room for the longest (a record of thousands of aliases)
+    block = max(1 << 20, 4 * max(map(len, lines)) + 1)
+    return pj.read_json(BytesIO("\n".join(lines).encode()), parse_options=options,
+                        read_options=pj.ReadOptions(block_size=block))  # fmt: skip
 
 
 @dataclass
