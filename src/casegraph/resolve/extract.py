@@ -99,6 +99,7 @@ _CLASS_PROPS = {"classification", "sector", "keywords"}
 _CAPTION_PROPS = {"name", "title", "subject", "fileName"}
 
 
+@lru_cache(maxsize=4096)
 def group_of(schema: str) -> str | None:
     if schema not in ftm.schemata:
         return None

@@ -141,13 +141,14 @@ class ResolveService:
         conn = self.s.conn
         pending = records.take_pending(conn)
         schemata = SCHEMA_GROUPS.get(schema or "")
+        sources = sorted(visible.sources)
 
         def report(count: int) -> None:
             progress(f"reading statements: {count:,} entities")
 
         summary.read_every = full or records.version(conn) != reading.VERSION
         if summary.read_every:
-            cache = records.keys(conn)
+            cache = records.keys(conn, sources)
             data = extract(self.s.statement_values(visible), schemata, report, cache)
             stale = [e for e in cache if e not in data.read]
             del cache  # not held through training and scoring
@@ -155,8 +156,8 @@ class ResolveService:
         else:
             ids = sorted(pending)
             rows = self.s.statement_values(visible, ids)
-            kept = records.records(conn, sorted(visible.sources), pending)
-            data = extract(rows, schemata, report, records.keys(conn, ids), kept)
+            kept = records.records(conn, sources, pending)
+            data = extract(rows, schemata, report, records.keys(conn, sources, ids), kept)
             stale = [e for e in ids if e not in data.read]
         records.save(conn, data.fresh, stale)
         summary.read, summary.standardised = len(data.read), data.standardised

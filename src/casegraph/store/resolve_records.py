@@ -41,16 +41,12 @@ COLUMNS = EntityRecord._fields
 REF_SEPARATOR = "\x1f"
 
 
-def mark_pending(conn: Connection, entity_ids: Iterable[str]) -> None:
-    """Queue ``entity_ids`` for reading by the next resolution run."""
-    ids = sorted(set(entity_ids))
-    if not ids:
-        return
-    scratch.fill(conn, "pending_entities", {"entity_id": "TEXT PRIMARY KEY"},
-                 ((e,) for e in ids))  # fmt: skip
-    conn.exec_driver_sql(
-        "INSERT INTO resolve_pending (entity_id) SELECT entity_id FROM pending_entities "
-        "WHERE true "  # SQLite: an upsert from a SELECT needs a WHERE
+def queue_sql(entities: str) -> str:
+    """SQL that queues the entity ids the query ``entities`` yields (column
+    ``entity_id``) for the next resolution run, in the writer's transaction."""
+    return (
+        "INSERT INTO resolve_pending (entity_id) SELECT DISTINCT entity_id FROM "
+        f"({entities}) AS written WHERE true "  # SQLite: an upsert from a SELECT needs a WHERE
         "ON CONFLICT DO NOTHING"
     )
 
@@ -75,12 +71,12 @@ def set_version(conn: Connection, value: str) -> None:
 
 
 def keys(
-    conn: Connection, entity_ids: Sequence[str] | None = None
+    conn: Connection, sources: Sequence[str], entity_ids: Sequence[str] | None = None
 ) -> dict[str, tuple[str, str | None]]:
-    """The records kept (of ``entity_ids``, or all): entity id -> (feature key, features
-    JSON)."""
+    """The records kept of the entities of ``sources`` (of ``entity_ids``, or all):
+    entity id -> (feature key, features JSON)."""
     r = resolve_records.c
-    query = select(r.entity_id, r.feature_key, r.features)
+    query = select(r.entity_id, r.feature_key, r.features).where(r.source.in_(list(sources)))
     if entity_ids is None:
         rows = conn.execute(query.execution_options(yield_per=CHUNK))
         return {e: (k, v) for e, k, v in rows}

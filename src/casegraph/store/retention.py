@@ -32,22 +32,20 @@ def erase(conn: Connection, source: str, cutoff: datetime) -> int:
         ingest_runs.c.source == source, ingest_runs.c.started_at < cutoff
     )
     conn.execute(delete(rejects).where(rejects.c.run_id.in_(old_runs)))
-    # what resolution kept of their entities goes with them; the entities are read
-    # again on its next run (some may keep other statements)
-    conn.execute(
-        text(
-            "DELETE FROM resolve_records WHERE entity_id IN (SELECT entity_id FROM "
-            "statements WHERE source = :s AND last_seen < :c)"
-        ).bindparams(bindparam("c", type_=DateTime)),
-        {"s": source, "c": cutoff},
-    )
+    # what resolution kept of their entities goes with them, and they are queued for its
+    # next run (some may keep other statements)
+    expiring = "SELECT entity_id FROM statements WHERE source = :s AND last_seen < :c"
+    for sql in (f"DELETE FROM resolve_records WHERE entity_id IN ({expiring})",
+                resolve_records.queue_sql(expiring)):  # fmt: skip
+        conn.execute(
+            text(sql).bindparams(bindparam("c", type_=DateTime)), {"s": source, "c": cutoff}
+        )
     # their subjects' search documents and edges are rebuilt without them: the subjects
     # the deleted rows had when deleted (resolution may have moved them meanwhile)
     gone = conn.execute(
         delete(statements)
         .where(statements.c.source == source, statements.c.last_seen < cutoff)
-        .returning(statements.c.canonical_id, statements.c.source, statements.c.entity_id)
+        .returning(statements.c.canonical_id, statements.c.source)
     ).all()
-    search_index.mark_dirty(conn, ((str(c), str(s)) for c, s, _ in gone))
-    resolve_records.mark_pending(conn, {str(e) for _, _, e in gone})
+    search_index.mark_dirty(conn, ((str(c), str(s)) for c, s in gone))
     return len(gone)

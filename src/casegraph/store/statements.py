@@ -24,6 +24,7 @@ from casegraph.model.statements import (
     schema_depth,
 )
 from casegraph.model.visible import Visible
+from casegraph.store import resolve_records
 from casegraph.store.tables import resolved_entities, statements
 
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format on SQLite
@@ -129,10 +130,7 @@ def upsert_statements(conn: Connection, rows: Sequence[StatementRow]) -> int:
             "INSERT INTO dirty_subjects (canonical_id, source) "
             "SELECT DISTINCT canonical_id, source FROM stage_statements ON CONFLICT DO NOTHING"
         )
-        cursor.execute(
-            "INSERT INTO resolve_pending (entity_id) "
-            "SELECT DISTINCT entity_id FROM stage_statements ON CONFLICT DO NOTHING"
-        )
+        cursor.execute(resolve_records.queue_sql("SELECT entity_id FROM stage_statements"))
     return len(rows)
 
 
