@@ -206,33 +206,65 @@ def rename_subjects(conn: Connection, renames: str) -> None:
         shared,
     )
     scratch.analyze(conn, "shared_moves")
-    conn.exec_driver_sql(
-        "DELETE FROM edges WHERE id IN (SELECT id FROM shared_moves WHERE a = b)"
+    moves, total = conn.exec_driver_sql(
+        "SELECT (SELECT count(*) FROM shared_moves), (SELECT count(*) FROM edges)"
+    ).one()
+    with bulk.indexes_set_aside(conn, "edges", ("src", "dst", "source", "source2"),
+                                int(moves) / max(1, int(total))):  # fmt: skip
+        conn.exec_driver_sql(
+            "DELETE FROM edges WHERE id IN (SELECT id FROM shared_moves WHERE a = b)"
+        )
+        c = "" if conn.dialect.name == "sqlite" else ' COLLATE "C"'  # Python's order of text
+        flip = f"(m.a{c} > m.b{c} OR (m.a = m.b AND m.sa{c} > m.sb{c}))"
+        conn.exec_driver_sql(
+            f"UPDATE edges SET src = CASE WHEN {flip} THEN m.b ELSE m.a END, "
+            f"dst = CASE WHEN {flip} THEN m.a ELSE m.b END, "
+            f"source = CASE WHEN {flip} THEN m.sb ELSE m.sa END, "
+            f"source2 = CASE WHEN {flip} THEN m.sa ELSE m.sb END "
+            "FROM shared_moves m WHERE edges.id = m.id AND m.a <> m.b"
+        )
+    fields = {"fields": list(SHARED_FIELDS)}
+    # the values of renamed documents that more than HUB documents hold: each value once
+    conn.execute(
+        text(
+            "INSERT INTO dirty_shared_values (field, value) SELECT x.f, x.v FROM (SELECT "
+            f"DISTINCT v.field AS f, v.value AS v {_renamed_values(renames)}) x "
+            "WHERE EXISTS (SELECT 1 FROM search_values w WHERE w.field = x.f "
+            "AND w.value = x.v LIMIT 1 OFFSET :hub) ON CONFLICT DO NOTHING"
+        ).bindparams(bindparam("fields", expanding=True)),
+        {**fields, "hub": HUB},
     )
-    c = "" if conn.dialect.name == "sqlite" else ' COLLATE "C"'  # Python's order of text
-    flip = f"(m.a{c} > m.b{c} OR (m.a = m.b AND m.sa{c} > m.sb{c}))"
+    # the subject split: another document of the old subject, in another source, kept
+    # the old id or went elsewhere. Only renames whose old subject has such a document
+    # are looked at value by value (on a first run, none: each old subject is a record)
+    scratch.fresh(conn, "split_renames", "o TEXT NOT NULL, s TEXT NOT NULL, n TEXT NOT NULL, "
+                  "PRIMARY KEY (o, s, n)")  # fmt: skip
     conn.exec_driver_sql(
-        f"UPDATE edges SET src = CASE WHEN {flip} THEN m.b ELSE m.a END, "
-        f"dst = CASE WHEN {flip} THEN m.a ELSE m.b END, "
-        f"source = CASE WHEN {flip} THEN m.sb ELSE m.sa END, "
-        f"source2 = CASE WHEN {flip} THEN m.sa ELSE m.sb END "
-        "FROM shared_moves m WHERE edges.id = m.id AND m.a <> m.b"
+        f"INSERT INTO split_renames (o, s, n) SELECT r.o, r.s, r.n FROM {renames} r "
+        "WHERE EXISTS (SELECT 1 FROM search_docs e WHERE e.canonical_id = r.o "
+        f"AND e.source <> r.s) OR EXISTS (SELECT 1 FROM {renames} q WHERE q.o = r.o "
+        "AND q.s <> r.s)"
     )
+    scratch.analyze(conn, "split_renames")
     conn.execute(
         text(
             "INSERT INTO dirty_shared_values (field, value) SELECT DISTINCT v.field, v.value "
-            f"FROM {renames} r CROSS JOIN search_docs d CROSS JOIN search_values v "
-            "WHERE d.canonical_id = r.n AND d.source = r.s AND v.doc_id = d.id "
-            "AND v.field IN :fields AND (EXISTS (SELECT 1 FROM search_values w "
+            f"{_renamed_values('split_renames')} AND EXISTS (SELECT 1 FROM search_values w "
             "JOIN search_docs e ON e.id = w.doc_id WHERE w.field = v.field "
             "AND w.value = v.value AND e.source <> r.s AND (e.canonical_id = r.o OR EXISTS "
             f"(SELECT 1 FROM {renames} q WHERE q.o = r.o AND q.s = e.source "
-            "AND q.n = e.canonical_id))) OR EXISTS (SELECT 1 FROM search_values w "
-            "WHERE w.field = v.field AND w.value = v.value LIMIT 1 OFFSET :hub)) "
-            "ON CONFLICT DO NOTHING"
+            "AND q.n = e.canonical_id))) ON CONFLICT DO NOTHING"
         ).bindparams(bindparam("fields", expanding=True)),
-        {"fields": list(SHARED_FIELDS), "hub": HUB},
+        fields,
     )
+
+
+def _renamed_values(renames: str) -> str:
+    """FROM and WHERE of the shared values ``v`` of each renamed document ``d`` of the
+    rows ``r`` of ``renames`` (taking the expanding parameter ``fields``)."""
+    return (f"FROM {renames} r CROSS JOIN search_docs d CROSS JOIN search_values v "
+            "WHERE d.canonical_id = r.n AND d.source = r.s AND v.doc_id = d.id "
+            "AND v.field IN :fields")  # fmt: skip
 
 
 def canonical_lookup(

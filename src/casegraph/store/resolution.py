@@ -600,11 +600,16 @@ def set_canonical_ids(
             "FROM canon_moves m WHERE NOT EXISTS (SELECT 1 FROM canon_renames r "
             "WHERE r.o = m.o AND r.s = m.s) ON CONFLICT DO NOTHING"
         )
-    conn.exec_driver_sql(
-        "UPDATE statements SET canonical_id = canon_map.canonical_id FROM canon_map "
-        "WHERE statements.entity_id = canon_map.entity_id "
-        "AND statements.canonical_id <> canon_map.canonical_id"
-    )
+    moves, entities = conn.exec_driver_sql(
+        "SELECT (SELECT count(*) FROM canon_moves), (SELECT count(*) FROM resolved_entities)"
+    ).one()
+    with bulk.indexes_set_aside(conn, "statements", ("canonical_id",),
+                                int(moves) / max(1, int(entities))):  # fmt: skip
+        conn.exec_driver_sql(
+            "UPDATE statements SET canonical_id = canon_map.canonical_id FROM canon_map "
+            "WHERE statements.entity_id = canon_map.entity_id "
+            "AND statements.canonical_id <> canon_map.canonical_id"
+        )
     # PostgreSQL: a writer that queued an old document after ``_renames`` looked, and
     # committed before the update above (which waits for its rows), has its change in
     # the renamed document's records now: that document is rebuilt too
