@@ -23,7 +23,7 @@ def test_indexes_are_set_aside_for_a_large_change_and_come_back(
 ) -> None:
     with workspace.engine.begin() as conn:
         before = _indexes(conn)
-        with bulk.indexes_set_aside(conn, "edges", ("src", "dst"), share):
+        with bulk.indexes_set_aside(conn, "edges", ("src", "dst"), lambda: share):
             inside = set(before) - set(_indexes(conn))
         assert _indexes(conn) == before
     touching = {n for n, cols in before.items() if {"src", "dst"} & set(cols)}
@@ -38,7 +38,7 @@ def test_a_failed_change_keeps_every_index(workspace: Workspace) -> None:
     with workspace.engine.connect() as conn:
         before = _indexes(conn)
     with (pytest.raises(RuntimeError), workspace.engine.begin() as conn,
-          bulk.indexes_set_aside(conn, "edges", ("src",), 1.0)):  # fmt: skip
+          bulk.indexes_set_aside(conn, "edges", ("src",), lambda: 1.0)):  # fmt: skip
         raise RuntimeError("the change failed")
     with workspace.engine.connect() as conn:
         assert _indexes(conn) == before

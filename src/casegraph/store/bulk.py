@@ -7,7 +7,7 @@ datetimes as text, ``SQLITE_DATETIME``; booleans as integers)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any
@@ -49,17 +49,23 @@ def insert_rows(
     return count
 
 
+def count(conn: Connection, table: str) -> int:
+    """How many rows ``table`` holds."""
+    return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+
+
 @contextmanager
 def indexes_set_aside(
-    conn: Connection, table: str, columns: Sequence[str], share: float
+    conn: Connection, table: str, columns: Sequence[str], share: Callable[[], float]
 ) -> Iterator[None]:
-    """A set-based change to ``share`` of ``table``'s rows, in the ``columns`` named: on
-    SQLite, when that share is large, the indexes on those columns are dropped before it
-    and built again after it (a sort of the whole table instead of two B-tree moves per
-    changed row: at a million records a first resolution moves most of them). Within
-    the transaction: readers keep theirs, and a failure rolls the indexes back too.
+    """A set-based change to the ``columns`` named of a share of ``table``'s rows (what
+    ``share`` says, asked on SQLite only): on SQLite, when that share is large, the
+    indexes on those columns are dropped before it and built again after it (a sort of
+    the whole table instead of two B-tree moves per changed row: at a million records a
+    first resolution moves most of them). Within the transaction: readers keep theirs,
+    and a failure rolls the indexes back too.
     PostgreSQL keeps its indexes, where dropping one would lock its readers out."""
-    if conn.dialect.name != "sqlite" or share < SET_ASIDE_SHARE:
+    if conn.dialect.name != "sqlite" or share() < SET_ASIDE_SHARE:
         yield
         return
     wanted = set(columns)

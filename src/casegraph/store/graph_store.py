@@ -206,11 +206,10 @@ def rename_subjects(conn: Connection, renames: str) -> None:
         shared,
     )
     scratch.analyze(conn, "shared_moves")
-    moves, total = conn.exec_driver_sql(
-        "SELECT (SELECT count(*) FROM shared_moves), (SELECT count(*) FROM edges)"
-    ).one()
-    with bulk.indexes_set_aside(conn, "edges", ("src", "dst", "source", "source2"),
-                                int(moves) / max(1, int(total))):  # fmt: skip
+    def moved() -> float:
+        return bulk.count(conn, "shared_moves") / max(1, bulk.count(conn, "edges"))
+
+    with bulk.indexes_set_aside(conn, "edges", ("src", "dst", "source", "source2"), moved):
         conn.exec_driver_sql(
             "DELETE FROM edges WHERE id IN (SELECT id FROM shared_moves WHERE a = b)"
         )

@@ -600,11 +600,10 @@ def set_canonical_ids(
             "FROM canon_moves m WHERE NOT EXISTS (SELECT 1 FROM canon_renames r "
             "WHERE r.o = m.o AND r.s = m.s) ON CONFLICT DO NOTHING"
         )
-    moves, entities = conn.exec_driver_sql(
-        "SELECT (SELECT count(*) FROM canon_moves), (SELECT count(*) FROM resolved_entities)"
-    ).one()
-    with bulk.indexes_set_aside(conn, "statements", ("canonical_id",),
-                                int(moves) / max(1, int(entities))):  # fmt: skip
+    def moved() -> float:  # the share of records moving, as the share of statements
+        return bulk.count(conn, "canon_moves") / max(1, bulk.count(conn, "resolved_entities"))
+
+    with bulk.indexes_set_aside(conn, "statements", ("canonical_id",), moved):
         conn.exec_driver_sql(
             "UPDATE statements SET canonical_id = canon_map.canonical_id FROM canon_map "
             "WHERE statements.entity_id = canon_map.entity_id "
