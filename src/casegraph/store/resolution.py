@@ -652,7 +652,7 @@ def _renames(conn: Connection) -> int:
         "AND d.canonical_id = canon_renames.o)"
     )
     scratch.analyze(conn, "canon_renames")
-    return int(conn.exec_driver_sql("SELECT count(*) FROM canon_renames").scalar_one())
+    return bulk.count(conn, "canon_renames")
 
 
 def canonical_of_entity(conn: Connection, visible: Visible, entity_id: str) -> str | None:
