@@ -22,7 +22,8 @@ from sqlalchemy import bindparam, insert, select, text, tuple_, update
 from sqlalchemy.engine import Connection
 
 from casegraph.model.visible import Visible
-from casegraph.store.tables import search_bitmaps, search_subjects
+from casegraph.store import scratch
+from casegraph.store.tables import search_bitmaps
 
 SCHEMA = "schema"  # the document's schema
 SOURCE = "source"  # value "": every subject with a document in the source
@@ -53,23 +54,23 @@ def doc_keys(
 
 # --- subject ordinals ---------------------------------------------------------------------
 
-_NEW = text("INSERT INTO search_subjects (canonical_id) VALUES (:c) ON CONFLICT DO NOTHING")
-
-
 def ordinals(
     conn: Connection, canonical_ids: Iterable[str], create: bool = False
 ) -> dict[str, int]:
-    """The ordinal of each subject (numbered on first sight with ``create``)."""
-    ids = sorted(set(canonical_ids))
+    """The ordinal of each subject (numbered on first sight with ``create``): the ids go
+    to a scratch table in bulk, numbered and read in one statement each."""
+    scratch.fill(conn, "ordinal_ids", {"canonical_id": "TEXT PRIMARY KEY"},
+                 ((c,) for c in sorted(set(canonical_ids))))  # fmt: skip
     if create:
-        for chunk in _chunks(ids, 5000):
-            conn.execute(_NEW, [{"c": c} for c in chunk])
-    out: dict[str, int] = {}
-    s = search_subjects.c
-    for chunk in _chunks(ids, 1000):
-        query = select(s.canonical_id, s.ord).where(s.canonical_id.in_(list(chunk)))
-        out.update((str(c), int(o)) for c, o in conn.execute(query))
-    return out
+        conn.exec_driver_sql(
+            "INSERT INTO search_subjects (canonical_id) SELECT canonical_id FROM ordinal_ids "
+            "ORDER BY canonical_id ON CONFLICT DO NOTHING"
+        )
+    rows = conn.exec_driver_sql(
+        "SELECT o.canonical_id, o.ord FROM ordinal_ids i CROSS JOIN search_subjects o "
+        "WHERE o.canonical_id = i.canonical_id"
+    )
+    return {str(c): int(o) for c, o in rows}
 
 
 def sealed(conn: Connection) -> list[int]:
