@@ -148,7 +148,7 @@ def child_bare(parquet: Path, out: Path, engine_name: str) -> None:
     # the engine as casegraph sets it up (DuckDB's memory limit, Spark's session)
     api = engine._db_api(engine_name)
     frame = engine._register(api, engine.prepare(table, PERSON), "records")
-    linker = Linker(frame, defaults.settings(PERSON), log_level=None)
+    linker = Linker(frame, defaults.settings(PERSON, engine_name), log_level=None)
     linker.training.estimate_probability_two_random_records_match(
         defaults.deterministic_rules(PERSON), recall=defaults.DETERMINISTIC_RECALL
     )
