@@ -19,7 +19,7 @@ from casegraph.model.edges import SHARED_FIELDS, Edge
 from casegraph.model.search_documents import Document
 from casegraph.model.statements import StatementRow
 from casegraph.search.documents import build
-from casegraph.store import graph_store, search_index
+from casegraph.store import graph_store, search_index, statistics
 from casegraph.subjects.profile import MENTIONS, scrub_all
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ class IndexService:
         if total == 0 and graph_store.shared_dirty_count(conn) == 0:
             return counts
         visible = self.s.process("index.read", permission, {"queued": total}, every_source=True)
+        statistics.refresh(conn)
         while batch := search_index.dirty_batch(conn, visible, BATCH):
             ids = sorted({c for c, _ in batch})
             rows = self._scrubbed(
@@ -73,6 +74,7 @@ class IndexService:
             counts["edges"] += len(edges)
             search_index.clear_dirty(conn, batch)
             self.s.commit()  # each batch stands on its own: Ctrl-C loses no finished work
+            statistics.refresh(conn)  # what the batch wrote, for the next one's plans
             if progress is not None:
                 progress("indexing", counts["subjects"], total)
         # then the edges between holders of one value, once per value: its holders are

@@ -33,7 +33,7 @@ from casegraph.resolve.extract import GROUPS, SCHEMA_GROUPS, Extracted, extract
 from casegraph.resolve.judge import THRESHOLDS, Thresholds
 from casegraph.store import resolution as store
 from casegraph.store import resolve_records as records
-from casegraph.store import sealing
+from casegraph.store import sealing, statistics
 from casegraph.store.resolution import Judgement, JudgementRow, Resolved, pair_key
 
 if TYPE_CHECKING:
@@ -115,9 +115,11 @@ class ResolveService:
                                  every_source=True)  # fmt: skip
         summary = ResolveSummary()
         with summary.phase("read"):
+            statistics.refresh(self.s.conn)  # PostgreSQL: plans for what ingest loaded
             data = self._read(visible, schema, full, progress, summary)
         summary.skipped = data.skipped
         self.s.commit()  # the read is on record; the long computation holds no lock
+        statistics.refresh(self.s.conn)  # and for what the read kept
         plans = [self._score(visible, group, data, engine_name, full, retrain, summary,
                              progress) for group in GROUPS if data.count(group)]  # fmt: skip
         summary.mode = "incremental" if plans and all(p["incremental"] for p in plans) \
