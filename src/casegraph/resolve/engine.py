@@ -141,8 +141,8 @@ def _db_api(engine: str) -> Any:
             .config("spark.sql.shuffle.partitions", os.environ.get(
                 "CASEGRAPH_SPARK_PARTITIONS", "8"))
             .config("spark.ui.enabled", "false")
-            # local mode runs the executors in the driver: Spark's 1 GB default runs out
-            # of heap on a few thousand records' training; ignored once a JVM runs
+            # local mode runs the executors in the driver, whose heap Spark sets at 1 GB
+            # by default; ignored once a JVM runs
             .config("spark.driver.memory", os.environ.get(
                 "CASEGRAPH_SPARK_DRIVER_MEMORY", "4g"))
             .getOrCreate()
