@@ -85,9 +85,10 @@ def _other_peaks(workspace: Any) -> dict[str, float | None]:
     JVM when the run used it, the busiest PostgreSQL backend of the store."""
     peaks = _spark_peak()
     if workspace.engine.dialect.name == "postgresql":
-        with workspace.engine.connect() as conn:
+        with workspace.engine.connect() as conn:  # this run's backends, not the server's
             pids = [row[0] for row in conn.exec_driver_sql(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")]  # fmt: skip
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %(name)s",
+                {"name": SCHEMA})]  # fmt: skip
         found = [p for p in map(_process_peak_mb, pids) if p is not None]
         peaks["postgres_backend"] = max(found) if found else None
     return peaks
@@ -105,7 +106,8 @@ def use_postgres(url: str) -> None:
         conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
     admin.dispose()
     sep = "&" if "?" in url else "?"
-    os.environ["CASEGRAPH_DATABASE_URL"] = f"{url}{sep}options=-csearch_path%3D{SCHEMA}"
+    os.environ["CASEGRAPH_DATABASE_URL"] = (
+        f"{url}{sep}options=-csearch_path%3D{SCHEMA}&application_name={SCHEMA}")
 
 
 def _settings(ws: Path) -> Any:
