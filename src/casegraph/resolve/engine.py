@@ -6,9 +6,11 @@ back as Arrow tables of scored pairs with each comparison's level and match weig
 
 from __future__ import annotations
 
+import atexit
 import logging
 import math
 import os
+import shutil
 import tempfile
 import uuid
 from collections import Counter, defaultdict
@@ -141,6 +143,7 @@ def _db_api(engine: str) -> Any:
             .config("spark.sql.shuffle.partitions", os.environ.get(
                 "CASEGRAPH_SPARK_PARTITIONS", "8"))
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")  # casegraph shows its own
             # local mode runs the executors in the driver, whose heap Spark sets at 1 GB
             # by default; ignored once a JVM runs
             .config("spark.driver.memory", os.environ.get(
@@ -148,8 +151,25 @@ def _db_api(engine: str) -> Any:
             .getOrCreate()
         )  # fmt: skip
         spark.sparkContext.setLogLevel("ERROR")
-        return SparkAPI(spark_session=spark, break_lineage_method="persist")  # type: ignore[no-untyped-call]
+        if spark.sparkContext.getCheckpointDir() is None:
+            spark.sparkContext.setCheckpointDir(_spark_checkpoints())
+        # intermediate tables written to Parquet and read back: that cuts their lineage.
+        # Persisting them keeps every earlier step in each plan, and Splink's iterative
+        # connected components then grow plans until the driver runs out of heap
+        return SparkAPI(spark_session=spark, break_lineage_method="parquet")  # type: ignore[no-untyped-call]
     raise EngineError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
+
+
+def _spark_checkpoints() -> str:
+    """Where Spark writes intermediate tables: ``CASEGRAPH_SPARK_CHECKPOINT_DIR`` (on a
+    cluster, a path every executor reaches), else a temporary directory removed when
+    this process ends."""
+    configured = os.environ.get("CASEGRAPH_SPARK_CHECKPOINT_DIR")
+    if configured:
+        return configured
+    path = tempfile.mkdtemp(prefix="casegraph-spark-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def _register(api: Any, table: pa.Table, name: str) -> Any:
