@@ -43,6 +43,14 @@ DETERMINISTIC_RECALL = 0.4
 COMMON_NAME_BLOCK = {PERSON: 200, ORGANISATION: 2000}
 
 
+def _condition(sql: str, label_for_charts: str | None = None) -> Any:
+    """A level on a condition of our own, written in DuckDB's SQL (identifiers in double
+    quotes) and translated for the engine that runs it: Spark reads double quotes as a
+    string, so untranslated, ``"house0_l" <> "house0_r"`` compares two constant words
+    there and is true for every pair."""
+    return cll.CustomLevel(sql, label_for_charts=label_for_charts, base_dialect_str="duckdb")
+
+
 def _comparison(
     name: str,
     label: str,
@@ -104,7 +112,7 @@ def _address(group: str) -> ComparisonCreator:
         return _comparison("addresses", "address", levels, [0.45, 0.15, 0.1, 0.1, 0.2],
                            [0.0005, 0.0005, 0.002, 0.02, 0.977])  # fmt: skip
     # before the shared postcode: one postcode, two house numbers is two sites
-    other_house = cll.CustomLevel('"house0_l" <> "house0_r"', label_for_charts=OTHER_HOUSE)
+    other_house = _condition('"house0_l" <> "house0_r"', label_for_charts=OTHER_HOUSE)
     return _comparison("addresses", "address", [*levels[:3], other_house, levels[3]],
                        [0.45, 0.15, 0.1, 0.03, 0.1, 0.17],
                        [0.0005, 0.0005, 0.002, 0.6, 0.02, 0.377])  # fmt: skip
@@ -123,7 +131,7 @@ def _connections(group: str) -> ComparisonCreator:
     # within one source connections are of one kind (co-authors of patents, directors of
     # companies): two records with several rare ones each and none in common are
     # likely two parties of one name
-    apart = cll.CustomLevel(
+    apart = _condition(
         '"source_l" = "source_r" AND "rich_context_l" IS NOT NULL '
         'AND "rich_context_r" IS NOT NULL', label_for_charts=APART,
     ).configure(fix_u_probability=True)  # few random pairs reach it: sampling says nothing
@@ -156,9 +164,9 @@ def _person_name() -> ComparisonCreator:
          # a household shares a surname, an address and a landline: first names that
          # are not forms of one name, with different initials or both written out and
          # far apart (Angel, Andrea), are two people
-         cll.And(cll.CustomLevel('"first_canon_l" <> "first_canon_r"'),
-                 cll.Or(cll.CustomLevel('"first_initial_l" <> "first_initial_r"'),
-                        cll.And(cll.CustomLevel('length("first_name_l") > 1 '
+         cll.And(_condition('"first_canon_l" <> "first_canon_r"'),
+                 cll.Or(_condition('"first_initial_l" <> "first_initial_r"'),
+                        cll.And(_condition('length("first_name_l") > 1 '
                                                 'AND length("first_name_r") > 1'),
                                 cll.Not(jw("first_name", 0.85))))).configure(
             label_for_charts=OTHER_GIVEN),
@@ -179,7 +187,7 @@ OTHER_GIVEN = "Different first names"
 def _birth_date() -> ComparisonCreator:
     exact = cll.ExactMatchLevel
     # two full dates in different years (not one typo apart): a father and his son
-    apart = cll.CustomLevel('length("birth_date_l") = 10 AND length("birth_date_r") = 10 '
+    apart = _condition('length("birth_date_l") = 10 AND length("birth_date_r") = 10 '
                             'AND "birth_year_l" <> "birth_year_r"', label_for_charts=OTHER_YEAR)
     return _comparison(
         "birth_date", "date of birth",
