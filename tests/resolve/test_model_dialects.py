@@ -21,18 +21,13 @@ def _conditions(group: str, dialect: str) -> list[str]:
 @pytest.mark.parametrize("group", [PERSON, ORGANISATION])
 def test_spark_conditions_name_columns_not_strings(group: str) -> None:
     """In Spark's SQL a double-quoted word is a string: ``"house0_l" <> "house0_r"`` would
-    compare two constants and hold for every pair. No level may compare a string
-    constant that names one of the record columns."""
-    columns = {f"{c}_{side}" for side in "lr" for c in ("house0", "first_canon", "source",
-                                                         "birth_date", "first_name")}
+    compare two constants and hold for every pair. No level of the default models
+    compares a string constant, and every level reads columns."""
     for sql in _conditions(group, "spark"):
         tree = sqlglot.parse_one(sql, read="spark")
         constants = {lit.this for lit in tree.find_all(exp.Literal) if lit.is_string}
         assert not constants, (sql, constants)
-        named = {c.name for c in tree.find_all(exp.Column)}
-        assert named, sql  # every level reads columns
-    assert columns & {c.name for sql in _conditions(group, "spark")
-                      for c in sqlglot.parse_one(sql, read="spark").find_all(exp.Column)}
+        assert any(True for _ in tree.find_all(exp.Column)), sql
 
 
 @pytest.mark.parametrize("group", [PERSON, ORGANISATION])

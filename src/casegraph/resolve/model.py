@@ -167,7 +167,7 @@ def _person_name() -> ComparisonCreator:
          cll.And(_condition('"first_canon_l" <> "first_canon_r"'),
                  cll.Or(_condition('"first_initial_l" <> "first_initial_r"'),
                         cll.And(_condition('length("first_name_l") > 1 '
-                                                'AND length("first_name_r") > 1'),
+                                           'AND length("first_name_r") > 1'),
                                 cll.Not(jw("first_name", 0.85))))).configure(
             label_for_charts=OTHER_GIVEN),
          cll.And(exact("last_name"), exact("first_initial")),
@@ -188,7 +188,7 @@ def _birth_date() -> ComparisonCreator:
     exact = cll.ExactMatchLevel
     # two full dates in different years (not one typo apart): a father and his son
     apart = _condition('length("birth_date_l") = 10 AND length("birth_date_r") = 10 '
-                            'AND "birth_year_l" <> "birth_year_r"', label_for_charts=OTHER_YEAR)
+                       'AND "birth_year_l" <> "birth_year_r"', label_for_charts=OTHER_YEAR)
     return _comparison(
         "birth_date", "date of birth",
         [exact("birth_date"), cll.DamerauLevenshteinLevel("birth_date", 1),
