@@ -49,13 +49,14 @@ def test_duckdb_and_spark_give_the_same_clusters(tmp_path: Path, ctx: AccessCont
     """The same settings, blocking rules and comparisons on both engines. Their string
     similarity functions are not the same code (DuckDB's Jaro-Winkler against the one in
     Splink's Spark jar: "Seidel" and "Sidel" score 0.89 in DuckDB and less in Spark), so
-    a pair near a level's boundary may land on another level: the engines must agree on
-    at least 95 % of the pairs they put together, and on nearly every subject."""
+    on other data a pair near a level's boundary may land on another level; on this set
+    the engines agree on every pair and every subject. (When Spark read the model's own
+    conditions as strings, one pair of 20 and three subjects of 63 differed.)"""
     people.write(tmp_path, people=60)
     people.add_namesakes(tmp_path)
     duck = _clusters(Settings(data_dir=tmp_path / "duck", operator="t"), ctx, tmp_path, "duckdb")
     spark = _clusters(Settings(data_dir=tmp_path / "spark", operator="t"), ctx, tmp_path, "spark")
     assert any(len(c) > 1 for c in duck)
     both, one, other = _pairs(duck), _pairs(spark), _pairs(duck) ^ _pairs(spark)
-    assert len(other) <= 0.05 * len(both | one), sorted(map(sorted, other))
-    assert len(duck ^ spark) <= 0.05 * len(duck), duck ^ spark
+    assert both | one and not other, sorted(map(sorted, other))
+    assert duck == spark, duck ^ spark
