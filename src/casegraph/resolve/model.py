@@ -43,7 +43,7 @@ DETERMINISTIC_RECALL = 0.4
 COMMON_NAME_BLOCK = {PERSON: 200, ORGANISATION: 2000}
 
 
-def _condition(sql: str, label_for_charts: str | None = None) -> Any:
+def _condition(sql: str, label_for_charts: str | None = None) -> cll.CustomLevel:
     """A level on a condition of our own, written in DuckDB's SQL (identifiers in double
     quotes) and translated for the engine that runs it: Spark reads double quotes as a
     string, so untranslated, ``"house0_l" <> "house0_r"`` compares two constant words
