@@ -163,3 +163,44 @@ def test_a_split_renames_both_halves_and_joins_them_by_the_phone_they_share(
         assert {(e[0], e[1]) for e in joined} == {tuple(sorted(records.values()))}
         rebuild_from_nothing(s)
         assert snapshot(s) == after
+
+
+def test_an_edge_between_two_records_that_become_one_subject_is_hidden_and_comes_back(
+    workspace: Workspace, ctx: AccessContext, tmp_path: Path
+) -> None:
+    """A payment between two records that a person then merges joins a subject to
+    itself: no reader sees it (graph, profile totals), and when the subject is split
+    again it is back between the two halves; after each step the same as a rebuild."""
+    people.write(tmp_path)
+    people.add_namesakes(tmp_path)
+    with workspace.session(ctx) as s:
+        load(s, tmp_path, "registry", "bank", "payments")
+        s.resolve.run()
+        ends = {r.entity_id: r.canonical_id
+                for r in rstore.resolved_state(s.conn, everything(s)).values()
+                if r.source == "payments"}  # fmt: skip
+        payer, payee = sorted(set(ends.values()))  # two namesakes, named in one record
+
+        def payments(subject: str) -> list[tuple[str, str]]:
+            graph = s.graph.expand(subject, hops=1)
+            return sorted((e["src"], e["dst"]) for e in graph.edges if e["kind"] == "Payment")
+
+        assert len(payments(payer)) == 1
+        merged = s.resolve.merge(payer, payee, "one man: his two accounts, the bank says")
+        subject = merged["subject"]
+        assert payments(subject) == []
+        relations = s.graph.relations(subject)
+        assert relations["activity"] == [] and not relations["histogram"]
+        after = snapshot(s)
+        rebuild_from_nothing(s)
+        assert snapshot(s) == after
+        assert payments(subject) == []
+        s.resolve.split(subject, [sorted(ends)[0]], "two men after all: different fathers")
+        halves = sorted({r.canonical_id
+                         for r in rstore.resolved_state(s.conn, everything(s)).values()
+                         if r.entity_id in ends})  # fmt: skip
+        assert len(halves) == 2
+        assert [tuple(sorted(p)) for p in payments(halves[0])] == [tuple(halves)]
+        after = snapshot(s)
+        rebuild_from_nothing(s)
+        assert snapshot(s) == after

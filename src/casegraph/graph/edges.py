@@ -54,7 +54,9 @@ def relationship_edges(
     rows: Sequence[StatementRow], canonical: Callable[[str, str], str | None]
 ) -> list[Edge]:
     """The edges of one relationship entity; ``canonical(source, entity_id)`` gives the
-    subject an end belongs to (None when the end was never loaded)."""
+    subject an end belongs to (None when the end was never loaded). An edge whose ends
+    are one subject is kept as the store keeps it when resolution joins them: readers
+    never see it (``graph_store.EdgeFilter``), and a split brings it back."""
     first = rows[0]
     ends = ENDS[first.schema]
     props: dict[str, list[str]] = {}
@@ -69,7 +71,7 @@ def relationship_edges(
     for src_entity in sorted(set(props.get(ends[0], []))):
         for dst_entity in sorted(set(props.get(ends[1], []))):
             src, dst = canonical(first.source, src_entity), canonical(first.source, dst_entity)
-            if src is None or dst is None or src == dst:
+            if src is None or dst is None:  # an end never loaded
                 continue
             out.append(
                 Edge(

@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from casegraph.store import graph_store
 from casegraph.store.graph_store import EDGE_VIEW, EdgeFilter
-from casegraph.store.tables import edges_epoch
+from casegraph.store.tables import edges, edges_epoch
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +122,8 @@ class Adjacency:
     the ends' places in ``names``; ``kind``, ``source`` and ``source2`` are codes into
     their lists of names, ``start`` and ``end`` places in the sorted ``date_names`` (-1:
     none). Subject ``n``'s edges are ``entry_edge[offsets[n]:offsets[n + 1]]``, its
-    neighbours over them the same slice of ``entry_other`` (an edge from a subject to
-    itself is there twice, as in the store's two indexes)."""
+    neighbours over them the same slice of ``entry_other``. An edge from a subject to
+    itself is not read: ``EdgeFilter`` hides it in the store too."""
 
     epoch: int
     names: tuple[str, ...]  # (a tuple of strings: the garbage collector soon skips it)
@@ -376,7 +376,8 @@ def _read(engine: Engine, known: Adjacency | None) -> Adjacency | None:
     committed during the read."""
     dialect = engine.dialect
     epoch_sql = str(select(edges_epoch.c.epoch).compile(dialect=dialect))
-    rows_sql = str(select(*EDGE_VIEW).compile(dialect=dialect))
+    rows_sql = str(select(*EDGE_VIEW).where(edges.c.src != edges.c.dst)  # none unseen
+                   .compile(dialect=dialect))
     raw = engine.raw_connection()
     try:
         before = _scalar(raw, epoch_sql)

@@ -33,7 +33,7 @@ def _ends(
                 (1 - e.directed).label("undirected"),
                 literal(way).label("way"),
                 e.kind, e.unit, e.amount, e.start_date, e.source, e.source2,
-            ).where(here == subject, there != subject, where.condition(),
+            ).where(here == subject, where.condition(),
                     *([kinds] if kinds is not None else []))
         )  # fmt: skip
     return union_all(*sides).subquery().select()
@@ -71,7 +71,7 @@ def among(conn: Connection, ids: Sequence[str], where: EdgeFilter) -> list[Row[A
             e.kind, e.unit, e.amount, e.start_date, e.source, e.source2,
         )
         .where(one_of(conn, e.src, every), one_of(conn, e.dst.concat(""), every, lookup=False),
-               e.src != e.dst, where.condition())
+               where.condition())
         .subquery()
     )  # fmt: skip
     c = ends.c

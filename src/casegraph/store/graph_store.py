@@ -325,6 +325,7 @@ class EdgeFilter:
         parts: list[ColumnElement[bool]] = [
             edges.c.source.in_(self.sources),
             edges.c.source2.in_(self.sources),
+            edges.c.src != edges.c.dst,  # kept, unseen, until the subject splits again
         ]
         if self.kinds:
             plain = [k for k in self.kinds if k != "same"]
