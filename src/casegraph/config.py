@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     # the largest request body the server reads; evidence uploads may be as large as
     # evidence_max_bytes (plus the form around the file)
     max_body_bytes: int = 10 * 1024**2
+    # documents (`casegraph ingest-docs`): the largest file read, the most pages, how
+    # deep files nest in archives and e-mails, the most members of an archive, what an
+    # archive may unpack to, the seconds Tesseract may spend on a page, and the OCR
+    # languages when a command does not name them (Tesseract codes joined by "+")
+    document_max_bytes: int = 512 * 1024**2
+    document_max_pages: int = 5_000
+    document_max_depth: int = 8
+    document_max_members: int = 10_000
+    document_max_unpacked: int = 2 * 1024**3
+    ocr_seconds: int = 120
+    ocr_languages: str = "eng+deu"
 
     @property
     def store_url(self) -> str:
@@ -53,6 +64,10 @@ class Settings(BaseSettings):
     @property
     def evidence_dir(self) -> Path:
         return self.data_dir / "evidence"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "documents"
 
 
 def normalise_database_url(url: str) -> str:

@@ -406,10 +406,15 @@ class Session:
     def ledger(self) -> LedgerService:
         return LedgerService(self)
 
+    @cached_property
+    def documents(self) -> DocumentService:
+        return DocumentService(self)
+
 
 # the services import this module only for type checking, so they can come last
 from casegraph.services.cases import CaseService  # noqa: E402
 from casegraph.services.data import ExportService, IngestService, SourceService  # noqa: E402
+from casegraph.services.documents import DocumentService  # noqa: E402
 from casegraph.services.graph import GraphService  # noqa: E402
 from casegraph.services.index import IndexService  # noqa: E402
 from casegraph.services.oversight import IdentityService, LedgerService  # noqa: E402

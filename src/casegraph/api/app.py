@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from casegraph.api import case_routes, graph_routes, resolution_routes, routes
+from casegraph.api import case_routes, document_routes, graph_routes, resolution_routes, routes
 
-ROUTERS = [routes.router, resolution_routes.router, graph_routes.router, case_routes.router]
+ROUTERS = [routes.router, resolution_routes.router, graph_routes.router, case_routes.router,
+           document_routes.router]  # fmt: skip
 
 
 def install(app: FastAPI) -> None:

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from casegraph.cases.rules import CASE_ROLES, SUBJECT_ROLES, TEMPLATES
-from casegraph.cli.common import app, err, fail, guarded, print_json, session
+from casegraph.cli.common import JSON, app, err, fail, guarded, print_json, session
 from casegraph.errors import InvalidInput
 
 case_app = typer.Typer(no_args_is_help=True, help="Cases: open, work and close investigations.")
@@ -27,7 +27,6 @@ case_app.add_typer(task_app, name="task")
 case_app.add_typer(note_app, name="note")
 case_app.add_typer(evidence_app, name="evidence")
 case_app.add_typer(member_app, name="member")
-JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 VERSION = typer.Option(
     None, "--version", help="The version you edited (a newer one is refused, not overwritten)."
 )

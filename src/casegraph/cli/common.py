@@ -116,6 +116,7 @@ def session(case: str | None = None, justification: str | None = None) -> Iterat
         workspace.close()
 
 
+JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 CASE = typer.Option(None, "--case", help="The case this is for (you must be a member).")
 JUSTIFICATION = typer.Option(
     None, "--justification", help="Why you need this data (20+ characters), if not for a case."

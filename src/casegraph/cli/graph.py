@@ -14,6 +14,7 @@ from rich.table import Column, Table
 
 from casegraph.cli.common import (
     CASE,
+    JSON,
     JUSTIFICATION,
     app,
     err,
@@ -23,6 +24,7 @@ from casegraph.cli.common import (
     progress_bar,
     session,
 )
+from casegraph.cli.documents import print_document_hits
 from casegraph.graph.analysis import MEASURES
 from casegraph.graph.subgraph import EXPORT_FORMATS
 from casegraph.model.amounts import measure
@@ -33,7 +35,6 @@ index_app = typer.Typer(no_args_is_help=True, help="The search index and graph e
 graph_app = typer.Typer(no_args_is_help=True, help="Link analysis: neighbourhoods, paths, metrics.")
 app.add_typer(index_app, name="index")
 app.add_typer(graph_app, name="graph")
-JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 KINDS = typer.Option(
     [], "--kind", help="Only edges of this kind (Call, Payment, Ownership, same ...); repeatable."
 )
@@ -86,6 +87,8 @@ def search(
             err.print(f"[bold]{escape(facet_label(name))}[/]: {shown}", highlight=False)
     if results.total > results.ranked:
         err.print(f"[dim]ranked the first {results.ranked:,} matches; narrow the query[/]")
+    if results.documents:
+        print_document_hits(results.documents)
 
 
 @index_app.command("refresh")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from casegraph.cli.common import (
     CASE,
+    JSON,
     JUSTIFICATION,
     app,
     err,
@@ -24,7 +25,6 @@ from casegraph.resolve.explain import KIND_LABELS
 
 review_app = typer.Typer(no_args_is_help=True,
                          help="Possible matches waiting for a person's judgement.")  # fmt: skip
-JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 clusters_app = typer.Typer(no_args_is_help=True, help="Resolved clusters.")
 app.add_typer(review_app, name="review")
 app.add_typer(clusters_app, name="clusters")

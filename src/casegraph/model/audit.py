@@ -76,18 +76,19 @@ ACTIONS: dict[str, str] = {
          "graph.metrics", "graph.communities", "graph.components", "graph.export",
          "case.subjects", "case.subject.link", "case.mentions", "oversight.names",
          "case.timeline", "case.timeline.edges", "case.report", "case.report.read",
-         "case.report.graph", "case.evidence.download"),
+         "case.report.graph", "case.evidence.download", "documents.search", "document.read"),
         CONSULTATION,
     ),
     **dict.fromkeys(
         ("index.read", "index.rebuild", "index.refresh", "resolve.read", "resolve.recluster",
-         "graph.load",
+         "graph.load", "documents.status",
          "erasure.dry_run"),
         PROCESSING,
     ),
     **dict.fromkeys(
         ("ingest.start", "ingest.batch", "ingest.finish", "resolve.run", "review.decided", "seal",
-         "erasure", "case.erasure"),
+         "erasure", "case.erasure", "documents.ingest", "documents.ingested", "documents.work",
+         "documents.worked", "documents.retry"),
         CHANGE,
     ),
     **dict.fromkeys(

@@ -100,6 +100,7 @@ class Results:
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     ranked: int = 0  # matches within reach of the pages: all, or the CANDIDATES ranked
+    documents: list[dict[str, Any]] = field(default_factory=list)  # on the first page
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +115,7 @@ class Results:
                 for k, vals in self.facets.items()
             },
             "facet_labels": {k: facet_label(k) for k in self.facets},
+            "documents": self.documents,
         }
 
 

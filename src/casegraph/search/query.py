@@ -257,6 +257,19 @@ def parse(query: str) -> Node | None:
     return node
 
 
+def free_text(node: Node | None) -> str:
+    """The query's words and phrases that are not field filters nor negated, as a text
+    query (phrases in double quotes): what documents are searched for."""
+    if node is None or isinstance(node, Not | Filter | Range):
+        return ""
+    if isinstance(node, Words):
+        if node.field:
+            return ""
+        joined = " ".join(node.words)
+        return f'"{joined}"' if node.phrase else joined
+    return " ".join(filter(None, (free_text(child) for child in node.nodes)))
+
+
 def fields(node: Node | None) -> list[str]:
     """Every field the query filters on."""
     if node is None:

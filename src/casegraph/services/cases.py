@@ -18,7 +18,6 @@ from casegraph.access.identities import get_user
 from casegraph.access.policy import AccessDenied, PurposeRequired
 from casegraph.cases import notes as markdown
 from casegraph.cases import tasks
-from casegraph.cases.evidence import EvidenceStore
 from casegraph.cases.rules import (
     CASE_ROLES,
     CUSTODY_ACTIONS,
@@ -51,6 +50,7 @@ from casegraph.services.graph import walks_of
 from casegraph.store import cases as store
 from casegraph.store import edge_totals, graph_store
 from casegraph.store import ledger as ledger_store
+from casegraph.store.blobs import BlobStore
 from casegraph.store.graph_store import EdgeFilter
 from casegraph.store.tables import (
     case_comments,
@@ -104,7 +104,8 @@ class CaseService:
     def __init__(self, session: Session) -> None:
         self.s = session
         settings = session.workspace.settings
-        self.files = EvidenceStore(settings.evidence_dir, settings.evidence_max_bytes)
+        self.files = BlobStore(settings.evidence_dir, settings.evidence_max_bytes,
+                               "CASEGRAPH_EVIDENCE_MAX_BYTES")
 
     # --- access ---
 

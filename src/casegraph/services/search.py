@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from casegraph.search.engine import FACETS, Results, Searcher
-from casegraph.search.query import QueryError, fields, parse
+from casegraph.search.query import QueryError, fields, free_text, parse
 from casegraph.store import cases as case_store
 
 if TYPE_CHECKING:
@@ -23,7 +23,9 @@ class SearchService:
     ) -> Results:
         """Subjects matching ``query`` (see ``search.query``) in the sources the caller
         may see, best first; facet counts over the same subjects. Sealed subjects
-        never match. A consultation: needs a purpose, and is recorded with the query."""
+        never match. On the first page, the documents whose text has the query's words
+        too (``DocumentService.hits``). A consultation: needs a purpose, and is recorded
+        with the query."""
         tree = parse(query)  # a query that cannot be read fails before anything is recorded
         self.s.check_filter_fields([*fields(tree), *facets])
         unknown = [f for f in facets if f not in FACETS]
@@ -39,4 +41,7 @@ class SearchService:
         found = self.s.review.duplicates(visible, [h.id for h in results.hits])
         for hit in results.hits:
             hit.duplicates = found.get(hit.id, [])
+        words = free_text(tree)
+        if page == 1 and words:  # documents whose text has the words, under the same entry
+            results.documents = self.s.documents.hits(visible, words, limit)
         return results

@@ -504,3 +504,66 @@ edges_epoch = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("epoch", Integer, nullable=False),
 )
+
+# documents: each file's content once (by SHA-256) with its text per page, and each
+# place a file was found (a source's folder, an e-mail, an archive) as an occurrence
+doc_files = Table(
+    "doc_files",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("kind", String(16), nullable=True),  # documents.kinds: pdf, email, zip ...
+    Column("schema", String(32), nullable=True),  # FtM: Pages, Email, Package ...
+    Column("stage", String(16), nullable=False),  # queued, ocr, done, failed
+    Column("error", Text, nullable=True),
+    Column("error_stage", String(16), nullable=True),  # extract, ocr
+    Column("attempts", Integer, nullable=False),
+    Column("ocr_languages", String(64), nullable=True),  # None: no OCR
+    Column("pages", Integer, nullable=False),
+    Column("paged", Integer, nullable=False),
+    Column("title", Text, nullable=True),
+    Column("meta", Text, nullable=False),  # JSON
+    Column("message_id", String(255), nullable=True, index=True),
+    Column("in_reply_to", String(255), nullable=True, index=True),
+    Column("dated", String(32), nullable=True),  # sent, or created: ISO 8601
+    Column("processed_at", DateTime, nullable=True),
+    Index("ix_doc_files_stage", "stage"),
+)
+
+doc_pages = Table(
+    "doc_pages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False),
+    Column("page", Integer, nullable=False),  # 0: the file's properties; 1, 2 ...: its pages
+    Column("text", Text, nullable=False),
+    Column("ocr", String(8), nullable=False),  # "", pending, done, failed
+    Column("error", Text, nullable=True),
+    Index("ix_doc_pages_page", "sha256", "page", unique=True),
+    Index("ix_doc_pages_ocr", "ocr"),
+)
+
+doc_members = Table(
+    "doc_members",
+    metadata,
+    Column("sha256", String(64), primary_key=True),  # the container
+    Column("position", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("child", String(64), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("source", String(64), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("parent_id", String(40), nullable=True, index=True),
+    Column("name", Text, nullable=False),
+    Column("path", Text, nullable=False),  # the whole path: folder, archive, e-mail, file
+    Column("depth", Integer, nullable=False),
+    Column("state", String(16), nullable=False),  # queued, linked, refused
+    Column("error", Text, nullable=True),  # why the files inside were not followed
+    Column("added_at", DateTime, nullable=False),
+    Column("added_by", String(128), nullable=False),
+)

@@ -1,4 +1,5 @@
-"""Evidence files, stored content-addressed by SHA-256 under the workspace folder."""
+"""Files stored content-addressed by SHA-256 under the workspace folder: case evidence,
+and the documents of sources."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from casegraph.cases.rules import CaseError
+from casegraph.errors import InvalidInput
 from casegraph.store.private import private_dir
 
 CHUNK = 1 << 20
@@ -23,14 +24,15 @@ class Stored:
     media_type: str
 
 
-class EvidenceStore:
+class BlobStore:
     """``root/ab/abcdef...``: a file's name is its hash, so the same bytes are kept once
     and a changed file no longer matches its name. Folders are 0700, files 0400: only
     the workspace's owner reads them, and nobody writes them."""
 
-    def __init__(self, root: Path, max_bytes: int) -> None:
+    def __init__(self, root: Path, max_bytes: int, setting: str) -> None:
         self.root = root
         self.max_bytes = max_bytes
+        self.setting = setting  # the environment variable that sets ``max_bytes``
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -46,9 +48,9 @@ class EvidenceStore:
                 for chunk in chunks:
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise CaseError(
-                            f"{filename}: larger than the evidence limit of {self.max_bytes:,} "
-                            "bytes (set CASEGRAPH_EVIDENCE_MAX_BYTES to change it)"
+                        raise InvalidInput(
+                            f"{filename}: larger than the limit of {self.max_bytes:,} "
+                            f"bytes (set {self.setting} to change it)"
                         )
                     digest.update(chunk)
                     out.write(chunk)
@@ -71,7 +73,7 @@ class EvidenceStore:
     def read(self, sha256: str) -> Iterator[bytes]:
         path = self.path(sha256)
         if not path.exists():
-            raise CaseError(f"the evidence file {sha256[:12]}... is missing from the store")
+            raise InvalidInput(f"the stored file {sha256[:12]}... is missing from the workspace")
         with path.open("rb") as handle:
             while chunk := handle.read(CHUNK):
                 yield chunk

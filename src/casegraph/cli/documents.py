@@ -1,0 +1,191 @@
+"""Document commands: ``ingest-docs`` and ``docs status | retry | work | show | search``.
+Registered on the main ``casegraph`` app by ``cli/__init__.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.table import Column, Table
+
+from casegraph.cli.common import (
+    CASE,
+    JSON,
+    JUSTIFICATION,
+    app,
+    err,
+    guarded,
+    print_json,
+    progress_bar,
+    session,
+)
+from casegraph.documents.pipeline import RunSummary
+
+docs_app = typer.Typer(no_args_is_help=True, help="Documents: their state, retries, reading.")
+app.add_typer(docs_app, name="docs")
+OCR = typer.Option(
+    "", "--ocr-languages",
+    help="Tesseract languages for pages without text, joined by '+' (default: "
+    "CASEGRAPH_OCR_LANGUAGES, eng+deu).",
+)  # fmt: skip
+NO_OCR = typer.Option(False, "--no-ocr", help="Do not OCR scans and pages without text.")
+
+
+@app.command("ingest-docs")
+def ingest_docs(
+    paths: list[Path] = typer.Argument(..., help="Files and folders (read recursively)."),
+    source: str = typer.Option(..., "--source", help="The source the documents belong to."),
+    ocr_languages: str = OCR,
+    no_ocr: bool = NO_OCR,
+    as_json: bool = JSON,
+) -> None:
+    """Load e-mails, PDFs, office files, web pages, archives and scans: their text becomes
+    searchable, with the files inside them (attachments, archive members) as documents of
+    their own. Interrupted, the same command goes on where it stopped."""
+    with session() as s, progress_bar() as progress:
+        summary = guarded(lambda: s.documents.ingest(
+            paths, source, None if no_ocr else ocr_languages, progress))  # fmt: skip
+    _report(summary, as_json)
+
+
+@docs_app.command("work")
+def work(as_json: bool = JSON) -> None:
+    """Finish the documents waiting in your sources (after an interruption)."""
+    with session() as s, progress_bar() as progress:
+        summary = guarded(lambda: s.documents.work(progress))
+    _report(summary, as_json)
+
+
+@docs_app.command("retry")
+def retry(
+    failed: bool = typer.Option(True, "--failed/--all", help="Failed documents only, or all."),
+    kind: str | None = typer.Option(None, "--type", help="Only this kind: pdf, email, docx ..."),
+    stage: str | None = typer.Option(None, "--stage", help="Only this stage: extract or ocr."),
+    as_json: bool = JSON,
+) -> None:
+    """Read documents again: those that failed (or all), of a kind, or their OCR only."""
+    with session() as s, progress_bar() as progress:
+        queued, summary = guarded(lambda: s.documents.retry(failed, kind, stage, progress))
+    if not as_json:
+        err.print(f"{queued:,} document(s) queued again.")
+    _report(summary, as_json, {"queued": queued})
+
+
+@docs_app.command("status")
+def status(
+    limit: int = typer.Option(200, help="List at most this many problems."),
+    as_json: bool = JSON,
+) -> None:
+    """Documents by stage and kind, OCR pages, and every document that failed, with why."""
+    with session() as s:
+        found = guarded(lambda: s.documents.status(limit))
+    if as_json:
+        print_json(found)
+        return
+    stages = ", ".join(f"{k} {v:,}" for k, v in sorted(found["stages"].items())) or "none"
+    kinds = ", ".join(f"{k} {v:,}" for k, v in sorted(found["kinds"].items()))
+    err.print(f"[bold]documents[/]: {stages}; waiting {found['waiting']:,}", highlight=False)
+    if kinds:
+        err.print(f"[bold]kinds[/]: {kinds}", highlight=False)
+    if found["ocr_pages"]:
+        pages = ", ".join(f"{k} {v:,}" for k, v in sorted(found["ocr_pages"].items()))
+        err.print(f"[bold]OCR pages[/]: {pages}", highlight=False)
+    if found["problems"]:
+        table = Table(Column("document", overflow="fold"), "kind", "stage",
+                      Column("reason", overflow="fold"), title="problems")  # fmt: skip
+        for p in found["problems"]:
+            table.add_row(escape(f"{p['source']}: {p['path']}"), p["kind"] or "?", p["stage"],
+                          escape(p["reason"]))  # fmt: skip
+        err.print(table)
+
+
+@docs_app.command("search")
+def search(
+    query: str = typer.Argument(..., help='Words (all of them) or a "quoted phrase".'),
+    limit: int = typer.Option(20, help="At most this many documents."),
+    as_json: bool = JSON,
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
+) -> None:
+    """Documents whose text has the words, best first, with the page and a snippet."""
+    with session(case, justification) as s:
+        hits = guarded(lambda: s.documents.search(query, limit))
+    if as_json:
+        print_json(hits)
+        return
+    print_document_hits(hits)
+
+
+def print_document_hits(hits: list[dict[str, Any]]) -> None:
+    table = Table(Column("document", overflow="fold"), "schema", "page",
+                  Column("snippet", overflow="fold"), title=f"{len(hits)} documents")  # fmt: skip
+    for hit in hits:
+        where = f"{hit['path']}\n[dim]{hit['source']} · {hit['id']}[/]"
+        if hit["places"] > 1:
+            where += f"\n[dim]and {hit['places'] - 1} other place(s)[/]"
+        page = str(hit["page"]) if hit["page"] and hit["paged"] else ""
+        table.add_row(where, hit["schema"] or "", page, marked(hit["snippet"], hit["highlights"]))
+    err.print(table)
+
+
+def marked(text: str, marks: list[tuple[int, int]]) -> str:
+    """A snippet with its matches highlighted, as terminal markup."""
+    out, at = [], 0
+    for start, end in marks:
+        out.append(escape(text[at:start]) + "[bold yellow]" + escape(text[start:end]) + "[/]")
+        at = end
+    return "".join(out) + escape(text[at:])
+
+
+@docs_app.command("show")
+def show(
+    doc_id: str = typer.Argument(..., help="The document's id (from search or status)."),
+    page: int | None = typer.Option(None, help="Only this page."),
+    as_json: bool = JSON,
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
+) -> None:
+    """A document: where it is, its metadata and its text (a consultation, recorded)."""
+    with session(case, justification) as s:
+        doc = guarded(lambda: s.documents.read(doc_id))
+    if page is not None:
+        doc["pages"] = [p for p in doc["pages"] if p["page"] == page]
+    if as_json:
+        print_json(doc)
+        return
+    about = f"{doc['schema']}, {doc['kind']}, {doc['size'] or 0:,} bytes, source {doc['source']}"
+    err.print(f"[bold]{escape(doc['path'])}[/]  ({escape(about)})", highlight=False)
+    for place in doc["within"]:
+        err.print(f"  in {escape(place['path'])} [dim]{place['id']}[/]", highlight=False)
+    if doc["error"]:
+        err.print(f"[red]not read:[/] {escape(doc['error'])}", highlight=False)
+    print(doc["properties"])
+    for item in doc["pages"]:
+        label = f"page {item['page']}" if doc["paged"] else f"part {item['page']}"
+        if item["ocr"]:
+            label += f" (OCR: {item['ocr']}{': ' + item['error'] if item['error'] else ''})"
+        print(f"\n--- {label} ---\n{item['text']}")
+    for title, key in (("inside", "inside"), ("same file also at", "also_at"),
+                       ("thread", "thread")):  # fmt: skip
+        if doc[key]:
+            err.print(f"[bold]{title}[/]:", highlight=False)
+            for place in doc[key]:
+                err.print(f"  {escape(place['path'])} [dim]{place['id']}[/]", highlight=False)
+
+
+def _report(summary: RunSummary, as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    if as_json:
+        print_json({**(extra or {}), **summary.to_dict()})
+        return
+    err.print(
+        f"{summary.files:,} file(s) given ({summary.new_files:,} new); {summary.read:,} "
+        f"read, {summary.failed:,} failed, {summary.linked:,} found inside others, "
+        f"{summary.refused:,} refused for depth; OCR {summary.ocr_pages:,} page(s), "
+        f"{summary.ocr_failed:,} failed; {summary.seconds:.1f} s. "
+        "'casegraph docs status' lists every problem.",
+        highlight=False,
+    )
+    for path, reason in summary.unreadable_paths:
+        err.print(f"[red]not read:[/] {escape(path)}: {escape(reason)}", highlight=False)

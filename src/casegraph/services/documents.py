@@ -1,0 +1,176 @@
+"""Documents through the audited session: loading files (``ingest-docs``), the state of
+the work and retries, full-text search of their text, and reading one document.
+
+Loading is processing under the ``ingest`` permission, in the caller's cleared sources;
+searching and reading text are consultations (a purpose, recorded with what was asked),
+like reading a profile."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from casegraph.access import roles
+from casegraph.documents import ocr, snippets
+from casegraph.documents.extracted import Limits, Unreadable
+from casegraph.documents.pipeline import DocumentPipeline, Progress, RunSummary
+from casegraph.errors import InvalidInput, NotFound
+from casegraph.model.clock import utcnow
+from casegraph.model.visible import Visible
+from casegraph.store import documents as store
+from casegraph.store.blobs import BlobStore
+
+if TYPE_CHECKING:
+    from casegraph.service import Session
+
+STAGES = ("extract", "ocr")
+
+
+class DocumentService:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        settings = session.workspace.settings
+        self.limits = Limits.of(settings)
+        self.blobs = BlobStore(settings.documents_dir, settings.document_max_bytes,
+                               "CASEGRAPH_DOCUMENT_MAX_BYTES")  # fmt: skip
+
+    def _pipeline(self, visible: Visible, progress: Progress | None) -> DocumentPipeline:
+        return DocumentPipeline(self.s.conn, visible, self.blobs, self.limits, self.s.ctx.actor,
+                                self.s.commit, utcnow, progress)  # fmt: skip
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        source: str,
+        ocr_languages: str | None = "",
+        progress: Progress | None = None,
+    ) -> RunSummary:
+        """Load files and folders (recursively) into ``source`` and read them, with what
+        earlier runs left waiting. ``ocr_languages``: Tesseract codes joined by "+"
+        ("" for the workspace's default, None for no OCR)."""
+        self.s.require(roles.INGEST, "load documents")
+        self.s.sources.require_visible(source)
+        missing = [str(p) for p in paths if not Path(p).exists()]
+        if missing:
+            raise InvalidInput(f"{missing[0]}: no such file or folder")
+        languages = self._languages(ocr_languages)
+        visible = self.s.process("documents.ingest", roles.INGEST,
+                                 {"source": source, "paths": [Path(p).name for p in paths],
+                                  "ocr": languages})  # fmt: skip
+        pipeline = self._pipeline(visible, progress)
+        pipeline.add_paths([Path(p) for p in paths], source, languages)
+        summary = pipeline.work()
+        self.s.record("documents.ingested", {"source": source, **_counts(summary)})
+        return summary
+
+    def work(self, progress: Progress | None = None) -> RunSummary:
+        """Finish what waits in the caller's sources (after an interruption or a retry)."""
+        visible = self.s.process("documents.work", roles.INGEST)
+        summary = self._pipeline(visible, progress).work()
+        self.s.record("documents.worked", _counts(summary))
+        return summary
+
+    def retry(
+        self,
+        failed_only: bool = True,
+        kind: str | None = None,
+        stage: str | None = None,
+        progress: Progress | None = None,
+    ) -> tuple[int, RunSummary]:
+        """Queue again what matches (failed documents, or all; of one kind; the OCR of
+        pages, or reading), then work it off. How many documents were queued."""
+        if stage is not None and stage not in STAGES:
+            raise InvalidInput(f"no stage {stage!r}; stages are: {', '.join(STAGES)}")
+        if stage == "ocr":
+            self._languages("")  # Tesseract and its languages are here
+        refs = {"failed_only": failed_only, "kind": kind, "stage": stage}
+        visible = self.s.process("documents.retry", roles.INGEST, refs)
+        queued = store.retry(self.s.conn, visible, stage, kind, failed_only)
+        self.s.commit()
+        return queued, self._pipeline(visible, progress).work()
+
+    def status(self, limit: int = 200) -> dict[str, Any]:
+        """Counts by stage and kind, pages of OCR, and the documents that failed, with
+        their reasons (paths and names of files: a consultation of the sources' data)."""
+        visible = self.s.process("documents.status", roles.INGEST)
+        out = store.status(self.s.conn, visible)
+        out["waiting"] = store.count_queued(self.s.conn, visible)
+        out["problems"] = store.problems(self.s.conn, visible, limit)
+        return out
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        visible = self.s.consult("documents.search", {"query": query})
+        return self.hits(visible, query, limit)
+
+    def hits(self, visible: Visible, query: str, limit: int) -> list[dict[str, Any]]:
+        """Documents matching ``query`` under a consultation already recorded: the best
+        page of each, with a snippet and where the words matched in it."""
+        found = store.search(self.s.conn, visible, query, limit)
+        phrases, words = store.query_terms(query)
+        places = store.occurrences_of(self.s.conn, visible, [h.sha256 for h in found])
+        files = store.contents(self.s.conn, [h.sha256 for h in found])
+        out = []
+        for hit in found:
+            where = places.get(hit.sha256)
+            if not where:
+                continue
+            first, info = where[0], files[hit.sha256]
+            snippet, marks = snippets.snippet(hit.text, [*phrases, *words])
+            out.append({
+                "id": first.id, "name": first.name, "path": first.path, "source": first.source,
+                "schema": info["schema"], "kind": info["kind"], "title": info["title"],
+                "page": hit.page, "paged": bool(info["paged"]), "snippet": snippet,
+                "highlights": marks, "places": len(where),
+            })  # fmt: skip
+        return out
+
+    def read(self, doc_id: str) -> dict[str, Any]:
+        """One document: where it is (the archive, e-mail or folder around it, the files
+        inside it, the other places the same file was found), its metadata and its text
+        per page. A consultation, recorded with the document."""
+        visible = self.s.consult("document.read", {"document": doc_id})
+        found = store.occurrence(self.s.conn, visible, doc_id)
+        if found is None:
+            raise NotFound(f"no document {doc_id!r}")
+        info = store.content(self.s.conn, found.sha256) or {}
+        pages = store.pages(self.s.conn, found.sha256)
+        meta = info.get("meta", {})
+        thread = []
+        if info.get("message_id") or info.get("in_reply_to"):
+            ids = [info.get("message_id"), info.get("in_reply_to"), *meta.get("references", [])]
+            thread = [_place(o) for o in store.thread(self.s.conn, visible, [i for i in ids if i])
+                      if o.id != found.id]  # fmt: skip
+        others = store.occurrences_of(self.s.conn, visible, [found.sha256]).get(found.sha256, [])
+        return {
+            **_place(found),
+            "sha256": found.sha256, "kind": info.get("kind"), "schema": info.get("schema"),
+            "size": info.get("size"), "stage": info.get("stage"), "error": info.get("error"),
+            "title": info.get("title"), "meta": meta, "paged": bool(info.get("paged")),
+            "properties": next((text for page, text, _, _ in pages if page == 0), ""),
+            "pages": [{"page": page, "text": text, "ocr": state or None, "error": error}
+                      for page, text, state, error in pages if page > 0],
+            "within": [_place(o) for o in store.ancestors(self.s.conn, visible, found)],
+            "inside": [_place(o) for o in store.children(self.s.conn, visible, found.id)],
+            "also_at": [_place(o) for o in others if o.id != found.id],
+            "thread": thread,
+        }  # fmt: skip
+
+    def _languages(self, wanted: str | None) -> str | None:
+        if wanted is None:
+            return None
+        try:
+            return ocr.check_languages(wanted or self.s.workspace.settings.ocr_languages)
+        except Unreadable as exc:
+            raise InvalidInput(str(exc)) from None
+
+
+def _place(o: store.Occurrence) -> dict[str, Any]:
+    return {"id": o.id, "name": o.name, "path": o.path, "source": o.source, "depth": o.depth,
+            "state": o.state, "refused": o.error}  # fmt: skip
+
+
+def _counts(summary: RunSummary) -> dict[str, Any]:
+    data = summary.to_dict()
+    data["unreadable_paths"] = len(summary.unreadable_paths)
+    return data
