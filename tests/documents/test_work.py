@@ -1,0 +1,188 @@
+"""Documents as units of work and as subject data, on both stores: OCR of a sample of the
+scans (each scored against its expected text), retries of what failed only, a run
+killed with SIGKILL and run again, clearances, the ledger, and the HTTP API of
+``casegraph serve``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from casegraph.access.context import AccessContext
+from casegraph.config import Settings
+from casegraph.errors import InvalidInput, NotFound
+from casegraph.service import Workspace
+from casegraph.store import ledger
+from tests.conftest import add_source, env_for
+from tests.documents.test_corpus import by_path, load
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from doc_corpus import manifest, ocr_score  # noqa: E402
+
+SAMPLE = ("scanned/phototest.tif", "scanned/tika_testOCR.pdf")  # an image, a PDF scan
+WHY = "checking what the seized documents say"
+
+
+def test_ocr_reads_a_sample_of_the_scans_and_a_retry_redoes_only_what_failed(
+    workspace: Workspace, ctx: AccessContext, shared_data: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    for name in SAMPLE:
+        (folder / Path(name).name).write_bytes((shared_data / "docs" / name).read_bytes())
+    (folder / "torn.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)  # a broken scan
+    rows = {r.path: r for r in manifest(shared_data / "docs")}
+    with workspace.session(ctx) as s:
+        summary = load(s, folder, "scans", ocr="eng")
+        assert summary.ocr_pages == 2 and summary.failed == 1
+        docs = by_path(s)
+        for name in SAMPLE:
+            read = s.documents.read(docs[f"scans/{Path(name).name}"]["id"])
+            text = "\n".join(p["text"] for p in read["pages"])
+            measure, value = ocr_score(rows[name], text, shared_data / "docs")
+            print(f"OCR {name}: {measure} {value:.3f}")
+            assert value >= 0.90, (name, measure, value)
+            assert all(p["ocr"] == "done" for p in read["pages"] if p["ocr"])
+        assert "not a readable image" in docs["scans/torn.png"]["error"]
+        # the failed one is read again, alone; the OCR of the others is not redone
+        queued, again = s.documents.retry(failed_only=True)
+        assert queued == 1 and again.read == 0 and again.failed == 1 and again.ocr_pages == 0
+        queued, again = s.documents.retry(failed_only=True, stage="ocr")
+        assert queued == 0 and again.ocr_pages == 0
+        with pytest.raises(InvalidInput, match="no Tesseract language pack for xxx"):
+            s.documents.ingest([folder], "scans", "eng+xxx")
+
+
+def _clear(workspace: Workspace, ctx: AccessContext) -> None:
+    with workspace.session(ctx) as s:
+        for table in ("documents", "doc_members", "doc_pages", "doc_files"):
+            s.conn.exec_driver_sql(f"DELETE FROM {table}")
+
+
+def _kill_midway(workspace: Workspace, command: list[str], env: dict[str, str]) -> int:
+    """Start ``command`` and SIGKILL it once it has finished a document; how many."""
+    run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    done = 0
+    with workspace.engine.connect() as conn:  # polled below the session: it is quick
+        while time.monotonic() < deadline and run.poll() is None:
+            done = conn.exec_driver_sql(
+                "SELECT count(*) FROM documents WHERE state = 'linked'").scalar_one()
+            conn.rollback()
+            if done:
+                os.kill(run.pid, signal.SIGKILL)
+                break
+            time.sleep(0.005)
+    run.wait(30)
+    assert run.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+    return int(done)
+
+
+def test_a_run_killed_midway_goes_on_when_run_again_and_adds_nothing_twice(
+    workspace: Workspace, store: Settings, ctx: AccessContext, shared_data: Path
+) -> None:
+    corpus = shared_data / "docs"
+    with workspace.session(ctx) as s:
+        add_source(s, "docs")
+    env = env_for(store)
+    command = [sys.executable, "-m", "casegraph.cli", "ingest-docs", str(corpus),
+               "--source", "docs", "--no-ocr"]  # fmt: skip
+    for _attempt in range(3):  # the kill may land after the last document: again
+        done = _kill_midway(workspace, command, env)
+        with workspace.session(ctx) as s:
+            waiting = s.documents.status()["waiting"]
+        if waiting:
+            break
+        _clear(workspace, ctx)
+    assert done and waiting, "no run was killed with documents still waiting"
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    with workspace.session(ctx) as s:
+        after = by_path(s)
+        state = s.documents.status()
+        files = s.conn.exec_driver_sql("SELECT count(*) FROM doc_files").scalar_one()
+    # the same as one uninterrupted run
+    _clear(workspace, ctx)
+    with workspace.session(ctx) as s:
+        load(s, corpus)
+        clean = by_path(s)
+        assert s.conn.exec_driver_sql("SELECT count(*) FROM doc_files").scalar_one() == files
+    assert state["waiting"] == 0
+    assert {p: (d["sha"], d["stage"]) for p, d in after.items()} == {
+        p: (d["sha"], d["stage"]) for p, d in clean.items()}  # fmt: skip
+
+
+def test_documents_are_seen_through_clearances_and_reading_one_is_recorded(
+    workspace: Workspace, ctx: AccessContext, tmp_path: Path
+) -> None:
+    (tmp_path / "tip.txt").write_text("Anonymous tip: the Mercator shipment leaves Tuesday.\n")
+    with workspace.session(ctx) as s:
+        add_source(s, "tips", "RESTRICTED")
+        load(s, tmp_path / "tip.txt", "tips")
+        doc_id = s.documents.search("Mercator shipment")[0]["id"]
+        s.identities.add_team("cleared", "Cleared")
+        s.identities.add_team("other", "Not cleared")
+        s.identities.grant("cleared", "RESTRICTED")
+        for name, team in (("ana", "cleared"), ("bob", "other")):
+            s.identities.add_user(name, name, "analyst", "documents password 1")
+            s.identities.add_member(team, name)
+    with workspace.session(AccessContext("bob", justification=WHY)) as s:
+        assert s.documents.search("Mercator") == []
+        assert s.search.search("Mercator").documents == []
+        with pytest.raises(NotFound):
+            s.documents.read(doc_id)
+        state = s.documents.status()
+        assert state["stages"] == {} and state["problems"] == []
+    with workspace.session(AccessContext("ana", justification=WHY)) as s:
+        hits = s.search.search("Mercator").documents
+        assert [h["id"] for h in hits] == [doc_id]
+        assert hits[0]["snippet"][slice(*hits[0]["highlights"][0])] == "Mercator"
+        assert "Tuesday" in s.documents.read(doc_id)["pages"][0]["text"]
+    with workspace.engine.connect() as conn:
+        entries = [e for e in ledger.iter_entries(conn) if e.action == "document.read"]
+    assert [(e.actor, e.justification, e.refs.get("document")) for e in entries][-2:] == [
+        ("bob", WHY, doc_id), ("ana", WHY, doc_id)]  # fmt: skip
+
+
+def test_the_served_api_searches_and_reads_documents(
+    workspace: Workspace, store: Settings, ctx: AccessContext, tmp_path: Path
+) -> None:
+    from tests.api.test_serving import served
+
+    (tmp_path / "memo.html").write_text(
+        "<html><head><title>Board memo</title></head><body><p>Transfer to "
+        "Bankhaus Lampe approved.</p></body></html>"
+    )
+    with workspace.session(ctx) as s:
+        add_source(s, "memos")
+        load(s, tmp_path / "memo.html", "memos")
+        s.identities.add_user("ana", "ana", "analyst", "documents password 1")
+        s.identities.add_team("all", "All")
+        s.identities.grant("all", "PUBLIC")
+        s.identities.add_member("all", "ana")
+        token, _ = s.identities.create_token("ana", 1)
+    with served(workspace) as http:
+        headers = {"Authorization": f"Bearer {token}", "X-Casegraph-Justification": WHY}
+        found = http.get("/api/v1/documents/search", params={"q": '"Bankhaus Lampe"'},
+                         headers=headers)  # fmt: skip
+        assert found.status_code == 200, found.text
+        hit = found.json()[0]
+        assert (hit["name"], hit["schema"], hit["title"]) == ("memo.html", "HyperText",
+                                                               "Board memo")  # fmt: skip
+        doc = http.get(f"/api/v1/documents/{hit['id']}", headers=headers).json()
+        assert "Bankhaus Lampe approved." in doc["pages"][0]["text"]
+        assert http.get("/api/v1/documents/nothing", headers=headers).status_code == 404
+        mixed = http.get("/api/v1/search", params={"q": "Lampe"}, headers=headers).json()
+        assert [d["id"] for d in mixed["documents"]] == [hit["id"]]
+        no_purpose = http.get(f"/api/v1/documents/{hit['id']}",
+                              headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        assert no_purpose.status_code in (400, 403), no_purpose.text
+
