@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from casegraph.access.context import AccessContext
@@ -24,7 +23,7 @@ from tests.conftest import add_source, env_for
 from tests.documents.test_corpus import by_path, load
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from doc_corpus import manifest, ocr_score  # noqa: E402
+from doc_corpus import manifest, ocr_score
 
 SAMPLE = ("scanned/phototest.tif", "scanned/tika_testOCR.pdf")  # an image, a PDF scan
 WHY = "checking what the seized documents say"
