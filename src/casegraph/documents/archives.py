@@ -4,13 +4,16 @@ the limits (a zip bomb) is refused before anything is unpacked."""
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
 import os
 import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from casegraph.documents.extracted import Child, Extracted, Limits, Unreadable, parts
 
@@ -101,23 +104,32 @@ def tar_archive(data: bytes, limits: Limits) -> Extracted:
     return extracted
 
 
-def gzip_file(data: bytes, name: str, limits: Limits) -> Extracted:
-    """A gzip file: a tar inside is read as an archive; anything else is one member."""
+_STREAMS: dict[str, tuple[Any, str]] = {
+    "gzip": (gzip.GzipFile, "gz"), "bzip2": (bz2.BZ2File, "bz2"), "xz": (lzma.LZMAFile, "xz"),
+}
+
+
+def compressed_file(data: bytes, name: str, kind: str, limits: Limits) -> Extracted:
+    """A gzip, bzip2 or xz file: a tar inside is read as an archive; anything else is
+    one member, named as the file without its suffix."""
+    opener, suffix = _STREAMS[kind]
+    mode: Any = f"r:{suffix}"  # r:gz, r:bz2 or r:xz
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as probe:
+        with tarfile.open(fileobj=io.BytesIO(data), mode=mode) as probe:
             probe.next()
         return tar_archive(data, limits)
-    except (tarfile.TarError, OSError, EOFError):
+    except (tarfile.TarError, OSError, EOFError, lzma.LZMAError):
         pass
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        with opener(io.BytesIO(data)) as stream:
             content = stream.read(limits.max_unpacked + 1)
-    except (OSError, EOFError) as exc:
-        raise Unreadable(f"a damaged gzip file ({exc})") from None
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        raise Unreadable(f"a damaged {kind} file ({exc})") from None
     _check([(name, len(content), len(data))], limits)
-    inner = name[:-3] if name.lower().endswith(".gz") else f"{name}.unpacked"
-    return Extracted("Package", [inner], children=[Child(inner.rsplit("/", 1)[-1], content)],
-                     meta={"members": 1})  # fmt: skip
+    inner = name.rsplit("/", 1)[-1]
+    ending = f".{suffix}"
+    inner = inner[: -len(ending)] if inner.lower().endswith(ending) else f"{inner}.unpacked"
+    return Extracted("Package", [inner], children=[Child(inner, content)], meta={"members": 1})
 
 
 def seven_zip(data: bytes, limits: Limits) -> Extracted:

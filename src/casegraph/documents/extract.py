@@ -34,7 +34,9 @@ READERS: dict[str, Reader] = {
     "text": lambda d, n, lim: plain.text_file(d),
     "zip": lambda d, n, lim: archives.zip_archive(d, lim),
     "tar": lambda d, n, lim: archives.tar_archive(d, lim),
-    "gzip": lambda d, n, lim: archives.gzip_file(d, n, lim),
+    "gzip": lambda d, n, lim: archives.compressed_file(d, n, "gzip", lim),
+    "bzip2": lambda d, n, lim: archives.compressed_file(d, n, "bzip2", lim),
+    "xz": lambda d, n, lim: archives.compressed_file(d, n, "xz", lim),
     "7z": lambda d, n, lim: archives.seven_zip(d, lim),
     "image": lambda d, n, lim: _image(d),
 }

@@ -17,7 +17,8 @@ SCHEMA = {
     "xlsx": "Workbook", "xls": "Workbook", "ods": "Workbook",
     "pptx": "Pages", "ppt": "Pages", "odp": "Pages",
     "html": "HyperText", "mhtml": "HyperText", "text": "PlainText",
-    "zip": "Package", "tar": "Package", "gzip": "Package", "7z": "Package",
+    "zip": "Package", "tar": "Package", "gzip": "Package", "bzip2": "Package",
+    "xz": "Package", "7z": "Package",
     "image": "Image", "unknown": "Document",
 }  # fmt: skip
 
@@ -47,6 +48,10 @@ def detect(data: bytes, name: str) -> str:
         return "7z"
     if head.startswith(b"\x1f\x8b"):
         return "gzip"
+    if head.startswith(b"BZh") and head[3:4].isdigit():
+        return "bzip2"
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return "xz"
     if len(data) > 262 and data[257:262] == b"ustar":
         return "tar"
     if head.startswith(b"{\\rtf"):
