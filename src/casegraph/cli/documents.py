@@ -119,8 +119,9 @@ def search(
 
 
 def print_document_hits(hits: list[dict[str, Any]]) -> None:
+    title = f"{len(hits)} document{'' if len(hits) == 1 else 's'}"
     table = Table(Column("document", overflow="fold"), "schema", "page",
-                  Column("snippet", overflow="fold"), title=f"{len(hits)} documents")  # fmt: skip
+                  Column("snippet", overflow="fold"), title=title)  # fmt: skip
     for hit in hits:
         where = f"{hit['path']}\n[dim]{hit['source']} · {hit['id']}[/]"
         if hit["places"] > 1:
@@ -166,7 +167,8 @@ def show(
         label = f"page {item['page']}" if doc["paged"] else f"part {item['page']}"
         if item["ocr"]:
             label += f" (OCR: {item['ocr']}{': ' + item['error'] if item['error'] else ''})"
-        print(f"\n--- {label} ---\n{item['text']}")
+        whole = len(doc["pages"]) == 1 and not doc["paged"] and not item["ocr"]
+        print(f"\n{item['text']}" if whole else f"\n--- {label} ---\n{item['text']}")
     for title, key in (("inside", "inside"), ("same file also at", "also_at"),
                        ("thread", "thread")):  # fmt: skip
         if doc[key]:

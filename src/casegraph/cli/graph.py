@@ -80,7 +80,10 @@ def search(
         told = "".join(f"\n[dim]{escape(line)}[/]" for line in hit.particulars.summary()[:-1])
         table.add_row(hit.id, hit.schema, escape(hit.caption) + told,
                       f"{len(hit.sources)}: " + ", ".join(hit.sources), matched)  # fmt: skip
-    err.print(table)
+    if results.hits:
+        err.print(table)
+    else:
+        err.print("No subject matches.")
     for name, counts in results.facets.items():
         if counts:
             shown = ", ".join(f"{escape(value_label(name, v))} ({c:,})" for v, c in counts[:8])

@@ -234,7 +234,7 @@ def properties(name: str, kind: str, meta: dict[str, Any]) -> str:
     """The searchable properties of a file: its name, kind and metadata."""
     lines = [f"File name: {name}", f"Kind: {kind}"]
     for key, label in _PROPERTIES:
-        if meta.get(key):
+        if meta.get(key) and (key == "title" or meta[key] != meta.get("title")):
             lines.append(f"{label}: {meta[key]}")
     for key, value in (meta.get("custom") or {}).items():
         lines.append(f"{key}: {value}")

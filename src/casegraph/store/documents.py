@@ -417,12 +417,13 @@ def search(conn: Connection, visible: Visible, query: str, limit: int) -> list[H
         sql = ("SELECT p.id, p.sha256, p.page, -ts_rank(p.tsv, tq.q) FROM doc_pages p, "
                f"(SELECT {' && '.join(parts)} AS q) tq WHERE p.tsv @@ tq.q AND {held} "
                "ORDER BY ts_rank(p.tsv, tq.q) DESC LIMIT :n")
+    # the best page of each content; its properties (page 0) only when no page matches
     best: dict[str, tuple[int, int, float]] = {}
     for page_id, sha, page, rank in conn.execute(text(sql).bindparams(_expanding("sources")),
                                                  params):  # fmt: skip
-        if sha not in best:
+        if sha not in best or (best[sha][1] == 0 and page > 0):
             best[sha] = (page_id, page, float(rank))
-    chosen = list(best.items())[:limit]
+    chosen = sorted(best.items(), key=lambda item: item[1][2])[:limit]
     texts: dict[int, str] = dict(conn.execute(
         text("SELECT id, text FROM doc_pages WHERE id IN :ids").bindparams(_expanding("ids")),
         {"ids": [page_id for _, (page_id, _, _) in chosen] or [-1]},
