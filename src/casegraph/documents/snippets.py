@@ -9,7 +9,7 @@ import unicodedata
 WIDTH = 240
 
 
-def _fold(word: str) -> str:
+def folded(word: str) -> str:
     """A word without case or accents, as the full-text index compares words."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -20,8 +20,8 @@ def snippet(text: str, words: list[str], width: int = WIDTH) -> tuple[str, list[
     the first of the words of ``words`` (words or phrases), and the (start, end) of each
     of them in it."""
     flat = " ".join(text.split())
-    wanted = {_fold(w) for item in words for w in re.findall(r"\w+", item)}
-    found = [m for m in re.finditer(r"\w+", flat) if _fold(m.group()) in wanted]
+    wanted = {folded(w) for item in words for w in re.findall(r"\w+", item)}
+    found = [m for m in re.finditer(r"\w+", flat) if folded(m.group()) in wanted]
     first = found[0].start() if found else 0
     start = max(0, first - width // 4)
     if start:

@@ -14,6 +14,7 @@ from casegraph.web import (
     pages_admin,
     pages_cases,
     pages_core,
+    pages_documents,
     pages_graph,
     pages_oversight,
     pages_review,
@@ -39,6 +40,7 @@ ROUTERS = [
     pages_oversight.router,
     pages_admin.router,
     pages_cases.router,
+    pages_documents.router,
     suggest.router,
 ]
 

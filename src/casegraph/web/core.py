@@ -24,6 +24,7 @@ from casegraph.errors import CasegraphError
 from casegraph.http.request import SESSION_COOKIE, request_id, workspace
 from casegraph.service import Session, Workspace
 from casegraph.web.ids import id_small
+from casegraph.web.marks import marked
 
 PURPOSE_COOKIE = "cg_purpose"
 STATIC = Path(__file__).parent / "static"
@@ -35,6 +36,7 @@ templates = Jinja2Templates(
     )
 )
 templates.env.filters["id_small"] = id_small  # an id beside a name (web/ids.py)
+templates.env.globals["marked"] = marked  # a snippet with its matches (web/marks.py)
 
 
 class SignInFirst(Exception):

@@ -1,0 +1,86 @@
+"""Documents in a real browser on the served demo, on SQLite and PostgreSQL: a mailbox
+loaded with ``casegraph ingest-docs`` beside the running server; a phrase from one
+message found on the search page, the message opened with the phrase marked, and the
+file inside its attachment reached from it. Screenshots go to
+test-artifacts/e2e/<store>-documents-*.png."""
+
+from __future__ import annotations
+
+import io
+import mailbox
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.browsing import Tab, purpose_case
+from tests.e2e.conftest import Server
+
+PLACE = "nav[aria-label='Where this document is']"
+
+
+def _mailbox(folder: Path) -> Path:
+    """An mbox of two messages of one thread; the reply carries a zip with a memo."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as z:
+        z.writestr("memo/transfer-plan.txt", "Route the funds through Larkfield Trading Ltd "
+                                             "before the audit in March.\n")  # fmt: skip
+    box = mailbox.mbox(str(folder / "seized.mbox"))
+    first = EmailMessage()
+    first["From"] = "Dmitri Valdrenko <d.valdrenko@example.net>"
+    first["To"] = "Oskar Brandt <o.brandt@example.org>"
+    first["Subject"] = "Shipment schedule"
+    first["Date"] = "Tue, 05 Mar 2024 09:12:00 +0100"
+    first["Message-ID"] = "<ship-1@example.net>"
+    first.set_content("The consignment leaves Riga on Thursday.\n")
+    reply = EmailMessage()
+    reply["From"] = "Oskar Brandt <o.brandt@example.org>"
+    reply["To"] = "Dmitri Valdrenko <d.valdrenko@example.net>"
+    reply["Subject"] = "Re: Shipment schedule"
+    reply["Date"] = "Tue, 05 Mar 2024 11:40:00 +0100"
+    reply["Message-ID"] = "<ship-2@example.org>"
+    reply["In-Reply-To"] = "<ship-1@example.net>"
+    reply.set_content("Agreed. The invoice goes to the Cyprus account, as discussed.\n")
+    reply.add_attachment(packed.getvalue(), maintype="application", subtype="zip",
+                         filename="plan.zip")  # fmt: skip
+    box.add(first)
+    box.add(reply)
+    box.close()
+    return folder / "seized.mbox"
+
+
+def test_a_phrase_from_a_seized_mailbox_leads_to_the_message_and_its_attachment(
+    browser: Any, served: Server, tmp_path: Path
+) -> None:
+    served.cli("source", "add", "seized-mail", "--title", "Seized mailbox", "--team",
+               "financial-crime", "--marking", "PUBLIC", "--legal-basis",
+               "seizure order of the demo case", "--retention-days", "365")  # fmt: skip
+    served.cli("ingest-docs", str(_mailbox(tmp_path)), "--source", "seized-mail", "--no-ocr")
+    tab = Tab(browser, served.base, served.store)
+    tab.sign_in("anna")
+    purpose_case(tab)
+    page = tab.page
+    tab.go("/search?q=" + '"Cyprus account"')
+    page.wait_for_selector("h2.section")
+    hit = page.locator("article.hit", has_text="Re: Shipment schedule")
+    assert hit.locator("mark").first.inner_text() in ("Cyprus", "account")
+    tab.shot("documents-search")
+    hit.locator("h2 a").click()
+    page.wait_for_selector("pre.doc-text")
+    assert page.locator("h1").inner_text().startswith("0002 Re_ Shipment schedule.eml")
+    text = page.locator("pre.doc-text").inner_text()
+    assert "From: Oskar Brandt <o.brandt@example.org>" in text and "Cyprus account" in text
+    assert [m.inner_text() for m in page.locator("pre.doc-text mark").all()] == [
+        "Cyprus", "account"]  # fmt: skip
+    assert page.locator(f"{PLACE} a").inner_text() == "seized.mbox"
+    assert "Shipment schedule" in page.locator("aside", has_text="The same thread").inner_text()
+    tab.shot("documents-message")
+    page.click("aside a:text('plan.zip')")
+    page.wait_for_selector("aside a:text('transfer-plan.txt')")
+    page.click("aside a:text('transfer-plan.txt')")
+    page.wait_for_selector("pre.doc-text")
+    assert "Larkfield Trading Ltd" in page.locator("pre.doc-text").inner_text()
+    crumbs = [a.inner_text() for a in page.locator(f"{PLACE} a").all()]
+    assert crumbs[-3:] == ["seized.mbox", "0002 Re_ Shipment schedule.eml", "plan.zip"]
+    tab.shot("documents-attachment")
+    assert tab.errors == [] and tab.console == []
