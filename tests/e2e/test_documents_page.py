@@ -52,10 +52,10 @@ def _mailbox(folder: Path) -> Path:
 def test_a_phrase_from_a_seized_mailbox_leads_to_the_message_and_its_attachment(
     browser: Any, served: Server, tmp_path: Path
 ) -> None:
-    served.cli("source", "add", "seized-mail", "--title", "Seized mailbox", "--team",
+    served.cli("source", "add", "seized_mail", "--title", "Seized mailbox", "--team",
                "financial-crime", "--marking", "PUBLIC", "--legal-basis",
                "seizure order of the demo case", "--retention-days", "365")  # fmt: skip
-    served.cli("ingest-docs", str(_mailbox(tmp_path)), "--source", "seized-mail", "--no-ocr")
+    served.cli("ingest-docs", str(_mailbox(tmp_path)), "--source", "seized_mail", "--no-ocr")
     tab = Tab(browser, served.base, served.store)
     tab.sign_in("anna")
     purpose_case(tab)
@@ -67,9 +67,11 @@ def test_a_phrase_from_a_seized_mailbox_leads_to_the_message_and_its_attachment(
     tab.shot("documents-search")
     hit.locator("h2 a").click()
     page.wait_for_selector("pre.doc-text")
-    assert page.locator("h1").inner_text().startswith("0002 Re_ Shipment schedule.eml")
+    assert page.locator("h1").inner_text().startswith("Re: Shipment schedule")
     text = page.locator("pre.doc-text").inner_text()
     assert "From: Oskar Brandt <o.brandt@example.org>" in text and "Cyprus account" in text
+    assert "Date: Tue, 05 Mar 2024 11:40:00 +0100" in text
+    assert "2024-03-05 11:40 (UTC+01:00)" in page.locator("aside dl").inner_text()
     assert [m.inner_text() for m in page.locator("pre.doc-text mark").all()] == [
         "Cyprus", "account"]  # fmt: skip
     assert page.locator(f"{PLACE} a").inner_text() == "seized.mbox"
@@ -81,6 +83,6 @@ def test_a_phrase_from_a_seized_mailbox_leads_to_the_message_and_its_attachment(
     page.wait_for_selector("pre.doc-text")
     assert "Larkfield Trading Ltd" in page.locator("pre.doc-text").inner_text()
     crumbs = [a.inner_text() for a in page.locator(f"{PLACE} a").all()]
-    assert crumbs[-3:] == ["seized.mbox", "0002 Re_ Shipment schedule.eml", "plan.zip"]
+    assert crumbs[-3:] == ["seized.mbox", "0002 Re: Shipment schedule.eml", "plan.zip"]
     tab.shot("documents-attachment")
     assert tab.errors == [] and tab.console == []

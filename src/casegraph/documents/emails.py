@@ -204,6 +204,7 @@ def _message(message: EmailMessage, limits: Limits) -> Extracted:
     for party in PARTIES:
         meta[party.replace("-", "_")] = _addresses_of(message, party)
     meta["date"] = _date(message)
+    meta["date_written"] = _header(message, "date")  # as the message gives it
     meta["message_id"] = _id(_header(message, "message-id"))
     meta["in_reply_to"] = _id(_header(message, "in-reply-to"))
     meta["references"] = [_id(r) for r in (_header(message, "references") or "").split()]
@@ -286,7 +287,7 @@ def _mail(meta: dict[str, Any], body: str, children: list[Child]) -> Extracted:
         if meta.get(party):
             lines.append(f"{party.title()}: {', '.join(meta[party])}")
     if meta.get("date"):
-        lines.append(f"Date: {meta['date']}")
+        lines.append(f"Date: {meta.get('date_written') or meta['date']}")
     if children:
         lines.append("Attachments: " + ", ".join(c.name for c in children))
     meta["attachments"] = [c.name for c in children]
@@ -356,6 +357,7 @@ def _extension(part: Message) -> str:
 
 
 def _mail_name(number: int, subject: str | None) -> str:
-    clean = "".join(ch if ch.isalnum() or ch in " -_." else "_" for ch in (subject or ""))
+    # a path separator or a control character would break the path it is shown in
+    clean = "".join("_" if ch in "/\\" or ord(ch) < 32 else ch for ch in (subject or ""))
     clean = " ".join(clean.split())[:60]
     return f"{number:04d} {clean}.eml" if clean else f"{number:04d}.eml"

@@ -3,6 +3,8 @@ with the words searched for marked."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -17,6 +19,21 @@ SHOWN_META = (("title", "Title"), ("author", "Author"), ("subject", "Subject"),
               ("modified_by", "Last modified by"), ("keywords", "Keywords"),
               ("category", "Category"), ("language", "Language"))  # fmt: skip
 PARTIES = (("from", "From"), ("to", "To"), ("cc", "Cc"), ("bcc", "Bcc"))
+DATES = ("date", "created", "modified")
+
+
+def _when(value: object) -> str:
+    """An ISO 8601 date and time as people read it: 2024-03-05 11:40 (UTC+01:00)."""
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if len(text) <= 10:
+        return moment.date().isoformat()
+    shown = moment.strftime("%Y-%m-%d %H:%M")
+    offset = moment.strftime("%z")
+    return f"{shown} (UTC{offset[:3]}:{offset[3:]})" if offset else shown
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
@@ -30,7 +47,9 @@ def document(
     with open_session(request, who, ws) as s:
         doc = s.documents.read(doc_id)
     meta = doc["meta"]
-    facts = [(label, meta[key]) for key, label in SHOWN_META if meta.get(key)]
+    heading = doc["title"] or doc["name"]
+    facts = [(label, _when(meta[key]) if key in DATES else meta[key])
+             for key, label in SHOWN_META if meta.get(key) and meta[key] != heading]  # fmt: skip
     parties = [(label, ", ".join(meta[key])) for key, label in PARTIES if meta.get(key)]
     words = [q] if q.strip() else []
     pages = [{**p, "html": words_marked(p["text"], words)} for p in doc["pages"]]
@@ -38,7 +57,8 @@ def document(
         request,
         who,
         "documents/document.html",
-        title=doc["name"],
+        title=heading,
+        heading=heading,
         nav="search",
         wide=True,
         doc=doc,
