@@ -185,3 +185,38 @@ def test_the_served_api_searches_and_reads_documents(
                               headers={"Authorization": f"Bearer {token}"})  # fmt: skip
         assert no_purpose.status_code in (400, 403), no_purpose.text
 
+
+
+def test_documents_past_their_source_retention_are_erased_with_what_is_in_them(
+    workspace: Workspace, ctx: AccessContext, shared_data: Path, tmp_path: Path
+) -> None:
+    mail = shared_data / "docs/email/cpython_msg_07.eml"  # a message with an attachment
+    for name in ("old", "kept"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "msg.eml").write_bytes(mail.read_bytes())
+    (tmp_path / "old" / "note.txt").write_text("Meeting at the Kaltenbrunn depot.\n")
+    with workspace.session(ctx) as s:
+        load(s, tmp_path / "old", "expiring")  # the test sources keep data 365 days
+        load(s, tmp_path / "kept", "lasting")
+        note_sha = by_path(s)["old/note.txt"]["sha"]
+        s.conn.exec_driver_sql(  # loaded, and last seen, 400 days ago
+            "UPDATE documents SET last_seen = added_at - INTERVAL '400 days' "
+            "WHERE source = 'expiring'" if s.conn.dialect.name == "postgresql" else
+            "UPDATE documents SET last_seen = datetime(added_at, '-400 days') "
+            "WHERE source = 'expiring'")  # fmt: skip
+    blob = workspace.settings.documents_dir / note_sha[:2] / note_sha
+    assert blob.exists()
+    with workspace.session(ctx) as s:
+        planned = s.retention.run(dry_run=True)
+        assert [(p["source"], p["documents"]) for p in planned] == [("expiring", 2)]
+        done = s.retention.run()
+    assert [(d["source"], d["documents"], d["files"]) for d in done] == [("expiring", 3, 1)]
+    with workspace.session(ctx) as s:
+        left = by_path(s)
+        assert sorted(left) == ["kept/msg.eml", "kept/msg.eml/dingusfish.gif"]
+        assert s.documents.search("Kaltenbrunn depot") == []
+        assert [h["path"] for h in s.documents.search('"dingus fish"')] == ["kept/msg.eml"]
+    assert not blob.exists()  # the note's bytes went; the message, still held, stays
+    with workspace.engine.connect() as conn:
+        erasure = [e for e in ledger.iter_entries(conn) if e.action == "erasure"]
+    assert erasure[-1].refs["documents"] == 3 and "Kaltenbrunn" not in str(erasure[-1].refs)

@@ -418,16 +418,28 @@ def subject_report(
 def retention_run(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only say what would be erased."),
 ) -> None:
-    """Erase statements past their source's retention period (recorded in the ledger)."""
+    """Erase statements and documents past their source's retention period, and closed
+    cases past theirs (recorded in the ledger)."""
     with session() as s:
         done = guarded(lambda: s.retention.run(dry_run=dry_run))
-    table = Table("source", "last seen before", "statements", "entities")
+    table = Table("source or case", "before", "what")
     for item in done:
-        table.add_row(str(item["source"]), str(item["before"]), f"{item['statements']:,}",
-                      f"{item['entities']:,}")  # fmt: skip
+        if "case" in item:
+            what = f"the case ({item['retention_days']} days after closing)"
+            table.add_row(str(item["case"]), str(item["closed_at"]), what)
+        elif "documents" in item:
+            files = f", {item['files']:,} files" if "files" in item else ""
+            table.add_row(str(item["source"]), str(item["before"]),
+                          f"{item['documents']:,} documents{files}")  # fmt: skip
+        else:
+            what = f"{item['statements']:,} statements of {item['entities']:,} entities"
+            table.add_row(str(item["source"]), str(item["before"]), what)
     err.print(table)
     verb = "would be erased" if dry_run else "erased"
-    err.print(f"{sum(int(i['statements']) for i in done):,} statements {verb}.")
+    statements = sum(int(i.get("statements", 0)) for i in done)
+    documents = sum(int(i.get("documents", 0)) for i in done)
+    cases = sum(1 for i in done if "case" in i)
+    err.print(f"{statements:,} statements, {documents:,} documents and {cases:,} cases {verb}.")
 
 
 @subject_app.command("seal")

@@ -12,8 +12,9 @@ from casegraph.errors import NotFound, WorkspaceError
 from casegraph.model.clock import utcnow
 from casegraph.model.written import visible_length
 from casegraph.resolve.judge import THRESHOLDS
+from casegraph.store import documents, resolution, retention, sealing, search_index
 from casegraph.store import ledger as ledger_rows
-from casegraph.store import resolution, retention, sealing, search_index
+from casegraph.store import sources as source_rows
 from casegraph.subjects.profile import Profile, assemble, is_minor, scrub_mentions
 
 if TYPE_CHECKING:
@@ -94,8 +95,8 @@ class SubjectService:
 
 
 class RetentionService:
-    """Erase statements past their source's retention; the erasure is recorded with
-    counts and a digest, never the erased ids or values."""
+    """Erase statements and documents past their source's retention; the erasure is
+    recorded with counts and a digest, never the erased ids or values."""
 
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -111,6 +112,21 @@ class RetentionService:
                 item["statements"] = retention.erase(self.s.conn, source, cutoff)
                 self.s.record("erasure", item)
             done.append(item)
+        files_gone: list[str] = []
+        days = {src.name: src.retention_days for src in source_rows.list_sources(self.s.conn)}
+        for source, cutoff, count in documents.expired(self.s.conn, now, days):
+            item = {"source": source, "before": cutoff.isoformat(timespec="seconds"),
+                    "documents": count}  # fmt: skip
+            if not dry_run:
+                item["documents"], gone = documents.erase(self.s.conn, source, cutoff)
+                item["files"] = len(gone)
+                files_gone += gone
+                self.s.record("erasure", item)
+            done.append(item)
+        if files_gone:  # their bytes go once their erasure is committed
+            self.s.commit()
+            for sha in files_gone:
+                self.s.documents.blobs.remove(sha)
         cases = self.s.cases.erase_expired(dry_run)
         if dry_run:
             self.s.record("erasure.dry_run", {"sources": [d["source"] for d in done],

@@ -13,10 +13,10 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.engine import Connection
 
 from casegraph.model.visible import Visible
@@ -61,16 +61,70 @@ def add_content(conn: Connection, sha256: str, size: int, ocr_languages: str | N
 def add_occurrence(
     conn: Connection, visible: Visible, occurrence: Occurrence, actor: str, now: datetime
 ) -> bool:
-    """Record where a file was found (in a source ``visible`` grants); True if new."""
+    """Record where a file was found (in a source ``visible`` grants); True if new. One
+    found there again is seen again now (its source's retention counts from then)."""
     if not visible.sees(occurrence.source):
         raise PermissionError(f"source {occurrence.source!r} is not granted")
     done = conn.execute(
         text("INSERT INTO documents (id, source, sha256, parent_id, name, path, depth, state, "
-             "error, added_at, added_by) VALUES (:id, :source, :sha256, :parent_id, :name, "
-             ":path, :depth, :state, :error, :now, :actor) ON CONFLICT (id) DO NOTHING"),
+             "error, added_at, added_by, last_seen) VALUES (:id, :source, :sha256, :parent_id, "
+             ":name, :path, :depth, :state, :error, :now, :actor, :now) "
+             "ON CONFLICT (id) DO NOTHING"),
         {**occurrence.__dict__, "now": now, "actor": actor},
     )  # fmt: skip
-    return bool(done.rowcount)
+    if done.rowcount:
+        return True
+    conn.execute(text("UPDATE documents SET last_seen = :now WHERE id = :id"),
+                 {"id": occurrence.id, "now": now})  # fmt: skip
+    return False
+
+
+def expired(conn: Connection, now: datetime, retention: dict[str, int]) -> list[
+        tuple[str, datetime, int]]:  # fmt: skip
+    """(source, cutoff, documents) for each source whose documents loaded last before its
+    retention period (``retention``: days by source) began: those and the files in them."""
+    found = []
+    for source, days in sorted(retention.items()):
+        cutoff = now - timedelta(days=days)
+        count = conn.execute(
+            text("SELECT count(*) FROM documents WHERE source = :s AND parent_id IS NULL "
+                 "AND last_seen < :c").bindparams(bindparam("c", type_=DateTime)),
+            {"s": source, "c": cutoff},
+        ).scalar_one()  # fmt: skip
+        if count:
+            found.append((source, cutoff, int(count)))
+    return found
+
+
+def erase(conn: Connection, source: str, cutoff: datetime) -> tuple[int, list[str]]:
+    """Delete the source's documents loaded last before ``cutoff`` with every file found
+    in them, and the contents no other document holds any more (text, metadata, files
+    inside): how many documents, and the hashes of the contents gone (their stored bytes
+    are the caller's to remove, once this is committed)."""
+    doomed = [r[0] for r in conn.execute(
+        text("SELECT id FROM documents WHERE source = :s AND parent_id IS NULL "
+             "AND last_seen < :c").bindparams(bindparam("c", type_=DateTime)),
+        {"s": source, "c": cutoff})]  # fmt: skip
+    everything, level = list(doomed), doomed
+    while level:
+        level = [r[0] for r in conn.execute(
+            text("SELECT id FROM documents WHERE parent_id IN :ids")
+            .bindparams(_expanding("ids")), {"ids": level})]  # fmt: skip
+        everything += level
+    held = sorted({r[0] for r in conn.execute(
+        text("SELECT sha256 FROM documents WHERE id IN :ids").bindparams(_expanding("ids")),
+        {"ids": everything or [""]})})  # fmt: skip
+    for chunk in range(0, len(everything), 5000):
+        conn.execute(text("DELETE FROM documents WHERE id IN :ids").bindparams(
+            _expanding("ids")), {"ids": everything[chunk:chunk + 5000]})  # fmt: skip
+    gone = [r[0] for r in conn.execute(
+        text("SELECT f.sha256 FROM doc_files f WHERE f.sha256 IN :shas AND NOT EXISTS "
+             "(SELECT 1 FROM documents d WHERE d.sha256 = f.sha256)")
+        .bindparams(_expanding("shas")), {"shas": held or [""]})]  # fmt: skip
+    for table in ("doc_pages", "doc_members", "doc_files"):
+        conn.execute(text(f"DELETE FROM {table} WHERE sha256 IN :shas")
+                     .bindparams(_expanding("shas")), {"shas": gone or [""]})  # fmt: skip
+    return len(everything), gone
 
 
 def queued_occurrences(conn: Connection, visible: Visible, limit: int) -> list[Occurrence]:

@@ -566,4 +566,5 @@ documents = Table(
     Column("error", Text, nullable=True),  # why the files inside were not followed
     Column("added_at", DateTime, nullable=False),
     Column("added_by", String(128), nullable=False),
+    Column("last_seen", DateTime, nullable=False),  # loaded again: retention counts from it
 )

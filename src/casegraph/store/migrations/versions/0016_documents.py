@@ -72,6 +72,7 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("added_at", sa.DateTime(), nullable=False),
         sa.Column("added_by", sa.String(128), nullable=False),
+        sa.Column("last_seen", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_documents_source", "documents", ["source"])
     op.create_index("ix_documents_sha256", "documents", ["sha256"])
