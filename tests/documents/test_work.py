@@ -220,3 +220,55 @@ def test_documents_past_their_source_retention_are_erased_with_what_is_in_them(
     with workspace.engine.connect() as conn:
         erasure = [e for e in ledger.iter_entries(conn) if e.action == "erasure"]
     assert erasure[-1].refs["documents"] == 3 and "Kaltenbrunn" not in str(erasure[-1].refs)
+
+
+ROLES = ("viewer", "analyst", "supervisor", "auditor", "admin")
+
+
+def test_each_role_and_clearance_loads_searches_and_reads_documents_as_the_policy_says(
+    workspace: Workspace, ctx: AccessContext, tmp_path: Path
+) -> None:
+    from casegraph.access.policy import AccessDenied
+    from casegraph.access.roles import ROLES as PERMISSIONS
+    from casegraph.errors import WorkspaceError
+
+    (tmp_path / "a.txt").write_text("Ledger of the Mercator payments.\n")
+    (tmp_path / "b.txt").write_text("Second ledger of the Mercator payments.\n")
+    with workspace.session(ctx) as s:
+        add_source(s, "ledgers", "RESTRICTED")
+        load(s, tmp_path / "a.txt", "ledgers")
+        doc_id = s.documents.search("Mercator")[0]["id"]
+        s.identities.add_team("cleared", "Cleared")
+        s.identities.add_team("other", "Not cleared")
+        s.identities.grant("cleared", "RESTRICTED")
+        for role in ROLES:
+            for cleared in (True, False):
+                name = f"{role}-{'c' if cleared else 'u'}"
+                s.identities.add_user(name, name, role, "documents password 1")
+                s.identities.add_member("cleared" if cleared else "other", name)
+    for role in ROLES:
+        may_read, may_load = (p in PERMISSIONS[role] for p in ("read_subjects", "ingest"))
+        for cleared in (True, False):
+            label = (role, cleared)
+            who = AccessContext(f"{role}-{'c' if cleared else 'u'}", justification=WHY)
+            try:  # a write: loading a file into the restricted source
+                with workspace.session(who) as s:
+                    s.documents.ingest([tmp_path / "b.txt"], "ledgers", None)
+                loaded = True
+            except (AccessDenied, WorkspaceError):
+                loaded = False
+            assert loaded == (may_load and cleared), label
+            try:
+                with workspace.session(who) as s:
+                    hits = s.documents.search("Mercator")
+                    read = s.documents.read(doc_id)["pages"][0]["text"]
+            except AccessDenied:
+                assert not may_read, label
+                continue
+            except NotFound:
+                assert may_read and not cleared, label
+                continue
+            assert may_read and cleared and hits and "Mercator" in read, label
+    with workspace.engine.connect() as conn:
+        refused = [e for e in ledger.iter_entries(conn) if e.outcome == "denied"]
+    assert {e.actor for e in refused} >= {"viewer-c", "auditor-c", "admin-c"}
