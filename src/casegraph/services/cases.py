@@ -34,7 +34,7 @@ from casegraph.cases.rules import (
 )
 from casegraph.cases.tasks import iso, plain
 from casegraph.cases.timeline import Event, contact_events, fact_events, merge, once
-from casegraph.errors import Conflict, NotFound, no_case
+from casegraph.errors import Conflict, InvalidInput, NotFound, no_case
 from casegraph.graph.subgraph import SEALED, Subgraph, subject_nodes
 from casegraph.graph.subgraph import edge_dict as graph_edge
 from casegraph.model.clock import utcnow
@@ -781,7 +781,10 @@ class CaseService:
         received_from = written("who the evidence was received from", received_from, 2)
         reason = written("a reason", reason)
         name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "evidence"
-        stored = self.files.put(chunks, name, media_type)
+        try:
+            stored = self.files.put(chunks, name, media_type)
+        except InvalidInput as exc:  # over the evidence limit: a case's own error
+            raise CaseError(str(exc)) from None
         now = utcnow()
         evidence_id = store.insert_row(
             self.s.conn,
