@@ -18,7 +18,7 @@ from typing import Any
 from casegraph.documents.extracted import Child, Extracted, Limits, Unreadable, parts
 
 
-def _check(sizes: list[tuple[str, int, int]], limits: Limits) -> None:
+def check_sizes(sizes: list[tuple[str, int, int]], limits: Limits) -> None:
     """Refuse before unpacking: too many members, too much in all, or a member that
     unpacks to more than ``max_ratio`` times its packed size (and over a megabyte)."""
     if len(sizes) > limits.max_members:
@@ -44,7 +44,7 @@ def zip_archive(data: bytes, limits: Limits) -> Extracted:
         raise Unreadable(f"a damaged zip archive ({exc})") from None
     with archive:
         members = [i for i in archive.infolist() if not i.is_dir()]
-        _check([(i.filename, i.file_size, i.compress_size) for i in members], limits)
+        check_sizes([(i.filename, i.file_size, i.compress_size) for i in members], limits)
         encrypted = [i for i in members if i.flag_bits & 0x1]
         if members and len(encrypted) == len(members):
             raise Unreadable(f"encrypted zip archive: its {len(members)} member(s) need a "
@@ -90,7 +90,7 @@ def tar_archive(data: bytes, limits: Limits) -> Extracted:
             members = [m for m in archive.getmembers() if m.isfile()]
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise Unreadable(f"a damaged tar archive ({exc})") from None
-        _check([(m.name, m.size, m.size) for m in members], limits)
+        check_sizes([(m.name, m.size, m.size) for m in members], limits)
         children, notes = [], []
         for member in members:
             try:
@@ -125,7 +125,7 @@ def compressed_file(data: bytes, name: str, kind: str, limits: Limits) -> Extrac
             content = stream.read(limits.max_unpacked + 1)
     except (OSError, EOFError, lzma.LZMAError) as exc:
         raise Unreadable(f"a damaged {kind} file ({exc})") from None
-    _check([(name, len(content), len(data))], limits)
+    check_sizes([(name, len(content), len(data))], limits)
     inner = name.rsplit("/", 1)[-1]
     ending = f".{suffix}"
     inner = inner[: -len(ending)] if inner.lower().endswith(ending) else f"{inner}.unpacked"
@@ -145,7 +145,7 @@ def seven_zip(data: bytes, limits: Limits) -> Extracted:
         if archive.needs_password():
             raise Unreadable("encrypted 7z archive: it needs a password")
         entries = [e for e in archive.list() if not e.is_directory]
-        _check([(e.filename, e.uncompressed or 0, e.compressed or 0) for e in entries], limits)
+        check_sizes([(e.filename, e.uncompressed or 0, e.compressed or 0) for e in entries], limits)
         with tempfile.TemporaryDirectory(prefix="casegraph-7z-") as tmp:
             try:
                 archive.extractall(path=tmp)

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from casegraph.documents.archives import check_sizes
 from casegraph.documents.extracted import Child, Extracted, Limits, Unreadable, parts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -32,11 +33,15 @@ _ODF_META = {"title": "title", "initial-creator": "author", "creator": "modified
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-def _zip(data: bytes) -> zipfile.ZipFile:
+def _zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
+    """An OOXML or OpenDocument file's zip, refused like an archive bomb before any
+    part is read when it would unpack past the limits."""
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        opened = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
         raise Unreadable(f"a damaged office file ({exc})") from None
+    check_sizes([(i.filename, i.file_size, i.compress_size) for i in opened.infolist()], limits)
+    return opened
 
 
 def _xml(z: zipfile.ZipFile, name: str) -> etree._Element | None:
@@ -82,7 +87,7 @@ def _paragraphs(root: etree._Element | None, paragraph: str, text: str, tab: str
 
 
 def docx(data: bytes, limits: Limits) -> Extracted:
-    with _zip(data) as z:
+    with _zip(data, limits) as z:
         names = z.namelist()
         lines = []
         parts_in_order = ["word/document.xml", *sorted(
@@ -96,7 +101,7 @@ def docx(data: bytes, limits: Limits) -> Extracted:
 
 
 def pptx(data: bytes, limits: Limits) -> Extracted:
-    with _zip(data) as z:
+    with _zip(data, limits) as z:
         def number(name: str) -> int:
             found = re.search(r"(\d+)\.xml$", name)
             return int(found.group(1)) if found else 0
@@ -117,7 +122,7 @@ def pptx(data: bytes, limits: Limits) -> Extracted:
 def xlsx(data: bytes, limits: Limits) -> Extracted:
     import openpyxl
 
-    with _zip(data) as z:
+    with _zip(data, limits) as z:
         meta = _core(z)
         children = _embedded(z, ("xl/embeddings/",))
     try:
@@ -165,7 +170,7 @@ def _cell(value: Any) -> str:
 
 def odf(data: bytes, limits: Limits) -> Extracted:
     """OpenDocument text, spreadsheet or presentation."""
-    with _zip(data) as z:
+    with _zip(data, limits) as z:
         kind = z.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in \
             z.namelist() else ""  # fmt: skip
         content = _xml(z, "content.xml")
