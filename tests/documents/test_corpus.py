@@ -104,6 +104,7 @@ def test_every_file_is_read_or_recorded_and_every_phrase_found(
         reasons = {p["path"].rsplit("/", 1)[-1]: p["reason"] for p in problems}
         assert "password" in reasons["libreoffice-writer-password.pdf"]
         assert "nested more than" in reasons["droste.zip"]
+        assert reasons["tika_testZipEncrypted.zip"] == "encrypted.txt: encrypted, not read"
 
 
 def _page_phrases(pages: Any) -> list[tuple[str, int]]:

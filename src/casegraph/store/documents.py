@@ -332,27 +332,31 @@ def status(conn: Connection, visible: Visible) -> dict[str, Any]:
 
 
 def problems(conn: Connection, visible: Visible, limit: int) -> list[dict[str, Any]]:
-    """Granted occurrences whose content failed, had a page fail OCR, or whose files
-    inside were refused: path, kind, stage and reason."""
+    """Granted occurrences whose content failed, had a page fail OCR, had files inside
+    that could not be read (encrypted members, say), or whose files inside were refused:
+    path, kind, stage and reason."""
     if not visible:
         return []
     rows = conn.execute(
         text("SELECT d.id, d.source, d.path, f.kind, f.error_stage, f.error, d.error, "
              "(SELECT count(*) FROM doc_pages p WHERE p.sha256 = f.sha256 AND p.ocr = "
-             "'failed') FROM documents d JOIN doc_files f ON f.sha256 = d.sha256 "
+             "'failed'), f.meta FROM documents d JOIN doc_files f ON f.sha256 = d.sha256 "
              "WHERE d.source IN :sources AND (f.stage = 'failed' OR d.state = 'refused' OR "
-             "EXISTS (SELECT 1 FROM doc_pages p WHERE p.sha256 = f.sha256 AND p.ocr = 'failed'))"
-             " ORDER BY d.source, d.path LIMIT :n").bindparams(_expanding("sources")),
-        {"sources": list(visible.sources), "n": limit},
+             "f.meta LIKE :noted OR EXISTS (SELECT 1 FROM doc_pages p WHERE "
+             "p.sha256 = f.sha256 AND p.ocr = 'failed')) ORDER BY d.source, d.path LIMIT :n")
+        .bindparams(_expanding("sources")),
+        {"sources": list(visible.sources), "n": limit, "noted": '%"notes": [%'},
     ).all()  # fmt: skip
     out = []
-    for doc_id, source, path, kind, stage, error, refused, ocr_failed in rows:
+    for doc_id, source, path, kind, stage, error, refused, ocr_failed, meta in rows:
         if error:
             reason, at = error, stage or "extract"
         elif refused:
             reason, at = refused, "unpack"
-        else:
+        elif ocr_failed:
             reason, at = f"{ocr_failed} page(s) failed OCR", "ocr"
+        else:
+            reason, at = "; ".join(json.loads(meta).get("notes", [])), "unpack"
         out.append({"id": doc_id, "source": source, "path": path, "kind": kind, "stage": at,
                     "reason": reason})  # fmt: skip
     return out
