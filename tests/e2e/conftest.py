@@ -185,6 +185,7 @@ class Ids:
     evidence: str
     note: str
     task: str
+    document: str | None  # a document, if one was loaded beside the demo (its own test)
 
 
 def demo_ids(base: str) -> Ids:
@@ -205,8 +206,11 @@ def demo_ids(base: str) -> Ids:
         def first(kind: str) -> str:
             return str(http.get(f"/api/v1/cases/{case}/{kind}").json()["items"][0]["id"])
 
+        found = http.get("/api/v1/documents/search", params={"q": "Valdrenko"},
+                         headers=why).json()  # fmt: skip
         return Ids(case, person, company, other, sealed, waiting[0]["id"],
-                   first("evidence"), first("notes"), first("tasks"))  # fmt: skip
+                   first("evidence"), first("notes"), first("tasks"),
+                   found[0]["id"] if found else None)  # fmt: skip
 
 
 @contextmanager

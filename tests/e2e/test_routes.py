@@ -42,6 +42,7 @@ MISSING = {  # ids of nothing, for each kind of path parameter
     "username": "nobody-such-user",
     "team": "no-such-team",
     "token_id": "00000000",
+    "doc_id": "0" * 40,
 }
 
 
@@ -108,7 +109,8 @@ def api_calls(spec: dict[str, Any], ids: Ids, unknown: set[str]) -> list[Call]:
             primary = ids.company if "ownership" in route else ids.person
             real = {"case_id": ids.case, "subject_id": primary, "subject": primary,
                     "item": ids.item, "evidence_id": ids.evidence, "note_id": ids.note,
-                    "task_id": ids.task, "username": "anna", "team": "financial-crime"}  # fmt: skip
+                    "task_id": ids.task, "username": "anna", "team": "financial-crime",
+                    "doc_id": ids.document or MISSING["doc_id"]}  # fmt: skip
             if method != "get":
                 real.update({k: MISSING[k] for k in ("username", "team", "token_id")})
             lacking = [n for n in path if n not in real] + [n for n in query if n not in values]
@@ -183,6 +185,8 @@ def page_urls(ids: Ids) -> dict[str, list[str]]:
                                   "/oversight/report.csv?user=anna&kind=unseal"],
         "/admin": ["/admin"],
         "/cases": ["/cases"],
+        "/documents/{doc_id}": ([f"/documents/{ids.document}?q=Valdrenko"] if ids.document
+                                else []) + [f"/documents/{MISSING['doc_id']}"],
         "/cases/{case_id}": [f"/cases/{c}", f"/cases/{MISSING['case_id']}"],
         "/cases/{case_id}/{tab}": [f"/cases/{c}/{key}" for key, _, _ in TABS]
         + [f"/cases/{c}/review", f"/cases/{c}/timeline?kind=fact&subject={p}",
