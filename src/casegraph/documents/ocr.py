@@ -33,7 +33,8 @@ def check_languages(languages: str) -> str:
                          "such as eng+deu")  # fmt: skip
     have = available_languages()
     if not have:
-        raise Unreadable("OCR needs Tesseract: install Debian's tesseract-ocr package")
+        raise Unreadable("OCR needs Tesseract: install Debian's tesseract-ocr package, or "
+                         "load without OCR (--no-ocr)")  # fmt: skip
     missing = [code for code in languages.split("+") if code not in have]
     if missing:
         raise Unreadable(
