@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from casegraph.access.context import AccessContext
+from casegraph.access.policy import AccessDenied
+from casegraph.access.roles import ROLES as PERMISSIONS
 from casegraph.config import Settings
-from casegraph.errors import InvalidInput, NotFound
-from casegraph.service import Workspace
+from casegraph.errors import InvalidInput, NotFound, WorkspaceError
+from casegraph.service import Session, Workspace
 from casegraph.store import ledger
 from tests.conftest import add_source, env_for
 from tests.documents.test_corpus import by_path, load
@@ -119,6 +121,13 @@ def test_a_run_killed_midway_goes_on_when_run_again_and_adds_nothing_twice(
         p: (d["sha"], d["stage"]) for p, d in clean.items()}  # fmt: skip
 
 
+def _teams(s: Session) -> None:
+    """A team cleared for RESTRICTED sources, and one that is not."""
+    s.identities.add_team("cleared", "Cleared")
+    s.identities.add_team("other", "Not cleared")
+    s.identities.grant("cleared", "RESTRICTED")
+
+
 def test_documents_are_seen_through_clearances_and_reading_one_is_recorded(
     workspace: Workspace, ctx: AccessContext, tmp_path: Path
 ) -> None:
@@ -127,9 +136,7 @@ def test_documents_are_seen_through_clearances_and_reading_one_is_recorded(
         add_source(s, "tips", "RESTRICTED")
         load(s, tmp_path / "tip.txt", "tips")
         doc_id = s.documents.search("Mercator shipment")[0]["id"]
-        s.identities.add_team("cleared", "Cleared")
-        s.identities.add_team("other", "Not cleared")
-        s.identities.grant("cleared", "RESTRICTED")
+        _teams(s)
         for name, team in (("ana", "cleared"), ("bob", "other")):
             s.identities.add_user(name, name, "analyst", "documents password 1")
             s.identities.add_member(team, name)
@@ -228,19 +235,13 @@ ROLES = ("viewer", "analyst", "supervisor", "auditor", "admin")
 def test_each_role_and_clearance_loads_searches_and_reads_documents_as_the_policy_says(
     workspace: Workspace, ctx: AccessContext, tmp_path: Path
 ) -> None:
-    from casegraph.access.policy import AccessDenied
-    from casegraph.access.roles import ROLES as PERMISSIONS
-    from casegraph.errors import WorkspaceError
-
     (tmp_path / "a.txt").write_text("Ledger of the Mercator payments.\n")
     (tmp_path / "b.txt").write_text("Second ledger of the Mercator payments.\n")
     with workspace.session(ctx) as s:
         add_source(s, "ledgers", "RESTRICTED")
         load(s, tmp_path / "a.txt", "ledgers")
         doc_id = s.documents.search("Mercator")[0]["id"]
-        s.identities.add_team("cleared", "Cleared")
-        s.identities.add_team("other", "Not cleared")
-        s.identities.grant("cleared", "RESTRICTED")
+        _teams(s)
         for role in ROLES:
             for cleared in (True, False):
                 name = f"{role}-{'c' if cleared else 'u'}"

@@ -10,6 +10,7 @@ import email
 import email.policy
 import email.utils
 import mailbox
+import mimetypes
 import os
 import tempfile
 from collections.abc import Iterator
@@ -351,8 +352,6 @@ def _part_text(part: Message) -> str:
 
 
 def _extension(part: Message) -> str:
-    import mimetypes
-
     return mimetypes.guess_extension(part.get_content_type()) or ".bin"
 
 
