@@ -1,7 +1,7 @@
 """Documents as units of work and as subject data, on both stores: OCR of a sample of the
 scans (each scored against its expected text), retries of what failed only, a run
-killed with SIGKILL and run again, clearances, the ledger, and the HTTP API of
-``casegraph serve``."""
+killed with SIGKILL and run again, clearances and roles, the ledger and retention.
+The HTTP API of ``casegraph serve``: tests/e2e/test_documents_api.py."""
 
 from __future__ import annotations
 
@@ -180,42 +180,6 @@ def test_documents_are_seen_through_clearances_and_reading_one_is_recorded(
         entries = [e for e in ledger.iter_entries(conn) if e.action == "document.read"]
     assert [(e.actor, e.justification, e.refs.get("document")) for e in entries][-2:] == [
         ("bob", WHY, doc_id), ("ana", WHY, doc_id)]  # fmt: skip
-
-
-def test_the_served_api_searches_and_reads_documents(
-    workspace: Workspace, store: Settings, ctx: AccessContext, tmp_path: Path
-) -> None:
-    from tests.api.test_serving import served
-
-    (tmp_path / "memo.html").write_text(
-        "<html><head><title>Board memo</title></head><body><p>Transfer to "
-        "Bankhaus Lampe approved.</p></body></html>"
-    )
-    with workspace.session(ctx) as s:
-        add_source(s, "memos")
-        load(s, tmp_path / "memo.html", "memos")
-        s.identities.add_user("ana", "ana", "analyst", "documents password 1")
-        s.identities.add_team("all", "All")
-        s.identities.grant("all", "PUBLIC")
-        s.identities.add_member("all", "ana")
-        token, _ = s.identities.create_token("ana", 1)
-    with served(workspace) as http:
-        headers = {"Authorization": f"Bearer {token}", "X-Casegraph-Justification": WHY}
-        found = http.get("/api/v1/documents/search", params={"q": '"Bankhaus Lampe"'},
-                         headers=headers)  # fmt: skip
-        assert found.status_code == 200, found.text
-        hit = found.json()[0]
-        assert (hit["name"], hit["schema"], hit["title"]) == ("memo.html", "HyperText",
-                                                               "Board memo")  # fmt: skip
-        doc = http.get(f"/api/v1/documents/{hit['id']}", headers=headers).json()
-        assert "Bankhaus Lampe approved." in doc["pages"][0]["text"]
-        assert http.get("/api/v1/documents/nothing", headers=headers).status_code == 404
-        mixed = http.get("/api/v1/search", params={"q": "Lampe"}, headers=headers).json()
-        assert [d["id"] for d in mixed["documents"]] == [hit["id"]]
-        no_purpose = http.get(f"/api/v1/documents/{hit['id']}",
-                              headers={"Authorization": f"Bearer {token}"})  # fmt: skip
-        assert no_purpose.status_code in (400, 403), no_purpose.text
-
 
 
 def test_documents_past_their_source_retention_are_erased_with_what_is_in_them(

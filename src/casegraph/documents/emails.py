@@ -25,26 +25,26 @@ from casegraph.documents.plain import decode, html_text
 PARTIES = ("from", "sender", "to", "cc", "bcc", "reply-to")
 
 
-def eml(data: bytes, limits: Limits) -> Extracted:
+def eml(data: bytes) -> Extracted:
     if data.startswith(b"From "):  # the separator line of an mbox, before the headers
         data = data.split(b"\n", 1)[1] if b"\n" in data else b""
     message = email.message_from_bytes(data, policy=email.policy.default)
     if not isinstance(message, EmailMessage) or not message.keys():
         raise Unreadable("no e-mail headers found")
-    return _message(message, limits)
+    return _message(message)
 
 
-def emlx(data: bytes, limits: Limits) -> Extracted:
+def emlx(data: bytes) -> Extracted:
     """Apple Mail's file: a line with the message's length, the message, a plist."""
     first, _, rest = data.partition(b"\n")
     try:
         length = int(first.strip())
     except ValueError:
         raise Unreadable("not an .emlx file: no message length on its first line") from None
-    return eml(rest[:length], limits)
+    return eml(rest[:length])
 
 
-def mhtml(data: bytes, limits: Limits) -> Extracted:
+def mhtml(data: bytes) -> Extracted:
     """A web page saved with its parts (MHTML): the HTML part's text, the rest attached."""
     message = email.message_from_bytes(data, policy=email.policy.default)
     html = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
@@ -83,7 +83,7 @@ def mbox(data: bytes, limits: Limits) -> Extracted:
                      children=children)  # fmt: skip
 
 
-def msg(data: bytes, limits: Limits) -> Extracted:
+def msg(data: bytes) -> Extracted:
     """An Outlook message (.msg)."""
     import extract_msg  # a heavy import, for this kind only
 
@@ -156,7 +156,11 @@ def pst(data: bytes, limits: Limits) -> Extracted:
         except OSError as exc:
             raise Unreadable(f"not a readable Outlook data file: {exc}") from None
         try:
-            children = list(_pst_messages(store.get_root_folder(), "", limits))
+            children: list[Child] = []
+            for child in _pst_messages(store.get_root_folder(), ""):
+                if len(children) == limits.max_members:
+                    raise Unreadable(f"more than {limits.max_members:,} messages")
+                children.append(child)
         finally:
             store.close()
     finally:
@@ -166,7 +170,7 @@ def pst(data: bytes, limits: Limits) -> Extracted:
                      children=children)  # fmt: skip
 
 
-def _pst_messages(folder: Any, where: str, limits: Limits) -> Iterator[Child]:
+def _pst_messages(folder: Any, where: str) -> Iterator[Child]:
     for i in range(folder.get_number_of_sub_messages()):
         item = folder.get_sub_message(i)
         headers = item.get_transport_headers() or ""
@@ -197,10 +201,10 @@ def _pst_messages(folder: Any, where: str, limits: Limits) -> Iterator[Child]:
         yield Child(f"{where}{_mail_name(i + 1, message.get('Subject'))}", bytes(message))
     for i in range(folder.get_number_of_sub_folders()):
         sub = folder.get_sub_folder(i)
-        yield from _pst_messages(sub, f"{where}{sub.get_name() or f'folder-{i + 1}'}/", limits)
+        yield from _pst_messages(sub, f"{where}{sub.get_name() or f'folder-{i + 1}'}/")
 
 
-def _message(message: EmailMessage, limits: Limits) -> Extracted:
+def _message(message: EmailMessage) -> Extracted:
     meta: dict[str, Any] = {"subject": _header(message, "subject") or ""}
     for party in PARTIES:
         meta[party.replace("-", "_")] = _addresses_of(message, party)

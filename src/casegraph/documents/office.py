@@ -136,7 +136,7 @@ def xlsx(data: bytes, limits: Limits) -> Extracted:
     return Extracted("Workbook", pages, paged=True, meta=meta, children=children)
 
 
-def xls(data: bytes, limits: Limits) -> Extracted:
+def xls(data: bytes) -> Extracted:
     import xlrd
 
     try:
@@ -225,7 +225,7 @@ def _odf_meta(root: etree._Element | None) -> dict[str, Any]:
     return meta
 
 
-def rtf(data: bytes, limits: Limits) -> Extracted:
+def rtf(data: bytes) -> Extracted:
     from striprtf.striprtf import rtf_to_text
 
     try:

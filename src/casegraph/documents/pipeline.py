@@ -138,13 +138,13 @@ class DocumentPipeline:
         return self.summary
 
     def _process(self, occurrence: store.Occurrence) -> None:
-        content = store.content(self.conn, occurrence.sha256)
+        content = store.content(self.conn, self.visible, occurrence.sha256)
         if content is None:  # a content erased since: nothing to read
             store.set_state(self.conn, occurrence.id, "linked", None)
             return
         if content["stage"] == "queued":
             self._read(occurrence, content)
-        members = store.members(self.conn, occurrence.sha256)
+        members = store.members(self.conn, self.visible, occurrence.sha256)
         if members and occurrence.depth >= self.limits.max_depth:
             self.summary.refused += 1
             why = (f"nested more than {self.limits.max_depth} levels deep: the files inside "
@@ -204,19 +204,18 @@ class DocumentPipeline:
     def _ocr(self) -> None:
         total = store.count_pending_ocr(self.conn, self.visible)
         done = 0
-        cache: tuple[str, bytes, str] | None = None
+        cache: tuple[str, bytes] = ("", b"")  # the content of the pages at hand
         while batch := store.pending_ocr(self.conn, self.visible, BATCH):
-            for sha, page, languages in batch:
-                if cache is None or cache[0] != sha:
-                    data = b"".join(self.blobs.read(sha))
-                    cache = (sha, data, detect(data, ""))
-                _, data, kind = cache
+            for sha, page, languages, kind in batch:
                 try:
+                    if cache[0] != sha:
+                        cache = (sha, b"".join(self.blobs.read(sha)))
+                    data = cache[1]
                     image = (ocr.pdf_page_image(data, page) if kind == "pdf"
                              else ocr.frames(data)[page - 1])  # fmt: skip
                     found = ocr.image_text(image, languages or "eng", self.limits.ocr_seconds)
                     store.save_ocr(self.conn, sha, page, found, None)
-                except (Unreadable, IndexError) as exc:
+                except (Unreadable, InvalidInput, IndexError) as exc:  # a stored file missing
                     store.save_ocr(self.conn, sha, page, None, str(exc) or "no such page")
                     self.summary.ocr_failed += 1
                 self.summary.ocr_pages += 1

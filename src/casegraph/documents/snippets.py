@@ -4,15 +4,22 @@ and where the query's words are in it; made the same way whatever the store."""
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from casegraph.search.text import tokens
 
 WIDTH = 240
 
 
-def folded(word: str) -> str:
-    """A word without case or accents, as the full-text index compares words."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def word_key(word: str) -> str:
+    """A word as search compares words (ASCII, lower case: ``search.text.tokens``)."""
+    return " ".join(tokens(word))
+
+
+def matches(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of every word of ``text`` that is one of the words of ``words``
+    (words or phrases), in order."""
+    wanted = {word_key(w) for item in words for w in re.findall(r"\w+", item)}
+    return [m.span() for m in re.finditer(r"\w+", text) if word_key(m.group()) in wanted]
 
 
 def snippet(text: str, words: list[str], width: int = WIDTH) -> tuple[str, list[tuple[int, int]]]:
@@ -20,9 +27,8 @@ def snippet(text: str, words: list[str], width: int = WIDTH) -> tuple[str, list[
     the first of the words of ``words`` (words or phrases), and the (start, end) of each
     of them in it."""
     flat = " ".join(text.split())
-    wanted = {folded(w) for item in words for w in re.findall(r"\w+", item)}
-    found = [m for m in re.finditer(r"\w+", flat) if folded(m.group()) in wanted]
-    first = found[0].start() if found else 0
+    found = matches(flat, words)
+    first = found[0][0] if found else 0
     start = max(0, first - width // 4)
     if start:
         space = flat.find(" ", start)
@@ -33,5 +39,5 @@ def snippet(text: str, words: list[str], width: int = WIDTH) -> tuple[str, list[
         end = space if space > first else end
     lead, tail = ("…" if start else ""), ("…" if end < len(flat) else "")
     shift = len(lead) - start
-    marks = [(m.start() + shift, m.end() + shift) for m in found if start <= m.start() < end]
+    marks = [(a + shift, b + shift) for a, b in found if start <= a < end]
     return lead + flat[start:end] + tail, marks

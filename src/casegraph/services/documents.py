@@ -109,7 +109,7 @@ class DocumentService:
         found = store.search(self.s.conn, visible, query, limit)
         phrases, words = store.query_terms(query)
         places = store.occurrences_of(self.s.conn, visible, [h.sha256 for h in found])
-        files = store.contents(self.s.conn, [h.sha256 for h in found])
+        files = store.contents(self.s.conn, visible, [h.sha256 for h in found])
         out = []
         for hit in found:
             where = places.get(hit.sha256)
@@ -133,8 +133,8 @@ class DocumentService:
         found = store.occurrence(self.s.conn, visible, doc_id)
         if found is None:
             raise NotFound(f"no document {doc_id!r}")
-        info = store.content(self.s.conn, found.sha256) or {}
-        pages = store.pages(self.s.conn, found.sha256)
+        info = store.content(self.s.conn, visible, found.sha256) or {}
+        pages = store.pages(self.s.conn, visible, found.sha256)
         meta = info.get("meta", {})
         thread = []
         if info.get("message_id") or info.get("in_reply_to"):

@@ -16,14 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, text
+from sqlalchemy import DateTime, bindparam, select, text
 from sqlalchemy.engine import Connection
 
 from casegraph.model.visible import Visible
-from casegraph.store.tables import doc_files
+from casegraph.store import scratch
+from casegraph.store.tables import doc_files, documents
 from casegraph.store.value_lists import one_of
 
 MAX_PAGE_CHARS = 400_000  # one page's text kept and indexed (PostgreSQL's tsvector: 1 MB)
+# SQL: an occurrence in a granted source (``:sources``) holds the content of row ``{}``
+HELD = "EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = {}.sha256 AND d.source IN :sources)"
 
 
 def occurrence_id(source: str, parent: str | None, path: str) -> str:
@@ -100,31 +103,30 @@ def erase(conn: Connection, source: str, cutoff: datetime) -> tuple[int, list[st
     """Delete the source's documents loaded last before ``cutoff`` with every file found
     in them, and the contents no other document holds any more (text, metadata, files
     inside): how many documents, and the hashes of the contents gone (their stored bytes
-    are the caller's to remove, once this is committed)."""
-    doomed = [r[0] for r in conn.execute(
-        text("SELECT id FROM documents WHERE source = :s AND parent_id IS NULL "
-             "AND last_seen < :c").bindparams(bindparam("c", type_=DateTime)),
-        {"s": source, "c": cutoff})]  # fmt: skip
-    everything, level = list(doomed), doomed
-    while level:
-        level = [r[0] for r in conn.execute(
-            text("SELECT id FROM documents WHERE parent_id IN :ids")
-            .bindparams(_expanding("ids")), {"ids": level})]  # fmt: skip
-        everything += level
-    held = sorted({r[0] for r in conn.execute(
-        text("SELECT sha256 FROM documents WHERE id IN :ids").bindparams(_expanding("ids")),
-        {"ids": everything or [""]})})  # fmt: skip
-    for chunk in range(0, len(everything), 5000):
-        conn.execute(text("DELETE FROM documents WHERE id IN :ids").bindparams(
-            _expanding("ids")), {"ids": everything[chunk:chunk + 5000]})  # fmt: skip
-    gone = [r[0] for r in conn.execute(
-        text("SELECT f.sha256 FROM doc_files f WHERE f.sha256 IN :shas AND NOT EXISTS "
-             "(SELECT 1 FROM documents d WHERE d.sha256 = f.sha256)")
-        .bindparams(_expanding("shas")), {"shas": held or [""]})]  # fmt: skip
+    are the caller's to remove, once this is committed). Set-based: the documents and
+    contents go through two scratch tables, whatever their number."""
+    scratch.fresh(conn, "doc_doomed", "id TEXT PRIMARY KEY, sha256 TEXT NOT NULL")
+    conn.execute(
+        text("INSERT INTO doc_doomed (id, sha256) WITH RECURSIVE below (id, sha256) AS ("
+             "SELECT id, sha256 FROM documents WHERE source = :s AND parent_id IS NULL "
+             "AND last_seen < :c UNION SELECT d.id, d.sha256 FROM documents d "
+             "JOIN below b ON d.parent_id = b.id) SELECT id, sha256 FROM below")
+        .bindparams(bindparam("c", type_=DateTime)),
+        {"s": source, "c": cutoff},
+    )  # fmt: skip
+    scratch.analyze(conn, "doc_doomed")
+    erased = conn.exec_driver_sql("DELETE FROM documents WHERE id IN (SELECT id FROM doc_doomed)")
+    scratch.fresh(conn, "doc_gone", "sha256 TEXT PRIMARY KEY")
+    conn.exec_driver_sql(
+        "INSERT INTO doc_gone (sha256) SELECT DISTINCT sha256 FROM doc_doomed g WHERE NOT "
+        "EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = g.sha256)"
+    )
     for table in ("doc_pages", "doc_members", "doc_files"):
-        conn.execute(text(f"DELETE FROM {table} WHERE sha256 IN :shas")
-                     .bindparams(_expanding("shas")), {"shas": gone or [""]})  # fmt: skip
-    return len(everything), gone
+        conn.exec_driver_sql(f"DELETE FROM {table} WHERE sha256 IN (SELECT sha256 FROM doc_gone)")
+    gone = [str(r[0]) for r in conn.exec_driver_sql("SELECT sha256 FROM doc_gone")]
+    for name in ("doc_doomed", "doc_gone"):
+        conn.exec_driver_sql(f"DELETE FROM {name}")
+    return int(erased.rowcount), gone
 
 
 def queued_occurrences(conn: Connection, visible: Visible, limit: int) -> list[Occurrence]:
@@ -149,13 +151,9 @@ def count_queued(conn: Connection, visible: Visible) -> int:
     ).scalar_one())  # fmt: skip
 
 
-def content(conn: Connection, sha256: str) -> dict[str, Any] | None:
-    row = conn.execute(doc_files.select().where(doc_files.c.sha256 == sha256)).mappings().first()
-    if row is None:
-        return None
-    out = dict(row)
-    out["meta"] = json.loads(out["meta"] or "{}")
-    return out
+def content(conn: Connection, visible: Visible, sha256: str) -> dict[str, Any] | None:
+    """A content's metadata and state, if a granted occurrence holds it."""
+    return contents(conn, visible, [sha256]).get(sha256)
 
 
 def save_extracted(
@@ -215,10 +213,13 @@ def fail(conn: Connection, sha256: str, kind: str | None, stage: str, reason: st
     )  # fmt: skip
 
 
-def members(conn: Connection, sha256: str) -> list[tuple[int, str, str]]:
+def members(conn: Connection, visible: Visible, sha256: str) -> list[tuple[int, str, str]]:
+    """(position, name, content) of the files inside a content a granted occurrence holds."""
     return [tuple(r) for r in conn.execute(  # type: ignore[misc]
-        text("SELECT position, name, child FROM doc_members WHERE sha256 = :sha "
-             "ORDER BY position"), {"sha": sha256}).all()]  # fmt: skip
+        text("SELECT position, name, child FROM doc_members m WHERE sha256 = :sha AND "
+             f"{HELD.format('m')} ORDER BY position").bindparams(
+            _expanding("sources")),
+        {"sha": sha256, "sources": list(visible.sources) or [""]}).all()]  # fmt: skip
 
 
 def set_state(conn: Connection, occurrence_id: str, state: str, error: str | None) -> None:
@@ -226,15 +227,16 @@ def set_state(conn: Connection, occurrence_id: str, state: str, error: str | Non
                  {"id": occurrence_id, "state": state, "error": error})  # fmt: skip
 
 
-def pending_ocr(conn: Connection, visible: Visible, limit: int) -> list[tuple[str, int, str]]:
-    """(content, page, OCR languages) of pages waiting for OCR, of contents that some
-    occurrence in a granted source holds."""
+def pending_ocr(
+    conn: Connection, visible: Visible, limit: int
+) -> list[tuple[str, int, str, str]]:
+    """(content, page, OCR languages, kind) of pages waiting for OCR, of contents that
+    some occurrence in a granted source holds."""
     if not visible:
         return []
     return [tuple(r) for r in conn.execute(  # type: ignore[misc]
-        text("SELECT p.sha256, p.page, f.ocr_languages FROM doc_pages p JOIN doc_files f "
-             "ON f.sha256 = p.sha256 WHERE p.ocr = 'pending' AND EXISTS (SELECT 1 FROM "
-             "documents d WHERE d.sha256 = p.sha256 AND d.source IN :sources) "
+        text("SELECT p.sha256, p.page, f.ocr_languages, f.kind FROM doc_pages p JOIN doc_files f "
+             f"ON f.sha256 = p.sha256 WHERE p.ocr = 'pending' AND {HELD.format('p')} "
              "ORDER BY p.sha256, p.page LIMIT :n").bindparams(_expanding("sources")),
         {"sources": list(visible.sources), "n": limit}).all()]  # fmt: skip
 
@@ -243,8 +245,7 @@ def count_pending_ocr(conn: Connection, visible: Visible) -> int:
     if not visible:
         return 0
     return int(conn.execute(
-        text("SELECT count(*) FROM doc_pages p WHERE p.ocr = 'pending' AND EXISTS (SELECT 1 "
-             "FROM documents d WHERE d.sha256 = p.sha256 AND d.source IN :sources)")
+        text(f"SELECT count(*) FROM doc_pages p WHERE p.ocr = 'pending' AND {HELD.format('p')}")
         .bindparams(_expanding("sources")), {"sources": list(visible.sources)},
     ).scalar_one())  # fmt: skip
 
@@ -274,8 +275,7 @@ def retry(
     contents."""
     if not visible:
         return 0
-    where = ["EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = f.sha256 "
-             "AND d.source IN :sources)"]  # fmt: skip
+    where = [HELD.format("f")]
     params: dict[str, Any] = {"sources": list(visible.sources)}
     if kind:
         where.append("f.kind = :kind")
@@ -288,29 +288,29 @@ def retry(
         if stage:
             where.append("f.error_stage = :stage")
             params["stage"] = stage
-    chosen = [r[0] for r in conn.execute(
-        text(f"SELECT f.sha256 FROM doc_files f WHERE {' AND '.join(where)}")
-        .bindparams(_expanding("sources")), params).all()]  # fmt: skip
-    for sha in chosen:
-        if stage == "ocr":
-            page = "ocr = 'failed'" if failed_only else "ocr IN ('failed', 'done')"
-            conn.execute(text(f"UPDATE doc_pages SET ocr = 'pending', error = NULL "
-                              f"WHERE sha256 = :sha AND {page}"), {"sha": sha})  # fmt: skip
-            conn.execute(text("UPDATE doc_files SET stage = 'ocr' WHERE sha256 = :sha "
-                              "AND stage = 'done'"), {"sha": sha})  # fmt: skip
-        else:
-            conn.execute(text("UPDATE doc_files SET stage = 'queued' WHERE sha256 = :sha"),
-                         {"sha": sha})  # fmt: skip
-            conn.execute(text("UPDATE documents SET state = 'queued' WHERE sha256 = :sha "
-                              "AND source IN :sources").bindparams(_expanding("sources")),
-                         {"sha": sha, "sources": list(visible.sources)})  # fmt: skip
-    return len(chosen)
+    chosen = f"SELECT f.sha256 FROM doc_files f WHERE {' AND '.join(where)}"
+
+    def run(sql: str) -> Any:
+        return conn.execute(text(sql).bindparams(_expanding("sources")), params)
+
+    queued = int(run(f"SELECT count(*) FROM ({chosen}) c").scalar_one())
+    # in an order that leaves ``chosen`` the same until its last use
+    if stage == "ocr":
+        page = "ocr = 'failed'" if failed_only else "ocr IN ('failed', 'done')"
+        run(f"UPDATE doc_files SET stage = 'ocr' WHERE stage = 'done' AND sha256 IN ({chosen})")
+        run(f"UPDATE doc_pages SET ocr = 'pending', error = NULL WHERE {page} "
+            f"AND sha256 IN ({chosen})")  # fmt: skip
+    else:
+        run(f"UPDATE documents SET state = 'queued' WHERE source IN :sources "
+            f"AND sha256 IN ({chosen})")  # fmt: skip
+        run(f"UPDATE doc_files SET stage = 'queued' WHERE sha256 IN ({chosen})")
+    return queued
 
 
 def status(conn: Connection, visible: Visible) -> dict[str, Any]:
     """Counts of granted occurrences by the stage of their content, and by kind."""
     if not visible:
-        return {"stages": {}, "kinds": {}}
+        return {"stages": {}, "kinds": {}, "ocr_pages": {}, "refused": 0}
     base = ("FROM documents d JOIN doc_files f ON f.sha256 = d.sha256 "
             "WHERE d.source IN :sources")  # fmt: skip
     params = {"sources": list(visible.sources)}
@@ -321,9 +321,8 @@ def status(conn: Connection, visible: Visible) -> dict[str, Any]:
 
     stages = grouped(f"SELECT f.stage, count(*) {base} GROUP BY f.stage")
     kinds = grouped(f"SELECT coalesce(f.kind, '?'), count(*) {base} GROUP BY coalesce(f.kind, '?')")
-    ocr = grouped("SELECT p.ocr, count(*) FROM doc_pages p WHERE p.ocr <> '' AND EXISTS ("
-                  "SELECT 1 FROM documents d WHERE d.sha256 = p.sha256 AND d.source IN :sources) "
-                  "GROUP BY p.ocr")
+    ocr = grouped(f"SELECT p.ocr, count(*) FROM doc_pages p WHERE p.ocr <> '' AND "
+                  f"{HELD.format('p')} GROUP BY p.ocr")
     refused = int(conn.execute(
         text("SELECT count(*) FROM documents d WHERE d.state = 'refused' "
              "AND d.source IN :sources").bindparams(_expanding("sources")), params,
@@ -394,11 +393,15 @@ def ancestors(conn: Connection, visible: Visible, doc: Occurrence) -> list[Occur
     return out
 
 
-def pages(conn: Connection, sha256: str) -> list[tuple[int, str, str, str | None]]:
-    """(page, text, ocr state, OCR error) of a content, properties (page 0) first."""
+def pages(
+    conn: Connection, visible: Visible, sha256: str
+) -> list[tuple[int, str, str, str | None]]:
+    """(page, text, ocr state, OCR error) of a content a granted occurrence holds,
+    properties (page 0) first."""
     return [tuple(r) for r in conn.execute(  # type: ignore[misc]
-        text("SELECT page, text, ocr, error FROM doc_pages WHERE sha256 = :sha ORDER BY page"),
-        {"sha": sha256}).all()]  # fmt: skip
+        text("SELECT page, text, ocr, error FROM doc_pages p WHERE sha256 = :sha AND "
+             f"{HELD.format('p')} ORDER BY page").bindparams(_expanding("sources")),
+        {"sha": sha256, "sources": list(visible.sources) or [""]}).all()]  # fmt: skip
 
 
 def thread(conn: Connection, visible: Visible, message_ids: Sequence[str],
@@ -456,8 +459,7 @@ def search(conn: Connection, visible: Visible, query: str, limit: int) -> list[H
     if not visible or not (phrases or words):
         return []
     params: dict[str, Any] = {"sources": list(visible.sources), "n": limit * 5}
-    held = ("EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = p.sha256 "
-            "AND d.source IN :sources)")  # fmt: skip
+    held = HELD.format("p")
     if conn.dialect.name == "sqlite":
         terms = [f'"{" ".join(_WORD.findall(p))}"' for p in phrases]
         terms += [f'"{w}"' for w in words]
@@ -508,10 +510,16 @@ def occurrences_of(
     return out
 
 
-def contents(conn: Connection, shas: Sequence[str]) -> dict[str, dict[str, Any]]:
-    if not shas:
+def contents(
+    conn: Connection, visible: Visible, shas: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Metadata and state of the contents that granted occurrences hold, by hash."""
+    if not shas or not visible:
         return {}
-    rows = conn.execute(doc_files.select().where(one_of(conn, doc_files.c.sha256, shas)))
+    held = select(documents.c.sha256).where(documents.c.sha256 == doc_files.c.sha256,
+                                            documents.c.source.in_(visible.sources))  # fmt: skip
+    rows = conn.execute(doc_files.select().where(one_of(conn, doc_files.c.sha256, shas),
+                                                 held.exists()))  # fmt: skip
     out = {}
     for row in rows.mappings():
         item = dict(row)

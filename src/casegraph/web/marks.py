@@ -3,12 +3,11 @@ with the words that matched, a document's page with the words searched for."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
-from casegraph.documents.snippets import folded
+from casegraph.documents.snippets import matches
 
 
 def marked(text: str, spans: Sequence[Sequence[int]]) -> Markup:
@@ -25,8 +24,6 @@ def marked(text: str, spans: Sequence[Sequence[int]]) -> Markup:
 
 
 def words_marked(text: str, words: Iterable[str]) -> Markup:
-    """``text`` with every occurrence of ``words`` (whole words, case and accents
-    ignored) in ``<mark>``."""
-    wanted = {folded(w) for item in words for w in re.findall(r"\w+", item)}
-    spans = [(m.start(), m.end()) for m in re.finditer(r"\w+", text) if folded(m.group()) in wanted]
-    return marked(text, spans)
+    """``text`` with every occurrence of ``words`` (whole words, compared as search
+    compares them) in ``<mark>``."""
+    return marked(text, matches(text, list(words)))

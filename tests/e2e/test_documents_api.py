@@ -1,0 +1,37 @@
+"""The document routes of the HTTP API on the demo as ``casegraph serve`` serves it (a
+process of its own), on SQLite and PostgreSQL: search, one document, the mixed search,
+an id of nothing, and a read without a purpose refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.conftest import Server, signed_in
+
+WHY = "checking what the seized documents say"
+
+
+def test_the_served_api_searches_and_reads_documents(served: Server, tmp_path: Path) -> None:
+    (tmp_path / "memo.html").write_text(
+        "<html><head><title>Board memo</title></head><body><p>Transfer to "
+        "Bankhaus Lampe approved.</p></body></html>"
+    )
+    served.cli("source", "add", "memos", "--title", "Board memos", "--team",
+               "financial-crime", "--marking", "PUBLIC", "--legal-basis",
+               "seizure order of the demo case", "--retention-days", "365")  # fmt: skip
+    served.cli("ingest-docs", str(tmp_path / "memo.html"), "--source", "memos", "--no-ocr")
+    with signed_in(served.base, "anna") as (http, _):
+        headers = {"X-Casegraph-Justification": WHY}
+        found = http.get("/api/v1/documents/search", params={"q": '"Bankhaus Lampe"'},
+                         headers=headers)  # fmt: skip
+        assert found.status_code == 200, found.text
+        hit = found.json()[0]
+        assert (hit["name"], hit["schema"], hit["title"]) == ("memo.html", "HyperText",
+                                                               "Board memo")  # fmt: skip
+        doc = http.get(f"/api/v1/documents/{hit['id']}", headers=headers).json()
+        assert "Bankhaus Lampe approved." in doc["pages"][0]["text"]
+        assert http.get("/api/v1/documents/nothing", headers=headers).status_code == 404
+        mixed = http.get("/api/v1/search", params={"q": "Lampe"}, headers=headers).json()
+        assert [d["id"] for d in mixed["documents"]] == [hit["id"]]
+        no_purpose = http.get(f"/api/v1/documents/{hit['id']}")
+        assert no_purpose.status_code in (400, 403), no_purpose.text
