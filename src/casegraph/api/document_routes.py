@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
 
 from casegraph.api.auth import session
 from casegraph.service import Session
@@ -38,3 +39,37 @@ def documents_status(
 def document(doc_id: str, s: Session = Depends(session, scope="function")) -> dict[str, Any]:
     """One document: where it is, what is inside it, its metadata and text per page."""
     return s.documents.read(doc_id)
+
+
+class MentionDecision(BaseModel):
+    decision: str = Field(..., description="accept, reject or link")
+    subject: str | None = Field(None, description="link: the subject meant")
+
+
+@router.post("/documents/{doc_id}/mentions/{place}")
+def mention_decision(
+    doc_id: str,
+    place: str,
+    body: MentionDecision,
+    s: Session = Depends(session, scope="function"),
+) -> dict[str, Any]:
+    """Accept, reject or re-link the mention at ``place`` (page:start-end); it holds when
+    the document is read again."""
+    return s.mentions.decide(doc_id, place, body.decision, body.subject)
+
+
+@router.post("/documents/rescan")
+def documents_rescan(s: Session = Depends(session, scope="function")) -> dict[str, Any]:
+    """Look for mentions again in every document of the caller's sources, now."""
+    queued = s.mentions.rescan()
+    return {"queued": queued, **s.documents.work().to_dict()}
+
+
+@router.get("/subjects/{subject_id}/documents")
+def subject_documents(
+    subject_id: str,
+    limit: int = Query(20, ge=1, le=100),
+    s: Session = Depends(session, scope="function"),
+) -> list[dict[str, Any]]:
+    """The documents that mention a subject, with a snippet of the first mention."""
+    return s.mentions.mentioning(subject_id, limit)

@@ -1,4 +1,5 @@
-"""Document commands: ``ingest-docs`` and ``docs status | retry | work | show | search``.
+"""Document commands: ``ingest-docs`` and ``docs status | retry | work | show | search |
+mention | rescan | mentioning``.
 Registered on the main ``casegraph`` app by ``cli/__init__.py``."""
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ OCR = typer.Option(
     "CASEGRAPH_OCR_LANGUAGES, eng+deu).",
 )  # fmt: skip
 NO_OCR = typer.Option(False, "--no-ocr", help="Do not OCR scans and pages without text.")
+COUNTRY = typer.Option(
+    None, "--country",
+    help="Where phone numbers written without a country code are (two letters, e.g. DE); "
+    "without it only numbers written with their code (+49 ...) are mentions.",
+)  # fmt: skip
 
 
 @app.command("ingest-docs")
@@ -39,14 +45,16 @@ def ingest_docs(
     source: str = typer.Option(..., "--source", help="The source the documents belong to."),
     ocr_languages: str = OCR,
     no_ocr: bool = NO_OCR,
+    country: str | None = COUNTRY,
     as_json: bool = JSON,
 ) -> None:
     """Load e-mails, PDFs, office files, web pages, archives and scans: their text becomes
     searchable, with the files inside them (attachments, archive members) as documents of
-    their own. Interrupted, the same command goes on where it stopped."""
+    their own, and the e-mail addresses, phone numbers, IBANs and known subjects' names
+    in it as mentions. Interrupted, the same command goes on where it stopped."""
     with session() as s, progress_bar() as progress:
         summary = guarded(lambda: s.documents.ingest(
-            paths, source, None if no_ocr else ocr_languages, progress))  # fmt: skip
+            paths, source, None if no_ocr else ocr_languages, progress, country))  # fmt: skip
     _report(summary, as_json)
 
 
@@ -175,6 +183,69 @@ def show(
             err.print(f"[bold]{title}[/]:", highlight=False)
             for place in doc[key]:
                 err.print(f"  {escape(place['path'])} [dim]{place['id']}[/]", highlight=False)
+    print_mentions(doc["mentions"])
+
+
+def print_mentions(found: list[dict[str, Any]]) -> None:
+    if not found:
+        return
+    table = Table("place", Column("mention", overflow="fold"), "rule",
+                  Column("subjects", overflow="fold"), "decision", title="mentions")  # fmt: skip
+    for m in found:
+        who = "\n".join(f"{escape(x['caption'])} [dim]{x['id']}[/]" for x in m["subjects"])
+        decided = f"{m['decision']} by {m['decided_by']}" if m["decision"] else ""
+        table.add_row(m["place"], escape(m["text"]), m["what"], who or "[dim]none known[/]",
+                      escape(decided))  # fmt: skip
+    err.print(table)
+
+
+@docs_app.command("mention")
+def mention(
+    doc_id: str = typer.Argument(..., help="The document's id."),
+    place: str = typer.Argument(..., help="The mention's place, page:start-end (docs show)."),
+    decision: str = typer.Argument(..., help="accept, reject or link (with --subject)."),
+    subject: str | None = typer.Option(None, "--subject", help="link: the subject meant."),
+    as_json: bool = JSON,
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
+) -> None:
+    """Accept, reject or re-link a mention; the decision holds when the document is read
+    again (recorded in the ledger)."""
+    with session(case, justification) as s:
+        done = guarded(lambda: s.mentions.decide(doc_id, place, decision, subject))
+    if as_json:
+        print_json(done)
+        return
+    print_mentions([done])
+
+
+@docs_app.command("rescan")
+def rescan(as_json: bool = JSON) -> None:
+    """Look for mentions again in every document of your sources (after new subjects came
+    in, their names are found too); decisions on mentions stay."""
+    with session() as s, progress_bar() as progress:
+        queued = guarded(lambda: s.mentions.rescan())
+        summary = guarded(lambda: s.documents.work(progress))
+    if not as_json:
+        err.print(f"{queued:,} document(s) scanned again.")
+    _report(summary, as_json, {"queued": queued})
+
+
+@docs_app.command("mentioning")
+def mentioning(
+    subject_id: str = typer.Argument(..., help="The subject's id."),
+    limit: int = typer.Option(20, help="At most this many documents."),
+    as_json: bool = JSON,
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
+) -> None:
+    """The documents that mention a subject, with the place of the first mention."""
+    with session(case, justification) as s:
+        hits = guarded(lambda: s.mentions.mentioning(subject_id, limit))
+    if as_json:
+        print_json(hits)
+        return
+    print_document_hits(hits)
 
 
 def _report(summary: RunSummary, as_json: bool, extra: dict[str, Any] | None = None) -> None:
@@ -185,7 +256,8 @@ def _report(summary: RunSummary, as_json: bool, extra: dict[str, Any] | None = N
         f"{summary.files:,} file(s) given ({summary.new_files:,} new); {summary.read:,} "
         f"read, {summary.failed:,} failed, {summary.linked:,} found inside others, "
         f"{summary.refused:,} refused for depth; OCR {summary.ocr_pages:,} page(s), "
-        f"{summary.ocr_failed:,} failed; {summary.seconds:.1f} s. "
+        f"{summary.ocr_failed:,} failed; {summary.mentions:,} mention(s) in "
+        f"{summary.scanned:,} document(s); {summary.seconds:.1f} s. "
         "'casegraph docs status' lists every problem.",
         highlight=False,
     )

@@ -7,6 +7,8 @@
    attachment in 300 e-mails is read once and linked 300 times), and the files inside
    it become occurrences below it, waiting in turn.
 3. Then OCR, a page per transaction, for pages without text of their own.
+4. Then the mentions in each content whose text is new or changed (``mentions``), with
+   the names of the subjects the run's sources hold.
 
 An interrupted run (Ctrl-C, ``kill -9``) leaves every finished unit committed and the
 rest waiting: running again goes on from there, and adds nothing twice (occurrences
@@ -24,13 +26,14 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from casegraph.documents import ocr
+from casegraph.documents import mentions, ocr
 from casegraph.documents.extract import extract
 from casegraph.documents.extracted import Limits, Unreadable
 from casegraph.documents.kinds import detect
 from casegraph.errors import InvalidInput
 from casegraph.model.visible import Visible
 from casegraph.store import documents as store
+from casegraph.store import mentions as mention_store
 from casegraph.store.blobs import BlobStore
 
 Progress = Callable[[str, int, int], None]
@@ -54,6 +57,8 @@ class RunSummary:
     refused: int = 0
     ocr_pages: int = 0
     ocr_failed: int = 0
+    scanned: int = 0
+    mentions: int = 0
     seconds: float = 0.0
     unreadable_paths: list[tuple[str, str]] = field(default_factory=list)
 
@@ -86,7 +91,8 @@ class DocumentPipeline:
 
     # --- 1. files in -------------------------------------------------------------------
 
-    def add_paths(self, paths: Iterable[Path], source: str, ocr_languages: str | None) -> None:
+    def add_paths(self, paths: Iterable[Path], source: str, ocr_languages: str | None,
+                  country: str | None = None) -> None:  # fmt: skip
         found = list(_files(paths))
         for number, (path, shown) in enumerate(found, start=1):
             self.summary.files += 1
@@ -95,7 +101,7 @@ class DocumentPipeline:
             except OSError as exc:
                 self.summary.unreadable_paths.append((str(path), exc.strerror or str(exc)))
                 continue
-            store.add_content(self.conn, sha, size, ocr_languages)
+            store.add_content(self.conn, sha, size, ocr_languages, country)
             new = store.add_occurrence(
                 self.conn, self.visible,
                 store.Occurrence(store.occurrence_id(source, None, shown), source, sha, None,
@@ -134,6 +140,7 @@ class DocumentPipeline:
                     if done % BATCH == 0 else max(total, done)  # fmt: skip
                 self._tell("reading documents", done, total)
         self._ocr()
+        self._mentions()
         self.summary.seconds = time.monotonic() - self._started
         return self.summary
 
@@ -183,7 +190,8 @@ class DocumentPipeline:
         for child in found.children:
             try:
                 stored = self.blobs.put([child.data], child.name)
-                store.add_content(self.conn, stored.sha256, stored.size, content["ocr_languages"])
+                store.add_content(self.conn, stored.sha256, stored.size, content["ocr_languages"],
+                                  content["country"])  # fmt: skip
                 members.append((child.name, stored.sha256))
             except InvalidInput as exc:
                 child_sha = hashlib.sha256(child.data).hexdigest()
@@ -222,6 +230,27 @@ class DocumentPipeline:
                 self.commit()
                 done += 1
                 self._tell("OCR", done, max(total, done))
+
+    # --- 4. mentions ------------------------------------------------------------------------
+
+    def _mentions(self) -> None:
+        total = mention_store.count_unscanned(self.conn, self.visible)
+        if not total:
+            return
+        self._tell("finding the names of known subjects", 0, total)
+        names = mentions.NameMatcher(mention_store.known_names(self.conn, self.visible))
+        done = 0
+        while batch := mention_store.unscanned(self.conn, self.visible, BATCH):
+            for sha, country in batch:
+                pages = [(page, text) for page, text, _, _ in
+                         store.pages(self.conn, self.visible, sha)]  # fmt: skip
+                found = list(mentions.scan(pages, country, names))
+                mention_store.save(self.conn, sha, found)
+                self.summary.scanned += 1
+                self.summary.mentions += len(found)
+                done += 1
+            self.commit()
+            self._tell("finding mentions", done, max(total, done))
 
     def _tell(self, what: str, done: int, total: int) -> None:
         elapsed = max(time.monotonic() - self._started, 1e-6)

@@ -76,7 +76,8 @@ ACTIONS: dict[str, str] = {
          "graph.metrics", "graph.communities", "graph.components", "graph.export",
          "case.subjects", "case.subject.link", "case.mentions", "oversight.names",
          "case.timeline", "case.timeline.edges", "case.report", "case.report.read",
-         "case.report.graph", "case.evidence.download", "documents.search", "document.read"),
+         "case.report.graph", "case.evidence.download", "documents.search", "document.read",
+         "mention.decide", "subject.documents"),
         CONSULTATION,
     ),
     **dict.fromkeys(
@@ -88,7 +89,7 @@ ACTIONS: dict[str, str] = {
     **dict.fromkeys(
         ("ingest.start", "ingest.batch", "ingest.finish", "resolve.run", "review.decided", "seal",
          "erasure", "case.erasure", "documents.ingest", "documents.ingested", "documents.work",
-         "documents.worked", "documents.retry"),
+         "documents.worked", "documents.retry", "documents.rescan"),
         CHANGE,
     ),
     **dict.fromkeys(

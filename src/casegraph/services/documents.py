@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from followthemoney.types import registry
+
 from casegraph.access import roles
 from casegraph.documents import ocr, snippets
 from casegraph.documents.extracted import Limits, Unreadable
@@ -45,21 +47,27 @@ class DocumentService:
         source: str,
         ocr_languages: str | None = "",
         progress: Progress | None = None,
+        country: str | None = None,
     ) -> RunSummary:
         """Load files and folders (recursively) into ``source`` and read them, with what
         earlier runs left waiting. ``ocr_languages``: Tesseract codes joined by "+"
-        ("" for the workspace's default, None for no OCR)."""
+        ("" for the workspace's default, None for no OCR); ``country``: where the phone
+        numbers the files write without a country code are (two letters; None: only
+        numbers written with their country code are found)."""
         self.s.require(roles.INGEST, "load documents")
         self.s.sources.require_visible(source)
         missing = [str(p) for p in paths if not Path(p).exists()]
         if missing:
             raise InvalidInput(f"{missing[0]}: no such file or folder")
         languages = self._languages(ocr_languages)
+        if country is not None and not registry.country.clean(country):
+            raise InvalidInput(f"{country!r} is not a country code (two letters, e.g. DE)")
+        country = registry.country.clean(country) if country else None
         visible = self.s.process("documents.ingest", roles.INGEST,
                                  {"source": source, "paths": [Path(p).name for p in paths],
-                                  "ocr": languages})  # fmt: skip
+                                  "ocr": languages, "country": country})  # fmt: skip
         pipeline = self._pipeline(visible, progress)
-        pipeline.add_paths([Path(p) for p in paths], source, languages)
+        pipeline.add_paths([Path(p) for p in paths], source, languages, country)
         summary = pipeline.work()
         self.s.record("documents.ingested", {"source": source, **_counts(summary)})
         return summary
@@ -154,6 +162,7 @@ class DocumentService:
             "inside": [_place(o) for o in store.children(self.s.conn, visible, found.id)],
             "also_at": [_place(o) for o in others if o.id != found.id],
             "thread": thread,
+            "mentions": self.s.mentions.of_content(visible, found.sha256),
         }  # fmt: skip
 
     def _languages(self, wanted: str | None) -> str | None:

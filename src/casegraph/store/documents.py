@@ -50,13 +50,15 @@ class Occurrence:
 _OCC = "id, source, sha256, parent_id, name, path, depth, state, error"
 
 
-def add_content(conn: Connection, sha256: str, size: int, ocr_languages: str | None) -> bool:
-    """A content waiting to be read, unless it is known; True if it is new."""
+def add_content(conn: Connection, sha256: str, size: int, ocr_languages: str | None,
+                country: str | None = None) -> bool:  # fmt: skip
+    """A content waiting to be read, unless it is known; True if it is new. ``country``:
+    where the phone numbers it writes without a country code are (None: unknown)."""
     done = conn.execute(
         text("INSERT INTO doc_files (sha256, size, stage, attempts, ocr_languages, pages, paged, "
-             "meta) VALUES (:sha, :size, 'queued', 0, :ocr, 0, 0, '{}') "
-             "ON CONFLICT (sha256) DO NOTHING"),
-        {"sha": sha256, "size": size, "ocr": ocr_languages},
+             "meta, country, scanned) VALUES (:sha, :size, 'queued', 0, :ocr, 0, 0, '{}', "
+             ":country, 0) ON CONFLICT (sha256) DO NOTHING"),
+        {"sha": sha256, "size": size, "ocr": ocr_languages, "country": country},
     )  # fmt: skip
     return bool(done.rowcount)
 
@@ -121,7 +123,7 @@ def erase(conn: Connection, source: str, cutoff: datetime) -> tuple[int, list[st
         "INSERT INTO doc_gone (sha256) SELECT DISTINCT sha256 FROM doc_doomed g WHERE NOT "
         "EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = g.sha256)"
     )
-    for table in ("doc_pages", "doc_members", "doc_files"):
+    for table in ("doc_pages", "doc_members", "doc_mentions", "mention_decisions", "doc_files"):
         conn.exec_driver_sql(f"DELETE FROM {table} WHERE sha256 IN (SELECT sha256 FROM doc_gone)")
     gone = [str(r[0]) for r in conn.exec_driver_sql("SELECT sha256 FROM doc_gone")]
     for name in ("doc_doomed", "doc_gone"):
@@ -191,7 +193,7 @@ def save_extracted(
         text("UPDATE doc_files SET kind = :kind, schema = :schema, stage = :stage, "
              "error = NULL, error_stage = NULL, attempts = attempts + 1, pages = :pages, "
              "paged = :paged, title = :title, meta = :meta, message_id = :message_id, "
-             "in_reply_to = :in_reply_to, dated = :dated, processed_at = :now "
+             "in_reply_to = :in_reply_to, dated = :dated, processed_at = :now, scanned = 0 "
              "WHERE sha256 = :sha"),
         {"sha": sha256, "kind": kind, "schema": schema, "pages": len(pages),
          "stage": "ocr" if waiting else "done", "paged": int(paged),
@@ -261,8 +263,9 @@ def save_ocr(conn: Connection, sha256: str, page: int, found: str | None,
          "ocr": "failed" if error else "done", "error": error},
     )  # fmt: skip
     conn.execute(
-        text("UPDATE doc_files SET stage = 'done' WHERE sha256 = :sha AND stage = 'ocr' "
-             "AND NOT EXISTS (SELECT 1 FROM doc_pages WHERE sha256 = :sha AND ocr = 'pending')"),
+        text("UPDATE doc_files SET stage = 'done', scanned = 0 WHERE sha256 = :sha "
+             "AND stage = 'ocr' AND NOT EXISTS (SELECT 1 FROM doc_pages WHERE sha256 = :sha "
+             "AND ocr = 'pending')"),
         {"sha": sha256},
     )  # fmt: skip
 
@@ -402,6 +405,16 @@ def pages(
         text("SELECT page, text, ocr, error FROM doc_pages p WHERE sha256 = :sha AND "
              f"{HELD.format('p')} ORDER BY page").bindparams(_expanding("sources")),
         {"sha": sha256, "sources": list(visible.sources) or [""]}).all()]  # fmt: skip
+
+
+def page_text(conn: Connection, visible: Visible, sha256: str, page: int) -> str:
+    """One page's text of a content a granted occurrence holds ("" if there is none)."""
+    found = conn.execute(
+        text("SELECT text FROM doc_pages p WHERE sha256 = :sha AND page = :page AND "
+             f"{HELD.format('p')}").bindparams(_expanding("sources")),
+        {"sha": sha256, "page": page, "sources": list(visible.sources) or [""]},
+    ).scalar()  # fmt: skip
+    return str(found or "")
 
 
 def thread(conn: Connection, visible: Visible, message_ids: Sequence[str],

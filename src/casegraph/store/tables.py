@@ -527,7 +527,10 @@ doc_files = Table(
     Column("in_reply_to", String(255), nullable=True, index=True),
     Column("dated", String(32), nullable=True),  # sent, or created: ISO 8601
     Column("processed_at", DateTime, nullable=True),
+    Column("country", String(2), nullable=True),  # where phone numbers are read as local
+    Column("scanned", Integer, nullable=False, server_default="0"),  # 1: mentions found
     Index("ix_doc_files_stage", "stage"),
+    Index("ix_doc_files_scanned", "scanned"),
 )
 
 doc_pages = Table(
@@ -550,6 +553,40 @@ doc_members = Table(
     Column("position", Integer, primary_key=True),
     Column("name", Text, nullable=False),
     Column("child", String(64), nullable=False),
+)
+
+# what a document's text mentions: identifiers (e-mail, phone, IBAN) and the names of
+# subjects, each with where it is; linked to subjects when read (``field``, ``key``: as
+# the search index keeps values and names). Decisions are kept apart, by place and text,
+# so that they outlive a re-reading of the document.
+doc_mentions = Table(
+    "doc_mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False),
+    Column("page", Integer, nullable=False),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("text", String(255), nullable=False),
+    Column("rule", String(16), nullable=False),  # email, phone, iban, name
+    Column("field", String(16), nullable=False),  # email, phone, id, name
+    Column("key", String(255), nullable=False),
+    Index("ix_doc_mentions_sha256", "sha256", "page"),
+    Index("ix_doc_mentions_key", "field", "key"),
+)
+
+mention_decisions = Table(
+    "mention_decisions",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("page", Integer, primary_key=True),
+    Column("char_start", Integer, primary_key=True),
+    Column("char_end", Integer, primary_key=True),
+    Column("text", String(255), nullable=False),  # applies while the text there is this
+    Column("decision", String(16), nullable=False),  # accepted, rejected, linked
+    Column("canonical_id", String(255), nullable=True, index=True),  # linked: to whom
+    Column("decided_by", String(128), nullable=False),
+    Column("decided_at", DateTime, nullable=False),
 )
 
 documents = Table(

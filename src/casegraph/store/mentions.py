@@ -1,0 +1,213 @@
+"""Mentions in the store: what each content's text mentions (``doc_mentions``, found
+again whenever its text changes) and the analysts' decisions on them
+(``mention_decisions``, by place and text, so that they outlive a re-reading).
+
+Reads take a ``Visible``: mentions of a content through a granted occurrence only
+(``documents.HELD``); the subjects a mention links to are found by the caller, under
+the same ``Visible``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+
+from casegraph.model.mentions import Mention
+from casegraph.model.visible import Visible
+from casegraph.store.documents import HELD
+from casegraph.store.search_index import fulltext_condition, fulltext_expression
+
+DECISIONS = ("accepted", "rejected", "linked")
+_DECIDED = ("LEFT JOIN mention_decisions z ON z.sha256 = m.sha256 AND z.page = m.page "
+            "AND z.char_start = m.char_start AND z.char_end = m.char_end AND z.text = m.text")
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A mention as stored, with the decision on it (None: none yet)."""
+
+    mention: Mention
+    decision: str | None
+    subject: str | None  # linked: the subject chosen
+    decided_by: str | None
+
+
+def _sources(visible: Visible) -> dict[str, Any]:
+    return {"sources": list(visible.sources) or [""]}
+
+
+def _expanding(*names: str) -> list[Any]:
+    return [bindparam(n, expanding=True) for n in names]
+
+
+def unscanned(conn: Connection, visible: Visible, limit: int) -> list[tuple[str, str | None]]:
+    """(content, country) of read contents whose text was not scanned since it changed."""
+    if not visible:
+        return []
+    return [(str(s), c) for s, c in conn.execute(
+        text(f"SELECT f.sha256, f.country FROM doc_files f WHERE f.scanned = 0 "
+             f"AND f.stage = 'done' AND {HELD.format('f')} ORDER BY f.sha256 LIMIT :n")
+        .bindparams(*_expanding("sources")), {**_sources(visible), "n": limit})]  # fmt: skip
+
+
+def count_unscanned(conn: Connection, visible: Visible) -> int:
+    if not visible:
+        return 0
+    return int(conn.execute(
+        text(f"SELECT count(*) FROM doc_files f WHERE f.scanned = 0 AND f.stage = 'done' "
+             f"AND {HELD.format('f')}").bindparams(*_expanding("sources")), _sources(visible),
+    ).scalar_one())  # fmt: skip
+
+
+def save(conn: Connection, sha256: str, found: Sequence[Mention]) -> None:
+    """A content's mentions, in place of those found before; the content is scanned."""
+    conn.execute(text("DELETE FROM doc_mentions WHERE sha256 = :sha"), {"sha": sha256})
+    if found:
+        conn.execute(
+            text("INSERT INTO doc_mentions (sha256, page, char_start, char_end, text, rule, "
+                 "field, key) VALUES (:sha, :page, :start, :end, :text, :rule, :field, :key)"),
+            [{"sha": sha256, "page": m.page, "start": m.start, "end": m.end, "text": m.text,
+              "rule": m.rule, "field": m.field, "key": m.key[:255]} for m in found],
+        )  # fmt: skip
+    conn.execute(text("UPDATE doc_files SET scanned = 1 WHERE sha256 = :sha"), {"sha": sha256})
+
+
+def rescan(conn: Connection, visible: Visible) -> int:
+    """Scan again the read contents of the granted sources (after new subjects came in:
+    their names are looked for then). How many."""
+    if not visible:
+        return 0
+    done = conn.execute(
+        text("UPDATE doc_files SET scanned = 0 WHERE stage = 'done' "
+             f"AND {HELD.format('doc_files')}")
+        .bindparams(*_expanding("sources")), _sources(visible),
+    )  # fmt: skip
+    return int(done.rowcount)
+
+
+def of_content(conn: Connection, visible: Visible, sha256: str) -> list[Stored]:
+    """The mentions of a content a granted occurrence holds, in reading order."""
+    rows = conn.execute(
+        text("SELECT m.page, m.char_start, m.char_end, m.text, m.rule, m.field, m.key, "
+             f"z.decision, z.canonical_id, z.decided_by FROM doc_mentions m {_DECIDED} "
+             f"WHERE m.sha256 = :sha AND {HELD.format('m')} ORDER BY m.page, m.char_start")
+        .bindparams(*_expanding("sources")), {**_sources(visible), "sha": sha256},
+    ).all()  # fmt: skip
+    return [Stored(Mention(*row[:7]), row[7], row[8], row[9]) for row in rows]
+
+
+def decide(conn: Connection, sha256: str, mention: Mention, decision: str,
+           subject: str | None, actor: str, now: datetime) -> None:  # fmt: skip
+    """An analyst's decision on a mention, in place of any earlier one."""
+    keys = {"sha": sha256, "page": mention.page, "start": mention.start, "end": mention.end}
+    conn.execute(
+        text("DELETE FROM mention_decisions WHERE sha256 = :sha AND page = :page "
+             "AND char_start = :start AND char_end = :end"), keys,
+    )  # fmt: skip
+    conn.execute(
+        text("INSERT INTO mention_decisions (sha256, page, char_start, char_end, text, "
+             "decision, canonical_id, decided_by, decided_at) VALUES (:sha, :page, :start, "
+             ":end, :text, :decision, :subject, :actor, :now)"),
+        {**keys, "text": mention.text, "decision": decision, "subject": subject,
+         "actor": actor, "now": now},
+    )  # fmt: skip
+
+
+def known_names(conn: Connection, visible: Visible) -> Iterator[tuple[str, bool]]:
+    """(name, is a person) of every name of the subjects of the granted sources, as the
+    search index holds them."""
+    if not visible:
+        return
+    # per statement: Connection.execution_options() would change the connection itself
+    rows = conn.execute(
+        text("SELECT d.names, d.schema FROM search_docs d WHERE d.source IN :sources")
+        .bindparams(*_expanding("sources"))
+        .execution_options(stream_results=True, yield_per=5000), _sources(visible),
+    )  # fmt: skip
+    for names, schema in rows:
+        for name in str(names).splitlines():
+            if name:
+                yield name, schema == "Person"
+
+
+def name_holders(
+    conn: Connection, visible: Visible, keys: Iterable[str]
+) -> dict[str, list[tuple[str, list[str]]]]:
+    """(subject, names) of the subjects of the granted sources having a name whose words
+    are each key (words as ``search.text.tokens`` makes them, joined by spaces)."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    if not visible:
+        return out
+    for key in sorted(set(keys)):
+        words = key.split()
+        if not words:
+            continue
+        expression = fulltext_expression(conn, [[(w, False)] for w in words], True, False)
+        sql = (f"SELECT d.canonical_id, d.names FROM search_docs d WHERE "
+               f"{fulltext_condition(conn, expression, 'q')} AND d.source IN :sources")  # fmt: skip
+        for cid, names in conn.execute(text(sql).bindparams(*_expanding("sources")),
+                                       {**_sources(visible), "q": expression}):  # fmt: skip
+            out.setdefault(key, []).append((str(cid), str(names).splitlines()))
+    return out
+
+
+def mentioning(
+    conn: Connection,
+    visible: Visible,
+    keys: Sequence[tuple[str, str]],
+    subject: str,
+    limit: int,
+) -> list[tuple[str, Mention]]:
+    """(content, mention) of the mentions, in contents granted occurrences hold, that
+    name one of ``keys`` ((field, key)) and no decision rejected or linked to another
+    subject, or that a decision linked to ``subject``: at most ``limit``, the first of
+    each content's pages."""
+    if not visible:
+        return []
+    params: dict[str, Any] = {**_sources(visible), "subject": subject, "n": limit * 20}
+    pairs = sorted(set(keys))
+    ors = " OR ".join(f"(m.field = :f{i} AND m.key = :k{i})" for i in range(len(pairs)))
+    for i, (field, key) in enumerate(pairs):
+        params[f"f{i}"], params[f"k{i}"] = field, key
+    named = (f"(({ors}) AND (z.decision IS NULL OR z.decision = 'accepted' OR "
+             "(z.decision = 'linked' AND z.canonical_id = :subject)))") if pairs else "1 = 0"
+    rows = conn.execute(
+        text("SELECT m.sha256, m.page, m.char_start, m.char_end, m.text, m.rule, m.field, m.key "
+             f"FROM doc_mentions m {_DECIDED} WHERE ({named} OR (z.decision = 'linked' AND "
+             f"z.canonical_id = :subject)) AND {HELD.format('m')} "
+             "ORDER BY m.sha256, m.page, m.char_start LIMIT :n")
+        .bindparams(*_expanding("sources")), params,
+    ).all()  # fmt: skip
+    out: list[tuple[str, Mention]] = []
+    contents: set[str] = set()
+    for sha, *rest in rows:
+        contents.add(str(sha))
+        if len(contents) > limit:
+            break
+        out.append((str(sha), Mention(*rest)))
+    return out
+
+
+def subject_keys(conn: Connection, visible: Visible, subject: str) -> list[tuple[str, str]]:
+    """("name", name) of each name, and (field, value) of each e-mail address, phone
+    number and identifier, that the subject's index entries in the granted sources hold."""
+    if not visible:
+        return []
+    params = {**_sources(visible), "cid": subject}
+    out: set[tuple[str, str]] = set()
+    for (names,) in conn.execute(
+        text("SELECT d.names FROM search_docs d WHERE d.canonical_id = :cid "
+             "AND d.source IN :sources").bindparams(*_expanding("sources")), params,
+    ):  # fmt: skip
+        out.update(("name", n) for n in str(names).splitlines() if n)
+    out.update((str(f), str(v)) for f, v in conn.execute(
+        text("SELECT v.field, v.value FROM search_values v JOIN search_docs d ON d.id = v.doc_id "
+             "WHERE d.canonical_id = :cid AND d.source IN :sources "
+             "AND v.field IN ('email', 'phone', 'id')").bindparams(*_expanding("sources")),
+        params,
+    ))  # fmt: skip
+    return sorted(out)
