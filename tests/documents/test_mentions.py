@@ -163,9 +163,9 @@ def test_decisions_on_mentions_hold_after_the_documents_are_read_again(
             s.mentions.decide(ids["memo.txt"], "page one", "reject")
         with pytest.raises(NotFound):
             s.mentions.decide(ids["memo.txt"], memo_place, "link", "no-such-subject")
-    with pytest.raises(AccessDenied):  # a viewer reads, and does not decide
-        with workspace.session(AccessContext("vic", justification=WHY)) as s:
-            s.mentions.decide(ids["letter1.txt"], signed, "accept")
+    vic = AccessContext("vic", justification=WHY)  # a viewer reads, and does not decide
+    with pytest.raises(AccessDenied), workspace.session(vic) as s:
+        s.mentions.decide(ids["letter1.txt"], signed, "accept")
     for again in range(2):  # read once more, then every mention found again from scratch
         with workspace.session(ctx) as s:
             if again:

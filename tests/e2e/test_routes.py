@@ -111,7 +111,8 @@ def api_calls(spec: dict[str, Any], ids: Ids, unknown: set[str]) -> list[Call]:
             real = {"case_id": ids.case, "subject_id": primary, "subject": primary,
                     "item": ids.item, "evidence_id": ids.evidence, "note_id": ids.note,
                     "task_id": ids.task, "username": "anna", "team": "financial-crime",
-                    "doc_id": ids.document or MISSING["doc_id"], "place": MISSING["place"]}  # fmt: skip
+                    "doc_id": ids.document or MISSING["doc_id"],
+                    "place": MISSING["place"]}  # fmt: skip
             if method != "get":
                 real.update({k: MISSING[k] for k in ("username", "team", "token_id")})
             lacking = [n for n in path if n not in real] + [n for n in query if n not in values]
