@@ -26,9 +26,11 @@ from casegraph.audit.ledger import AuditWriter
 from casegraph.config import Settings
 from casegraph.errors import NotFound, Unseen, WorkspaceError, not_registered
 from casegraph.model.audit import DENIED
+from casegraph.model.sources import case_compartment
 from casegraph.model.statements import StatementRow, StatementValue
 from casegraph.model.visible import Visible, gate
 from casegraph.store import adjacency, migrate, sealing, search_bitmaps
+from casegraph.store import cases as case_rows
 from casegraph.store import sources as source_rows
 from casegraph.store.engine import make_engine
 from casegraph.store.private import private_sqlite_file
@@ -318,6 +320,17 @@ class Session:
             note["processing"] = True
         entry = self.audit.record(action, note)
         return Visible(wanted, entry.seq, processing, self._sealed_now, gate(), complete)
+
+    def with_cases(self, visible: Visible) -> Visible:
+        """``visible`` and the compartments of the caller's cases (their evidence read
+        as documents: ``model.sources.case_compartment``), under the same entry: for the
+        reads and writes of documents, which case members see as they see the case."""
+        cases = case_rows.case_ids_of(self.conn, self.principal.username)
+        mine = [case_compartment(c) for c in cases]
+        if not mine:
+            return visible
+        return Visible([*visible.sources, *mine], visible.entry, visible.processing,
+                       self._sealed_now, gate())  # fmt: skip
 
     def _sealed_now(self) -> frozenset[str]:
         sealed = self.sealed_ids()

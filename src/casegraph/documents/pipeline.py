@@ -95,24 +95,29 @@ class DocumentPipeline:
                   country: str | None = None) -> None:  # fmt: skip
         found = list(_files(paths))
         for number, (path, shown) in enumerate(found, start=1):
-            self.summary.files += 1
-            try:
-                sha, size = self._store_file(path)
-            except OSError as exc:
-                self.summary.unreadable_paths.append((str(path), exc.strerror or str(exc)))
-                continue
-            store.add_content(self.conn, sha, size, ocr_languages, country)
-            new = store.add_occurrence(
-                self.conn, self.visible,
-                store.Occurrence(store.occurrence_id(source, None, shown), source, sha, None,
-                                 path.name, shown, 0, "queued", None),
-                self.actor, self.now(),
-            )  # fmt: skip
-            self.summary.new_files += int(new)
+            self.add_file(path, shown, source, ocr_languages, country)
             if number % BATCH == 0:
                 self.commit()
             self._tell("storing files", number, len(found))
         self.commit()
+
+    def add_file(self, path: Path, shown: str, source: str, ocr_languages: str | None,
+                 country: str | None = None) -> None:  # fmt: skip
+        """One file, shown as ``shown`` (its path in the source), waiting to be read."""
+        self.summary.files += 1
+        try:
+            sha, size = self._store_file(path)
+        except OSError as exc:
+            self.summary.unreadable_paths.append((str(path), exc.strerror or str(exc)))
+            return
+        store.add_content(self.conn, sha, size, ocr_languages, country)
+        new = store.add_occurrence(
+            self.conn, self.visible,
+            store.Occurrence(store.occurrence_id(source, None, shown), source, sha, None,
+                             shown.rsplit("/", 1)[-1], shown, 0, "queued", None),
+            self.actor, self.now(),
+        )  # fmt: skip
+        self.summary.new_files += int(new)
 
     def _store_file(self, path: Path) -> tuple[str, int]:
         """Keep the file's bytes; one over the size limit is hashed only, and recorded

@@ -13,6 +13,13 @@ MARKING_RE = re.compile(r"^[A-Z][A-Z0-9_-]{1,39}$")
 MAX_RETENTION_DAYS = 365 * 30
 
 
+def case_compartment(case_id: str) -> str:
+    """The compartment of a case's evidence read as documents: where its documents are
+    kept in place of a source, seen by the case's members only (never a source's name:
+    those have no colon)."""
+    return f"case:{case_id}"
+
+
 class InvalidSource(InvalidInput):
     """A source definition a user gave is not acceptable; the message says why."""
 

@@ -817,6 +817,7 @@ class CaseService:
             ref=f"evidence:{evidence_id}",
             audit={"sha256": stored.sha256, "size": stored.size},
         )
+        self.s.documents.add_case_file(case_id, self.files.path(stored.sha256), name)
         return self.evidence_item(case_id, evidence_id, record=False)
 
     def _evidence(self, case_id: str, evidence_id: int) -> dict[str, Any]:
@@ -1203,6 +1204,7 @@ class CaseService:
         now = utcnow()
         done = []
         removed: set[str] = set()
+        documents_gone: list[str] = []
         for case in store.expired(self.s.conn, now):
             if case["closed_at"] + timedelta(days=int(case["retention_days"])) > now:
                 continue
@@ -1212,6 +1214,8 @@ class CaseService:
                 "retention_days": case["retention_days"],
             }
             if not dry_run:
+                item["documents"], gone = self.s.documents.erase_case(case["id"])
+                documents_gone += gone
                 hashes = store.erase(self.s.conn, case["id"], now)
                 removed.update(h for h in hashes if not store.hash_in_use(self.s.conn, h))
                 item["evidence_files"] = len(hashes)
@@ -1224,8 +1228,10 @@ class CaseService:
             removed |= orphans
             if orphans:
                 self.s.record("case.evidence.orphans", {"files": len(orphans)})
-        if removed:
+        if removed or documents_gone:
             self.s.commit()  # the files go only once their rows are gone for good
             for sha in sorted(removed):
                 self.files.remove(sha)
+            for sha in documents_gone:
+                self.s.documents.blobs.remove(sha)
         return done

@@ -8,6 +8,7 @@ like reading a profile."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from casegraph.documents.extracted import Limits, Unreadable
 from casegraph.documents.pipeline import DocumentPipeline, Progress, RunSummary
 from casegraph.errors import InvalidInput, NotFound
 from casegraph.model.clock import utcnow
+from casegraph.model.sources import case_compartment
 from casegraph.model.visible import Visible
 from casegraph.store import documents as store
 from casegraph.store.blobs import BlobStore
@@ -63,18 +65,43 @@ class DocumentService:
         if country is not None and not registry.country.clean(country):
             raise InvalidInput(f"{country!r} is not a country code (two letters, e.g. DE)")
         country = registry.country.clean(country) if country else None
-        visible = self.s.process("documents.ingest", roles.INGEST,
-                                 {"source": source, "paths": [Path(p).name for p in paths],
-                                  "ocr": languages, "country": country})  # fmt: skip
+        visible = self.s.with_cases(self.s.process(
+            "documents.ingest", roles.INGEST, {"source": source, "paths": [
+                Path(p).name for p in paths], "ocr": languages, "country": country}))  # fmt: skip
         pipeline = self._pipeline(visible, progress)
         pipeline.add_paths([Path(p) for p in paths], source, languages, country)
         summary = pipeline.work()
         self.s.record("documents.ingested", {"source": source, **_counts(summary)})
         return summary
 
+    def add_case_file(self, case_id: str, path: Path, name: str) -> RunSummary:
+        """A case's evidence file read as a document (text, files inside, mentions), in
+        the case's compartment: its members see it, as they see the case. The caller
+        checked that they may add evidence to the case."""
+        source = case_compartment(case_id)
+        try:
+            languages = self._languages("")
+        except InvalidInput:  # no Tesseract here: the text layers are read all the same
+            languages = None
+        visible = self.s.with_cases(self.s.process(
+            "documents.ingest", roles.READ_SUBJECTS, {"case": case_id, "paths": [name],
+                                                      "ocr": languages}))  # fmt: skip
+        pipeline = self._pipeline(visible, None)
+        pipeline.add_file(path, name, source, languages)
+        summary = pipeline.work()
+        self.s.record("documents.ingested", {"case": case_id, **_counts(summary)})
+        return summary
+
+    def erase_case(self, case_id: str) -> tuple[int, list[str]]:
+        """Erase the documents of a case's evidence, with the case: how many, and the
+        contents no document holds any more (their bytes are the caller's to remove,
+        with ``blobs``, once this is committed)."""
+        until = utcnow() + timedelta(days=1)  # every document of the case, whenever seen
+        return store.erase(self.s.conn, case_compartment(case_id), until)
+
     def work(self, progress: Progress | None = None) -> RunSummary:
         """Finish what waits in the caller's sources (after an interruption or a retry)."""
-        visible = self.s.process("documents.work", roles.INGEST)
+        visible = self.s.with_cases(self.s.process("documents.work", roles.INGEST))
         summary = self._pipeline(visible, progress).work()
         self.s.record("documents.worked", _counts(summary))
         return summary
@@ -93,7 +120,7 @@ class DocumentService:
         if stage == "ocr":
             self._languages("")  # Tesseract and its languages are here
         refs = {"failed_only": failed_only, "kind": kind, "stage": stage}
-        visible = self.s.process("documents.retry", roles.INGEST, refs)
+        visible = self.s.with_cases(self.s.process("documents.retry", roles.INGEST, refs))
         queued = store.retry(self.s.conn, visible, stage, kind, failed_only)
         self.s.commit()
         return queued, self._pipeline(visible, progress).work()
@@ -101,7 +128,7 @@ class DocumentService:
     def status(self, limit: int = 200) -> dict[str, Any]:
         """Counts by stage and kind, pages of OCR, and the documents that failed, with
         their reasons (paths and names of files: a consultation of the sources' data)."""
-        visible = self.s.process("documents.status", roles.INGEST)
+        visible = self.s.with_cases(self.s.process("documents.status", roles.INGEST))
         out = store.status(self.s.conn, visible)
         out["waiting"] = store.count_queued(self.s.conn, visible)
         out["problems"] = store.problems(self.s.conn, visible, limit)
@@ -113,7 +140,9 @@ class DocumentService:
 
     def hits(self, visible: Visible, query: str, limit: int) -> list[dict[str, Any]]:
         """Documents matching ``query`` under a consultation already recorded: the best
-        page of each, with a snippet and where the words matched in it."""
+        page of each, with a snippet and where the words matched in it (the caller's
+        cases' documents too)."""
+        visible = self.s.with_cases(visible)
         found = store.search(self.s.conn, visible, query, limit)
         phrases, words = store.query_terms(query)
         places = store.occurrences_of(self.s.conn, visible, [h.sha256 for h in found])
@@ -137,7 +166,7 @@ class DocumentService:
         """One document: where it is (the archive, e-mail or folder around it, the files
         inside it, the other places the same file was found), its metadata and its text
         per page. A consultation, recorded with the document."""
-        visible = self.s.consult("document.read", {"document": doc_id})
+        visible = self.s.with_cases(self.s.consult("document.read", {"document": doc_id}))
         found = store.occurrence(self.s.conn, visible, doc_id)
         if found is None:
             raise NotFound(f"no document {doc_id!r}")

@@ -84,7 +84,8 @@ class MentionService:
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
         refs = {"document": doc_id, "mention": place, "decision": decision, "subject": subject}
-        visible = self.s.consult("mention.decide", refs, permission=roles.RESOLVE)
+        visible = self.s.with_cases(self.s.consult("mention.decide", refs,
+                                                   permission=roles.RESOLVE))  # fmt: skip
         found = doc_store.occurrence(self.s.conn, visible, doc_id)
         if found is None:
             raise NotFound(f"no document {doc_id!r}")
@@ -105,7 +106,7 @@ class MentionService:
         """The documents that mention a subject (by a name, e-mail address, phone number
         or identifier its records give, or re-linked to it), with the first such place in
         each, as a snippet. A consultation, recorded with the subject."""
-        visible = self.s.consult("subject.documents", {"subject": subject_id})
+        visible = self.s.with_cases(self.s.consult("subject.documents", {"subject": subject_id}))
         return self.mentioning_under(visible, subject_id, limit)
 
     def mentioning_under(
@@ -143,7 +144,7 @@ class MentionService:
         """Look for mentions again in every document of the caller's sources (after new
         subjects came in); the decisions stay. How many documents are queued; the next
         ``work`` finds them."""
-        visible = self.s.process("documents.rescan", roles.INGEST)
+        visible = self.s.with_cases(self.s.process("documents.rescan", roles.INGEST))
         queued = store.rescan(self.s.conn, visible)
         self.s.commit()
         return queued

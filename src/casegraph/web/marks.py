@@ -4,6 +4,7 @@ with the words that matched, a document's page with the words searched for."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -18,6 +19,38 @@ def marked(text: str, spans: Sequence[Sequence[int]]) -> Markup:
             continue
         out.append(escape(text[at:start]))
         out.append(Markup("<mark>{}</mark>").format(text[start:end]))
+        at = end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
+def annotated(text: str, words: Iterable[str], mentions: Sequence[dict[str, Any]]) -> Markup:
+    """A page's text with its mentions as links to the subjects they name (the first;
+    the others in the title) and, elsewhere, the words searched for in ``<mark>``."""
+    taken = [(int(m["start"]), int(m["end"])) for m in mentions]
+    spans: list[tuple[int, int, Markup]] = []
+    for m in mentions:
+        who = m["subjects"]
+        title = f"{m['what']}: " + ("; ".join(x["caption"] for x in who) if who
+                                    else "no subject you may see")  # fmt: skip
+        kind = "mention" + (" rejected" if m["decision"] == "rejected" else "")
+        inner = text[int(m["start"]):int(m["end"])]
+        if who and m["decision"] != "rejected":
+            spans.append((int(m["start"]), int(m["end"]), Markup(
+                '<a class="{}" href="/subjects/{}" title="{}">{}</a>').format(
+                kind, who[0]["id"], title, inner)))  # fmt: skip
+        else:
+            spans.append((int(m["start"]), int(m["end"]), Markup(
+                '<span class="{}" title="{}">{}</span>').format(kind, title, inner)))  # fmt: skip
+    for start, end in matches(text, list(words)):
+        if not any(a < end and start < b for a, b in taken):
+            spans.append((start, end, Markup("<mark>{}</mark>").format(text[start:end])))
+    out, at = [], 0
+    for start, end, html in sorted(spans, key=lambda item: item[0]):
+        if start < at:
+            continue
+        out.append(escape(text[at:start]))
+        out.append(html)
         at = end
     out.append(escape(text[at:]))
     return Markup("").join(out)

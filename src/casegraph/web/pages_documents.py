@@ -4,14 +4,25 @@ with the words searched for marked."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from casegraph.access import roles
+from casegraph.errors import InvalidInput
 from casegraph.http.request import workspace
 from casegraph.service import Workspace
-from casegraph.web.core import Viewer, open_session, page, viewer
-from casegraph.web.marks import words_marked
+from casegraph.web.core import (
+    Viewer,
+    check_form_csrf,
+    open_session,
+    page,
+    redirect,
+    viewer,
+)
+from casegraph.web.marks import annotated
+from casegraph.web.pages_review import require_role
 
 router = APIRouter(include_in_schema=False)
 SHOWN_META = (("title", "Title"), ("author", "Author"), ("subject", "Subject"),
@@ -20,6 +31,8 @@ SHOWN_META = (("title", "Title"), ("author", "Author"), ("subject", "Subject"),
               ("category", "Category"), ("language", "Language"))  # fmt: skip
 PARTIES = (("from", "From"), ("to", "To"), ("cc", "Cc"), ("bcc", "Bcc"))
 DATES = ("date", "created", "modified")
+DONE = {"accept": "Mention accepted.", "reject": "Mention rejected: it links to no one now.",
+        "link": "Mention linked to the subject you chose."}  # fmt: skip
 
 
 def _when(value: object) -> str:
@@ -41,9 +54,15 @@ def document(
     request: Request,
     doc_id: str,
     q: str = "",
+    done: str = "",
     who: Viewer = Depends(viewer),
     ws: Workspace = Depends(workspace),
 ) -> Response:
+    return _page(request, who, ws, doc_id, q, [DONE[done]] if done in DONE else [])
+
+
+def _page(request: Request, who: Viewer, ws: Workspace, doc_id: str, q: str,
+          flashes: list[str], error: str = "", status: int = 200) -> Response:  # fmt: skip
     with open_session(request, who, ws) as s:
         doc = s.documents.read(doc_id)
     meta = doc["meta"]
@@ -52,7 +71,9 @@ def document(
              for key, label in SHOWN_META if meta.get(key) and meta[key] != heading]  # fmt: skip
     parties = [(label, ", ".join(meta[key])) for key, label in PARTIES if meta.get(key)]
     words = [q] if q.strip() else []
-    pages = [{**p, "html": words_marked(p["text"], words)} for p in doc["pages"]]
+    pages = [{**p, "html": annotated(p["text"], words, [m for m in doc["mentions"]
+                                                        if m["page"] == p["page"]])}
+             for p in doc["pages"]]  # fmt: skip
     return page(
         request,
         who,
@@ -66,4 +87,30 @@ def document(
         parties=parties,
         pages=pages,
         q=q,
+        flashes=flashes,
+        error=error,
+        status=status,
+        decide=who.can(roles.RESOLVE),
     )
+
+
+@router.post("/documents/{doc_id}/mentions", response_class=HTMLResponse)
+async def mention_decision(
+    request: Request,
+    doc_id: str,
+    who: Viewer = Depends(viewer),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    """An analyst's decision on one mention; back to the document, at its mentions."""
+    form = await check_form_csrf(request, who)
+    require_role(request, who, ws, roles.RESOLVE, "decide on mentions")
+    place, decision = str(form.get("place", "")), str(form.get("decision", ""))
+    subject = str(form.get("subject", "")) or None
+    q = str(form.get("q", ""))
+    try:
+        with open_session(request, who, ws) as s:
+            s.mentions.decide(doc_id, place, decision, subject)
+    except InvalidInput as exc:
+        return _page(request, who, ws, doc_id, q, [], str(exc), 400)
+    back = f"/documents/{doc_id}?done={decision}" + (f"&q={quote(q)}" if q else "")
+    return redirect(back + "#mentions")

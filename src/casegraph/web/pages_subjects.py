@@ -23,6 +23,7 @@ from casegraph.web.core import Viewer, check_form_csrf, open_session, page, redi
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 EVENTS_PAGE = 50
+DOCUMENTS = 20  # documents that mention the subject, listed on its profile
 
 
 def _with(query: str, field: str, value: str) -> str:
@@ -88,6 +89,7 @@ def subject(
         profile = s.subjects.profile(subject_id, unseal=unseal).to_dict()
         hidden = profile["sealed"] and not profile.get("unsealed")
         relations = None if hidden else s.graph.relations(subject_id)
+        documents = [] if hidden else s.mentions.mentioning(subject_id, DOCUMENTS)
         links = s.cases.subject_cases([subject_id]).get(subject_id, [])
         mine = [
             c
@@ -115,6 +117,8 @@ def subject(
         kind_label=kind_label,
         way_text=view.way_text,
         cases=links,
+        documents=documents,
+        more_documents=len(documents) >= DOCUMENTS,
         mine=mine,
         subject_roles=SUBJECT_ROLES,
         can_unseal=who.can(roles.UNSEAL),
