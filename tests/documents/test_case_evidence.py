@@ -6,7 +6,6 @@ them alone, and erasing the case erases the documents with it."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update

@@ -1,8 +1,8 @@
 """Documents in a real browser on the served demo, on SQLite and PostgreSQL: a mailbox
-loaded with ``casegraph ingest-docs`` beside the running server; a phrase from one
-message found on the search page, the message opened with the phrase marked, and the
-file inside its attachment reached from it. Screenshots go to
-test-artifacts/e2e/<store>-documents-*.png."""
+uploaded as evidence of the demo case; a phrase from one message found on the search
+page, the message opened with the phrase marked, a mention in it followed to the
+subject's profile and back from the profile's documents, and the file inside its
+attachment reached from it. Screenshots go to test-artifacts/e2e/<store>-documents-*.png."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def _mailbox(folder: Path) -> Path:
     reply["Date"] = "Tue, 05 Mar 2024 11:40:00 +0100"
     reply["Message-ID"] = "<ship-2@example.org>"
     reply["In-Reply-To"] = "<ship-1@example.net>"
-    reply.set_content("Agreed. The invoice goes to the Cyprus account, as discussed.\n")
+    reply.set_content("Agreed. The invoice goes to the Cyprus account, as discussed with "
+                      "Konstantin Valdrenko.\n")
     reply.add_attachment(packed.getvalue(), maintype="application", subtype="zip",
                          filename="plan.zip")  # fmt: skip
     box.add(first)
@@ -49,17 +50,22 @@ def _mailbox(folder: Path) -> Path:
     return folder / "seized.mbox"
 
 
-def test_a_phrase_from_a_seized_mailbox_leads_to_the_message_and_its_attachment(
+def test_a_mailbox_uploaded_to_a_case_leads_to_its_messages_and_the_subjects_they_name(
     browser: Any, served: Server, tmp_path: Path
 ) -> None:
-    served.cli("source", "add", "seized_mail", "--title", "Seized mailbox", "--team",
-               "financial-crime", "--marking", "PUBLIC", "--legal-basis",
-               "seizure order of the demo case", "--retention-days", "365")  # fmt: skip
-    served.cli("ingest-docs", str(_mailbox(tmp_path)), "--source", "seized_mail", "--no-ocr")
     tab = Tab(browser, served.base, served.store)
     tab.sign_in("anna")
-    purpose_case(tab)
     page = tab.page
+    page.click("#h-cases ~ table a[href^='/cases/']")  # the demo case, from home
+    page.wait_for_selector("h1 .case-id")
+    case_id = page.locator("h1 .case-id").inner_text().strip()
+    tab.go(f"/cases/{case_id}/evidence")
+    page.set_input_files("#evidence-file", str(_mailbox(tmp_path)))
+    page.fill("#received-from", "The seizing officer")
+    page.fill("#evidence-reason", "Mailbox seized under the search warrant")
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    page.wait_for_selector("article.evidence h3:text('seized.mbox')")
+    purpose_case(tab)
     tab.go("/search?q=" + '"Cyprus account"')
     page.wait_for_selector("h2.section")
     hit = page.locator("article.hit", has_text="Re: Shipment schedule")
@@ -75,8 +81,22 @@ def test_a_phrase_from_a_seized_mailbox_leads_to_the_message_and_its_attachment(
     assert [m.inner_text() for m in page.locator("pre.doc-text mark").all()] == [
         "Cyprus", "account"]  # fmt: skip
     assert page.locator(f"{PLACE} a").inner_text() == "seized.mbox"
+    assert page.locator("h1 .badge.source").inner_text() == f"evidence of case {case_id}"
     assert "Shipment schedule" in page.locator("aside", has_text="The same thread").inner_text()
+    mentions = page.locator("ul.mentions").inner_text()
+    assert "Konstantin Valdrenko" in mentions and "o.brandt@example.org" in mentions
     tab.shot("documents-message")
+    message = page.url
+    page.click("pre.doc-text a.mention:text('Konstantin Valdrenko')")
+    page.wait_for_selector("#h-docs")
+    assert "Valdrenko" in page.locator("h1").inner_text()
+    listed = page.locator("#documents ul.doc-hits li", has_text="Re: Shipment schedule")
+    assert listed.locator(".snippet mark").inner_text() == "Konstantin Valdrenko"
+    tab.shot("documents-profile")
+    listed.locator("a").first.click()
+    page.wait_for_selector("pre.doc-text")
+    assert page.url.split("#")[0] == message.split("#")[0].split("?")[0]
+    assert page.locator("h1").inner_text().startswith("Re: Shipment schedule")
     page.click("aside a:text('plan.zip')")
     page.wait_for_selector("aside a:text('transfer-plan.txt')")
     page.click("aside a:text('transfer-plan.txt')")

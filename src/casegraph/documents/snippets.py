@@ -41,3 +41,23 @@ def snippet(text: str, words: list[str], width: int = WIDTH) -> tuple[str, list[
     shift = len(lead) - start
     marks = [(a + shift, b + shift) for a, b in found if start <= a < end]
     return lead + flat[start:end] + tail, marks
+
+
+def around(text: str, spans: list[tuple[int, int]], width: int = WIDTH) -> tuple[
+        str, list[tuple[int, int]]]:  # fmt: skip
+    """About ``width`` characters of ``text`` from a little before the first of ``spans``
+    (start, end: a mention's place), and where each of them is in it."""
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 4)
+    if start:
+        space = text.find(" ", start, first)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), max(start + width, spans[0][1] if spans else 0))
+    if end < len(text):
+        space = text.rfind(" ", spans[0][1] if spans else start, end)
+        end = space if space > 0 else end
+    lead, tail = ("…" if start else ""), ("…" if end < len(text) else "")
+    flat = "".join(" " if c in "\r\n\t" else c for c in text[start:end])
+    shift = len(lead) - start
+    marks = [(a + shift, b + shift) for a, b in spans if start <= a and b <= end]
+    return lead + flat + tail, marks

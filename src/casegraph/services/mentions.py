@@ -128,8 +128,8 @@ class MentionService:
                 continue
             best = mentions[0]
             text = doc_store.page_text(self.s.conn, visible, sha, best.page)
-            snippet, marks = snippets.snippet(text, [m.text for m in mentions
-                                                     if m.page == best.page])  # fmt: skip
+            snippet, marks = snippets.around(text, [(m.start, m.end) for m in mentions
+                                                    if m.page == best.page])  # fmt: skip
             info = files.get(sha, {})
             out.append({
                 "id": where[0].id, "name": where[0].name, "path": where[0].path,

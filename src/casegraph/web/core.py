@@ -39,6 +39,15 @@ templates.env.filters["id_small"] = id_small  # an id beside a name (web/ids.py)
 templates.env.globals["marked"] = marked  # a snippet with its matches (web/marks.py)
 
 
+def where_kept(source: str) -> str:
+    """A document's source as people read it: a case's evidence says so."""
+    case = source.removeprefix("case:")
+    return f"evidence of case {case}" if case != source else source
+
+
+templates.env.filters["where_kept"] = where_kept
+
+
 class SignInFirst(Exception):
     """No valid session cookie: the page sends the browser to the sign-in form."""
 

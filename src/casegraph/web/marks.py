@@ -32,7 +32,7 @@ def annotated(text: str, words: Iterable[str], mentions: Sequence[dict[str, Any]
     for m in mentions:
         who = m["subjects"]
         title = f"{m['what']}: " + ("; ".join(x["caption"] for x in who) if who
-                                    else "no subject you may see")  # fmt: skip
+                                    else "no subject known in your sources")  # fmt: skip
         kind = "mention" + (" rejected" if m["decision"] == "rejected" else "")
         inner = text[int(m["start"]):int(m["end"])]
         if who and m["decision"] != "rejected":
