@@ -76,9 +76,13 @@ class _Word:
 
 
 def _words(text: str) -> list[_Word]:
+    """The text's words as search's tokens, with their places (a plain ASCII word is
+    its lower case: the same token, without the cost of folding)."""
     out = []
     for match in _WORD.finditer(text):
-        for key in tokens(match.group()):
+        word = match.group()
+        keys = (word.lower(),) if word.isascii() and word.isalnum() else tokens(word)
+        for key in keys:
             out.append(_Word(key, match.start(), match.end()))
     return out
 
