@@ -1,9 +1,9 @@
 """Mentions, on both stores: on a small hand-made corpus the subject-name matcher finds
 every planted mention (precision and recall printed), identifiers link to the subjects
-holding them, a name links only to subjects the reader may see, and analysts'
-decisions (accept, reject, re-link) hold after the documents are read again, with the
-profile's list of documents following them. Decisions are recorded, and need the
-``resolve`` permission."""
+holding them (an e-mail's parties among them, loaded as subjects of its source), a name
+links only to subjects the reader may see, and analysts' decisions (accept, reject,
+re-link) hold after the documents are read again, with the profile's list of documents
+following them. Decisions are recorded, and need the ``resolve`` permission."""
 
 from __future__ import annotations
 
@@ -123,11 +123,17 @@ def test_the_name_matcher_finds_every_planted_mention_and_identifiers_link_to_su
         mail = s.documents.read(ids["mail.eml"])
         assert {m["text"] for m in mail["mentions"] if m["rule"] == "email"} == {
             "anna.mueller@example.org", "office@bsh.example"}  # fmt: skip
-        assert _mention(mail, "office@bsh.example")["subjects"] == []  # known to no one
+        # the message's parties became subjects of its source, linked by their addresses
+        office = _mention(mail, "office@bsh.example")["subjects"]
+        assert [(x["caption"], x["schema"]) for x in office] == [("BSH Baltic", "LegalEntity")]
+        sender = _mention(mail, "anna.mueller@example.org")["subjects"]
+        assert sorted((x["caption"], x["schema"]) for x in sender) == [
+            ("Anna Mueller", "Person"), ("Anna Müller", "Person")]  # fmt: skip
+        assert [d["name"] for d in s.mentions.mentioning(office[0]["id"])] == ["mail.eml"]
         hansen = _mention(mail, "Peter Hansen")["subjects"]
         assert len(hansen) == 2  # two namesakes: both, until someone decides
-        assert [x["caption"] for x in _mention(mail, "BSH Baltic")["subjects"]] == [
-            "Baltic Shipping Holdings"]  # fmt: skip
+        assert sorted(x["caption"] for x in _mention(mail, "BSH Baltic")["subjects"]) == [
+            "BSH Baltic", "Baltic Shipping Holdings"]  # the alias, and the party's own name
         listed = {d["name"]: d for d in s.mentions.mentioning(anna)}
         assert set(listed) == {"letter1.txt", "mail.eml"}  # by name, and by address
         assert listed["letter1.txt"]["mentions"] == 2

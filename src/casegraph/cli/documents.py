@@ -257,7 +257,8 @@ def _report(summary: RunSummary, as_json: bool, extra: dict[str, Any] | None = N
         f"read, {summary.failed:,} failed, {summary.linked:,} found inside others, "
         f"{summary.refused:,} refused for depth; OCR {summary.ocr_pages:,} page(s), "
         f"{summary.ocr_failed:,} failed; {summary.mentions:,} mention(s) in "
-        f"{summary.scanned:,} document(s); {summary.seconds:.1f} s. "
+        f"{summary.scanned:,} document(s); {summary.parties:,} e-mail "
+        f"parties as subjects; {summary.seconds:.1f} s. "
         "'casegraph docs status' lists every problem.",
         highlight=False,
     )

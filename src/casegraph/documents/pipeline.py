@@ -30,6 +30,7 @@ from casegraph.documents import mentions, ocr
 from casegraph.documents.extract import extract
 from casegraph.documents.extracted import Limits, Unreadable
 from casegraph.documents.kinds import detect
+from casegraph.documents.parties import parties
 from casegraph.errors import InvalidInput
 from casegraph.model.visible import Visible
 from casegraph.store import documents as store
@@ -59,6 +60,7 @@ class RunSummary:
     ocr_failed: int = 0
     scanned: int = 0
     mentions: int = 0
+    parties: int = 0
     seconds: float = 0.0
     unreadable_paths: list[tuple[str, str]] = field(default_factory=list)
 
@@ -87,6 +89,7 @@ class DocumentPipeline:
         self.now = now
         self.progress = progress or (lambda label, done, total: None)
         self.summary = RunSummary()
+        self.parties: dict[str, dict[str, str]] = {}  # e-mail parties read, by source
         self._started = time.monotonic()
 
     # --- 1. files in -------------------------------------------------------------------
@@ -211,6 +214,10 @@ class DocumentPipeline:
             properties(occurrence.name, kind, found.meta), waiting, members, self.now(),
         )  # fmt: skip
         self.summary.read += 1
+        if found.schema == "Email":
+            known = self.parties.setdefault(occurrence.source, {})
+            for address, name in parties(found.meta).items():
+                known[address] = known.get(address) or name
 
     # --- 3. OCR ----------------------------------------------------------------------------
 

@@ -20,6 +20,10 @@ def case_compartment(case_id: str) -> str:
     return f"case:{case_id}"
 
 
+def is_case_compartment(name: str) -> bool:
+    return name.startswith("case:")
+
+
 class InvalidSource(InvalidInput):
     """A source definition a user gave is not acceptable; the message says why."""
 

@@ -7,6 +7,8 @@ like reading a profile."""
 
 from __future__ import annotations
 
+import json
+import tempfile
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -17,10 +19,11 @@ from followthemoney.types import registry
 from casegraph.access import roles
 from casegraph.documents import ocr, snippets
 from casegraph.documents.extracted import Limits, Unreadable
+from casegraph.documents.parties import entities
 from casegraph.documents.pipeline import DocumentPipeline, Progress, RunSummary
 from casegraph.errors import InvalidInput, NotFound
 from casegraph.model.clock import utcnow
-from casegraph.model.sources import case_compartment
+from casegraph.model.sources import case_compartment, is_case_compartment
 from casegraph.model.visible import Visible
 from casegraph.store import documents as store
 from casegraph.store.blobs import BlobStore
@@ -70,7 +73,7 @@ class DocumentService:
                 Path(p).name for p in paths], "ocr": languages, "country": country}))  # fmt: skip
         pipeline = self._pipeline(visible, progress)
         pipeline.add_paths([Path(p) for p in paths], source, languages, country)
-        summary = pipeline.work()
+        summary = self._finish(pipeline, progress)
         self.s.record("documents.ingested", {"source": source, **_counts(summary)})
         return summary
 
@@ -102,7 +105,7 @@ class DocumentService:
     def work(self, progress: Progress | None = None) -> RunSummary:
         """Finish what waits in the caller's sources (after an interruption or a retry)."""
         visible = self.s.with_cases(self.s.process("documents.work", roles.INGEST))
-        summary = self._pipeline(visible, progress).work()
+        summary = self._finish(self._pipeline(visible, progress), progress)
         self.s.record("documents.worked", _counts(summary))
         return summary
 
@@ -123,7 +126,7 @@ class DocumentService:
         visible = self.s.with_cases(self.s.process("documents.retry", roles.INGEST, refs))
         queued = store.retry(self.s.conn, visible, stage, kind, failed_only)
         self.s.commit()
-        return queued, self._pipeline(visible, progress).work()
+        return queued, self._finish(self._pipeline(visible, progress), progress)
 
     def status(self, limit: int = 200) -> dict[str, Any]:
         """Counts by stage and kind, pages of OCR, and the documents that failed, with
@@ -193,6 +196,21 @@ class DocumentService:
             "thread": thread,
             "mentions": self.s.mentions.of_content(visible, found.sha256),
         }  # fmt: skip
+
+    def _finish(self, pipeline: DocumentPipeline, progress: Progress | None) -> RunSummary:
+        """Work off what waits; then the senders and recipients of the e-mails read
+        become subjects of the source the messages are in, loaded as any FtM file is
+        (a case's evidence is in no source: its parties are not loaded)."""
+        summary = pipeline.work()
+        for source, found in sorted(pipeline.parties.items()):
+            if not found or is_case_compartment(source):
+                continue
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "e-mail-parties.ftm.json"
+                path.write_text("".join(json.dumps(e) + "\n" for e in entities(found)))
+                self.s.ingest.ftm(path, source, progress)
+            summary.parties += len(found)
+        return summary
 
     def _languages(self, wanted: str | None) -> str | None:
         if wanted is None:
