@@ -97,6 +97,17 @@ def test_a_mailbox_uploaded_to_a_case_leads_to_its_messages_and_the_subjects_the
     page.wait_for_selector("pre.doc-text")
     assert page.url.split("#")[0] == message.split("#")[0].split("?")[0]
     assert page.locator("h1").inner_text().startswith("Re: Shipment schedule")
+    # a mention rejected stays in the list, struck out, and links to no one
+    page.locator("ul.mentions li", has_text="Konstantin Valdrenko").locator(
+        "button[value=reject]").click()  # fmt: skip
+    page.wait_for_selector("p.flash")
+    assert "Mention rejected" in page.locator("p.flash").inner_text()
+    rejected = page.locator("ul.mentions li.rejected")
+    assert "rejected by anna" in rejected.inner_text()
+    assert page.locator("pre.doc-text a.mention").count() == 0
+    assert page.locator("pre.doc-text span.mention.rejected").inner_text() == (
+        "Konstantin Valdrenko")  # fmt: skip
+    tab.shot("documents-rejected")
     page.click("aside a:text('plan.zip')")
     page.wait_for_selector("aside a:text('transfer-plan.txt')")
     page.click("aside a:text('transfer-plan.txt')")
