@@ -4,8 +4,9 @@ Registered on the main ``casegraph`` app by ``cli/__init__.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -23,6 +24,9 @@ from casegraph.cli.common import (
     session,
 )
 from casegraph.documents.pipeline import RunSummary
+
+if TYPE_CHECKING:
+    from casegraph.service import Session
 
 docs_app = typer.Typer(no_args_is_help=True, help="Documents: their state, retries, reading.")
 app.add_typer(docs_app, name="docs")
@@ -118,8 +122,13 @@ def search(
     justification: str | None = JUSTIFICATION,
 ) -> None:
     """Documents whose text has the words, best first, with the page and a snippet."""
+    _list(lambda s: s.documents.search(query, limit), case, justification, as_json)
+
+
+def _list(read: Callable[[Session], list[dict[str, Any]]], case: str | None,
+          justification: str | None, as_json: bool) -> None:  # fmt: skip
     with session(case, justification) as s:
-        hits = guarded(lambda: s.documents.search(query, limit))
+        hits = guarded(lambda: read(s))
     if as_json:
         print_json(hits)
         return
@@ -209,8 +218,9 @@ def mention(
     case: str | None = CASE,
     justification: str | None = JUSTIFICATION,
 ) -> None:
-    """Accept, reject or re-link a mention; the decision holds when the document is read
-    again (recorded in the ledger)."""
+    """Accept, reject or re-link a mention (recorded); the decision outlives re-reading.
+
+    The place is the mention's page:start-end, as docs show lists it."""
     with session(case, justification) as s:
         done = guarded(lambda: s.mentions.decide(doc_id, place, decision, subject))
     if as_json:
@@ -221,8 +231,9 @@ def mention(
 
 @docs_app.command("rescan")
 def rescan(as_json: bool = JSON) -> None:
-    """Look for mentions again in every document of your sources (after new subjects came
-    in, their names are found too); decisions on mentions stay."""
+    """Find mentions again in your sources' documents (new subjects' names too).
+
+    Decisions on mentions stay."""
     with session() as s, progress_bar() as progress:
         queued = guarded(lambda: s.mentions.rescan())
         summary = guarded(lambda: s.documents.work(progress))
@@ -240,12 +251,7 @@ def mentioning(
     justification: str | None = JUSTIFICATION,
 ) -> None:
     """The documents that mention a subject, with the place of the first mention."""
-    with session(case, justification) as s:
-        hits = guarded(lambda: s.mentions.mentioning(subject_id, limit))
-    if as_json:
-        print_json(hits)
-        return
-    print_document_hits(hits)
+    _list(lambda s: s.mentions.mentioning(subject_id, limit), case, justification, as_json)
 
 
 def _report(summary: RunSummary, as_json: bool, extra: dict[str, Any] | None = None) -> None:

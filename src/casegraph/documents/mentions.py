@@ -30,7 +30,11 @@ MAX_NAME_WORDS = 8
 MIN_NAME_LETTERS = 6
 MAX_TEXT = 255
 _WORD = re.compile(r"\w+", re.UNICODE)
-_EMAIL = re.compile(r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
+# each starts where a run of its characters starts: one try per run, however long the
+# text (a megabyte of digits, say), never one per character
+_EMAIL = re.compile(r"(?<![\w.+\-'])[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
+_DATE = re.compile(r"\d{4}[\-./]\d{1,2}[\-./]\d{1,2}|\d{1,2}[\-./]\d{1,2}[\-./]\d{2,4}")
+_PHONE = re.compile(r"(?<![\w+(])(?:\+|\(\+?)?\d[\d \-./()]{4,22}\d(?![\w])")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
 # punctuation a name may be written with between its words: "Müller, Anna", "Anna-Lena"
 _JOIN = re.compile(r"[\s,.\-'\u2019]*")
@@ -57,15 +61,29 @@ def identifiers(page: int, text: str, country: str | None) -> list[Mention]:
         if iban_value(match.group()) is not None:
             add(match.start(), match.end(), "iban", "iban", match.group())
     region = country.upper() if country else None
-    try:
-        valid = phonenumbers.Leniency.VALID
-        for number in phonenumbers.PhoneNumberMatcher(text, region, leniency=valid):
-            e164 = phonenumbers.format_number(number.number, phonenumbers.PhoneNumberFormat.E164)
-            if standardise.phone(e164) is not None:
-                add(number.start, number.end, "phone", "phone", e164)
-    except Exception:  # a library fault on odd text loses the phone numbers of one page only
-        pass
+    for match in _PHONE.finditer(text):
+        e164 = _phone(match.group(), region)
+        if e164 is not None:
+            add(match.start(), match.end(), "phone", "phone", e164)
     return sorted(found, key=lambda m: m.start)
+
+
+def _phone(written: str, region: str | None) -> str | None:
+    """The E.164 number a stretch of text writes, if it is a valid number (one without
+    a country code: of ``region``)."""
+    if _DATE.fullmatch(written):
+        return None
+    digits = sum(c.isdigit() for c in written)
+    if not 7 <= digits <= 15 or (region is None and not written.lstrip("(").startswith("+")):
+        return None
+    try:
+        number = phonenumbers.parse(written, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164 if standardise.phone(e164) is not None else None
 
 
 @dataclass(frozen=True)
