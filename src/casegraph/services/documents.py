@@ -42,9 +42,10 @@ class DocumentService:
         self.blobs = BlobStore(settings.documents_dir, settings.document_max_bytes,
                                "CASEGRAPH_DOCUMENT_MAX_BYTES")  # fmt: skip
 
-    def _pipeline(self, visible: Visible, progress: Progress | None) -> DocumentPipeline:
+    def _pipeline(self, visible: Visible, progress: Progress | None,
+                  commit: bool = True) -> DocumentPipeline:  # fmt: skip
         return DocumentPipeline(self.s.conn, visible, self.blobs, self.limits, self.s.ctx.actor,
-                                self.s.commit, utcnow, progress)  # fmt: skip
+                                self.s.commit if commit else _later, utcnow, progress)  # fmt: skip
 
     def ingest(
         self,
@@ -89,7 +90,8 @@ class DocumentService:
         visible = self.s.with_cases(self.s.process(
             "documents.ingest", roles.READ_SUBJECTS, {"case": case_id, "paths": [name],
                                                       "ocr": languages}))  # fmt: skip
-        pipeline = self._pipeline(visible, None)
+        # in the upload's own transaction: evidence and its documents, or neither
+        pipeline = self._pipeline(visible, None, commit=False)
         pipeline.add_file(path, name, source, languages)
         summary = pipeline.work()
         self.s.record("documents.ingested", {"case": case_id, **_counts(summary)})
@@ -219,6 +221,10 @@ class DocumentService:
             return ocr.check_languages(wanted or self.s.workspace.settings.ocr_languages)
         except Unreadable as exc:
             raise InvalidInput(str(exc)) from None
+
+
+def _later() -> None:
+    """No commit here: the caller's transaction commits the work with the rest."""
 
 
 def _place(o: store.Occurrence) -> dict[str, Any]:
