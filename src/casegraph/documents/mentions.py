@@ -13,6 +13,7 @@ company's one word would mention too many things."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -48,9 +49,11 @@ def identifiers(page: int, text: str, country: str | None) -> list[Mention]:
 
     def add(start: int, end: int, rule: str, prop_type: str, value: str) -> None:
         pair = field_value(prop_type, value)
-        if pair is None or any(a < end and start < b for a, b in taken):
+        at = bisect.bisect_left(taken, (start, end))  # taken: sorted, none overlapping
+        if pair is None or (at and taken[at - 1][1] > start) or (
+                at < len(taken) and taken[at][0] < end):  # fmt: skip
             return
-        taken.append((start, end))
+        taken.insert(at, (start, end))
         found.append(Mention(page, start, end, text[start:end][:MAX_TEXT], rule, *pair))
 
     for match in _EMAIL.finditer(text):
@@ -169,5 +172,9 @@ def scan(pages: Iterable[tuple[int, str]], country: str | None,
         found = identifiers(page, text, country)
         yield from found
         if names:
-            yield from (n for n in names.find(page, text)
-                        if not any(m.start < n.end and n.start < m.end for m in found))
+            places = [(m.start, m.end) for m in found]  # sorted, none overlapping
+            for n in names.find(page, text):
+                at = bisect.bisect_left(places, (n.start, n.end))
+                if not ((at and places[at - 1][1] > n.start)
+                        or (at < len(places) and places[at][0] < n.end)):  # fmt: skip
+                    yield n
