@@ -200,3 +200,29 @@ def test_decisions_on_mentions_hold_after_the_documents_are_read_again(
                        ("ana", "ok", "link", memo_place), ("ana", "ok", "link", memo_place)]
     assert [(e.actor, e.action) for e in entries if e.outcome != "ok"] == [
         ("vic", "access.denied")]  # fmt: skip
+
+
+def test_a_decision_touches_only_the_subjects_its_maker_may_see(
+    workspace: Workspace, ctx: AccessContext, tmp_path: Path
+) -> None:
+    ids = _setup(workspace, ctx, tmp_path)
+    hidden = tmp_path / "hidden.ftm.json"  # a third Peter Hansen, in the restricted source
+    hidden.write_text(json.dumps({"id": "hansen3", "schema": "Person",
+                                  "properties": {"name": ["Peter Hansen"]}}) + "\n")  # fmt: skip
+    with workspace.session(ctx) as s:
+        s.ingest.ftm(hidden, "secret")
+        first, second = _subject(s, "hansen1"), _subject(s, "hansen2")
+        third = _subject(s, "hansen3", "secret")
+    with workspace.session(AccessContext("ana", justification=WHY)) as s:  # PUBLIC only
+        place = _mention(s.documents.read(ids["memo.txt"]), "Peter Hansen")["place"]
+        done = s.mentions.decide(ids["memo.txt"], place, "reject")
+        assert done["decision"] == "rejected" and done["subjects"] == []
+    with workspace.session(ctx) as s:  # cleared for both: the third was not decided on
+        seen = _mention(s.documents.read(ids["memo.txt"]), "Peter Hansen")
+        assert [x["id"] for x in seen["subjects"]] == [third] and seen["decision"] is None
+        assert "memo.txt" in [d["name"] for d in s.mentions.mentioning(third)]
+        assert all("memo.txt" not in [d["name"] for d in s.mentions.mentioning(c)]
+                   for c in (first, second))  # fmt: skip
+        rows = s.conn.exec_driver_sql(
+            "SELECT canonical_id, decision FROM mention_decisions").all()  # fmt: skip
+    assert sorted(map(tuple, rows)) == sorted([(first, "rejected"), (second, "rejected")])

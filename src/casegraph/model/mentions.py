@@ -18,6 +18,11 @@ class Mention:
     key: str  # the value as the index keeps it
 
     @property
+    def spot(self) -> tuple[int, int, int]:
+        """(page, start, end): the key of the decisions on it."""
+        return self.page, self.start, self.end
+
+    @property
     def place(self) -> str:
         """The mention's stable reference in its document: page, start and end."""
         return f"{self.page}:{self.start}-{self.end}"

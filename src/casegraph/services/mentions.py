@@ -26,6 +26,7 @@ from casegraph.store import cases as case_store
 from casegraph.store import documents as doc_store
 from casegraph.store import graph_store
 from casegraph.store import mentions as store
+from casegraph.store.mentions import Decision
 
 if TYPE_CHECKING:
     from casegraph.service import Session
@@ -40,31 +41,29 @@ class MentionService:
         self.s = session
 
     def of_content(self, visible: Visible, sha256: str) -> list[dict[str, Any]]:
-        """The mentions of a content, each with the subjects it links to (none for a
-        rejected one; the one chosen for a re-linked one), under a consultation already
-        recorded."""
+        """The mentions of a content, each with the subjects it links to: those its value
+        or name links to, less those a decision rejected, and those a decision linked it
+        to; all of them subjects the reader may see, and the decisions on them only.
+        Under a consultation already recorded."""
         found = store.of_content(self.s.conn, visible, sha256)
-        links = self._links(visible, [f.mention for f in found])
-        chosen = [f.subject for f in found if f.decision == "linked" and f.subject]
-        shown = self._cards(visible, {c for ids in links.values() for c in ids} | set(chosen))
+        decided = store.decisions_of(self.s.conn, visible, sha256)
+        links = self._links(visible, found)
+        every = {c for ids in links.values() for c in ids}
+        every |= {d.subject for rows in decided.values() for d in rows}
+        shown = self._cards(visible, every)
         out = []
-        for item in found:
-            m = item.mention
-            if item.decision == "rejected":
-                subjects: list[str] = []
-            elif item.decision == "linked":
-                subjects = [item.subject] if item.subject in shown else []
-            else:
-                subjects = [c for c in links.get((m.field, m.key), []) if c in shown]
-            if m.rule == "name" and not subjects and item.decision != "rejected":
+        for m in found:
+            linked = [c for c in links.get((m.field, m.key), []) if c in shown]
+            rows = {d.subject: d for d in decided.get(m.spot, []) if d.subject in shown}
+            subjects = [c for c in linked if c not in rows or rows[c].decision != "rejected"]
+            subjects += [c for c, d in rows.items() if d.decision == "linked" and c not in linked]
+            if m.rule == "name" and not linked and not subjects:
                 continue  # names are mentions only of subjects the reader may see
-            if m.rule == "name" and item.decision == "rejected" and not links.get(
-                    (m.field, m.key)):  # fmt: skip
-                continue
+            latest = max(rows.values(), key=lambda d: d.decided_at, default=None)
             out.append({
                 "place": m.place, "page": m.page, "start": m.start, "end": m.end,
                 "text": m.text, "rule": m.rule, "what": RULES[m.rule], "value": m.key,
-                "decision": item.decision, "decided_by": item.decided_by,
+                "decision": _decision(subjects, rows), "decided_by": latest and latest.decided_by,
                 "subjects": [shown[c] for c in subjects],
             })  # fmt: skip
         return out
@@ -73,14 +72,15 @@ class MentionService:
         self, doc_id: str, place: str, decision: str, subject: str | None = None
     ) -> dict[str, Any]:
         """Accept, reject or re-link (to ``subject``) the mention at ``place`` (as
-        ``Mention.place`` writes it) of a document; it holds whenever the document is
+        ``Mention.place`` writes it) of a document: a decision on each subject it links
+        to that the caller may see, and on no other. It holds whenever the document is
         read again, while the text there is the same."""
         if decision not in DECISIONS:
             raise InvalidInput(f"no decision {decision!r}; decisions are: {', '.join(DECISIONS)}")
         if (decision == "link") != bool(subject):
             raise InvalidInput("a mention is re-linked to a subject (--subject), and only then")
         try:
-            page, start, end = parse_place(place)
+            spot = parse_place(place)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
         refs = {"document": doc_id, "mention": place, "decision": decision, "subject": subject}
@@ -89,15 +89,25 @@ class MentionService:
         found = doc_store.occurrence(self.s.conn, visible, doc_id)
         if found is None:
             raise NotFound(f"no document {doc_id!r}")
-        mention = next((f.mention for f in store.of_content(self.s.conn, visible, found.sha256)
-                        if (f.mention.page, f.mention.start, f.mention.end) == (page, start, end)),
-                       None)  # fmt: skip
-        if mention is None or (mention.rule == "name" and not self._links(visible, [mention])):
+        mention = next((m for m in store.of_content(self.s.conn, visible, found.sha256)
+                        if m.spot == spot), None)  # fmt: skip
+        linked = self._links(visible, [mention]).get((mention.field, mention.key), []) \
+            if mention is not None else []  # fmt: skip
+        if mention is None or (mention.rule == "name" and not linked):
             raise NotFound(f"document {doc_id} has no mention at {place}")
         if subject is not None and not case_store.subject_exists(self.s.conn, subject, visible):
             raise NotFound(f"no subject {subject!r}")
-        store.decide(self.s.conn, found.sha256, mention, DECISIONS[decision], subject,
-                     self.s.ctx.actor, utcnow())  # fmt: skip
+        earlier = store.decisions_of(self.s.conn, visible, found.sha256).get(spot, [])
+        seen = set(self._cards(visible, {d.subject for d in earlier}))  # the caller's to redo
+        if decision == "accept":
+            rows = [(c, "accepted") for c in linked]
+        elif decision == "reject":
+            rows = [(c, "rejected") for c in sorted(set(linked) | seen)]
+        else:
+            assert subject is not None
+            rows = [(subject, "linked")] + [(c, "rejected") for c in linked if c != subject]
+        store.decide(self.s.conn, found.sha256, mention, rows, set(linked) | seen | {
+            c for c, _ in rows}, self.s.ctx.actor, utcnow())  # fmt: skip
         self.s.commit()
         shown = next(m for m in self.of_content(visible, found.sha256) if m["place"] == place)
         return {"document": doc_id, **shown}
@@ -160,11 +170,11 @@ class MentionService:
             if ids:
                 out[pair] = ids
         keys = {m.key for m in found if m.field == "name"}
-        for key, named in store.name_holders(self.s.conn, visible, keys).items():
-            ids = sorted({cid for cid, names in named
-                          if any(" ".join(tokens(n)) == key for n in names)})  # fmt: skip
-            if ids:
-                out[("name", key)] = ids
+        named: dict[str, set[str]] = {}
+        for cid, names in store.name_holders(self.s.conn, visible, keys):
+            for key in {" ".join(tokens(n)) for n in names} & keys:
+                named.setdefault(key, set()).add(cid)
+        out.update({("name", key): sorted(ids) for key, ids in named.items()})
         return out
 
     def _cards(self, visible: Visible, ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -173,3 +183,14 @@ class MentionService:
                       "schema": schema}
                 for cid, (caption, schema, sealed) in known.items()
                 if caption is not None}  # fmt: skip
+
+
+def _decision(subjects: list[str], rows: dict[str, Decision]) -> str | None:
+    """What was decided on a mention, as its reader sees it: linked (to a subject of the
+    decider's choosing), rejected (it names none of the subjects it linked to), accepted."""
+    kinds = {d.decision for d in rows.values()}
+    if "linked" in kinds:
+        return "linked"
+    if "rejected" in kinds and not subjects:
+        return "rejected"
+    return "accepted" if "accepted" in kinds else None

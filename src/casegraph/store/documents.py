@@ -138,7 +138,7 @@ def queued_occurrences(conn: Connection, visible: Visible, limit: int) -> list[O
     rows = conn.execute(
         text(f"SELECT {_OCC} FROM documents WHERE state = 'queued' "
              "AND source IN :sources ORDER BY depth, id LIMIT :n").bindparams(
-            _expanding("sources")),
+            expanding("sources")),
         {"sources": list(visible.sources), "n": limit},
     ).all()  # fmt: skip
     return [Occurrence(*row) for row in rows]
@@ -149,7 +149,7 @@ def count_queued(conn: Connection, visible: Visible) -> int:
         return 0
     return int(conn.execute(
         text("SELECT count(*) FROM documents WHERE state = 'queued' AND source IN :sources")
-        .bindparams(_expanding("sources")), {"sources": list(visible.sources)},
+        .bindparams(expanding("sources")), {"sources": list(visible.sources)},
     ).scalar_one())  # fmt: skip
 
 
@@ -220,7 +220,7 @@ def members(conn: Connection, visible: Visible, sha256: str) -> list[tuple[int, 
     return [tuple(r) for r in conn.execute(  # type: ignore[misc]
         text("SELECT position, name, child FROM doc_members m WHERE sha256 = :sha AND "
              f"{HELD.format('m')} ORDER BY position").bindparams(
-            _expanding("sources")),
+            expanding("sources")),
         {"sha": sha256, "sources": list(visible.sources) or [""]}).all()]  # fmt: skip
 
 
@@ -239,7 +239,7 @@ def pending_ocr(
     return [tuple(r) for r in conn.execute(  # type: ignore[misc]
         text("SELECT p.sha256, p.page, f.ocr_languages, f.kind FROM doc_pages p JOIN doc_files f "
              f"ON f.sha256 = p.sha256 WHERE p.ocr = 'pending' AND {HELD.format('p')} "
-             "ORDER BY p.sha256, p.page LIMIT :n").bindparams(_expanding("sources")),
+             "ORDER BY p.sha256, p.page LIMIT :n").bindparams(expanding("sources")),
         {"sources": list(visible.sources), "n": limit}).all()]  # fmt: skip
 
 
@@ -248,7 +248,7 @@ def count_pending_ocr(conn: Connection, visible: Visible) -> int:
         return 0
     return int(conn.execute(
         text(f"SELECT count(*) FROM doc_pages p WHERE p.ocr = 'pending' AND {HELD.format('p')}")
-        .bindparams(_expanding("sources")), {"sources": list(visible.sources)},
+        .bindparams(expanding("sources")), {"sources": list(visible.sources)},
     ).scalar_one())  # fmt: skip
 
 
@@ -294,7 +294,7 @@ def retry(
     chosen = f"SELECT f.sha256 FROM doc_files f WHERE {' AND '.join(where)}"
 
     def run(sql: str) -> Any:
-        return conn.execute(text(sql).bindparams(_expanding("sources")), params)
+        return conn.execute(text(sql).bindparams(expanding("sources")), params)
 
     queued = int(run(f"SELECT count(*) FROM ({chosen}) c").scalar_one())
     # in an order that leaves ``chosen`` the same until its last use
@@ -319,7 +319,7 @@ def status(conn: Connection, visible: Visible) -> dict[str, Any]:
     params = {"sources": list(visible.sources)}
 
     def grouped(sql: str) -> dict[str, int]:
-        query = text(sql).bindparams(_expanding("sources"))
+        query = text(sql).bindparams(expanding("sources"))
         return {str(k): int(v) for k, v in conn.execute(query, params).all()}
 
     stages = grouped(f"SELECT f.stage, count(*) {base} GROUP BY f.stage")
@@ -328,7 +328,7 @@ def status(conn: Connection, visible: Visible) -> dict[str, Any]:
                   f"{HELD.format('p')} GROUP BY p.ocr")
     refused = int(conn.execute(
         text("SELECT count(*) FROM documents d WHERE d.state = 'refused' "
-             "AND d.source IN :sources").bindparams(_expanding("sources")), params,
+             "AND d.source IN :sources").bindparams(expanding("sources")), params,
     ).scalar_one())  # fmt: skip
     return {"stages": stages, "kinds": kinds, "ocr_pages": ocr, "refused": refused}
 
@@ -346,7 +346,7 @@ def problems(conn: Connection, visible: Visible, limit: int) -> list[dict[str, A
              "WHERE d.source IN :sources AND (f.stage = 'failed' OR d.state = 'refused' OR "
              "f.meta LIKE :noted OR EXISTS (SELECT 1 FROM doc_pages p WHERE "
              "p.sha256 = f.sha256 AND p.ocr = 'failed')) ORDER BY d.source, d.path LIMIT :n")
-        .bindparams(_expanding("sources")),
+        .bindparams(expanding("sources")),
         {"sources": list(visible.sources), "n": limit, "noted": '%"notes": [%'},
     ).all()  # fmt: skip
     out = []
@@ -369,7 +369,7 @@ def occurrence(conn: Connection, visible: Visible, doc_id: str) -> Occurrence | 
         return None
     row = conn.execute(
         text(f"SELECT {_OCC} FROM documents WHERE id = :id AND source IN :sources")
-        .bindparams(_expanding("sources")), {"id": doc_id, "sources": list(visible.sources)},
+        .bindparams(expanding("sources")), {"id": doc_id, "sources": list(visible.sources)},
     ).first()  # fmt: skip
     return Occurrence(*row) if row else None
 
@@ -377,7 +377,7 @@ def occurrence(conn: Connection, visible: Visible, doc_id: str) -> Occurrence | 
 def children(conn: Connection, visible: Visible, doc_id: str) -> list[Occurrence]:
     rows = conn.execute(
         text(f"SELECT {_OCC} FROM documents WHERE parent_id = :id AND source IN :sources "
-             "ORDER BY path").bindparams(_expanding("sources")),
+             "ORDER BY path").bindparams(expanding("sources")),
         {"id": doc_id, "sources": list(visible.sources) or [""]},
     ).all()  # fmt: skip
     return [Occurrence(*row) for row in rows]
@@ -403,7 +403,7 @@ def pages(
     properties (page 0) first."""
     return [tuple(r) for r in conn.execute(  # type: ignore[misc]
         text("SELECT page, text, ocr, error FROM doc_pages p WHERE sha256 = :sha AND "
-             f"{HELD.format('p')} ORDER BY page").bindparams(_expanding("sources")),
+             f"{HELD.format('p')} ORDER BY page").bindparams(expanding("sources")),
         {"sha": sha256, "sources": list(visible.sources) or [""]}).all()]  # fmt: skip
 
 
@@ -411,7 +411,7 @@ def page_text(conn: Connection, visible: Visible, sha256: str, page: int) -> str
     """One page's text of a content a granted occurrence holds ("" if there is none)."""
     found = conn.execute(
         text("SELECT text FROM doc_pages p WHERE sha256 = :sha AND page = :page AND "
-             f"{HELD.format('p')}").bindparams(_expanding("sources")),
+             f"{HELD.format('p')}").bindparams(expanding("sources")),
         {"sha": sha256, "page": page, "sources": list(visible.sources) or [""]},
     ).scalar()  # fmt: skip
     return str(found or "")
@@ -431,7 +431,7 @@ def thread(conn: Connection, visible: Visible, message_ids: Sequence[str],
             text(f"SELECT {columns}, f.message_id, f.in_reply_to, f.dated FROM documents d "
                  "JOIN doc_files f ON f.sha256 = d.sha256 WHERE (f.message_id IN :ids OR "
                  "f.in_reply_to IN :ids) AND d.source IN :sources")
-            .bindparams(_expanding("ids"), _expanding("sources")),
+            .bindparams(expanding("ids"), expanding("sources")),
             {"ids": sorted(ids), "sources": list(visible.sources)},
         ).all()  # fmt: skip
         new = [r for r in rows if r[0] not in found]
@@ -492,13 +492,13 @@ def search(conn: Connection, visible: Visible, query: str, limit: int) -> list[H
                "ORDER BY ts_rank(p.tsv, tq.q) DESC LIMIT :n")
     # the best page of each content; its properties (page 0) only when no page matches
     best: dict[str, tuple[int, int, float]] = {}
-    for page_id, sha, page, rank in conn.execute(text(sql).bindparams(_expanding("sources")),
+    for page_id, sha, page, rank in conn.execute(text(sql).bindparams(expanding("sources")),
                                                  params):  # fmt: skip
         if sha not in best or (best[sha][1] == 0 and page > 0):
             best[sha] = (page_id, page, float(rank))
     chosen = sorted(best.items(), key=lambda item: item[1][2])[:limit]
     texts: dict[int, str] = dict(conn.execute(
-        text("SELECT id, text FROM doc_pages WHERE id IN :ids").bindparams(_expanding("ids")),
+        text("SELECT id, text FROM doc_pages WHERE id IN :ids").bindparams(expanding("ids")),
         {"ids": [page_id for _, (page_id, _, _) in chosen] or [-1]},
     ).all())  # fmt: skip
     return [Hit(sha, page, texts.get(page_id, ""), rank)
@@ -513,7 +513,7 @@ def occurrences_of(
         return {}
     rows = conn.execute(
         text(f"SELECT {_OCC} FROM documents WHERE sha256 IN :shas AND source IN :sources "
-             "ORDER BY depth, path").bindparams(_expanding("shas"), _expanding("sources")),
+             "ORDER BY depth, path").bindparams(expanding("shas"), expanding("sources")),
         {"shas": list(contents), "sources": list(visible.sources)},
     ).all()  # fmt: skip
     out: dict[str, list[Occurrence]] = {}
@@ -545,5 +545,6 @@ def _short(value: Any, size: int = 255) -> str | None:
     return str(value)[:size] if value else None
 
 
-def _expanding(name: str) -> Any:
+def expanding(name: str) -> Any:
+    """A bound list parameter (``IN :name``)."""
     return bindparam(name, expanding=True)

@@ -13,35 +13,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from casegraph.model.mentions import Mention
 from casegraph.model.visible import Visible
-from casegraph.store.documents import HELD
+from casegraph.store.documents import HELD, expanding
 from casegraph.store.search_index import fulltext_condition, fulltext_expression
 
-DECISIONS = ("accepted", "rejected", "linked")
-_DECIDED = ("LEFT JOIN mention_decisions z ON z.sha256 = m.sha256 AND z.page = m.page "
-            "AND z.char_start = m.char_start AND z.char_end = m.char_end AND z.text = m.text")
+_PLACE = ("z.sha256 = m.sha256 AND z.page = m.page AND z.char_start = m.char_start "
+          "AND z.char_end = m.char_end AND z.text = m.text")
 
 
 @dataclass(frozen=True)
-class Stored:
-    """A mention as stored, with the decision on it (None: none yet)."""
+class Decision:
+    """An analyst's decision on one subject a mention links to (or is linked to)."""
 
-    mention: Mention
-    decision: str | None
-    subject: str | None  # linked: the subject chosen
-    decided_by: str | None
+    subject: str
+    decision: str  # accepted, rejected, linked
+    decided_by: str
+    decided_at: datetime
 
 
 def _sources(visible: Visible) -> dict[str, Any]:
     return {"sources": list(visible.sources) or [""]}
-
-
-def _expanding(*names: str) -> list[Any]:
-    return [bindparam(n, expanding=True) for n in names]
 
 
 def unscanned(conn: Connection, visible: Visible, limit: int) -> list[tuple[str, str | None]]:
@@ -51,7 +46,7 @@ def unscanned(conn: Connection, visible: Visible, limit: int) -> list[tuple[str,
     return [(str(s), c) for s, c in conn.execute(
         text(f"SELECT f.sha256, f.country FROM doc_files f WHERE f.scanned = 0 "
              f"AND f.stage = 'done' AND {HELD.format('f')} ORDER BY f.sha256 LIMIT :n")
-        .bindparams(*_expanding("sources")), {**_sources(visible), "n": limit})]  # fmt: skip
+        .bindparams(expanding("sources")), {**_sources(visible), "n": limit})]  # fmt: skip
 
 
 def count_unscanned(conn: Connection, visible: Visible) -> int:
@@ -59,7 +54,7 @@ def count_unscanned(conn: Connection, visible: Visible) -> int:
         return 0
     return int(conn.execute(
         text(f"SELECT count(*) FROM doc_files f WHERE f.scanned = 0 AND f.stage = 'done' "
-             f"AND {HELD.format('f')}").bindparams(*_expanding("sources")), _sources(visible),
+             f"AND {HELD.format('f')}").bindparams(expanding("sources")), _sources(visible),
     ).scalar_one())  # fmt: skip
 
 
@@ -84,37 +79,58 @@ def rescan(conn: Connection, visible: Visible) -> int:
     done = conn.execute(
         text("UPDATE doc_files SET scanned = 0 WHERE stage = 'done' "
              f"AND {HELD.format('doc_files')}")
-        .bindparams(*_expanding("sources")), _sources(visible),
+        .bindparams(expanding("sources")), _sources(visible),
     )  # fmt: skip
     return int(done.rowcount)
 
 
-def of_content(conn: Connection, visible: Visible, sha256: str) -> list[Stored]:
+def of_content(conn: Connection, visible: Visible, sha256: str) -> list[Mention]:
     """The mentions of a content a granted occurrence holds, in reading order."""
     rows = conn.execute(
-        text("SELECT m.page, m.char_start, m.char_end, m.text, m.rule, m.field, m.key, "
-             f"z.decision, z.canonical_id, z.decided_by FROM doc_mentions m {_DECIDED} "
-             f"WHERE m.sha256 = :sha AND {HELD.format('m')} ORDER BY m.page, m.char_start")
-        .bindparams(*_expanding("sources")), {**_sources(visible), "sha": sha256},
+        text("SELECT m.page, m.char_start, m.char_end, m.text, m.rule, m.field, m.key "
+             f"FROM doc_mentions m WHERE m.sha256 = :sha AND {HELD.format('m')} "
+             "ORDER BY m.page, m.char_start")
+        .bindparams(expanding("sources")), {**_sources(visible), "sha": sha256},
     ).all()  # fmt: skip
-    return [Stored(Mention(*row[:7]), row[7], row[8], row[9]) for row in rows]
+    return [Mention(*row) for row in rows]
 
 
-def decide(conn: Connection, sha256: str, mention: Mention, decision: str,
-           subject: str | None, actor: str, now: datetime) -> None:  # fmt: skip
-    """An analyst's decision on a mention, in place of any earlier one."""
+def decisions_of(
+    conn: Connection, visible: Visible, sha256: str
+) -> dict[tuple[int, int, int], list[Decision]]:
+    """The decisions on the mentions of a content a granted occurrence holds, by place
+    (page, start, end): those made while the text there was what it is now."""
+    rows = conn.execute(
+        text("SELECT z.page, z.char_start, z.char_end, z.canonical_id, z.decision, "
+             "z.decided_by, z.decided_at FROM mention_decisions z JOIN doc_mentions m "
+             f"ON {_PLACE} WHERE z.sha256 = :sha AND {HELD.format('z')}")
+        .bindparams(expanding("sources")), {**_sources(visible), "sha": sha256},
+    ).all()  # fmt: skip
+    out: dict[tuple[int, int, int], list[Decision]] = {}
+    for page, start, end, *rest in rows:
+        out.setdefault((page, start, end), []).append(Decision(*rest))
+    return out
+
+
+def decide(conn: Connection, sha256: str, mention: Mention, decided: Sequence[tuple[str, str]],
+           replacing: Iterable[str], actor: str, now: datetime) -> None:  # fmt: skip
+    """An analyst's decisions (subject, decision) on a mention, in place of the earlier
+    ones on the subjects of ``replacing`` (those the analyst may see); the decisions on
+    other subjects stay as they are."""
     keys = {"sha": sha256, "page": mention.page, "start": mention.start, "end": mention.end}
     conn.execute(
         text("DELETE FROM mention_decisions WHERE sha256 = :sha AND page = :page "
-             "AND char_start = :start AND char_end = :end"), keys,
+             "AND char_start = :start AND char_end = :end AND canonical_id IN :subjects")
+        .bindparams(expanding("subjects")), {**keys, "subjects": sorted(replacing) or [""]},
     )  # fmt: skip
-    conn.execute(
-        text("INSERT INTO mention_decisions (sha256, page, char_start, char_end, text, "
-             "decision, canonical_id, decided_by, decided_at) VALUES (:sha, :page, :start, "
-             ":end, :text, :decision, :subject, :actor, :now)"),
-        {**keys, "text": mention.text, "decision": decision, "subject": subject,
-         "actor": actor, "now": now},
-    )  # fmt: skip
+    if decided:
+        conn.execute(
+            text("INSERT INTO mention_decisions (sha256, page, char_start, char_end, "
+                 "canonical_id, text, decision, decided_by, decided_at) VALUES (:sha, :page, "
+                 ":start, :end, :subject, :text, :decision, :actor, :now)"),
+            [{**keys, "subject": subject, "text": mention.text, "decision": decision,
+              "actor": actor, "now": now} for subject, decision in decided],
+        )  # fmt: skip
 
 
 def known_names(conn: Connection, visible: Visible) -> Iterator[tuple[str, bool]]:
@@ -125,7 +141,7 @@ def known_names(conn: Connection, visible: Visible) -> Iterator[tuple[str, bool]
     # per statement: Connection.execution_options() would change the connection itself
     rows = conn.execute(
         text("SELECT d.names, d.schema FROM search_docs d WHERE d.source IN :sources")
-        .bindparams(*_expanding("sources"))
+        .bindparams(expanding("sources"))
         .execution_options(stream_results=True, yield_per=5000), _sources(visible),
     )  # fmt: skip
     for names, schema in rows:
@@ -136,23 +152,21 @@ def known_names(conn: Connection, visible: Visible) -> Iterator[tuple[str, bool]
 
 def name_holders(
     conn: Connection, visible: Visible, keys: Iterable[str]
-) -> dict[str, list[tuple[str, list[str]]]]:
-    """(subject, names) of the subjects of the granted sources having a name whose words
-    are each key (words as ``search.text.tokens`` makes them, joined by spaces)."""
-    out: dict[str, list[tuple[str, list[str]]]] = {}
-    if not visible:
-        return out
-    for key in sorted(set(keys)):
-        words = key.split()
-        if not words:
-            continue
-        expression = fulltext_expression(conn, [[(w, False)] for w in words], True, False)
-        sql = (f"SELECT d.canonical_id, d.names FROM search_docs d WHERE "
-               f"{fulltext_condition(conn, expression, 'q')} AND d.source IN :sources")  # fmt: skip
-        for cid, names in conn.execute(text(sql).bindparams(*_expanding("sources")),
-                                       {**_sources(visible), "q": expression}):  # fmt: skip
-            out.setdefault(key, []).append((str(cid), str(names).splitlines()))
-    return out
+) -> list[tuple[str, list[str]]]:
+    """(subject, names) of the subjects of the granted sources having names with all the
+    words of one of ``keys`` (words as ``search.text.tokens`` makes them, joined by
+    spaces): one query through the index's full text, whatever the number of keys."""
+    wanted = sorted({key for key in keys if key.split()})
+    if not visible or not wanted:
+        return []
+    each = [fulltext_expression(conn, [[(w, False)] for w in key.split()], True, False)
+            for key in wanted]  # fmt: skip
+    expression = " OR ".join(f"({e})" for e in each) if conn.dialect.name == "sqlite" \
+        else " | ".join(f"({e})" for e in each)  # fmt: skip
+    sql = (f"SELECT d.canonical_id, d.names FROM search_docs d WHERE "
+           f"{fulltext_condition(conn, expression, 'q')} AND d.source IN :sources")  # fmt: skip
+    return [(str(cid), str(names).splitlines()) for cid, names in conn.execute(
+        text(sql).bindparams(expanding("sources")), {**_sources(visible), "q": expression})]
 
 
 def mentioning(
@@ -163,9 +177,8 @@ def mentioning(
     limit: int,
 ) -> list[tuple[str, Mention]]:
     """(content, mention) of the mentions, in contents granted occurrences hold, that
-    name one of ``keys`` ((field, key)) and no decision rejected or linked to another
-    subject, or that a decision linked to ``subject``: at most ``limit``, the first of
-    each content's pages."""
+    name one of ``keys`` ((field, key)) with no decision rejecting ``subject``, or that a
+    decision linked to ``subject``: those of at most ``limit`` contents."""
     if not visible:
         return []
     params: dict[str, Any] = {**_sources(visible), "subject": subject, "n": limit * 20}
@@ -173,14 +186,17 @@ def mentioning(
     ors = " OR ".join(f"(m.field = :f{i} AND m.key = :k{i})" for i in range(len(pairs)))
     for i, (field, key) in enumerate(pairs):
         params[f"f{i}"], params[f"k{i}"] = field, key
-    named = (f"(({ors}) AND (z.decision IS NULL OR z.decision = 'accepted' OR "
-             "(z.decision = 'linked' AND z.canonical_id = :subject)))") if pairs else "1 = 0"
+
+    def decided(decision: str) -> str:
+        return (f"EXISTS (SELECT 1 FROM mention_decisions z WHERE {_PLACE} "
+                f"AND z.canonical_id = :subject AND z.decision = '{decision}')")  # fmt: skip
+
+    named = f"(({ors}) AND NOT {decided('rejected')})" if pairs else "1 = 0"
     rows = conn.execute(
         text("SELECT m.sha256, m.page, m.char_start, m.char_end, m.text, m.rule, m.field, m.key "
-             f"FROM doc_mentions m {_DECIDED} WHERE ({named} OR (z.decision = 'linked' AND "
-             f"z.canonical_id = :subject)) AND {HELD.format('m')} "
-             "ORDER BY m.sha256, m.page, m.char_start LIMIT :n")
-        .bindparams(*_expanding("sources")), params,
+             f"FROM doc_mentions m WHERE ({named} OR {decided('linked')}) "
+             f"AND {HELD.format('m')} ORDER BY m.sha256, m.page, m.char_start LIMIT :n")
+        .bindparams(expanding("sources")), params,
     ).all()  # fmt: skip
     out: list[tuple[str, Mention]] = []
     contents: set[str] = set()
@@ -201,13 +217,13 @@ def subject_keys(conn: Connection, visible: Visible, subject: str) -> list[tuple
     out: set[tuple[str, str]] = set()
     for (names,) in conn.execute(
         text("SELECT d.names FROM search_docs d WHERE d.canonical_id = :cid "
-             "AND d.source IN :sources").bindparams(*_expanding("sources")), params,
+             "AND d.source IN :sources").bindparams(expanding("sources")), params,
     ):  # fmt: skip
         out.update(("name", n) for n in str(names).splitlines() if n)
     out.update((str(f), str(v)) for f, v in conn.execute(
         text("SELECT v.field, v.value FROM search_values v JOIN search_docs d ON d.id = v.doc_id "
              "WHERE d.canonical_id = :cid AND d.source IN :sources "
-             "AND v.field IN ('email', 'phone', 'id')").bindparams(*_expanding("sources")),
+             "AND v.field IN ('email', 'phone', 'id')").bindparams(expanding("sources")),
         params,
     ))  # fmt: skip
     return sorted(out)

@@ -557,8 +557,9 @@ doc_members = Table(
 
 # what a document's text mentions: identifiers (e-mail, phone, IBAN) and the names of
 # subjects, each with where it is; linked to subjects when read (``field``, ``key``: as
-# the search index keeps values and names). Decisions are kept apart, by place and text,
-# so that they outlive a re-reading of the document.
+# the search index keeps values and names). Decisions are kept apart, by place, text and
+# subject (one decider decides on the subjects they may see, no other), so that they
+# outlive a re-reading of the document.
 doc_mentions = Table(
     "doc_mentions",
     metadata,
@@ -582,9 +583,9 @@ mention_decisions = Table(
     Column("page", Integer, primary_key=True),
     Column("char_start", Integer, primary_key=True),
     Column("char_end", Integer, primary_key=True),
+    Column("canonical_id", String(255), primary_key=True, index=True),  # the subject decided on
     Column("text", String(255), nullable=False),  # applies while the text there is this
     Column("decision", String(16), nullable=False),  # accepted, rejected, linked
-    Column("canonical_id", String(255), nullable=True, index=True),  # linked: to whom
     Column("decided_by", String(128), nullable=False),
     Column("decided_at", DateTime, nullable=False),
 )

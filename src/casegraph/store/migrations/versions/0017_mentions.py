@@ -42,9 +42,9 @@ def upgrade() -> None:
         sa.Column("page", sa.Integer(), primary_key=True),
         sa.Column("char_start", sa.Integer(), primary_key=True),
         sa.Column("char_end", sa.Integer(), primary_key=True),
+        sa.Column("canonical_id", sa.String(255), primary_key=True),
         sa.Column("text", sa.String(255), nullable=False),
         sa.Column("decision", sa.String(16), nullable=False),
-        sa.Column("canonical_id", sa.String(255), nullable=True),
         sa.Column("decided_by", sa.String(128), nullable=False),
         sa.Column("decided_at", sa.DateTime(), nullable=False),
     )
