@@ -226,3 +226,21 @@ def test_a_decision_touches_only_the_subjects_its_maker_may_see(
         rows = s.conn.exec_driver_sql(
             "SELECT canonical_id, decision FROM mention_decisions").all()  # fmt: skip
     assert sorted(map(tuple, rows)) == sorted([(first, "rejected"), (second, "rejected")])
+
+
+def test_a_number_without_its_country_code_is_read_in_the_country_given(
+    workspace: Workspace, ctx: AccessContext, tmp_path: Path
+) -> None:
+    for name in ("here", "there"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "note.txt").write_text(
+            f"Call the {name} desk on 030 98765432, not on 2019-04-12.\n")  # fmt: skip
+    with workspace.session(ctx) as s:
+        add_source(s, "notes")
+        with pytest.raises(InvalidInput, match="not a country code"):
+            s.documents.ingest([tmp_path / "here"], "notes", None, country="Atlantis")
+        s.documents.ingest([tmp_path / "here"], "notes", None, country="de")
+        s.documents.ingest([tmp_path / "there"], "notes", None)
+        found = {path: [(m["text"], m["value"]) for m in s.documents.read(d["id"])["mentions"]]
+                 for path, d in by_path(s).items()}  # fmt: skip
+    assert found == {"here/note.txt": [("030 98765432", "+493098765432")], "there/note.txt": []}

@@ -18,13 +18,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import phonenumbers
 from followthemoney.types import registry
 
 from casegraph.model.mentions import Mention
-from casegraph.resolve import standardise
 from casegraph.search.documents import field_value
-from casegraph.search.pasted import iban_value
+from casegraph.search.pasted import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, iban_value, valid_phone
 from casegraph.search.text import tokens
 
 MAX_NAME_WORDS = 8
@@ -72,21 +70,14 @@ def identifiers(page: int, text: str, country: str | None) -> list[Mention]:
 
 
 def _phone(written: str, region: str | None) -> str | None:
-    """The E.164 number a stretch of text writes, if it is a valid number (one without
-    a country code: of ``region``)."""
-    if _DATE.fullmatch(written):
+    """The E.164 number a stretch of text writes, if it is a valid number; one without
+    a country code only with a ``region`` (a date is not a number)."""
+    count = sum(c.isdigit() for c in written)
+    if _DATE.fullmatch(written) or not MIN_PHONE_DIGITS <= count <= MAX_PHONE_DIGITS:
         return None
-    digits = sum(c.isdigit() for c in written)
-    if not 7 <= digits <= 15 or (region is None and not written.lstrip("(").startswith("+")):
+    if region is None and not written.lstrip("(").startswith("+"):
         return None
-    try:
-        number = phonenumbers.parse(written, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return e164 if standardise.phone(e164) is not None else None
+    return valid_phone(written, region)
 
 
 @dataclass(frozen=True)

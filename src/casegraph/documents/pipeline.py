@@ -7,8 +7,9 @@
    attachment in 300 e-mails is read once and linked 300 times), and the files inside
    it become occurrences below it, waiting in turn.
 3. Then OCR, a page per transaction, for pages without text of their own.
-4. Then the mentions in each content whose text is new or changed (``mentions``), with
-   the names of the subjects the run's sources hold.
+4. The mentions of each content (``mentions``, with the names of the subjects the run's
+   sources hold) are found as it is read, or, when OCR is to come or a rescan asked
+   for it, once its text is final.
 
 An interrupted run (Ctrl-C, ``kill -9``) leaves every finished unit committed and the
 rest waiting: running again goes on from there, and adds nothing twice (occurrences
@@ -90,6 +91,7 @@ class DocumentPipeline:
         self.progress = progress or (lambda label, done, total: None)
         self.summary = RunSummary()
         self.parties: dict[str, dict[str, str]] = {}  # e-mail parties read, by source
+        self._names: mentions.NameMatcher | None = None
         self._started = time.monotonic()
 
     # --- 1. files in -------------------------------------------------------------------
@@ -209,11 +211,15 @@ class DocumentPipeline:
         waiting = found.needs_ocr if content["ocr_languages"] else []
         if found.notes:
             found.meta["notes"] = found.notes
-        store.save_extracted(
-            self.conn, sha, kind, found.schema, found.pages, found.paged, found.meta,
-            properties(occurrence.name, kind, found.meta), waiting, members, self.now(),
-        )  # fmt: skip
+        about = properties(occurrence.name, kind, found.meta)
+        store.save_extracted(self.conn, sha, kind, found.schema, found.pages, found.paged,
+                             found.meta, about, waiting, members, self.now())  # fmt: skip
         self.summary.read += 1
+        if not waiting:  # the text is final: its mentions now, from the text at hand
+            limit = store.MAX_PAGE_CHARS
+            texts = [(0, about[:limit])]
+            texts += [(n, page[:limit]) for n, page in enumerate(found.pages, start=1)]
+            self._save_mentions(sha, texts, content["country"])
         if found.schema == "Email":
             known = self.parties.setdefault(occurrence.source, {})
             for address, name in parties(found.meta).items():
@@ -246,23 +252,26 @@ class DocumentPipeline:
     # --- 4. mentions ------------------------------------------------------------------------
 
     def _mentions(self) -> None:
+        """The mentions of the contents whose text changed since they were scanned
+        without being read here (OCR, a rescan)."""
         total = mention_store.count_unscanned(self.conn, self.visible)
-        if not total:
-            return
-        self._tell("finding the names of known subjects", 0, total)
-        names = mentions.NameMatcher(mention_store.known_names(self.conn, self.visible))
         done = 0
         while batch := mention_store.unscanned(self.conn, self.visible, BATCH):
             for sha, country in batch:
                 pages = [(page, text) for page, text, _, _ in
                          store.pages(self.conn, self.visible, sha)]  # fmt: skip
-                found = list(mentions.scan(pages, country, names))
-                mention_store.save(self.conn, sha, found)
-                self.summary.scanned += 1
-                self.summary.mentions += len(found)
+                self._save_mentions(sha, pages, country)
                 done += 1
             self.commit()
             self._tell("finding mentions", done, max(total, done))
+
+    def _save_mentions(self, sha: str, pages: list[tuple[int, str]], country: str | None) -> None:
+        if self._names is None:  # the known names, read once per run when first needed
+            self._names = mentions.NameMatcher(mention_store.known_names(self.conn, self.visible))
+        found = list(mentions.scan(pages, country, self._names))
+        mention_store.save(self.conn, sha, found)
+        self.summary.scanned += 1
+        self.summary.mentions += len(found)
 
     def _tell(self, what: str, done: int, total: int) -> None:
         elapsed = max(time.monotonic() - self._started, 1e-6)

@@ -27,26 +27,14 @@ def snippet(text: str, words: list[str], width: int = WIDTH) -> tuple[str, list[
     the first of the words of ``words`` (words or phrases), and the (start, end) of each
     of them in it."""
     flat = " ".join(text.split())
-    found = matches(flat, words)
-    first = found[0][0] if found else 0
-    start = max(0, first - width // 4)
-    if start:
-        space = flat.find(" ", start)
-        start = space + 1 if 0 <= space < first else start
-    end = min(len(flat), start + width)
-    if end < len(flat):
-        space = flat.rfind(" ", start, end)
-        end = space if space > first else end
-    lead, tail = ("…" if start else ""), ("…" if end < len(flat) else "")
-    shift = len(lead) - start
-    marks = [(a + shift, b + shift) for a, b in found if start <= a < end]
-    return lead + flat[start:end] + tail, marks
+    return around(flat, matches(flat, words), width)
 
 
 def around(text: str, spans: list[tuple[int, int]], width: int = WIDTH) -> tuple[
         str, list[tuple[int, int]]]:  # fmt: skip
-    """About ``width`` characters of ``text`` from a little before the first of ``spans``
-    (start, end: a mention's place), and where each of them is in it."""
+    """About ``width`` characters of ``text`` (line breaks as spaces) from a little
+    before the first of ``spans`` (start, end: words found, a mention's place), and where
+    each of them is in it."""
     first = spans[0][0] if spans else 0
     start = max(0, first - width // 4)
     if start:

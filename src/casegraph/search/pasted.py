@@ -77,13 +77,15 @@ def phones(text: str) -> frozenset[str]:
     if raw.startswith("00"):
         raw = "+" + raw[2:]
     if raw.startswith("+"):
-        return frozenset(filter(None, [_valid(raw, None)]))
-    found = {_valid(raw, region) for region in phonenumbers.SUPPORTED_REGIONS}
-    found.add(_valid("+" + digits(raw), None))
+        return frozenset(filter(None, [valid_phone(raw, None)]))
+    found = {valid_phone(raw, region) for region in phonenumbers.SUPPORTED_REGIONS}
+    found.add(valid_phone("+" + digits(raw), None))
     return frozenset(n for n in found if n is not None)
 
 
-def _valid(text: str, region: str | None) -> str | None:
+def valid_phone(text: str, region: str | None) -> str | None:
+    """The E.164 number ``text`` writes, if it is a valid number (of ``region``, when it
+    has no country code)."""
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

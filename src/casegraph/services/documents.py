@@ -66,14 +66,14 @@ class DocumentService:
         if missing:
             raise InvalidInput(f"{missing[0]}: no such file or folder")
         languages = self._languages(ocr_languages)
-        if country is not None and not registry.country.clean(country):
+        code = registry.country.clean(country) if country is not None else None
+        if country is not None and code is None:
             raise InvalidInput(f"{country!r} is not a country code (two letters, e.g. DE)")
-        country = registry.country.clean(country) if country else None
         visible = self.s.with_cases(self.s.process(
             "documents.ingest", roles.INGEST, {"source": source, "paths": [
-                Path(p).name for p in paths], "ocr": languages, "country": country}))  # fmt: skip
+                Path(p).name for p in paths], "ocr": languages, "country": code}))  # fmt: skip
         pipeline = self._pipeline(visible, progress)
-        pipeline.add_paths([Path(p) for p in paths], source, languages, country)
+        pipeline.add_paths([Path(p) for p in paths], source, languages, code)
         summary = self._finish(pipeline, progress)
         self.s.record("documents.ingested", {"source": source, **_counts(summary)})
         return summary

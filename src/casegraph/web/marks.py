@@ -1,8 +1,10 @@
-"""Text with some of its stretches marked (``<mark>``), escaped: a search hit's snippet
-with the words that matched, a document's page with the words searched for."""
+"""Text with some of its stretches marked, escaped: a search hit's snippet with the
+words that matched (``<mark>``), a document's page with its mentions (links to their
+subjects) and the words searched for."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -13,50 +15,45 @@ from casegraph.documents.snippets import matches
 
 def marked(text: str, spans: Sequence[Sequence[int]]) -> Markup:
     """``text`` with each (start, end) of ``spans`` in ``<mark>``."""
-    out, at = [], 0
-    for start, end in sorted((int(s), int(e)) for s, e in spans):
-        if start < at:
-            continue
-        out.append(escape(text[at:start]))
-        out.append(Markup("<mark>{}</mark>").format(text[start:end]))
-        at = end
-    out.append(escape(text[at:]))
-    return Markup("").join(out)
+    return _joined(text, [(int(a), int(b), *_MARK) for a, b in spans])
 
 
 def annotated(text: str, words: Iterable[str], mentions: Sequence[dict[str, Any]]) -> Markup:
     """A page's text with its mentions as links to the subjects they name (the first;
     the others in the title) and, elsewhere, the words searched for in ``<mark>``."""
-    taken = [(int(m["start"]), int(m["end"])) for m in mentions]
-    spans: list[tuple[int, int, Markup]] = []
+    spans: list[tuple[int, int, Markup, Markup]] = []
     for m in mentions:
-        who = m["subjects"]
-        title = f"{m['what']}: " + ("; ".join(x["caption"] for x in who) if who
-                                    else "no subject known in your sources")  # fmt: skip
-        kind = "mention" + (" rejected" if m["decision"] == "rejected" else "")
-        inner = text[int(m["start"]):int(m["end"])]
-        if who and m["decision"] != "rejected":
-            spans.append((int(m["start"]), int(m["end"]), Markup(
-                '<a class="{}" href="/subjects/{}" title="{}">{}</a>').format(
-                kind, who[0]["id"], title, inner)))  # fmt: skip
+        who = [] if m["decision"] == "rejected" else m["subjects"]
+        title = f"{m['what']}: " + ("; ".join(x["caption"] for x in who) if who else
+                                    "rejected" if m["decision"] == "rejected" else
+                                    "no subject known in your sources")  # fmt: skip
+        if who:
+            tag = (Markup('<a class="mention" href="/subjects/{}" title="{}">').format(
+                who[0]["id"], title), Markup("</a>"))  # fmt: skip
         else:
-            spans.append((int(m["start"]), int(m["end"]), Markup(
-                '<span class="{}" title="{}">{}</span>').format(kind, title, inner)))  # fmt: skip
+            rejected = " rejected" if m["decision"] == "rejected" else ""
+            tag = (Markup('<span class="mention{}" title="{}">').format(rejected, title),
+                   Markup("</span>"))  # fmt: skip
+        spans.append((int(m["start"]), int(m["end"]), *tag))
+    taken = sorted((a, b) for a, b, _, _ in spans)
     for start, end in matches(text, list(words)):
-        if not any(a < end and start < b for a, b in taken):
-            spans.append((start, end, Markup("<mark>{}</mark>").format(text[start:end])))
+        at = bisect.bisect_left(taken, (start, end))  # the words outside every mention
+        if not ((at and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end)):
+            spans.append((start, end, *_MARK))
+    return _joined(text, spans)
+
+
+_MARK = (Markup("<mark>"), Markup("</mark>"))
+
+
+def _joined(text: str, spans: Sequence[tuple[int, int, Markup, Markup]]) -> Markup:
+    """``text``, escaped, with each (start, end, opening, closing) of ``spans`` between
+    its tags (a span overlapping the one before is left out)."""
     out, at = [], 0
-    for start, end, html in sorted(spans, key=lambda item: item[0]):
+    for start, end, opening, closing in sorted(spans, key=lambda item: item[:2]):
         if start < at:
             continue
-        out.append(escape(text[at:start]))
-        out.append(html)
+        out += [escape(text[at:start]), opening, escape(text[start:end]), closing]
         at = end
     out.append(escape(text[at:]))
     return Markup("").join(out)
-
-
-def words_marked(text: str, words: Iterable[str]) -> Markup:
-    """``text`` with every occurrence of ``words`` (whole words, compared as search
-    compares them) in ``<mark>``."""
-    return marked(text, matches(text, list(words)))
