@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from casegraph.service import Session
 
 DECISIONS = {"accept": "accepted", "reject": "rejected", "link": "linked"}
-RULES = {"email": "E-mail address", "phone": "Phone number", "iban": "IBAN",
-         "name": "Name of a subject"}  # fmt: skip
+RULES = {"email": "e-mail address", "phone": "phone number", "iban": "IBAN",
+         "name": "name of a subject"}  # fmt: skip
 
 
 class MentionService:
