@@ -6,6 +6,7 @@ them alone, and erasing the case erases the documents with it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -16,6 +17,7 @@ from casegraph.model.clock import utcnow
 from casegraph.service import Workspace
 from casegraph.store.tables import cases
 from tests.cases.test_cases import as_user, loaded, open_case, subject_id
+from tests.conftest import add_source
 
 __all__ = ["loaded"]  # the fixture, shared
 
@@ -60,3 +62,19 @@ def test_case_evidence_is_read_as_documents_that_only_the_case_members_see(
         left = s.conn.exec_driver_sql("SELECT count(*) FROM doc_files").scalar_one()
     assert left == 0
     assert [p for p in loaded.settings.documents_dir.rglob("*") if p.is_file()] == []
+
+
+def test_an_upload_reads_its_own_evidence_and_leaves_other_waiting_documents_alone(
+    loaded: Workspace, tmp_path: Path
+) -> None:
+    (tmp_path / "memo.txt").write_text("A memo about the Larnaca account.\n")
+    case_id = open_case(loaded)
+    with loaded.session(AccessContext(actor="tester", local=True)) as s:
+        add_source(s, "memos")  # PUBLIC: ana may see it
+        s.documents.ingest([tmp_path / "memo.txt"], "memos", None)
+        s.conn.exec_driver_sql("UPDATE documents SET state = 'queued'")  # as if interrupted
+        s.conn.exec_driver_sql("UPDATE doc_files SET stage = 'queued'")
+    with loaded.session(as_user(loaded, "ana", case_id)) as s:
+        s.cases.add_evidence(case_id, [TIP], "tip.eml", "An informant", "Sent to the desk")
+        states = dict(s.conn.exec_driver_sql("SELECT name, state FROM documents").all())
+    assert states == {"memo.txt": "queued", "tip.eml": "linked"}

@@ -80,9 +80,11 @@ class DocumentPipeline:
         commit: Callable[[], None],
         now: Callable[[], datetime],
         progress: Progress | None = None,
+        names: Visible | None = None,
     ) -> None:
         self.conn = conn
-        self.visible = visible
+        self.visible = visible  # the sources whose documents this run works on
+        self.names_from = names or visible  # the sources whose subjects' names it looks for
         self.blobs = blobs
         self.limits = limits
         self.actor = actor
@@ -267,7 +269,8 @@ class DocumentPipeline:
 
     def _save_mentions(self, sha: str, pages: list[tuple[int, str]], country: str | None) -> None:
         if self._names is None:  # the known names, read once per run when first needed
-            self._names = mentions.NameMatcher(mention_store.known_names(self.conn, self.visible))
+            known = mention_store.known_names(self.conn, self.names_from)
+            self._names = mentions.NameMatcher(known)
         found = list(mentions.scan(pages, country, self._names))
         mention_store.save(self.conn, sha, found)
         self.summary.scanned += 1

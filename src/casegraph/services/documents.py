@@ -42,10 +42,11 @@ class DocumentService:
         self.blobs = BlobStore(settings.documents_dir, settings.document_max_bytes,
                                "CASEGRAPH_DOCUMENT_MAX_BYTES")  # fmt: skip
 
-    def _pipeline(self, visible: Visible, progress: Progress | None,
-                  commit: bool = True) -> DocumentPipeline:  # fmt: skip
+    def _pipeline(self, visible: Visible, progress: Progress | None, commit: bool = True,
+                  names: Visible | None = None) -> DocumentPipeline:  # fmt: skip
         return DocumentPipeline(self.s.conn, visible, self.blobs, self.limits, self.s.ctx.actor,
-                                self.s.commit if commit else _later, utcnow, progress)  # fmt: skip
+                                self.s.commit if commit else _later, utcnow, progress,
+                                names)  # fmt: skip
 
     def ingest(
         self,
@@ -90,8 +91,9 @@ class DocumentService:
         visible = self.s.with_cases(self.s.process(
             "documents.ingest", roles.READ_SUBJECTS, {"case": case_id, "paths": [name],
                                                       "ocr": languages}))  # fmt: skip
-        # in the upload's own transaction: evidence and its documents, or neither
-        pipeline = self._pipeline(visible, None, commit=False)
+        # in the upload's own transaction (evidence and its documents, or neither), on
+        # this case's documents alone; the names looked for are of all the caller sees
+        pipeline = self._pipeline(visible.only([source]), None, commit=False, names=visible)
         pipeline.add_file(path, name, source, languages)
         summary = pipeline.work()
         self.s.record("documents.ingested", {"case": case_id, **_counts(summary)})
