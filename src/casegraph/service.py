@@ -7,7 +7,7 @@ A session is one transaction bound to the caller's ``AccessContext``. Interfaces
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
@@ -331,6 +331,13 @@ class Session:
             return visible
         return Visible([*visible.sources, *mine], visible.entry, visible.processing,
                        self._sealed_now, gate())  # fmt: skip
+
+    def narrowed(self, visible: Visible, sources: Iterable[str]) -> Visible:
+        """What ``visible`` grants of ``sources`` alone, under the same entry (work kept
+        to a part of what the gate granted, such as one case's evidence)."""
+        wanted = set(sources)
+        return Visible([s for s in visible.sources if s in wanted], visible.entry,
+                       visible.processing, self._sealed_now, gate())  # fmt: skip
 
     def _sealed_now(self) -> frozenset[str]:
         sealed = self.sealed_ids()

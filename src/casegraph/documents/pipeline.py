@@ -31,6 +31,7 @@ from casegraph.documents import mentions, ocr
 from casegraph.documents.extract import extract
 from casegraph.documents.extracted import Limits, Unreadable
 from casegraph.documents.kinds import detect
+from casegraph.documents.language import language_of
 from casegraph.documents.parties import parties
 from casegraph.errors import InvalidInput
 from casegraph.model.visible import Visible
@@ -221,7 +222,7 @@ class DocumentPipeline:
             limit = store.MAX_PAGE_CHARS
             texts = [(0, about[:limit])]
             texts += [(n, page[:limit]) for n, page in enumerate(found.pages, start=1)]
-            self._save_mentions(sha, texts, content["country"])
+            self._final_text(sha, texts, content["country"], found.meta)
         if found.schema == "Email":
             known = self.parties.setdefault(occurrence.source, {})
             for address, name in parties(found.meta).items():
@@ -262,17 +263,21 @@ class DocumentPipeline:
             for sha, country in batch:
                 pages = [(page, text) for page, text, _, _ in
                          store.pages(self.conn, self.visible, sha)]  # fmt: skip
-                self._save_mentions(sha, pages, country)
+                content = store.content(self.conn, self.visible, sha)
+                self._final_text(sha, pages, country, content["meta"] if content else {})
                 done += 1
             self.commit()
             self._tell("finding mentions", done, max(total, done))
 
-    def _save_mentions(self, sha: str, pages: list[tuple[int, str]], country: str | None) -> None:
+    def _final_text(self, sha: str, pages: list[tuple[int, str]], country: str | None,
+                    meta: dict[str, Any]) -> None:  # fmt: skip
+        """What is read from a content's final text: its mentions and its language."""
         if self._names is None:  # the known names, read once per run when first needed
             known = mention_store.known_names(self.conn, self.names_from)
             self._names = mentions.NameMatcher(known)
         found = list(mentions.scan(pages, country, self._names))
         mention_store.save(self.conn, sha, found)
+        store.set_language(self.conn, sha, language_of(meta, (t for n, t in pages if n > 0)))
         self.summary.scanned += 1
         self.summary.mentions += len(found)
 

@@ -24,6 +24,12 @@ def is_case_compartment(name: str) -> bool:
     return name.startswith("case:")
 
 
+def where_kept(source: str) -> str:
+    """A document's source as people read it: a case's evidence says so."""
+    case = source.removeprefix("case:")
+    return f"evidence of case {case}" if case != source else source
+
+
 class InvalidSource(InvalidInput):
     """A source definition a user gave is not acceptable; the message says why."""
 

@@ -46,13 +46,6 @@ class Visible:
             self._sealed = self._load_sealed()
         return self._sealed
 
-    def only(self, sources: Iterable[str]) -> Visible:
-        """What this grants of ``sources`` alone, under the same entry (a narrowing:
-        work kept to a part of what the gate granted)."""
-        wanted = set(sources)
-        return Visible([s for s in self.sources if s in wanted], self.entry, self.processing,
-                       self._load_sealed, _GATE)  # fmt: skip
-
     def sees(self, source: str | None) -> bool:
         return source in self.sources
 

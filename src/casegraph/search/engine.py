@@ -22,12 +22,24 @@ from sqlalchemy.engine import Connection
 from casegraph.model.names import display_name
 from casegraph.model.visible import Visible
 from casegraph.search import particulars
+from casegraph.search.document_query import ONLY_DOCUMENTS, DocumentResults
 from casegraph.search.documents import FIELD_OF_TYPE, field_value
 from casegraph.search.facet_sets import FacetSets, answerable, top
 from casegraph.search.labels import facet_label, value_label
 from casegraph.search.particulars import Particulars
 from casegraph.search.pasted import phones
-from casegraph.search.query import And, Filter, Node, Not, Or, QueryError, Range, Words, parse
+from casegraph.search.query import (
+    And,
+    Filter,
+    Node,
+    Not,
+    Or,
+    QueryError,
+    Range,
+    Words,
+    parse,
+    schemata,
+)
 from casegraph.search.text import tokens
 from casegraph.store import search_bitmaps, search_index
 from casegraph.store.search_bitmaps import FACET_FIELDS
@@ -58,6 +70,7 @@ FIELDS = sorted(
         "year",
         "date",
         "case",
+        *ONLY_DOCUMENTS,
         *FILTER_TYPES,
         *DATE_PROPS,
     }
@@ -101,6 +114,7 @@ class Results:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     ranked: int = 0  # matches within reach of the pages: all, or the CANDIDATES ranked
     documents: list[dict[str, Any]] = field(default_factory=list)  # on the first page
+    document_results: DocumentResults = field(default_factory=DocumentResults)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +130,8 @@ class Results:
             },
             "facet_labels": {k: facet_label(k) for k in self.facets},
             "documents": self.documents,
+            **{f"document_{k}": v for k, v in self.document_results.to_dict().items()
+               if k != "results"},
         }
 
 
@@ -242,7 +258,7 @@ class Searcher:
         if isinstance(node, Filter):
             if node.field in ("schema", "source"):
                 return 10 * ESTIMATE_CAP
-            if node.field in ("case", "phone", "email", "id", "identifier"):
+            if node.field in ("case", "phone", "email", "id", "identifier", *ONLY_DOCUMENTS):
                 return 1
             return self._estimate(self._posting(node))
         if isinstance(node, Range):
@@ -316,7 +332,7 @@ class Searcher:
     def _filter(self, node: Filter, per_doc: bool = False) -> str:
         name, value = node.field, node.value
         if name == "schema":
-            names = _schemata(value)
+            names = schemata(value)
             return f"d.schema IN ({', '.join(self._param(n) for n in names)})"
         if name == "case":
             if value not in self.cases:
@@ -327,6 +343,8 @@ class Searcher:
             )
         if name == "source":
             return f"d.source = {self._param(self._source(value))}"
+        if name in ONLY_DOCUMENTS:  # no subject has a language or mentions anything
+            return "1 = 0"
         return self._values(self._posting(node), per_doc)
 
     def _source(self, value: str) -> str:
@@ -402,7 +420,7 @@ class Searcher:
             ]
         name, value = node.field, node.value
         if name == "schema":
-            return [("schema", n) for n in _schemata(value)]
+            return [("schema", n) for n in schemata(value)]
         if name == "source":
             return [("source", self._source(value))]
         if name == "year":
@@ -558,14 +576,6 @@ class Searcher:
 
 
 _ALIASES = iter(range(10**9))
-
-
-def _schemata(value: str) -> list[str]:
-    """The schema named in a ``schema:`` filter and those that extend it."""
-    schema = ftm.get(value)
-    if schema is None:
-        raise QueryError(f"schema:{value}: no such schema (try Person, Company, ...)")
-    return sorted(s.name for s in ftm.schemata.values() if s.is_a(schema))
 
 
 def _field_value(name: str, value: str) -> tuple[str, str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from followthemoney import model as ftm
 from followthemoney.types import registry
 
+from casegraph.model.sources import where_kept
+
 FACET_LABELS = {
     "schema": "Kind of subject",
     "source": "Source",
@@ -26,3 +28,24 @@ def value_label(facet: str, value: str) -> str:
     if facet == "country":
         return registry.country.caption(value) or value.upper()
     return value
+
+
+DOCUMENT_FACET_LABELS = {
+    "schema": "Kind of document",
+    "source": "Source",
+    "language": "Language",
+    "year": "Year",
+    "mentions": "Mentions",
+}
+
+
+def document_value_label(facet: str, value: str, names: dict[str, str]) -> str:
+    """A document facet's value as people read it: a schema's label, a language's name,
+    the display name of a subject it mentions (``names``), where a case's evidence is."""
+    if facet == "language":
+        return registry.language.caption(value) or value
+    if facet == "mentions":
+        return names.get(value, value)
+    if facet == "source":
+        return where_kept(value)
+    return value_label(facet, value)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from followthemoney import model as ftm
+
 from casegraph.errors import InvalidInput
 from casegraph.search import pasted
 
@@ -281,3 +283,11 @@ def fields(node: Node | None) -> list[str]:
     if isinstance(node, Not):
         return fields(node.node)
     return [f for child in node.nodes for f in fields(child)]
+
+
+def schemata(value: str) -> list[str]:
+    """The schema named in a ``schema:`` filter and those that extend it."""
+    schema = ftm.get(value)
+    if schema is None:
+        raise QueryError(f"schema:{value}: no such schema (try Person, Company, ...)")
+    return sorted(s.name for s in ftm.schemata.values() if s.is_a(schema))

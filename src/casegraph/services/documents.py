@@ -25,6 +25,9 @@ from casegraph.errors import InvalidInput, NotFound
 from casegraph.model.clock import utcnow
 from casegraph.model.sources import case_compartment, is_case_compartment
 from casegraph.model.visible import Visible
+from casegraph.search import document_query
+from casegraph.search.document_query import DocumentResults, Facts, matches, may_match
+from casegraph.search.query import fields, free_text, parse
 from casegraph.store import documents as store
 from casegraph.store.blobs import BlobStore
 
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
     from casegraph.service import Session
 
 STAGES = ("extract", "ocr")
+CANDIDATES = 1000  # documents a search filters and counts facets over, the best first
+FACET_VALUES = 20
 
 
 class DocumentService:
@@ -93,7 +98,8 @@ class DocumentService:
                                                       "ocr": languages}))  # fmt: skip
         # in the upload's own transaction (evidence and its documents, or neither), on
         # this case's documents alone; the names looked for are of all the caller sees
-        pipeline = self._pipeline(visible.only([source]), None, commit=False, names=visible)
+        own = self.s.narrowed(visible, [source])
+        pipeline = self._pipeline(own, None, commit=False, names=visible)
         pipeline.add_file(path, name, source, languages)
         summary = pipeline.work()
         self.s.record("documents.ingested", {"case": case_id, **_counts(summary)})
@@ -142,30 +148,61 @@ class DocumentService:
         return out
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Documents alone, by the query language of ``search`` (``casegraph docs
+        search``): a consultation, recorded with the query."""
+        parse(query)  # a query that cannot be read fails before anything is recorded
         visible = self.s.consult("documents.search", {"query": query})
-        return self.hits(visible, query, limit)
+        return self.hits(visible, query, limit).hits
 
-    def hits(self, visible: Visible, query: str, limit: int) -> list[dict[str, Any]]:
-        """Documents matching ``query`` under a consultation already recorded: the best
-        page of each, with a snippet and where the words matched in it (the caller's
-        cases' documents too)."""
+    def hits(
+        self, visible: Visible, query: str, limit: int, facets: Sequence[str] = ()
+    ) -> DocumentResults:
+        """Documents matching ``query`` (``search.document_query``) under a consultation
+        already recorded (the caller's cases' documents too): the best page of each, with
+        a snippet and where the words matched in it; facet counts over the first
+        ``CANDIDATES`` matches (the latest read, for a query of filters only)."""
+        tree = parse(query)
+        words = free_text(tree)
+        if tree is None or not may_match(tree) or not (
+                words or set(fields(tree)) & document_query.FIELDS):  # fmt: skip
+            return DocumentResults()
         visible = self.s.with_cases(visible)
-        found = store.search(self.s.conn, visible, query, limit)
-        phrases, words = store.query_terms(query)
-        places = store.occurrences_of(self.s.conn, visible, [h.sha256 for h in found])
-        files = store.contents(self.s.conn, visible, [h.sha256 for h in found])
-        out = []
-        for hit in found:
+        sources, schemata = document_query.required(tree)
+        if sources is not None:
+            visible = self.s.narrowed(visible, sources)
+        conn = self.s.conn
+        found = (store.search(conn, visible, words, CANDIDATES, schemata) if words
+                 else store.listed(conn, visible, CANDIDATES, schemata))  # fmt: skip
+        known = store.facts(conn, visible, [h.sha256 for h in found])
+        mentions: dict[str, set[str]] = {}
+        if "mentions" in facets or document_query.mentioned(tree):
+            mentions = self.s.mentions.subjects_of(visible, sorted(known))
+        facts = {sha: Facts(*row, mentions=mentions.get(sha, set()))
+                 for sha, row in known.items()}  # fmt: skip
+        kept = [h for h in found if h.sha256 in facts and matches(tree, facts[h.sha256])]
+        out = DocumentResults(total=len(kept), more=len(found) >= CANDIDATES)
+        for name in facets:
+            out.facets[name] = document_query.counts((facts[h.sha256] for h in kept), name,
+                                                     FACET_VALUES)  # fmt: skip
+        out.labels = self.s.mentions.captions(visible, {v for v, _ in out.facets.get(
+            "mentions", [])})  # fmt: skip
+        shown = kept[:limit]
+        texts = store.texts_of(conn, shown)
+        places = store.occurrences_of(conn, visible, [h.sha256 for h in shown])
+        files = store.contents(conn, visible, [h.sha256 for h in shown])
+        phrases, terms = store.query_terms(words)
+        for hit in shown:
             where = places.get(hit.sha256)
             if not where:
                 continue
             first, info = where[0], files[hit.sha256]
-            snippet, marks = snippets.snippet(hit.text, [*phrases, *words])
-            out.append({
+            snippet, marks = snippets.snippet(texts.get(hit.page_id, ""), [*phrases, *terms])
+            out.hits.append({
                 "id": first.id, "name": first.name, "path": first.path, "source": first.source,
                 "schema": info["schema"], "kind": info["kind"], "title": info["title"],
-                "page": hit.page, "paged": bool(info["paged"]), "snippet": snippet,
-                "highlights": marks, "places": len(where),
+                "dated": info["dated"], "language": info["language"], "page": hit.page,
+                "paged": bool(info["paged"]), "snippet": snippet, "highlights": marks,
+                "places": len(where),
             })  # fmt: skip
         return out
 

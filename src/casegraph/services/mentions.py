@@ -68,6 +68,32 @@ class MentionService:
             })  # fmt: skip
         return out
 
+    def subjects_of(self, visible: Visible, shas: Sequence[str]) -> dict[str, set[str]]:
+        """The subjects each content mentions, by the rule of ``of_content`` (links less
+        rejections, and re-links), among those the reader may see and that are not
+        sealed: for the search page's facet and ``mentions:`` filter."""
+        found = list(store.of_contents(self.s.conn, visible, shas))
+        decided: dict[tuple[str, tuple[int, int, int]], dict[str, str]] = {}
+        for sha, spot, subject, decision in store.decided_in(self.s.conn, visible, shas):
+            decided.setdefault((sha, spot), {})[subject] = decision
+        links = self._links(visible, [m for _, m in found])
+        out: dict[str, set[str]] = {}
+        for sha, m in found:
+            rows = decided.get((sha, m.spot), {})
+            ids = {c for c in links.get((m.field, m.key), []) if rows.get(c) != "rejected"}
+            ids |= {c for c, d in rows.items() if d == "linked"}
+            if ids:
+                out.setdefault(sha, set()).update(ids)
+        every = {c for ids in out.values() for c in ids}
+        cards = graph_store.cards(self.s.conn, every, visible, date.today().isoformat())
+        shown = {c for c, (caption, _, sealed) in cards.items()
+                 if caption is not None and not sealed}  # fmt: skip
+        return {sha: ids & shown for sha, ids in out.items() if ids & shown}
+
+    def captions(self, visible: Visible, ids: set[str]) -> dict[str, str]:
+        """The display names of subjects the reader may see."""
+        return {c: card["caption"] for c, card in self._cards(visible, ids).items()}
+
     def decide(
         self, doc_id: str, place: str, decision: str, subject: str | None = None
     ) -> dict[str, Any]:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from casegraph.search.document_query import FACETS as DOCUMENT_FACETS
 from casegraph.search.engine import FACETS, Results, Searcher
-from casegraph.search.query import QueryError, fields, free_text, parse
+from casegraph.search.query import QueryError, fields, parse
 from casegraph.store import cases as case_store
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class SearchService:
         found = self.s.review.duplicates(visible, [h.id for h in results.hits])
         for hit in results.hits:
             hit.duplicates = found.get(hit.id, [])
-        words = free_text(tree)
-        if page == 1 and words:  # documents whose text has the words, under the same entry
-            results.documents = self.s.documents.hits(visible, words, limit)
+        if page == 1:  # documents, by the same query, under the same entry
+            docs = self.s.documents.hits(visible, query, limit, DOCUMENT_FACETS if facets else ())
+            results.documents, results.document_results = docs.hits, docs
         return results

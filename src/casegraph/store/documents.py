@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -202,6 +202,11 @@ def save_extracted(
              meta.get("date") or meta.get("created"), 32),
          "in_reply_to": _short(meta.get("in_reply_to")), "now": now},
     )  # fmt: skip
+
+
+def set_language(conn: Connection, sha256: str, language: str | None) -> None:
+    conn.execute(text("UPDATE doc_files SET language = :language WHERE sha256 = :sha"),
+                 {"sha": sha256, "language": language})  # fmt: skip
 
 
 def fail(conn: Connection, sha256: str, kind: str | None, stage: str, reason: str,
@@ -448,7 +453,7 @@ def thread(conn: Connection, visible: Visible, message_ids: Sequence[str],
 class Hit:
     sha256: str
     page: int
-    text: str  # the page's text
+    page_id: int  # the page's row: its text is read for the hits shown only
     rank: float
 
 
@@ -465,14 +470,25 @@ def query_terms(query: str) -> tuple[list[str], list[str]]:
     return phrases, _WORD.findall(re.sub(r'"[^"]*"', " ", query))
 
 
-def search(conn: Connection, visible: Visible, query: str, limit: int) -> list[Hit]:
+def _of_schemata(alias: str, schemata: Collection[str] | None, params: dict[str, Any]) -> str:
+    """A condition on the content of ``alias`` being of one of ``schemata`` (None: any)."""
+    if schemata is None:
+        return "1 = 1"
+    params["schemata"] = sorted(schemata) or [""]
+    return (f"EXISTS (SELECT 1 FROM doc_files sf WHERE sf.sha256 = {alias}.sha256 "
+            "AND sf.schema IN :schemata)")  # fmt: skip
+
+
+def search(conn: Connection, visible: Visible, query: str, limit: int,
+           schemata: Collection[str] | None = None) -> list[Hit]:  # fmt: skip
     """The best page of each content matching ``query`` (words, all of them; a phrase in
-    double quotes, in order) that a granted occurrence holds, best first."""
+    double quotes, in order) that a granted occurrence holds, best first: of at most
+    ``limit`` contents (of ``schemata``, if given)."""
     phrases, words = query_terms(query)
     if not visible or not (phrases or words):
         return []
     params: dict[str, Any] = {"sources": list(visible.sources), "n": limit * 5}
-    held = HELD.format("p")
+    held = f"{HELD.format('p')} AND {_of_schemata('p', schemata, params)}"
     if conn.dialect.name == "sqlite":
         terms = [f'"{" ".join(_WORD.findall(p))}"' for p in phrases]
         terms += [f'"{w}"' for w in words]
@@ -492,17 +508,75 @@ def search(conn: Connection, visible: Visible, query: str, limit: int) -> list[H
                "ORDER BY ts_rank(p.tsv, tq.q) DESC LIMIT :n")
     # the best page of each content; its properties (page 0) only when no page matches
     best: dict[str, tuple[int, int, float]] = {}
-    for page_id, sha, page, rank in conn.execute(text(sql).bindparams(expanding("sources")),
-                                                 params):  # fmt: skip
+    for page_id, sha, page, rank in conn.execute(
+        text(sql).bindparams(*[expanding(n) for n in ("sources", "schemata") if n in params]),
+        params,
+    ):  # fmt: skip
         if sha not in best or (best[sha][1] == 0 and page > 0):
             best[sha] = (page_id, page, float(rank))
     chosen = sorted(best.items(), key=lambda item: item[1][2])[:limit]
-    texts: dict[int, str] = dict(conn.execute(
+    return [Hit(sha, page, page_id, rank) for sha, (page_id, page, rank) in chosen]
+
+
+def listed(conn: Connection, visible: Visible, limit: int,
+           schemata: Collection[str] | None = None) -> list[Hit]:  # fmt: skip
+    """The read contents a granted occurrence holds (of ``schemata``, if given), the
+    latest first: the first page of each (its properties if it has none)."""
+    if not visible:
+        return []
+    params: dict[str, Any] = {"sources": list(visible.sources), "n": limit}
+    rows = conn.execute(
+        text("SELECT f.sha256, f.pages FROM doc_files f WHERE f.stage IN ('done', 'ocr') "
+             f"AND {HELD.format('f')} AND {_of_schemata('f', schemata, params)} "
+             "ORDER BY CASE WHEN f.dated IS NULL THEN 1 ELSE 0 END, f.dated DESC, f.sha256 "
+             "LIMIT :n")
+        .bindparams(*[expanding(n) for n in ("sources", "schemata") if n in params]), params,
+    ).all()  # fmt: skip
+    first = {str(sha): 1 if pages else 0 for sha, pages in rows}
+    ids: dict[tuple[str, int], int] = {}
+    for chunk in _chunks(list(first)):
+        ids.update(((str(sha), int(page)), int(i)) for i, sha, page in conn.execute(
+            text("SELECT id, sha256, page FROM doc_pages WHERE sha256 IN :shas AND page <= 1")
+            .bindparams(expanding("shas")), {"shas": chunk}))  # fmt: skip
+    return [Hit(sha, page, ids[(sha, page)], 0.0) for sha, page in first.items()
+            if (sha, page) in ids]  # fmt: skip
+
+
+def texts_of(conn: Connection, hits: Sequence[Hit]) -> dict[int, str]:
+    """The text of the pages of ``hits`` (found under a ``Visible`` already), by row."""
+    return dict(conn.execute(
         text("SELECT id, text FROM doc_pages WHERE id IN :ids").bindparams(expanding("ids")),
-        {"ids": [page_id for _, (page_id, _, _) in chosen] or [-1]},
+        {"ids": [h.page_id for h in hits] or [-1]},
     ).all())  # fmt: skip
-    return [Hit(sha, page, texts.get(page_id, ""), rank)
-            for sha, (page_id, page, rank) in chosen]  # fmt: skip
+
+
+def facts(
+    conn: Connection, visible: Visible, shas: Sequence[str]
+) -> dict[str, tuple[str | None, str | None, str | None, set[str]]]:
+    """(schema, language, date, sources of its granted occurrences) of each content."""
+    out: dict[str, tuple[str | None, str | None, str | None, set[str]]] = {}
+    if not visible:
+        return out
+    for chunk in _chunks(list(shas)):
+        params = {"shas": chunk, "sources": list(visible.sources)}
+        for sha, schema, language, dated in conn.execute(
+            text("SELECT sha256, schema, language, dated FROM doc_files WHERE sha256 IN :shas")
+            .bindparams(expanding("shas")), params,
+        ):  # fmt: skip
+            out[str(sha)] = (schema, language, dated, set())
+        for sha, source in conn.execute(
+            text("SELECT DISTINCT sha256, source FROM documents WHERE sha256 IN :shas "
+                 "AND source IN :sources").bindparams(expanding("shas"), expanding("sources")),
+            params,
+        ):  # fmt: skip
+            if str(sha) in out:
+                out[str(sha)][3].add(str(source))
+    return {sha: found for sha, found in out.items() if found[3]}
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def occurrences_of(

@@ -112,6 +112,38 @@ def decisions_of(
     return out
 
 
+def of_contents(
+    conn: Connection, visible: Visible, shas: Sequence[str]
+) -> Iterator[tuple[str, Mention]]:
+    """(content, mention) of the mentions of many contents granted occurrences hold."""
+    for start in range(0, len(shas), 500):
+        rows = conn.execute(
+            text("SELECT m.sha256, m.page, m.char_start, m.char_end, m.text, m.rule, m.field, "
+                 f"m.key FROM doc_mentions m WHERE m.sha256 IN :shas AND {HELD.format('m')}")
+            .bindparams(expanding("sources"), expanding("shas")),
+            {**_sources(visible), "shas": list(shas[start : start + 500])},
+        )  # fmt: skip
+        for sha, *rest in rows:
+            yield str(sha), Mention(*rest)
+
+
+def decided_in(
+    conn: Connection, visible: Visible, shas: Sequence[str]
+) -> Iterator[tuple[str, tuple[int, int, int], str, str]]:
+    """(content, place (page, start, end), subject, decision) of the decisions on the
+    mentions of many contents, made while the text there was what it is now."""
+    for start in range(0, len(shas), 500):
+        rows = conn.execute(
+            text("SELECT z.sha256, z.page, z.char_start, z.char_end, z.canonical_id, z.decision "
+                 "FROM mention_decisions z "
+                 f"JOIN doc_mentions m ON {_PLACE} WHERE z.sha256 IN :shas "
+                 f"AND {HELD.format('z')}").bindparams(expanding("sources"), expanding("shas")),
+            {**_sources(visible), "shas": list(shas[start : start + 500])},
+        )  # fmt: skip
+        for sha, page, start_at, end_at, subject, decision in rows:
+            yield str(sha), (page, start_at, end_at), str(subject), str(decision)
+
+
 def decide(conn: Connection, sha256: str, mention: Mention, decided: Sequence[tuple[str, str]],
            replacing: Iterable[str], actor: str, now: datetime) -> None:  # fmt: skip
     """An analyst's decisions (subject, decision) on a mention, in place of the earlier

@@ -529,6 +529,7 @@ doc_files = Table(
     Column("processed_at", DateTime, nullable=True),
     Column("country", String(2), nullable=True),  # where phone numbers are read as local
     Column("scanned", Integer, nullable=False, server_default="0"),  # 1: mentions found
+    Column("language", String(8), nullable=True),  # ISO 639-2: stated, else recognised
     Index("ix_doc_files_stage", "stage"),
     Index("ix_doc_files_scanned", "scanned"),
 )

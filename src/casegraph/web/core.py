@@ -22,6 +22,7 @@ from casegraph.access.context import AccessContext
 from casegraph.access.identities import User
 from casegraph.errors import CasegraphError
 from casegraph.http.request import SESSION_COOKIE, request_id, workspace
+from casegraph.model.sources import where_kept
 from casegraph.service import Session, Workspace
 from casegraph.web.ids import id_small
 from casegraph.web.marks import marked
@@ -37,12 +38,6 @@ templates = Jinja2Templates(
 )
 templates.env.filters["id_small"] = id_small  # an id beside a name (web/ids.py)
 templates.env.globals["marked"] = marked  # a snippet with its matches (web/marks.py)
-
-
-def where_kept(source: str) -> str:
-    """A document's source as people read it: a case's evidence says so."""
-    case = source.removeprefix("case:")
-    return f"evidence of case {case}" if case != source else source
 
 
 templates.env.filters["where_kept"] = where_kept
