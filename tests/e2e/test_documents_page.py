@@ -1,8 +1,9 @@
 """Documents in a real browser on the served demo, on SQLite and PostgreSQL: a mailbox
 uploaded as evidence of the demo case; a phrase from one message found on the search
 page, the message opened with the phrase marked, a mention in it followed to the
-subject's profile and back from the profile's documents, and the file inside its
-attachment reached from it. Screenshots go to test-artifacts/e2e/<store>-documents-*.png."""
+subject's profile and back from the profile's documents, the file inside its
+attachment reached from it, and an attached PDF read beside its pages' pictures and
+downloaded (a disclosure, with its recipient). Screenshots go to test-artifacts/e2e/<store>-documents-*.png."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from tests.e2e.conftest import Server
 PLACE = "nav[aria-label='Where this document is']"
 
 
-def _mailbox(folder: Path) -> Path:
-    """An mbox of two messages of one thread; the reply carries a zip with a memo."""
+def _mailbox(folder: Path, statement: Path) -> Path:
+    """An mbox of two messages of one thread; the reply carries a zip with a memo and a
+    bank statement as a PDF."""
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w") as z:
         z.writestr("memo/transfer-plan.txt", "Route the funds through Larkfield Trading Ltd "
@@ -44,6 +46,8 @@ def _mailbox(folder: Path) -> Path:
                       "Konstantin Valdrenko.\n")
     reply.add_attachment(packed.getvalue(), maintype="application", subtype="zip",
                          filename="plan.zip")  # fmt: skip
+    reply.add_attachment(statement.read_bytes(), maintype="application", subtype="pdf",
+                         filename="statement.pdf")  # fmt: skip
     box.add(first)
     box.add(reply)
     box.close()
@@ -51,7 +55,7 @@ def _mailbox(folder: Path) -> Path:
 
 
 def test_a_mailbox_uploaded_to_a_case_leads_to_its_messages_and_the_subjects_they_name(
-    browser: Any, served: Server, tmp_path: Path
+    browser: Any, served: Server, shared_data: Path, tmp_path: Path
 ) -> None:
     tab = Tab(browser, served.base, served.store)
     tab.sign_in("anna")
@@ -60,7 +64,7 @@ def test_a_mailbox_uploaded_to_a_case_leads_to_its_messages_and_the_subjects_the
     page.wait_for_selector("h1 .case-id")
     case_id = page.locator("h1 .case-id").inner_text().strip()
     tab.go(f"/cases/{case_id}/evidence")
-    page.set_input_files("#evidence-file", str(_mailbox(tmp_path)))
+    page.set_input_files("#evidence-file", str(_mailbox(tmp_path, shared_data / "docs/pdf/pdflatex-4-pages.pdf")))
     page.fill("#received-from", "The seizing officer")
     page.fill("#evidence-reason", "Mailbox seized under the search warrant")
     page.click("form[enctype='multipart/form-data'] button[type=submit]")
@@ -71,6 +75,17 @@ def test_a_mailbox_uploaded_to_a_case_leads_to_its_messages_and_the_subjects_the
     hit = page.locator("article.hit", has_text="Re: Shipment schedule")
     assert hit.locator("mark").first.inner_text() in ("Cyprus", "account")
     tab.shot("documents-search")
+    # the documents' facets narrow to the case's evidence, then to e-mails of 2024
+    page.locator("aside.facets a", has_text=f"evidence of case {case_id}").click()
+    page.wait_for_selector("#documents")
+    assert page.locator("#q").input_value() == f'"Cyprus account" case:{case_id}'
+    page.locator("aside.facets h3:text('Year') + ul a", has_text="2024").click()
+    page.wait_for_selector("#documents")
+    assert page.locator("#q").input_value().endswith("year:2024")
+    assert "Konstantin Valdrenko" in page.locator("aside.facets").inner_text()  # mentioned
+    assert "Nothing matches" not in page.locator("main").inner_text()
+    hit = page.locator("article.hit", has_text="Re: Shipment schedule")
+    tab.shot("documents-search-narrowed")
     hit.locator("h2 a").click()
     page.wait_for_selector("pre.doc-text")
     assert page.locator("h1").inner_text().startswith("Re: Shipment schedule")
@@ -116,4 +131,19 @@ def test_a_mailbox_uploaded_to_a_case_leads_to_its_messages_and_the_subjects_the
     crumbs = [a.inner_text() for a in page.locator(f"{PLACE} a").all()]
     assert crumbs[-3:] == ["seized.mbox", "0002 Re: Shipment schedule.eml", "plan.zip"]
     tab.shot("documents-attachment")
+    # the statement: each page's picture, rendered by the server, beside its text
+    page.goto(message)
+    page.click("aside a:text('statement.pdf')")
+    page.wait_for_selector("details.page-picture")
+    assert page.locator("details.page-picture").count() == 4
+    page.locator("details.page-picture summary").first.click()
+    page.wait_for_function("() => { const i = document.querySelector("
+                           "'details.page-picture[open] img'); "
+                           "return i && i.complete && i.naturalWidth > 1000; }")  # fmt: skip
+    tab.shot("documents-pdf")
+    # a download is a disclosure: it names its recipient
+    page.fill("#recipient", "the prosecutor's office")
+    with page.expect_download() as sent:
+        page.click("form.download button")
+    assert sent.value.suggested_filename == "statement.pdf"
     assert tab.errors == [] and tab.console == []

@@ -354,7 +354,7 @@ def _media_type(claimed: str | None) -> str | None:
     return value
 
 
-def _disposition(filename: str) -> str:
+def disposition(filename: str) -> str:
     """``attachment`` with an ASCII file name (no quotes, backslashes or control
     characters) and the exact name in RFC 5987 form."""
     plain = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
@@ -421,7 +421,7 @@ def download(
         body,
         media_type=media_type,
         headers={
-            "Content-Disposition": _disposition(str(meta["filename"])),
+            "Content-Disposition": disposition(str(meta["filename"])),
             "X-Content-SHA256": str(meta["sha256"]),
         },
     )
@@ -444,7 +444,7 @@ def report(
     return Response(
         document,
         media_type=media_type,
-        headers={"Content-Disposition": _disposition(f"{case_id}.{fmt}")},
+        headers={"Content-Disposition": disposition(f"{case_id}.{fmt}")},
     )
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from casegraph.api.auth import session
+from casegraph.api.case_routes import Recipient, disposition
 from casegraph.service import Session
 
 router = APIRouter(prefix="/api/v1")
@@ -17,7 +19,9 @@ router = APIRouter(prefix="/api/v1")
 
 @router.get("/documents/search")
 def documents_search(
-    q: str = Query(..., min_length=1, max_length=1000, description='Words, or a "phrase"'),
+    q: str = Query(..., min_length=1, max_length=1000,
+                   description='Words, "a phrase", and filters: schema:Email source: case: '
+                   "year: language:deu mentions:<subject id>"),
     limit: int = Query(20, ge=1, le=100),
     s: Session = Depends(session, scope="function"),
 ) -> list[dict[str, Any]]:
@@ -39,6 +43,39 @@ def documents_status(
 def document(doc_id: str, s: Session = Depends(session, scope="function")) -> dict[str, Any]:
     """One document: where it is, what is inside it, its metadata and text per page."""
     return s.documents.read(doc_id)
+
+
+@router.get(
+    "/documents/{doc_id}/pages/{page}/image",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def page_image(
+    doc_id: str, page: int = Path(..., ge=1, le=100_000),
+    s: Session = Depends(session, scope="function"),
+) -> Response:
+    """A page of a PDF or a scanned image as a PNG (a consultation, recorded)."""
+    return Response(s.documents.page_image(doc_id, page), media_type="image/png",
+                    headers={"Cache-Control": "private, no-store"})  # fmt: skip
+
+
+@router.get(
+    "/documents/{doc_id}/download",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def download(
+    doc_id: str,
+    recipient: Recipient,
+    s: Session = Depends(session, scope="function"),
+) -> StreamingResponse:
+    """The file as it was found: a disclosure to ``recipient``, on the record before any
+    byte leaves."""
+    meta, body = s.documents.download(doc_id, recipient)
+    return StreamingResponse(body, media_type="application/octet-stream", headers={
+        "Content-Disposition": disposition(str(meta["name"])),
+        "X-Content-SHA256": str(meta["sha256"]),
+    })  # fmt: skip
 
 
 class MentionDecision(BaseModel):

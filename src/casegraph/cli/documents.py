@@ -1,5 +1,5 @@
-"""Document commands: ``ingest-docs`` and ``docs status | retry | work | show | search |
-mention | rescan | mentioning``.
+"""Document commands: ``ingest-docs`` and ``docs status | retry | work | show | get |
+image | search | mention | rescan | mentioning``.
 Registered on the main ``casegraph`` app by ``cli/__init__.py``."""
 
 from __future__ import annotations
@@ -135,14 +135,20 @@ def _list(read: Callable[[Session], list[dict[str, Any]]], case: str | None,
     print_document_hits(hits)
 
 
-def print_document_hits(hits: list[dict[str, Any]]) -> None:
-    title = f"{len(hits)} document{'' if len(hits) == 1 else 's'}"
+def print_document_hits(hits: list[dict[str, Any]], total: int | None = None) -> None:
+    total = len(hits) if total is None else total
+    title = f"{total:,} document{'' if total == 1 else 's'}"
+    if total > len(hits):
+        title += f"; the best {len(hits)} shown"
     table = Table(Column("document", overflow="fold"), "schema", "page",
                   Column("snippet", overflow="fold"), title=title)  # fmt: skip
     for hit in hits:
         where = f"{hit['path']}\n[dim]{hit['source']} · {hit['id']}[/]"
         if hit["places"] > 1:
             where += f"\n[dim]and {hit['places'] - 1} other place(s)[/]"
+        told = [t for t in ((hit.get("dated") or "")[:10], hit.get("language") or "") if t]
+        if told:
+            where += f"\n[dim]{' · '.join(told)}[/]"
         page = str(hit["page"]) if hit["page"] and hit["paged"] else ""
         table.add_row(where, hit["schema"] or "", page, marked(hit["snippet"], hit["highlights"]))
     err.print(table)
@@ -155,6 +161,43 @@ def marked(text: str, marks: list[tuple[int, int]]) -> str:
         out.append(escape(text[at:start]) + "[bold yellow]" + escape(text[start:end]) + "[/]")
         at = end
     return "".join(out) + escape(text[at:])
+
+
+@docs_app.command("get")
+def get(
+    doc_id: str = typer.Argument(..., help="The document's id (from search or status)."),
+    recipient: str = typer.Option(..., "--recipient", help="Who the file is for (recorded)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the file."),
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
+) -> None:
+    """Write a document's file out as it was found: a disclosure, recorded with its
+    recipient before any byte is written."""
+    with session(case, justification) as s:
+        meta, body = guarded(lambda: s.documents.download(doc_id, recipient))
+
+        def write() -> None:
+            with out.open("wb") as handle:
+                for chunk in body:
+                    handle.write(chunk)
+
+        guarded(write)
+    err.print(f"wrote {out} ({meta['size'] or 0:,} bytes, sha256 {meta['sha256']})")
+
+
+@docs_app.command("image")
+def image(
+    doc_id: str = typer.Argument(..., help="The document's id (a PDF or a scan)."),
+    page: int = typer.Argument(..., help="The page, from 1."),
+    out: Path = typer.Option(..., "--out", help="Where to write the PNG."),
+    case: str | None = CASE,
+    justification: str | None = JUSTIFICATION,
+) -> None:
+    """A page of a PDF or a scan as a PNG, to read beside its text (a consultation)."""
+    with session(case, justification) as s:
+        png = guarded(lambda: s.documents.page_image(doc_id, page))
+    guarded(lambda: out.write_bytes(png))
+    err.print(f"wrote {out} (page {page}, {len(png):,} bytes)")
 
 
 @docs_app.command("show")

@@ -29,7 +29,12 @@ from casegraph.graph.analysis import MEASURES
 from casegraph.graph.subgraph import EXPORT_FORMATS
 from casegraph.model.amounts import measure
 from casegraph.search.engine import FACETS
-from casegraph.search.labels import facet_label, value_label
+from casegraph.search.labels import (
+    DOCUMENT_FACET_LABELS,
+    document_value_label,
+    facet_label,
+    value_label,
+)
 
 index_app = typer.Typer(no_args_is_help=True, help="The search index and graph edges.")
 graph_app = typer.Typer(no_args_is_help=True, help="Link analysis: neighbourhoods, paths, metrics.")
@@ -90,8 +95,18 @@ def search(
             err.print(f"[bold]{escape(facet_label(name))}[/]: {shown}", highlight=False)
     if results.total > results.ranked:
         err.print(f"[dim]ranked the first {results.ranked:,} matches; narrow the query[/]")
+    found = results.document_results
     if results.documents:
-        print_document_hits(results.documents)
+        print_document_hits(results.documents, found.total)
+    for name, counts in found.facets.items():
+        if counts:
+            shown = ", ".join(f"{escape(document_value_label(name, v, found.labels))} ({c:,})"
+                              + (f" [dim]{v}[/]" if name == "mentions" else "")
+                              for v, c in counts[:8])  # fmt: skip
+            err.print(f"[bold]Documents · {escape(DOCUMENT_FACET_LABELS[name])}[/]: {shown}",
+                      highlight=False)  # fmt: skip
+    if found.more:
+        err.print("[dim]documents: counted among the first matches only; narrow the query[/]")
 
 
 @index_app.command("refresh")

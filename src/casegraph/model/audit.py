@@ -77,7 +77,8 @@ ACTIONS: dict[str, str] = {
          "case.subjects", "case.subject.link", "case.mentions", "oversight.names",
          "case.timeline", "case.timeline.edges", "case.report", "case.report.read",
          "case.report.graph", "case.evidence.download", "documents.search", "document.read",
-         "mention.decide", "subject.documents"),
+         "document.page", "document.download", "mention.decide",
+         "subject.documents"),
         CONSULTATION,
     ),
     **dict.fromkeys(

@@ -43,9 +43,14 @@ def document_value_label(facet: str, value: str, names: dict[str, str]) -> str:
     """A document facet's value as people read it: a schema's label, a language's name,
     the display name of a subject it mentions (``names``), where a case's evidence is."""
     if facet == "language":
-        return registry.language.caption(value) or value
+        return language_name(value)
     if facet == "mentions":
         return names.get(value, value)
     if facet == "source":
         return where_kept(value)
     return value_label(facet, value)
+
+
+def language_name(code: str) -> str:
+    """An ISO 639 code as people read it: ``deu`` is German."""
+    return str(registry.language.caption(code) or code)

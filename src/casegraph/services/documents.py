@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 from followthemoney.types import registry
 
 from casegraph.access import roles
+from casegraph.cases.rules import written
 from casegraph.documents import ocr, snippets
 from casegraph.documents.extracted import Limits, Unreadable
 from casegraph.documents.parties import entities
+from casegraph.documents.pictures import PICTURED, page_png
 from casegraph.documents.pipeline import DocumentPipeline, Progress, RunSummary
 from casegraph.errors import InvalidInput, NotFound
 from casegraph.model.clock import utcnow
@@ -166,9 +168,9 @@ class DocumentService:
         if tree is None or not may_match(tree) or not (
                 words or set(fields(tree)) & document_query.FIELDS):  # fmt: skip
             return DocumentResults()
-        visible = self.s.with_cases(visible)
+        wide = visible = self.s.with_cases(visible)
         sources, schemata = document_query.required(tree)
-        if sources is not None:
+        if sources is not None:  # the documents of those sources; subjects of all
             visible = self.s.narrowed(visible, sources)
         conn = self.s.conn
         found = (store.search(conn, visible, words, CANDIDATES, schemata) if words
@@ -176,7 +178,7 @@ class DocumentService:
         known = store.facts(conn, visible, [h.sha256 for h in found])
         mentions: dict[str, set[str]] = {}
         if "mentions" in facets or document_query.mentioned(tree):
-            mentions = self.s.mentions.subjects_of(visible, sorted(known))
+            mentions = self.s.mentions.subjects_of(visible, sorted(known), wide)
         facts = {sha: Facts(*row, mentions=mentions.get(sha, set()))
                  for sha, row in known.items()}  # fmt: skip
         kept = [h for h in found if h.sha256 in facts and matches(tree, facts[h.sha256])]
@@ -184,7 +186,7 @@ class DocumentService:
         for name in facets:
             out.facets[name] = document_query.counts((facts[h.sha256] for h in kept), name,
                                                      FACET_VALUES)  # fmt: skip
-        out.labels = self.s.mentions.captions(visible, {v for v, _ in out.facets.get(
+        out.labels = self.s.mentions.captions(wide, {v for v, _ in out.facets.get(
             "mentions", [])})  # fmt: skip
         shown = kept[:limit]
         texts = store.texts_of(conn, shown)
@@ -228,6 +230,7 @@ class DocumentService:
             "sha256": found.sha256, "kind": info.get("kind"), "schema": info.get("schema"),
             "size": info.get("size"), "stage": info.get("stage"), "error": info.get("error"),
             "title": info.get("title"), "meta": meta, "paged": bool(info.get("paged")),
+            "language": info.get("language"),
             "properties": next((text for page, text, _, _ in pages if page == 0), ""),
             "pages": [{"page": page, "text": text, "ocr": state or None, "error": error}
                       for page, text, state, error in pages if page > 0],
@@ -236,7 +239,40 @@ class DocumentService:
             "also_at": [_place(o) for o in others if o.id != found.id],
             "thread": thread,
             "mentions": self.s.mentions.of_content(visible, found.sha256),
+            "pictured": info.get("kind") in PICTURED and info.get("stage") in ("done", "ocr"),
         }  # fmt: skip
+
+    def page_image(self, doc_id: str, page: int) -> bytes:
+        """Page ``page`` of a PDF or a scanned image as a PNG to read beside its text. A
+        consultation, recorded with the document and the page."""
+        visible = self.s.with_cases(self.s.consult("document.page",
+                                                   {"document": doc_id, "page": page}))  # fmt: skip
+        found = store.occurrence(self.s.conn, visible, doc_id)
+        if found is None:
+            raise NotFound(f"no document {doc_id!r}")
+        info = store.content(self.s.conn, visible, found.sha256) or {}
+        try:
+            return page_png(b"".join(self.blobs.read(found.sha256)), info.get("kind") or "", page)
+        except Unreadable as exc:
+            raise InvalidInput(f"document {doc_id}, page {page}: {exc}") from None
+
+    def download(self, doc_id: str, recipient: str) -> tuple[dict[str, Any], Iterator[bytes]]:
+        """The file itself, as it was found: a disclosure to ``recipient``, committed to
+        the ledger before any byte leaves."""
+        recipient = written("the recipient", recipient, 2)
+        visible = self.s.with_cases(self.s.consult(
+            "document.download", {"document": doc_id, "recipient": recipient}))  # fmt: skip
+        found = store.occurrence(self.s.conn, visible, doc_id)
+        if found is None:
+            raise NotFound(f"no document {doc_id!r}")
+        info = store.content(self.s.conn, visible, found.sha256) or {}
+        state = self.blobs.check(found.sha256)
+        if state != "intact":
+            raise InvalidInput(f"document {doc_id}: the stored file is {state}; nothing was sent")
+        body = self.blobs.read(found.sha256)
+        self.s.commit()  # the consultation, with its recipient, is on the record first
+        return {"name": found.name, "sha256": found.sha256, "size": info.get("size"),
+                "kind": info.get("kind")}, body  # fmt: skip
 
     def _finish(self, pipeline: DocumentPipeline, progress: Progress | None) -> RunSummary:
         """Work off what waits; then the senders and recipients of the e-mails read

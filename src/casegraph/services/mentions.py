@@ -68,14 +68,17 @@ class MentionService:
             })  # fmt: skip
         return out
 
-    def subjects_of(self, visible: Visible, shas: Sequence[str]) -> dict[str, set[str]]:
-        """The subjects each content mentions, by the rule of ``of_content`` (links less
-        rejections, and re-links), among those the reader may see and that are not
-        sealed: for the search page's facet and ``mentions:`` filter."""
+    def subjects_of(
+        self, visible: Visible, shas: Sequence[str], subjects: Visible
+    ) -> dict[str, set[str]]:
+        """The subjects (of ``subjects``' sources, not sealed) each content (through
+        ``visible``) mentions, by the rule of ``of_content``: links less rejections, and
+        re-links. For the search page's facet and ``mentions:`` filter."""
         found = list(store.of_contents(self.s.conn, visible, shas))
         decided: dict[tuple[str, tuple[int, int, int]], dict[str, str]] = {}
         for sha, spot, subject, decision in store.decided_in(self.s.conn, visible, shas):
             decided.setdefault((sha, spot), {})[subject] = decision
+        visible = subjects
         links = self._links(visible, [m for _, m in found])
         out: dict[str, set[str]] = {}
         for sha, m in found:

@@ -23,6 +23,7 @@ from casegraph.access.identities import User
 from casegraph.errors import CasegraphError
 from casegraph.http.request import SESSION_COOKIE, request_id, workspace
 from casegraph.model.sources import where_kept
+from casegraph.search.labels import language_name, value_label
 from casegraph.service import Session, Workspace
 from casegraph.web.ids import id_small
 from casegraph.web.marks import marked
@@ -41,6 +42,8 @@ templates.env.globals["marked"] = marked  # a snippet with its matches (web/mark
 
 
 templates.env.filters["where_kept"] = where_kept
+templates.env.filters["schema_label"] = lambda name: value_label("schema", name or "")
+templates.env.filters["language_name"] = language_name
 
 
 class SignInFirst(Exception):

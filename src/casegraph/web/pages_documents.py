@@ -7,11 +7,14 @@ from datetime import datetime
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from casegraph.access import roles
+from casegraph.api.case_routes import disposition
 from casegraph.errors import InvalidInput
 from casegraph.http.request import workspace
+from casegraph.search.labels import language_name
+from casegraph.search.query import QueryError, free_text, parse
 from casegraph.service import Workspace
 from casegraph.web.core import (
     Viewer,
@@ -69,8 +72,10 @@ def _page(request: Request, who: Viewer, ws: Workspace, doc_id: str, q: str,
     heading = doc["title"] or doc["name"]
     facts = [(label, _when(meta[key]) if key in DATES else meta[key])
              for key, label in SHOWN_META if meta.get(key) and meta[key] != heading]  # fmt: skip
+    if doc["language"] and not meta.get("language"):
+        facts.append(("Language", f"{language_name(doc['language'])} (recognised)"))
     parties = [(label, ", ".join(meta[key])) for key, label in PARTIES if meta.get(key)]
-    words = [q] if q.strip() else []
+    words = _searched(q)
     pages = [{**p, "html": annotated(p["text"], words, [m for m in doc["mentions"]
                                                         if m["page"] == p["page"]])}
              for p in doc["pages"]]  # fmt: skip
@@ -94,6 +99,37 @@ def _page(request: Request, who: Viewer, ws: Workspace, doc_id: str, q: str,
     )
 
 
+@router.get("/documents/{doc_id}/pages/{page_no}.png", response_class=Response)
+def page_picture(
+    request: Request,
+    doc_id: str,
+    page_no: int,
+    who: Viewer = Depends(viewer),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    """A page of a PDF or a scan as a picture (a consultation, recorded)."""
+    with open_session(request, who, ws) as s:
+        png = s.documents.page_image(doc_id, page_no)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+
+
+@router.get("/documents/{doc_id}/download", response_class=StreamingResponse)
+def download(
+    request: Request,
+    doc_id: str,
+    recipient: str = "",
+    who: Viewer = Depends(viewer),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    """The file as it was found: a disclosure to ``recipient``, recorded first."""
+    with open_session(request, who, ws) as s:
+        meta, body = s.documents.download(doc_id, recipient)
+    return StreamingResponse(body, media_type="application/octet-stream", headers={
+        "Content-Disposition": disposition(str(meta["name"])),
+        "X-Content-SHA256": str(meta["sha256"]),
+    })  # fmt: skip
+
+
 @router.post("/documents/{doc_id}/mentions", response_class=HTMLResponse)
 async def mention_decision(
     request: Request,
@@ -114,3 +150,12 @@ async def mention_decision(
         return _page(request, who, ws, doc_id, q, [], str(exc), 400)
     back = f"/documents/{doc_id}?done={decision}" + (f"&q={quote(q)}" if q else "")
     return redirect(back + "#mentions")
+
+
+def _searched(query: str) -> list[str]:
+    """The words of the search that led here (not its filters' values), to mark."""
+    try:
+        words = free_text(parse(query))
+    except QueryError:
+        words = query
+    return [words] if words.strip() else []

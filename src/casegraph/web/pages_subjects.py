@@ -13,10 +13,17 @@ from casegraph.cases.rules import SUBJECT_ROLES, CaseError
 from casegraph.graph.counterparts import ACTIVITY_KINDS
 from casegraph.http.request import request_id, workspace
 from casegraph.model.edges import kind_label
+from casegraph.model.sources import is_case_compartment
 from casegraph.search.engine import FACETS
-from casegraph.search.labels import facet_label, value_label
+from casegraph.search.labels import (
+    DOCUMENT_FACET_LABELS,
+    document_value_label,
+    facet_label,
+    value_label,
+)
 from casegraph.search.query import QueryError
 from casegraph.service import Workspace
+from casegraph.services.documents import CANDIDATES
 from casegraph.web import profile_view as view
 from casegraph.web.core import Viewer, check_form_csrf, open_session, page, redirect, viewer
 
@@ -30,6 +37,13 @@ def _with(query: str, field: str, value: str) -> str:
     """The query narrowed by one more filter (quoted when the value has spaces)."""
     term = f'{field}:"{value}"' if " " in value else f"{field}:{value}"
     return f"{query} {term}".strip()
+
+
+def _document_filter(facet: str, value: str) -> tuple[str, str]:
+    """The filter a document facet's value stands for (a case's evidence: ``case:``)."""
+    if facet == "source" and is_case_compartment(value):
+        return "case", value.removeprefix("case:")
+    return facet, value
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -50,6 +64,7 @@ def search(
                 error = str(exc)
     pages = 0
     links: dict[str, list[tuple[str, int, str]]] = {}  # facet -> (label, count, link)
+    doc_links: dict[str, list[tuple[str, int, str]]] = {}  # the same, of documents
     if results is not None:
         pages = min(
             500, (min(results.total, results.ranked or results.total) + PAGE_SIZE - 1) // PAGE_SIZE
@@ -59,6 +74,13 @@ def search(
                 (value_label(name, v), n, "/search?" + urlencode({"q": _with(q, name, v)}))
                 for v, n in counts
             ]
+        found = results.document_results
+        for name, counts in found.facets.items():
+            doc_links[name] = [
+                (document_value_label(name, v, found.labels), n,
+                 "/search?" + urlencode({"q": _with(q, *_document_filter(name, v))}))
+                for v, n in counts
+            ]  # fmt: skip
     return page(
         request,
         who,
@@ -70,6 +92,9 @@ def search(
         error=error,
         facets=links,
         facet_labels={name: facet_label(name) for name in links},
+        document_facets={n: v for n, v in doc_links.items() if v},
+        document_facet_labels=DOCUMENT_FACET_LABELS,
+        candidates=CANDIDATES,
         value_label=value_label,
         pages=pages,
         page_no=page_no,
