@@ -14,6 +14,7 @@ from rich.console import Console
 from casegraph.access.context import AccessContext
 from casegraph.config import Settings
 from casegraph.demo import build_demo
+from casegraph.search.engine import FACETS
 from casegraph.service import Workspace
 from tests.conftest import DEMO
 
@@ -53,9 +54,20 @@ def test_demo_loads_every_source(store: Settings) -> None:
                 "SELECT DISTINCT entity_id, schema FROM statements").all())  # fmt: skip
             canonical = dict(s.conn.exec_driver_sql(
                 "SELECT entity_id, canonical_id FROM resolved_entities").all())  # fmt: skip
+            # the seized mailbox: read, searchable, its mentions linked to demo subjects
+            found = s.search.search("Veltrada schema:Email", facets=FACETS)
+            loan = s.search.search('"no security is given"').documents
     finally:
         workspace.close()
+    assert "documents: seized_mail (LAW-ENFORCEMENT): 4 documents read" in output
     assert len(sources) >= 5 and all(count > 0 for count in sources.values())
+    assert [d["name"] for d in found.documents] == [
+        "2019-06-11 Rechnung VC-2019-03.eml", "2019-06-11 Re Rechnung VC-2019-03.eml"]
+    mentioned = {found.document_results.labels.get(v) for v, _ in
+                 found.document_results.facets["mentions"]}  # fmt: skip
+    assert {"Konstantin Valdrenko", "Nordlicht Bauservice GmbH"} <= mentioned
+    assert [d["path"] for d in loan] == [
+        "nordlicht-mailbox/2019-07-19 Fwd loan papers.eml/loan-agreement-KTL-ROS-2019-07.pdf"]
     assert all(run["status"] == "completed" for run in runs)
     entities = {e["id"]: e for e in map(json.loads, out.getvalue().splitlines())}
     assert len(entities) > 2000  # exported by subject: resolved records come out merged

@@ -30,15 +30,41 @@ def demo_folder(given: Path | None) -> Path:
     return here if (here / "sources.yml").is_file() else SHIPPED
 
 
-def _sources(folder: Path) -> list[dict[str, Any]]:
-    index = folder / "sources.yml"
+def _sources(folder: Path, name: str = "sources.yml") -> list[dict[str, Any]]:
+    index = folder / name
     if not index.is_file():
+        if name != "sources.yml":
+            return []  # a demo without documents
         raise WorkspaceError(f"{index}: not found; give the demo folder with --path")
     data = yaml.safe_load(index.read_text(encoding="utf-8"))
     items = data.get("sources", data) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise WorkspaceError(f"{index}: expected a list of sources")
     return items
+
+
+def _add_source(workspace: Workspace, ctx: AccessContext, item: dict[str, Any]) -> None:
+    with workspace.session(ctx) as s:
+        if s.sources.get(str(item["name"])) is None:
+            s.sources.add(
+                str(item["name"]),
+                title=str(item["title"]),
+                team=str(item["team"]),
+                marking=str(item["marking"]),
+                legal_basis=str(item["legal_basis"]),
+                retention_days=int(item["retention_days"]),
+            )
+
+
+def _documents(workspace: Workspace, ctx: AccessContext, folder: Path,
+               item: dict[str, Any]) -> str:  # fmt: skip
+    """Load one folder of documents into its source; what was read, in a line."""
+    _add_source(workspace, ctx, item)
+    with workspace.session(ctx) as s:
+        done = s.documents.ingest([folder / str(item["folder"])], str(item["name"]), None,
+                                  country=item.get("country"))  # fmt: skip
+    return (f"{item['name']} ({item['marking']}): {done.read:,} documents read, "
+            f"{done.mentions:,} mentions, {done.parties:,} e-mail parties")
 
 
 def build_demo(settings: Settings, folder: Path, console: Console) -> None:
@@ -51,16 +77,7 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
     try:
         for item in items:
             name = str(item["name"])
-            with workspace.session(ctx) as s:
-                if s.sources.get(name) is None:
-                    s.sources.add(
-                        name,
-                        title=str(item["title"]),
-                        team=str(item["team"]),
-                        marking=str(item["marking"]),
-                        legal_basis=str(item["legal_basis"]),
-                        retention_days=int(item["retention_days"]),
-                    )
+            _add_source(workspace, ctx, item)
             with workspace.session(ctx) as s:
                 summary = s.ingest.mapping(folder / str(item["mapping"]), name)
             table.add_row(
@@ -71,6 +88,9 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
                 f"{summary.new_statements:,}",
                 f"{summary.rejected:,}",
             )
+        # documents before resolution: their e-mail parties are resolved with the rest
+        read = [_documents(workspace, ctx, folder / "documents", item)
+                for item in _sources(folder / "documents", "documents.yml")]  # fmt: skip
         with workspace.session(ctx) as s:
             resolved = s.resolve.run()
             waiting = s.review.pending()
@@ -78,6 +98,8 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
     finally:
         workspace.close()
     console.print(table)
+    for line in read:
+        console.print(f"documents: {line}", soft_wrap=True, highlight=False)
     console.print(
         f"resolved: {resolved.subjects:,} subjects; {resolved.merged:,} records in merged "
         f"subjects; {waiting['items']:,} possible matches waiting for review "
@@ -101,6 +123,7 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
         f"  {run} source list\n"
         f"  {run} runs\n"
         f"  {run} search Valdrenko --justification \"exploring the demo investigation\"\n"
+        f"  {run} search 'Veltrada schema:Email' --justification \"reading the seized mail\"\n"
         f"  {run} review list --justification \"reviewing the demo matches\"\n"
         f"  {run} audit verify\n",
         soft_wrap=True,

@@ -3,7 +3,8 @@ uploaded as evidence of the demo case; a phrase from one message found on the se
 page, the message opened with the phrase marked, a mention in it followed to the
 subject's profile and back from the profile's documents, the file inside its
 attachment reached from it, and an attached PDF read beside its pages' pictures and
-downloaded (a disclosure, with its recipient). Screenshots go to test-artifacts/e2e/<store>-documents-*.png."""
+downloaded (a disclosure, with its recipient). Screenshots go to
+test-artifacts/e2e/<store>-documents-*.png."""
 
 from __future__ import annotations
 
@@ -64,7 +65,8 @@ def test_a_mailbox_uploaded_to_a_case_leads_to_its_messages_and_the_subjects_the
     page.wait_for_selector("h1 .case-id")
     case_id = page.locator("h1 .case-id").inner_text().strip()
     tab.go(f"/cases/{case_id}/evidence")
-    page.set_input_files("#evidence-file", str(_mailbox(tmp_path, shared_data / "docs/pdf/pdflatex-4-pages.pdf")))
+    statement = shared_data / "docs/pdf/pdflatex-4-pages.pdf"
+    page.set_input_files("#evidence-file", str(_mailbox(tmp_path, statement)))
     page.fill("#received-from", "The seizing officer")
     page.fill("#evidence-reason", "Mailbox seized under the search warrant")
     page.click("form[enctype='multipart/form-data'] button[type=submit]")
