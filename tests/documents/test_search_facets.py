@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from casegraph.access.context import AccessContext
 from casegraph.search.engine import FACETS, Results
+from casegraph.search.query import QueryError
 from casegraph.service import Workspace
 from tests.documents.test_corpus import load
 from tests.documents.test_mentions import WHY, _mention, _setup, _subject
@@ -74,6 +77,13 @@ def test_documents_are_narrowed_by_the_query_and_counted_in_facets(
     assert _names(_search(workspace, ctx, "year:[2010 TO 2018]")) == []
     only = _search(workspace, ctx, f"mentions:{olga}")
     assert _names(only) == ["memo.txt"] and only.total == 0
+    with workspace.session(ctx) as s:  # docs search: the same language, read up front
+        assert [d["name"] for d in s.documents.search("year:2019 schema:Email")] == [
+            "fees.eml"]  # fmt: skip
+        with pytest.raises(QueryError, match="unknown field 'colour'"):
+            s.documents.search("Hansen colour:red")
+        with pytest.raises(QueryError, match="no such schema"):
+            s.documents.search("Hansen schema:Letter")
     # a filter on a field only subjects have leaves documents out; its negation, in
     assert _search(workspace, ctx, "Hansen country:de").documents == []
     assert _names(_search(workspace, ctx, "Hansen -country:de")) == _names(found)

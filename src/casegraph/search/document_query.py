@@ -23,7 +23,17 @@ from followthemoney import model as ftm
 
 from casegraph.model.sources import case_compartment
 from casegraph.search.labels import DOCUMENT_FACET_LABELS, document_value_label
-from casegraph.search.query import And, Filter, Node, Not, Or, Range, Words, schemata
+from casegraph.search.query import (
+    And,
+    Filter,
+    Node,
+    Not,
+    Or,
+    QueryError,
+    Range,
+    Words,
+    schemata,
+)
 
 FACETS = ("schema", "source", "language", "year", "mentions")
 FIELDS = frozenset({"schema", "source", "case", "language", "year", "date", "mentions"})
@@ -79,6 +89,24 @@ class DocumentResults:
             },
             "facet_labels": {k: DOCUMENT_FACET_LABELS[k] for k in self.facets},
         }
+
+
+def check(node: Node | None, known: Iterable[str]) -> None:
+    """Refuse a query ``docs search`` cannot read: a field neither documents nor subjects
+    have (``known``: the subjects' fields), a schema that does not exist."""
+    if node is None:
+        return
+    if isinstance(node, Filter | Range) or (isinstance(node, Words) and node.field):
+        name = node.field or ""
+        if name not in FIELDS and name not in set(known):
+            raise QueryError(f"unknown field {name!r}; documents have: {', '.join(sorted(FIELDS))}")
+        if isinstance(node, Filter) and name == "schema":
+            schemata(node.value)
+    elif isinstance(node, Not):
+        check(node.node, known)
+    elif isinstance(node, And | Or):
+        for child in node.nodes:
+            check(child, known)
 
 
 def matches(node: Node | None, facts: Facts) -> bool:

@@ -29,6 +29,7 @@ from casegraph.model.sources import case_compartment, is_case_compartment
 from casegraph.model.visible import Visible
 from casegraph.search import document_query
 from casegraph.search.document_query import DocumentResults, Facts, matches, may_match
+from casegraph.search.engine import FIELDS as SUBJECT_FIELDS
 from casegraph.search.query import fields, free_text, parse
 from casegraph.store import documents as store
 from casegraph.store.blobs import BlobStore
@@ -152,7 +153,8 @@ class DocumentService:
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Documents alone, by the query language of ``search`` (``casegraph docs
         search``): a consultation, recorded with the query."""
-        parse(query)  # a query that cannot be read fails before anything is recorded
+        # a query that cannot be read fails before anything is recorded
+        document_query.check(parse(query), SUBJECT_FIELDS)
         visible = self.s.consult("documents.search", {"query": query})
         return self.hits(visible, query, limit).hits
 
