@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from casegraph.cases.rules import CASE_ROLES, SUBJECT_ROLES, TEMPLATES
-from casegraph.cli.common import JSON, app, err, fail, guarded, print_json, session
+from casegraph.cli.common import JSON, app, err, fail, guarded, print_json, session, write_file
 from casegraph.errors import InvalidInput
 
 case_app = typer.Typer(no_args_is_help=True, help="Cases: open, work and close investigations.")
@@ -448,13 +448,7 @@ def evidence_get(
     """Write an evidence file out: a disclosure, recorded with its recipient."""
     with session(case_id) as s:
         meta, body = guarded(lambda: s.cases.download(case_id, evidence_id, recipient))
-
-        def write() -> None:
-            with out.open("wb") as handle:
-                for chunk in body:
-                    handle.write(chunk)
-
-        guarded(write)
+        write_file(out, body)
     err.print(f"wrote {out} ({meta['size']:,} bytes, sha256 {meta['sha256']})")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -143,6 +143,17 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
             bar.update(tasks[label], completed=position, total=max(total, 1))
 
         yield update
+
+
+def write_file(out: Path, body: Iterable[bytes]) -> None:
+    """Write a disclosed file's bytes (already on the record) to ``out``."""
+
+    def write() -> None:
+        with out.open("wb") as handle:
+            for chunk in body:
+                handle.write(chunk)
+
+    guarded(write)
 
 
 def print_json(data: Any) -> None:

@@ -22,6 +22,7 @@ from casegraph.cli.common import (
     print_json,
     progress_bar,
     session,
+    write_file,
 )
 from casegraph.documents.pipeline import RunSummary
 
@@ -175,13 +176,7 @@ def get(
     recipient before any byte is written."""
     with session(case, justification) as s:
         meta, body = guarded(lambda: s.documents.download(doc_id, recipient))
-
-        def write() -> None:
-            with out.open("wb") as handle:
-                for chunk in body:
-                    handle.write(chunk)
-
-        guarded(write)
+        write_file(out, body)
     err.print(f"wrote {out} ({meta['size'] or 0:,} bytes, sha256 {meta['sha256']})")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from casegraph.documents import pictures
 from casegraph.documents.extracted import Unreadable
 
 LANGUAGES = re.compile(r"^[a-z_]{3,16}(\+[a-z_]{3,16})*$")
@@ -102,20 +103,8 @@ def deskew(image: bytes) -> bytes:
 
 
 def pdf_page_image(data: bytes, page: int) -> bytes:
-    """Page ``page`` (from 1) of a PDF as a PNG at ``DPI``."""
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise Unreadable(f"not a readable PDF ({exc})") from None
-    try:
-        rendered = document[page - 1].render(scale=DPI / 72, grayscale=True)
-        out = io.BytesIO()
-        rendered.to_pil().save(out, format="PNG")
-        return out.getvalue()
-    finally:
-        document.close()
+    """Page ``page`` (from 1) of a PDF as a PNG at ``DPI``, in grey."""
+    return pictures.pdf_page(data, page, scale=DPI / 72, grayscale=True)
 
 
 def frames(image: bytes) -> list[bytes]:

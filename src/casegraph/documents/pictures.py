@@ -15,10 +15,12 @@ def page_png(data: bytes, kind: str, page: int) -> bytes:
     """Page ``page`` (from 1) of a PDF or image as a PNG."""
     if kind not in PICTURED:
         raise Unreadable(f"a {kind} file has no page pictures")
-    return _pdf_page(data, page) if kind == "pdf" else _image_frame(data, page)
+    return pdf_page(data, page) if kind == "pdf" else _image_frame(data, page)
 
 
-def _pdf_page(data: bytes, page: int) -> bytes:
+def pdf_page(data: bytes, page: int, scale: float | None = None, grayscale: bool = False) -> bytes:
+    """Page ``page`` (from 1) of a PDF as a PNG: at ``scale`` (1: 72 dpi), or at most
+    ``WIDTH`` pixels wide."""
     import pypdfium2 as pdfium
 
     try:
@@ -29,9 +31,10 @@ def _pdf_page(data: bytes, page: int) -> bytes:
         if not 1 <= page <= len(document):
             raise Unreadable(f"no page {page}: the document has {len(document)}")
         found = document[page - 1]
-        scale = min(3.0, WIDTH / max(found.get_width(), 1.0))
+        if scale is None:
+            scale = min(3.0, WIDTH / max(found.get_width(), 1.0))
         out = io.BytesIO()
-        found.render(scale=scale).to_pil().save(out, format="PNG", optimize=True)
+        found.render(scale=scale, grayscale=grayscale).to_pil().save(out, format="PNG")
         return out.getvalue()
     finally:
         document.close()
