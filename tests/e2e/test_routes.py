@@ -44,6 +44,7 @@ MISSING = {  # ids of nothing, for each kind of path parameter
     "token_id": "00000000",
     "doc_id": "0" * 40,
     "place": "1:0-1",
+    "page": "99999",
 }
 
 
@@ -112,7 +113,7 @@ def api_calls(spec: dict[str, Any], ids: Ids, unknown: set[str]) -> list[Call]:
                     "item": ids.item, "evidence_id": ids.evidence, "note_id": ids.note,
                     "task_id": ids.task, "username": "anna", "team": "financial-crime",
                     "doc_id": ids.document or MISSING["doc_id"],
-                    "place": MISSING["place"]}  # fmt: skip
+                    "place": MISSING["place"], "page": "1"}  # fmt: skip
             if method != "get":
                 real.update({k: MISSING[k] for k in ("username", "team", "token_id")})
             lacking = [n for n in path if n not in real] + [n for n in query if n not in values]
@@ -189,6 +190,14 @@ def page_urls(ids: Ids) -> dict[str, list[str]]:
         "/cases": ["/cases"],
         "/documents/{doc_id}": ([f"/documents/{ids.document}?q=Valdrenko"] if ids.document
                                 else []) + [f"/documents/{MISSING['doc_id']}"],
+        "/documents/{doc_id}/pages/{page_no}.png": [
+            f"/documents/{ids.document or MISSING['doc_id']}/pages/1.png",
+            f"/documents/{ids.document or MISSING['doc_id']}/pages/0.png",
+            f"/documents/{MISSING['doc_id']}/pages/1.png"],
+        "/documents/{doc_id}/download": [
+            f"/documents/{ids.document or MISSING['doc_id']}/download?recipient=the+route+walk",
+            f"/documents/{ids.document or MISSING['doc_id']}/download",
+            f"/documents/{MISSING['doc_id']}/download?recipient=the+route+walk"],
         "/cases/{case_id}": [f"/cases/{c}", f"/cases/{MISSING['case_id']}"],
         "/cases/{case_id}/{tab}": [f"/cases/{c}/{key}" for key, _, _ in TABS]
         + [f"/cases/{c}/review", f"/cases/{c}/timeline?kind=fact&subject={p}",
