@@ -36,13 +36,14 @@ def test_the_served_api_searches_and_reads_documents(served: Server, tmp_path: P
         subject = named["subjects"][0]["id"]
         assert named["rule"] == "name" and named["subjects"][0]["caption"] == "Konstantin Valdrenko"
         listed = http.get(f"/api/v1/subjects/{subject}/documents", headers=headers).json()
-        assert [d["id"] for d in listed] == [hit["id"]]
+        assert hit["id"] in [d["id"] for d in listed]  # beside the demo's seized e-mails
         decided = http.post(f"/api/v1/documents/{hit['id']}/mentions/{named['place']}",
                             json={"decision": "reject"},
                             headers={**headers, "X-CSRF-Token": csrf})  # fmt: skip
         assert decided.status_code == 200, decided.text
         assert decided.json()["decision"] == "rejected" and decided.json()["subjects"] == []
-        assert http.get(f"/api/v1/subjects/{subject}/documents", headers=headers).json() == []
+        after = http.get(f"/api/v1/subjects/{subject}/documents", headers=headers).json()
+        assert hit["id"] not in [d["id"] for d in after] and len(after) == len(listed) - 1
         wrong = http.post(f"/api/v1/documents/{hit['id']}/mentions/{named['place']}",
                           json={"decision": "maybe"}, headers={**headers, "X-CSRF-Token": csrf})
         assert wrong.status_code == 400 and "accept, reject, link" in wrong.text

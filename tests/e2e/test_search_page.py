@@ -24,7 +24,8 @@ def page(browser: Any, served: Server) -> Iterator[Any]:
 
 
 def search(page: Any, query: str) -> list[dict[str, str]]:
-    """Type ``query`` into the search box and send it; each row's name and particulars."""
+    """Type ``query`` into the search box and send it; each subject row's name and
+    particulars (documents follow them, without particulars)."""
     page.fill("#q", query)
     page.press("#q", "Enter")
     page.wait_for_selector("section[aria-live] > p")
@@ -36,7 +37,7 @@ def search(page: Any, query: str) -> list[dict[str, str]]:
                 for term in row.locator("dl.particulars dt").all()
             },
         }
-        for row in page.locator("article.hit").all()
+        for row in page.locator("article.hit:has(dl.particulars)").all()
     ]
 
 
@@ -54,6 +55,8 @@ def test_a_pasted_phone_number_finds_its_subject(page: Any, served: Server) -> N
     assert "Kind of subject" in facets and "Country" in facets and "Year of any date" in facets
     for written in ("0049 151 48273390", "0151-48273390"):
         assert [r["name"] for r in search(page, written)] == ["Konstantin Valdrenko"], written
+    # the seized e-mail that gives his number as it is written there
+    assert "Re: Rechnung VC-2019-03" in page.locator("#documents ~ article.hit").inner_text()
 
 
 def test_people_of_the_same_name_are_told_apart(page: Any, served: Server) -> None:
