@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
@@ -18,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from casegraph.access.context import CASE_ID, AccessContext
 from casegraph.api.auth import CASE_HEADER, Caller, caller, session
 from casegraph.errors import no_case
+from casegraph.http.files import disposition
 from casegraph.http.request import request_id, workspace
 from casegraph.service import Session, Workspace
 
@@ -352,14 +352,6 @@ def _media_type(claimed: str | None) -> str | None:
     if not MEDIA_TYPE.match(value) or value == "application/octet-stream":
         return None
     return value
-
-
-def disposition(filename: str) -> str:
-    """``attachment`` with an ASCII file name (no quotes, backslashes or control
-    characters) and the exact name in RFC 5987 form."""
-    plain = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
-    exact = quote(filename, safe="")
-    return f"attachment; filename=\"{plain.strip() or 'evidence'}\"; filename*=UTF-8''{exact}"
 
 
 @router.post("/cases/{case_id}/evidence", status_code=201)

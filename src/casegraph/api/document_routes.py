@@ -11,7 +11,8 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from casegraph.api.auth import session
-from casegraph.api.case_routes import Recipient, disposition
+from casegraph.api.case_routes import Recipient
+from casegraph.http.files import disposition
 from casegraph.service import Session
 
 router = APIRouter(prefix="/api/v1")

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from casegraph.access import roles
-from casegraph.api.case_routes import disposition
 from casegraph.errors import InvalidInput
+from casegraph.http.files import disposition
 from casegraph.http.request import workspace
 from casegraph.search.labels import language_name
 from casegraph.search.query import QueryError, free_text, parse
