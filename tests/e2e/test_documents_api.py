@@ -72,8 +72,9 @@ def test_the_served_api_narrows_documents_shows_pages_and_records_downloads(
     served.cli("ingest-docs", str(pdf), "--source", "statements", "--no-ocr")
     with signed_in(served.base, "anna") as (http, _):
         headers = {"X-Casegraph-Justification": WHY}
-        mixed = http.get("/api/v1/search", params={"q": "information schema:Pages"},
-                         headers=headers).json()  # fmt: skip
+        # (source: the browser test may have left the same PDF in the demo case)
+        mixed = http.get("/api/v1/search", params={
+            "q": "information schema:Pages source:statements"}, headers=headers).json()
         assert mixed["total"] == 0 and mixed["document_total"] == 1
         assert mixed["document_facets"]["source"] == [
             {"value": "statements", "label": "statements", "count": 1}]  # fmt: skip
@@ -109,5 +110,5 @@ def test_the_served_api_narrows_documents_shows_pages_and_records_downloads(
     served.cli("audit", "report", "--kind", "consultations", "--format", "json", "--out",
                str(report))  # fmt: skip
     sent_to = [json.loads(line) for line in report.read_text().splitlines()]
-    assert [e["refs"]["recipient"] for e in sent_to if e["action"] == "document.download"] == [
-        "the prosecutor's office", "the court"]  # fmt: skip
+    assert [e["refs"]["recipient"] for e in sent_to if e["action"] == "document.download"][
+        -2:] == ["the prosecutor's office", "the court"]  # the browser test's may come first
