@@ -329,15 +329,17 @@ class Session:
         mine = [case_compartment(c) for c in cases]
         if not mine:
             return visible
-        return Visible([*visible.sources, *mine], visible.entry, visible.processing,
-                       self._sealed_now, gate())  # fmt: skip
+        return self._regranted(visible, [*visible.sources, *mine])
 
     def narrowed(self, visible: Visible, sources: Iterable[str]) -> Visible:
         """What ``visible`` grants of ``sources`` alone, under the same entry (work kept
         to a part of what the gate granted, such as one case's evidence)."""
         wanted = set(sources)
-        return Visible([s for s in visible.sources if s in wanted], visible.entry,
-                       visible.processing, self._sealed_now, gate())  # fmt: skip
+        return self._regranted(visible, [s for s in visible.sources if s in wanted])
+
+    def _regranted(self, visible: Visible, sources: list[str]) -> Visible:
+        """``sources`` under the entry ``visible`` was granted with."""
+        return Visible(sources, visible.entry, visible.processing, self._sealed_now, gate())
 
     def _sealed_now(self) -> frozenset[str]:
         sealed = self.sealed_ids()

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from casegraph.access.context import CASE_ID, AccessContext
 from casegraph.api.auth import CASE_HEADER, Caller, caller, session
 from casegraph.errors import no_case
-from casegraph.http.files import disposition
+from casegraph.http.files import attachment, disposition
 from casegraph.http.request import request_id, workspace
 from casegraph.service import Session, Workspace
 
@@ -409,14 +409,7 @@ def download(
     meta, body = s.cases.download(case_id, evidence_id, recipient)
     stored = str(meta["media_type"])
     media_type = stored if MEDIA_TYPE.match(stored) else "application/octet-stream"
-    return StreamingResponse(
-        body,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": disposition(str(meta["filename"])),
-            "X-Content-SHA256": str(meta["sha256"]),
-        },
-    )
+    return attachment(body, str(meta["filename"]), str(meta["sha256"]), media_type)
 
 
 @router.get(

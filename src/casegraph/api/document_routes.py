@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from casegraph.api.auth import session
 from casegraph.api.case_routes import Recipient
-from casegraph.http.files import disposition
+from casegraph.http.files import attachment, picture
 from casegraph.service import Session
 
 router = APIRouter(prefix="/api/v1")
@@ -56,8 +56,7 @@ def page_image(
     s: Session = Depends(session, scope="function"),
 ) -> Response:
     """A page of a PDF or a scanned image as a PNG (a consultation, recorded)."""
-    return Response(s.documents.page_image(doc_id, page), media_type="image/png",
-                    headers={"Cache-Control": "private, no-store"})  # fmt: skip
+    return picture(s.documents.page_image(doc_id, page))
 
 
 @router.get(
@@ -73,10 +72,7 @@ def download(
     """The file as it was found: a disclosure to ``recipient``, on the record before any
     byte leaves."""
     meta, body = s.documents.download(doc_id, recipient)
-    return StreamingResponse(body, media_type="application/octet-stream", headers={
-        "Content-Disposition": disposition(str(meta["name"])),
-        "X-Content-SHA256": str(meta["sha256"]),
-    })  # fmt: skip
+    return attachment(body, str(meta["name"]), str(meta["sha256"]))
 
 
 class MentionDecision(BaseModel):

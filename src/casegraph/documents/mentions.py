@@ -13,7 +13,6 @@ company's one word would mention too many things."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from followthemoney.types import registry
 
 from casegraph.model.mentions import Mention
+from casegraph.model.spans import free_at
 from casegraph.search.documents import field_value
 from casegraph.search.pasted import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, iban_value, valid_phone
 from casegraph.search.text import tokens
@@ -47,9 +47,8 @@ def identifiers(page: int, text: str, country: str | None) -> list[Mention]:
 
     def add(start: int, end: int, rule: str, prop_type: str, value: str) -> None:
         pair = field_value(prop_type, value)
-        at = bisect.bisect_left(taken, (start, end))  # taken: sorted, none overlapping
-        if pair is None or (at and taken[at - 1][1] > start) or (
-                at < len(taken) and taken[at][0] < end):  # fmt: skip
+        at = free_at(taken, start, end)  # taken: sorted, none overlapping
+        if pair is None or at is None:
             return
         taken.insert(at, (start, end))
         found.append(Mention(page, start, end, text[start:end][:MAX_TEXT], rule, *pair))
@@ -164,8 +163,5 @@ def scan(pages: Iterable[tuple[int, str]], country: str | None,
         yield from found
         if names:
             places = [(m.start, m.end) for m in found]  # sorted, none overlapping
-            for n in names.find(page, text):
-                at = bisect.bisect_left(places, (n.start, n.end))
-                if not ((at and places[at - 1][1] > n.start)
-                        or (at < len(places) and places[at][0] < n.end)):  # fmt: skip
-                    yield n
+            yield from (n for n in names.find(page, text)
+                        if free_at(places, n.start, n.end) is not None)

@@ -4,6 +4,7 @@ a frame of a scanned image, as a PNG at most ``WIDTH`` pixels wide."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from casegraph.documents.extracted import Unreadable
 
@@ -11,14 +12,16 @@ WIDTH = 1200  # pixels: a page read on a screen, not printed again
 PICTURED = frozenset({"pdf", "image"})  # kinds of content with a picture per page
 
 
-def page_png(data: bytes, kind: str, page: int) -> bytes:
-    """Page ``page`` (from 1) of a PDF or image as a PNG."""
+def page_png(data: bytes | Path, kind: str, page: int) -> bytes:
+    """Page ``page`` (from 1) of a PDF or image (its bytes, or the file: read as far as
+    the page needs) as a PNG."""
     if kind not in PICTURED:
         raise Unreadable(f"a {kind} file has no page pictures")
     return pdf_page(data, page) if kind == "pdf" else _image_frame(data, page)
 
 
-def pdf_page(data: bytes, page: int, scale: float | None = None, grayscale: bool = False) -> bytes:
+def pdf_page(data: bytes | Path, page: int, scale: float | None = None,
+             grayscale: bool = False) -> bytes:  # fmt: skip
     """Page ``page`` (from 1) of a PDF as a PNG: at ``scale`` (1: 72 dpi), or at most
     ``WIDTH`` pixels wide."""
     import pypdfium2 as pdfium
@@ -40,11 +43,11 @@ def pdf_page(data: bytes, page: int, scale: float | None = None, grayscale: bool
         document.close()
 
 
-def _image_frame(data: bytes, page: int) -> bytes:
+def _image_frame(data: bytes | Path, page: int) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        opened = Image.open(io.BytesIO(data))
+        opened = Image.open(io.BytesIO(data) if isinstance(data, bytes) else data)
         count = getattr(opened, "n_frames", 1)
         if not 1 <= page <= count:
             raise Unreadable(f"no page {page}: the image has {count}")

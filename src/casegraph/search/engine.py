@@ -113,8 +113,12 @@ class Results:
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     ranked: int = 0  # matches within reach of the pages: all, or the CANDIDATES ranked
-    documents: list[dict[str, Any]] = field(default_factory=list)  # on the first page
-    document_results: DocumentResults = field(default_factory=DocumentResults)
+    document_results: DocumentResults = field(default_factory=DocumentResults)  # page 1
+
+    @property
+    def documents(self) -> list[dict[str, Any]]:
+        """The documents found (on the first page), best first."""
+        return self.document_results.hits
 
     def to_dict(self) -> dict[str, Any]:
         return {

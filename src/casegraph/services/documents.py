@@ -214,11 +214,7 @@ class DocumentService:
         """One document: where it is (the archive, e-mail or folder around it, the files
         inside it, the other places the same file was found), its metadata and its text
         per page. A consultation, recorded with the document."""
-        visible = self.s.with_cases(self.s.consult("document.read", {"document": doc_id}))
-        found = store.occurrence(self.s.conn, visible, doc_id)
-        if found is None:
-            raise NotFound(f"no document {doc_id!r}")
-        info = store.content(self.s.conn, visible, found.sha256) or {}
+        visible, found, info = self._consulted("document.read", {"document": doc_id})
         pages = store.pages(self.s.conn, visible, found.sha256)
         meta = info.get("meta", {})
         thread = []
@@ -247,14 +243,12 @@ class DocumentService:
     def page_image(self, doc_id: str, page: int) -> bytes:
         """Page ``page`` of a PDF or a scanned image as a PNG to read beside its text. A
         consultation, recorded with the document and the page."""
-        visible = self.s.with_cases(self.s.consult("document.page",
-                                                   {"document": doc_id, "page": page}))  # fmt: skip
-        found = store.occurrence(self.s.conn, visible, doc_id)
-        if found is None:
-            raise NotFound(f"no document {doc_id!r}")
-        info = store.content(self.s.conn, visible, found.sha256) or {}
-        try:
-            return page_png(b"".join(self.blobs.read(found.sha256)), info.get("kind") or "", page)
+        _, found, info = self._consulted("document.page", {"document": doc_id, "page": page})
+        stored = self.blobs.path(found.sha256)
+        if not stored.exists():
+            raise InvalidInput(f"document {doc_id}: the stored file is missing")
+        try:  # from the file: a page of a large scan without reading all of it
+            return page_png(stored, info.get("kind") or "", page)
         except Unreadable as exc:
             raise InvalidInput(f"document {doc_id}, page {page}: {exc}") from None
 
@@ -262,12 +256,8 @@ class DocumentService:
         """The file itself, as it was found: a disclosure to ``recipient``, committed to
         the ledger before any byte leaves."""
         recipient = written("the recipient", recipient, 2)
-        visible = self.s.with_cases(self.s.consult(
-            "document.download", {"document": doc_id, "recipient": recipient}))  # fmt: skip
-        found = store.occurrence(self.s.conn, visible, doc_id)
-        if found is None:
-            raise NotFound(f"no document {doc_id!r}")
-        info = store.content(self.s.conn, visible, found.sha256) or {}
+        _, found, info = self._consulted("document.download",
+                                         {"document": doc_id, "recipient": recipient})  # fmt: skip
         state = self.blobs.check(found.sha256)
         if state != "intact":
             raise InvalidInput(f"document {doc_id}: the stored file is {state}; nothing was sent")
@@ -275,6 +265,18 @@ class DocumentService:
         self.s.commit()  # the consultation, with its recipient, is on the record first
         return {"name": found.name, "sha256": found.sha256, "size": info.get("size"),
                 "kind": info.get("kind")}, body  # fmt: skip
+
+    def _consulted(
+        self, action: str, refs: dict[str, Any]
+    ) -> tuple[Visible, store.Occurrence, dict[str, Any]]:
+        """The document ``refs["document"]`` names, read for ``action`` (a consultation,
+        recorded with ``refs``): the caller's view, the occurrence, its content's
+        metadata. Not found when the caller may not see it."""
+        visible = self.s.with_cases(self.s.consult(action, refs))
+        found = store.occurrence(self.s.conn, visible, refs["document"])
+        if found is None:
+            raise NotFound(f"no document {refs['document']!r}")
+        return visible, found, store.content(self.s.conn, visible, found.sha256) or {}
 
     def _finish(self, pipeline: DocumentPipeline, progress: Progress | None) -> RunSummary:
         """Work off what waits; then the senders and recipients of the e-mails read

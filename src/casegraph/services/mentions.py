@@ -55,8 +55,7 @@ class MentionService:
         for m in found:
             linked = [c for c in links.get((m.field, m.key), []) if c in shown]
             rows = {d.subject: d for d in decided.get(m.spot, []) if d.subject in shown}
-            subjects = [c for c in linked if c not in rows or rows[c].decision != "rejected"]
-            subjects += [c for c, d in rows.items() if d.decision == "linked" and c not in linked]
+            subjects = _subjects(linked, {c: d.decision for c, d in rows.items()})
             if m.rule == "name" and not linked and not subjects:
                 continue  # names are mentions only of subjects the reader may see
             latest = max(rows.values(), key=lambda d: d.decided_at, default=None)
@@ -76,19 +75,15 @@ class MentionService:
         re-links. For the search page's facet and ``mentions:`` filter."""
         found = list(store.of_contents(self.s.conn, visible, shas))
         decided: dict[tuple[str, tuple[int, int, int]], dict[str, str]] = {}
-        for sha, spot, subject, decision in store.decided_in(self.s.conn, visible, shas):
-            decided.setdefault((sha, spot), {})[subject] = decision
-        visible = subjects
-        links = self._links(visible, [m for _, m in found])
+        for sha, spot, d in store.decided_in(self.s.conn, visible, shas):
+            decided.setdefault((sha, spot), {})[d.subject] = d.decision
+        links = self._links(subjects, [m for _, m in found])
         out: dict[str, set[str]] = {}
         for sha, m in found:
-            rows = decided.get((sha, m.spot), {})
-            ids = {c for c in links.get((m.field, m.key), []) if rows.get(c) != "rejected"}
-            ids |= {c for c, d in rows.items() if d == "linked"}
-            if ids:
-                out.setdefault(sha, set()).update(ids)
+            ids = _subjects(links.get((m.field, m.key), []), decided.get((sha, m.spot), {}))
+            out.setdefault(sha, set()).update(ids)
         every = {c for ids in out.values() for c in ids}
-        cards = graph_store.cards(self.s.conn, every, visible, date.today().isoformat())
+        cards = graph_store.cards(self.s.conn, every, subjects, date.today().isoformat())
         shown = {c for c, (caption, _, sealed) in cards.items()
                  if caption is not None and not sealed}  # fmt: skip
         return {sha: ids & shown for sha, ids in out.items() if ids & shown}
@@ -212,6 +207,14 @@ class MentionService:
                       "schema": schema}
                 for cid, (caption, schema, sealed) in known.items()
                 if caption is not None}  # fmt: skip
+
+
+def _subjects(linked: Sequence[str], decided: dict[str, str]) -> list[str]:
+    """The subjects a mention names, by the one rule: those its value or name links to,
+    less those a decision (subject -> decision) rejected, and those a decision linked
+    it to."""
+    kept = [c for c in linked if decided.get(c) != "rejected"]
+    return kept + [c for c, d in decided.items() if d == "linked" and c not in linked]
 
 
 def _decision(subjects: list[str], rows: dict[str, Decision]) -> str | None:

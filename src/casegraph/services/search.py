@@ -43,6 +43,6 @@ class SearchService:
         for hit in results.hits:
             hit.duplicates = found.get(hit.id, [])
         if page == 1:  # documents, by the same query, under the same entry
-            docs = self.s.documents.hits(visible, query, limit, DOCUMENT_FACETS if facets else ())
-            results.documents, results.document_results = docs.hits, docs
+            results.document_results = self.s.documents.hits(
+                visible, query, limit, DOCUMENT_FACETS if facets else ())
         return results

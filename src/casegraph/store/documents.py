@@ -11,17 +11,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, bindparam, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
 
 from casegraph.model.visible import Visible
 from casegraph.store import scratch
-from casegraph.store.tables import doc_files, documents
+from casegraph.store.tables import doc_files, doc_pages, documents
 from casegraph.store.value_lists import one_of
 
 MAX_PAGE_CHARS = 400_000  # one page's text kept and indexed (PostgreSQL's tsvector: 1 MB)
@@ -533,11 +534,9 @@ def listed(conn: Connection, visible: Visible, limit: int,
         .bindparams(*[expanding(n) for n in ("sources", "schemata") if n in params]), params,
     ).all()  # fmt: skip
     first = {str(sha): 1 if pages else 0 for sha, pages in rows}
-    ids: dict[tuple[str, int], int] = {}
-    for chunk in _chunks(list(first)):
-        ids.update(((str(sha), int(page)), int(i)) for i, sha, page in conn.execute(
-            text("SELECT id, sha256, page FROM doc_pages WHERE sha256 IN :shas AND page <= 1")
-            .bindparams(expanding("shas")), {"shas": chunk}))  # fmt: skip
+    ids = {(str(sha), int(page)): int(i) for i, sha, page in conn.execute(
+        select(doc_pages.c.id, doc_pages.c.sha256, doc_pages.c.page)
+        .where(one_of(conn, doc_pages.c.sha256, list(first)), doc_pages.c.page <= 1))}
     return [Hit(sha, page, ids[(sha, page)], 0.0) for sha, page in first.items()
             if (sha, page) in ids]  # fmt: skip
 
@@ -554,29 +553,19 @@ def facts(
     conn: Connection, visible: Visible, shas: Sequence[str]
 ) -> dict[str, tuple[str | None, str | None, str | None, set[str]]]:
     """(schema, language, date, sources of its granted occurrences) of each content."""
-    out: dict[str, tuple[str | None, str | None, str | None, set[str]]] = {}
-    if not visible:
-        return out
-    for chunk in _chunks(list(shas)):
-        params = {"shas": chunk, "sources": list(visible.sources)}
-        for sha, schema, language, dated in conn.execute(
-            text("SELECT sha256, schema, language, dated FROM doc_files WHERE sha256 IN :shas")
-            .bindparams(expanding("shas")), params,
-        ):  # fmt: skip
-            out[str(sha)] = (schema, language, dated, set())
-        for sha, source in conn.execute(
-            text("SELECT DISTINCT sha256, source FROM documents WHERE sha256 IN :shas "
-                 "AND source IN :sources").bindparams(expanding("shas"), expanding("sources")),
-            params,
-        ):  # fmt: skip
-            if str(sha) in out:
-                out[str(sha)][3].add(str(source))
-    return {sha: found for sha, found in out.items() if found[3]}
-
-
-def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    if not visible or not shas:
+        return {}
+    sources: dict[str, set[str]] = {}
+    for sha, source in conn.execute(
+        select(documents.c.sha256, documents.c.source).distinct()
+        .where(one_of(conn, documents.c.sha256, shas), documents.c.source.in_(visible.sources))
+    ):  # fmt: skip
+        sources.setdefault(str(sha), set()).add(str(source))
+    rows = conn.execute(select(doc_files.c.sha256, doc_files.c.schema, doc_files.c.language,
+                               doc_files.c.dated)
+                        .where(one_of(conn, doc_files.c.sha256, list(sources))))  # fmt: skip
+    return {str(sha): (schema, language, dated, sources[str(sha)])
+            for sha, schema, language, dated in rows}  # fmt: skip
 
 
 def occurrences_of(
@@ -603,10 +592,8 @@ def contents(
     """Metadata and state of the contents that granted occurrences hold, by hash."""
     if not shas or not visible:
         return {}
-    held = select(documents.c.sha256).where(documents.c.sha256 == doc_files.c.sha256,
-                                            documents.c.source.in_(visible.sources))  # fmt: skip
     rows = conn.execute(doc_files.select().where(one_of(conn, doc_files.c.sha256, shas),
-                                                 held.exists()))  # fmt: skip
+                                                 held(visible, doc_files.c.sha256)))  # fmt: skip
     out = {}
     for row in rows.mappings():
         item = dict(row)
@@ -617,6 +604,12 @@ def contents(
 
 def _short(value: Any, size: int = 255) -> str | None:
     return str(value)[:size] if value else None
+
+
+def held(visible: Visible, sha256: ColumnElement[Any]) -> ColumnElement[bool]:
+    """``HELD`` as an expression: a granted occurrence holds the content ``sha256``."""
+    return select(documents.c.sha256).where(documents.c.sha256 == sha256,
+                                            documents.c.source.in_(visible.sources)).exists()
 
 
 def expanding(name: str) -> Any:

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import and_, select, text
 from sqlalchemy.engine import Connection
 
 from casegraph.model.mentions import Mention
 from casegraph.model.visible import Visible
-from casegraph.store.documents import HELD, expanding
+from casegraph.store.documents import HELD, expanding, held
 from casegraph.store.search_index import fulltext_condition, fulltext_expression
+from casegraph.store.tables import doc_mentions, mention_decisions
+from casegraph.store.value_lists import one_of
 
 _PLACE = ("z.sha256 = m.sha256 AND z.page = m.page AND z.char_start = m.char_start "
           "AND z.char_end = m.char_end AND z.text = m.text")
@@ -86,62 +88,51 @@ def rescan(conn: Connection, visible: Visible) -> int:
 
 def of_content(conn: Connection, visible: Visible, sha256: str) -> list[Mention]:
     """The mentions of a content a granted occurrence holds, in reading order."""
-    rows = conn.execute(
-        text("SELECT m.page, m.char_start, m.char_end, m.text, m.rule, m.field, m.key "
-             f"FROM doc_mentions m WHERE m.sha256 = :sha AND {HELD.format('m')} "
-             "ORDER BY m.page, m.char_start")
-        .bindparams(expanding("sources")), {**_sources(visible), "sha": sha256},
-    ).all()  # fmt: skip
-    return [Mention(*row) for row in rows]
+    return [m for _, m in of_contents(conn, visible, [sha256])]
 
 
 def decisions_of(
     conn: Connection, visible: Visible, sha256: str
 ) -> dict[tuple[int, int, int], list[Decision]]:
     """The decisions on the mentions of a content a granted occurrence holds, by place
-    (page, start, end): those made while the text there was what it is now."""
-    rows = conn.execute(
-        text("SELECT z.page, z.char_start, z.char_end, z.canonical_id, z.decision, "
-             "z.decided_by, z.decided_at FROM mention_decisions z JOIN doc_mentions m "
-             f"ON {_PLACE} WHERE z.sha256 = :sha AND {HELD.format('z')}")
-        .bindparams(expanding("sources")), {**_sources(visible), "sha": sha256},
-    ).all()  # fmt: skip
+    (page, start, end)."""
     out: dict[tuple[int, int, int], list[Decision]] = {}
-    for page, start, end, *rest in rows:
-        out.setdefault((page, start, end), []).append(Decision(*rest))
+    for _, spot, decision in decided_in(conn, visible, [sha256]):
+        out.setdefault(spot, []).append(decision)
     return out
 
 
 def of_contents(
     conn: Connection, visible: Visible, shas: Sequence[str]
 ) -> Iterator[tuple[str, Mention]]:
-    """(content, mention) of the mentions of many contents granted occurrences hold."""
-    for start in range(0, len(shas), 500):
-        rows = conn.execute(
-            text("SELECT m.sha256, m.page, m.char_start, m.char_end, m.text, m.rule, m.field, "
-                 f"m.key FROM doc_mentions m WHERE m.sha256 IN :shas AND {HELD.format('m')}")
-            .bindparams(expanding("sources"), expanding("shas")),
-            {**_sources(visible), "shas": list(shas[start : start + 500])},
-        )  # fmt: skip
-        for sha, *rest in rows:
-            yield str(sha), Mention(*rest)
+    """(content, mention) of the mentions of the contents granted occurrences hold, in
+    reading order."""
+    m = doc_mentions.c
+    rows = conn.execute(
+        select(m.sha256, m.page, m.char_start, m.char_end, m.text, m.rule, m.field, m.key)
+        .where(one_of(conn, m.sha256, shas), held(visible, m.sha256))
+        .order_by(m.sha256, m.page, m.char_start)
+    )  # fmt: skip
+    for sha, *rest in rows:
+        yield str(sha), Mention(*rest)
 
 
 def decided_in(
     conn: Connection, visible: Visible, shas: Sequence[str]
-) -> Iterator[tuple[str, tuple[int, int, int], str, str]]:
-    """(content, place (page, start, end), subject, decision) of the decisions on the
-    mentions of many contents, made while the text there was what it is now."""
-    for start in range(0, len(shas), 500):
-        rows = conn.execute(
-            text("SELECT z.sha256, z.page, z.char_start, z.char_end, z.canonical_id, z.decision "
-                 "FROM mention_decisions z "
-                 f"JOIN doc_mentions m ON {_PLACE} WHERE z.sha256 IN :shas "
-                 f"AND {HELD.format('z')}").bindparams(expanding("sources"), expanding("shas")),
-            {**_sources(visible), "shas": list(shas[start : start + 500])},
-        )  # fmt: skip
-        for sha, page, start_at, end_at, subject, decision in rows:
-            yield str(sha), (page, start_at, end_at), str(subject), str(decision)
+) -> Iterator[tuple[str, tuple[int, int, int], Decision]]:
+    """(content, place (page, start, end), decision) of the decisions on the mentions of
+    the contents granted occurrences hold, made while the text there was what it is now."""
+    z, m = mention_decisions.c, doc_mentions.c
+    rows = conn.execute(
+        select(z.sha256, z.page, z.char_start, z.char_end, z.canonical_id, z.decision,
+               z.decided_by, z.decided_at)
+        .join_from(mention_decisions, doc_mentions, and_(
+            m.sha256 == z.sha256, m.page == z.page, m.char_start == z.char_start,
+            m.char_end == z.char_end, m.text == z.text))
+        .where(one_of(conn, z.sha256, shas), held(visible, z.sha256))
+    )  # fmt: skip
+    for sha, page, start, end, *rest in rows:
+        yield str(sha), (page, start, end), Decision(*rest)
 
 
 def decide(conn: Connection, sha256: str, mention: Mention, decided: Sequence[tuple[str, str]],

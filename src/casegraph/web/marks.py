@@ -4,13 +4,13 @@ subjects) and the words searched for."""
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from casegraph.documents.snippets import matches
+from casegraph.model.spans import free_at
 
 
 def marked(text: str, spans: Sequence[Sequence[int]]) -> Markup:
@@ -37,8 +37,7 @@ def annotated(text: str, words: Iterable[str], mentions: Sequence[dict[str, Any]
         spans.append((int(m["start"]), int(m["end"]), *tag))
     taken = sorted((a, b) for a, b, _, _ in spans)
     for start, end in matches(text, list(words)):
-        at = bisect.bisect_left(taken, (start, end))  # the words outside every mention
-        if not ((at and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end)):
+        if free_at(taken, start, end) is not None:  # the words outside every mention
             spans.append((start, end, *_MARK))
     return _joined(text, spans)
 

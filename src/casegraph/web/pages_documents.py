@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from casegraph.access import roles
 from casegraph.errors import InvalidInput
-from casegraph.http.files import disposition
+from casegraph.http.files import attachment, picture
 from casegraph.http.request import workspace
 from casegraph.search.labels import language_name
 from casegraph.search.query import QueryError, free_text, parse
@@ -109,8 +109,7 @@ def page_picture(
 ) -> Response:
     """A page of a PDF or a scan as a picture (a consultation, recorded)."""
     with open_session(request, who, ws) as s:
-        png = s.documents.page_image(doc_id, page_no)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+        return picture(s.documents.page_image(doc_id, page_no))
 
 
 @router.get("/documents/{doc_id}/download", response_class=StreamingResponse)
@@ -124,10 +123,7 @@ def download(
     """The file as it was found: a disclosure to ``recipient``, recorded first."""
     with open_session(request, who, ws) as s:
         meta, body = s.documents.download(doc_id, recipient)
-    return StreamingResponse(body, media_type="application/octet-stream", headers={
-        "Content-Disposition": disposition(str(meta["name"])),
-        "X-Content-SHA256": str(meta["sha256"]),
-    })  # fmt: skip
+    return attachment(body, str(meta["name"]), str(meta["sha256"]))
 
 
 @router.post("/documents/{doc_id}/mentions", response_class=HTMLResponse)

@@ -33,10 +33,11 @@ EVENTS_PAGE = 50
 DOCUMENTS = 20  # documents that mention the subject, listed on its profile
 
 
-def _with(query: str, field: str, value: str) -> str:
-    """The query narrowed by one more filter (quoted when the value has spaces)."""
+def _narrowed(query: str, field: str, value: str) -> str:
+    """The search page of the query narrowed by one more filter (quoted when the value
+    has spaces)."""
     term = f'{field}:"{value}"' if " " in value else f"{field}:{value}"
-    return f"{query} {term}".strip()
+    return "/search?" + urlencode({"q": f"{query} {term}".strip()})
 
 
 def _document_filter(facet: str, value: str) -> tuple[str, str]:
@@ -69,18 +70,13 @@ def search(
         pages = min(
             500, (min(results.total, results.ranked or results.total) + PAGE_SIZE - 1) // PAGE_SIZE
         )
-        for name, counts in results.facets.items():
-            links[name] = [
-                (value_label(name, v), n, "/search?" + urlencode({"q": _with(q, name, v)}))
-                for v, n in counts
-            ]
         found = results.document_results
+        for name, counts in results.facets.items():
+            links[name] = [(value_label(name, v), n, _narrowed(q, name, v)) for v, n in counts]
         for name, counts in found.facets.items():
-            doc_links[name] = [
-                (document_value_label(name, v, found.labels), n,
-                 "/search?" + urlencode({"q": _with(q, *_document_filter(name, v))}))
-                for v, n in counts
-            ]  # fmt: skip
+            doc_links[name] = [(document_value_label(name, v, found.labels), n,
+                                _narrowed(q, *_document_filter(name, v)))
+                               for v, n in counts]  # fmt: skip
     return page(
         request,
         who,
