@@ -177,6 +177,8 @@ class DocumentService:
         conn = self.s.conn
         found = (store.search(conn, visible, words, CANDIDATES, schemata) if words
                  else store.listed(conn, visible, CANDIDATES, schemata))  # fmt: skip
+        if not found:
+            return DocumentResults()
         known = store.facts(conn, visible, [h.sha256 for h in found])
         mentions: dict[str, set[str]] = {}
         if "mentions" in facets or document_query.mentioned(tree):
