@@ -436,6 +436,10 @@ class Session:
     def mentions(self) -> MentionService:
         return MentionService(self)
 
+    @cached_property
+    def leads(self) -> LeadService:
+        return LeadService(self)
+
 
 # the services import this module only for type checking, so they can come last
 from casegraph.services.cases import CaseService  # noqa: E402
@@ -443,6 +447,7 @@ from casegraph.services.data import ExportService, IngestService, SourceService 
 from casegraph.services.documents import DocumentService  # noqa: E402
 from casegraph.services.graph import GraphService  # noqa: E402
 from casegraph.services.index import IndexService  # noqa: E402
+from casegraph.services.leads import LeadService  # noqa: E402
 from casegraph.services.mentions import MentionService  # noqa: E402
 from casegraph.services.oversight import IdentityService, LedgerService  # noqa: E402
 from casegraph.services.resolution import ResolveService  # noqa: E402

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from casegraph.api import case_routes, document_routes, graph_routes, resolution_routes, routes
+from casegraph.api import (
+    case_routes,
+    document_routes,
+    graph_routes,
+    lead_routes,
+    resolution_routes,
+    routes,
+)
 
 ROUTERS = [routes.router, resolution_routes.router, graph_routes.router, case_routes.router,
-           document_routes.router]  # fmt: skip
+           document_routes.router, lead_routes.router]  # fmt: skip
 
 
 def install(app: FastAPI) -> None:

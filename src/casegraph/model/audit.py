@@ -78,19 +78,20 @@ ACTIONS: dict[str, str] = {
          "case.timeline", "case.timeline.edges", "case.report", "case.report.read",
          "case.report.graph", "case.evidence.download", "documents.search", "document.read",
          "document.page", "document.download", "mention.decide",
-         "subject.documents"),
+         "subject.documents", "screen.run", "leads.list", "leads.export", "lead.show",
+         "lead.decide", "lead.link"),
         CONSULTATION,
     ),
     **dict.fromkeys(
         ("index.read", "index.rebuild", "index.refresh", "resolve.read", "resolve.recluster",
-         "graph.load", "documents.status",
+         "graph.load", "documents.status", "screen.rescreen",
          "erasure.dry_run"),
         PROCESSING,
     ),
     **dict.fromkeys(
         ("ingest.start", "ingest.batch", "ingest.finish", "resolve.run", "review.decided", "seal",
          "erasure", "case.erasure", "documents.ingest", "documents.ingested", "documents.work",
-         "documents.worked", "documents.retry", "documents.rescan"),
+         "documents.worked", "documents.retry", "documents.rescan", "screen.done"),
         CHANGE,
     ),
     **dict.fromkeys(

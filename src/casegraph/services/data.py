@@ -113,15 +113,24 @@ class IngestService:
                 f"{path} is a bare query without a dataset name; say which source with --source"
             )
         summary = self._ingest(name, progress).mapping(plan)
-        self.s.index.after_change(progress)
+        self._after(name, progress)
         return summary
 
     def ftm(self, path: Path, source: str, progress: Progress | None = None) -> IngestSummary:
         if not Path(path).is_file():
             raise WorkspaceError(f"{path}: file not found")
         summary = self._ingest(source, progress).ftm(Path(path))
-        self.s.index.after_change(progress)
+        self._after(source, progress)
         return summary
+
+    def _after(self, source: str, progress: Progress | None) -> None:
+        """What follows new statements: the index, then the screenings against the
+        source (a list loaded again screens its scopes again)."""
+        self.s.index.after_change(progress)
+        if progress is None:
+            self.s.leads.after_ingest(source)
+        else:
+            self.s.leads.after_ingest(source, progress)
 
     def rejects(self, run_id: int) -> Iterator[runs.Reject]:
         """A run's rejected rows (they hold raw source values): same gate as ingest."""

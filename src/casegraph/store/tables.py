@@ -607,3 +607,79 @@ documents = Table(
     Column("added_by", String(128), nullable=False),
     Column("last_seen", DateTime, nullable=False),  # loaded again: retention counts from it
 )
+
+# Screening: a configuration (a list source against a scope, under a purpose), its runs
+# (resumable: the last subject done is the run's cursor), the digest of what was
+# compared of every subject and list entry at its last run (what changed since is
+# compared again), and the leads found: one per subject and list entry, with the score
+# and reasons of its latest comparison and the decision on it, which outlives re-runs.
+screenings = Table(
+    "screenings",
+    metadata,
+    Column("id", String(20), primary_key=True),  # hash of the list and the scope
+    Column("against", String(64), nullable=False, index=True),  # the list source
+    Column("scope", String(300), nullable=False),  # case:ID | source:NAME
+    Column("threshold", Float, nullable=False),
+    Column("case_id", String(32), nullable=True),  # the purpose: a case ...
+    Column("justification", Text, nullable=True),  # ... or a written justification
+    Column("created_by", String(128), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_run", Integer, nullable=True),
+)
+
+screen_runs = Table(
+    "screen_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("screening", String(20), nullable=False, index=True),
+    Column("actor", String(128), nullable=False),
+    Column("status", String(16), nullable=False),  # running, done, interrupted, failed
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+    Column("entries_key", String(40), nullable=False),  # digest of the list as compared
+    Column("cursor", String(255), nullable=True),  # the last subject done, in id order
+    Column("subjects", Integer, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("changed_subjects", Integer, nullable=False),
+    Column("changed_entries", Integer, nullable=False),
+    Column("compared", BigInteger, nullable=False),  # pairs scored
+    Column("found", Integer, nullable=False),  # pairs at or above the threshold
+    Column("pid", Integer, nullable=True),
+)
+
+screen_digests = Table(
+    "screen_digests",
+    metadata,
+    Column("screening", String(20), primary_key=True),
+    Column("side", String(1), primary_key=True),  # s: a subject in scope, e: a list entry
+    Column("canonical_id", String(255), primary_key=True),
+    Column("digest", String(20), nullable=False),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", String(20), primary_key=True),  # hash of the list, subject and entry
+    Column("kind", String(16), nullable=False),  # screening
+    Column("against", String(64), nullable=False, index=True),
+    Column("subject_id", String(255), nullable=False, index=True),
+    Column("entry_id", String(255), nullable=False),
+    Column("subject_caption", Text, nullable=False),
+    Column("entry_caption", Text, nullable=False),
+    Column("subject_entities", Text, nullable=False),  # JSON list of source entity ids
+    Column("entry_entities", Text, nullable=False),
+    Column("sources", Text, nullable=False),  # JSON: the sources the comparison read
+    Column("score", Float, nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON: [{feature, weight, words}]
+    Column("strength", Float, nullable=False),  # the strongest evidence but the name
+    Column("active", Integer, nullable=False),  # 0: its latest comparison fell below
+    Column("status", String(16), nullable=False),  # open, confirmed, dismissed
+    Column("reason", Text, nullable=True),
+    Column("decided_by", String(128), nullable=True),
+    Column("decided_at", DateTime, nullable=True),
+    Column("case_id", String(32), nullable=True, index=True),  # linked to a case
+    Column("screening", String(20), nullable=False),  # the screening that last found it
+    Column("found_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_leads_rank", "against", "score"),
+)

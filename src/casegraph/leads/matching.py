@@ -1,0 +1,201 @@
+"""How alike a subject and a list entry are: a score in 0..1 and a reason per feature.
+
+Each feature adds a weight to the log-odds that the two are the same party, as a
+Fellegi-Sunter model does, and the score is the logistic of the sum. Evidence adds up
+without piling at 1.0: an exact name with the same birth date and passport ranks above
+an exact name alone, and both above a close spelling. The weights:
+
+* name: the best pair of names (aliases included), compared word by word in any order.
+  Each word of the shorter name is matched to its most alike word of the longer one
+  (edit distance after folding; same sound counts as close); the similarity is mostly
+  how much of the shorter name is found, a little how much of the longer one. A
+  one-word name against a longer one stays low: a surname alone identifies no one.
+* birth date: the same day, the same year (where one side knows only the year), a year
+  one off (a typing error: neutral), or a conflict.
+* identifiers (passport, tax, registration numbers): the same one is strong evidence;
+  different ones say nothing, since parties hold several.
+* countries (nationality, residence, jurisdiction, an address's country) and address.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from followthemoney.types import registry
+from rapidfuzz.distance import Levenshtein
+
+from casegraph.leads.parties import Party
+from casegraph.resolve import standardise as std
+
+NAME_AT_ONE = 2.5  # log-odds of an exact name
+NAME_SLOPE = 15.0  # log-odds lost per unit of name similarity below 1 (1.5 per 0.1)
+LOWEST_NAME = -6.0
+ONE_WORD_CAP = 0.75  # a one-word name against a longer one
+CLOSE_WORD = 0.7  # a word less alike than this is not found in the other name
+
+
+@dataclass(frozen=True)
+class Evidence:
+    feature: str  # name | birth date | identifier | country | address | resolution
+    weight: float  # log-odds added
+    words: str  # the reason, for a person to read
+
+    def to_dict(self) -> dict[str, object]:
+        return {"feature": self.feature, "weight": round(self.weight, 2), "words": self.words}
+
+
+@dataclass(frozen=True)
+class Match:
+    score: float
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def strength(self) -> tuple[float, int]:
+        """What breaks a tie of scores: the strongest evidence besides the name, then
+        how many features agree."""
+        others = [e.weight for e in self.evidence if e.feature != "name"]
+        return (max(others, default=0.0), sum(1 for e in self.evidence if e.weight > 0))
+
+
+def word_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:  # an initial
+        return 0.7 if a[0] == b[0] else 0.0
+    similar = Levenshtein.normalized_similarity(a, b)
+    if min(len(a), len(b)) >= 3 and a[0] == b[0] and std.phonetic(a) == std.phonetic(b):
+        similar = max(similar, 0.9)
+    return similar
+
+
+@dataclass(frozen=True)
+class NameFit:
+    similarity: float
+    left: str  # as written
+    right: str
+    missing: int  # words of the longer name not found in the shorter
+    respelled: tuple[tuple[str, str], ...]  # words found in another spelling
+    reordered: bool
+
+
+def name_fit(
+    left: tuple[str, ...], right: tuple[str, ...]
+) -> tuple[float, int, list[tuple[str, str]], bool]:
+    """(similarity, words of the longer not found, respelled pairs, order differs)."""
+    short, long_ = (left, right) if len(left) <= len(right) else (right, left)
+    pairs = sorted(
+        ((word_similarity(a, b), i, j) for i, a in enumerate(short) for j, b in enumerate(long_)),
+        reverse=True,
+    )
+    used_s: dict[int, tuple[int, float]] = {}
+    used_l: set[int] = set()
+    for similar, i, j in pairs:
+        if similar < CLOSE_WORD or i in used_s or j in used_l:
+            continue
+        used_s[i] = (j, similar)
+        used_l.add(j)
+    short_len = sum(map(len, short)) or 1
+    long_len = sum(map(len, long_)) or 1
+    found_short = sum(len(short[i]) * s for i, (_, s) in used_s.items()) / short_len
+    found_long = sum(len(long_[j]) * s for j, s in used_s.values()) / long_len
+    similarity = 0.85 * found_short + 0.15 * found_long
+    if len(short) == 1 and len(long_) > 1:
+        similarity = min(similarity, ONE_WORD_CAP)
+    respelled = [(short[i], long_[j]) for i, (j, s) in used_s.items() if s < 1.0]
+    order = [j for _, (j, _) in sorted(used_s.items())]
+    return similarity, len(long_) - len(used_l), respelled, order != sorted(order)
+
+
+def best_name(subject: Party, entry: Party) -> NameFit:
+    best: NameFit | None = None
+    for left_name, left in zip(subject.names, subject.tokens, strict=True):
+        for right_name, right in zip(entry.names, entry.tokens, strict=True):
+            similarity, missing, respelled, reordered = name_fit(left, right)
+            if best is None or similarity > best.similarity:
+                best = NameFit(similarity, left_name, right_name, missing,
+                               tuple(respelled), reordered)  # fmt: skip
+                if similarity == 1.0 and not missing:
+                    return best
+    assert best is not None
+    return best
+
+
+def _name_evidence(fit: NameFit) -> Evidence:
+    weight = max(LOWEST_NAME, NAME_AT_ONE - (1.0 - fit.similarity) * NAME_SLOPE)
+    quoted = f"“{fit.left}” and “{fit.right}”"
+    notes = []
+    if fit.reordered:
+        notes.append("words in another order")
+    if fit.respelled:
+        notes.append("spelled differently: " + ", ".join(f"{a}/{b}" for a, b in fit.respelled))
+    if fit.missing:
+        notes.append(f"{fit.missing} word{'s' if fit.missing > 1 else ''} of the longer "
+                     "name not in the other")  # fmt: skip
+    if fit.similarity == 1.0 and not notes:
+        words = f"same name: {quoted}"
+    else:
+        words = f"names {fit.similarity:.0%} alike: {quoted}"
+        if notes:
+            words += " (" + "; ".join(notes) + ")"
+    return Evidence("name", weight, words)
+
+
+def _year(day: str) -> int:
+    return int(day[:4])
+
+
+def _birth_evidence(left: set[str], right: set[str]) -> Evidence | None:
+    if not left or not right:
+        return None
+    best: Evidence | None = None
+    for a in sorted(left):
+        for b in sorted(right):
+            found = _compare_dates(a, b)
+            if best is None or found.weight > best.weight:
+                best = found
+    return best
+
+
+def _compare_dates(a: str, b: str) -> Evidence:
+    shared = min(len(a), len(b))
+    if a[:shared] == b[:shared]:
+        if shared >= 10:
+            return Evidence("birth date", 2.0, f"same birth date: {a}")
+        return Evidence("birth date", 1.0 if shared == 4 else 1.5,
+                        f"birth dates agree as far as both are known: {a} and {b}")  # fmt: skip
+    apart = abs(_year(a) - _year(b))
+    if apart == 1:
+        if shared >= 10 and a[4:] == b[4:]:
+            return Evidence("birth date", 0.5,
+                            f"same day and month, years one apart: {a} and {b}")  # fmt: skip
+        return Evidence("birth date", 0.0, f"birth years one apart: {a} and {b}")
+    if apart == 0:
+        return Evidence("birth date", -1.0, f"same birth year, different day: {a} and {b}")
+    return Evidence("birth date", -2.5, f"different birth dates: {a} and {b}")
+
+
+def compare(subject: Party, entry: Party, same_subject: bool = False) -> Match:
+    """How alike ``subject`` and ``entry`` are, with a reason per feature."""
+    evidence = [_name_evidence(best_name(subject, entry))]
+    if (born := _birth_evidence(subject.births, entry.births)) is not None:
+        evidence.append(born)
+    if shared := sorted(subject.identifiers & entry.identifiers):
+        evidence.append(Evidence("identifier", 5.0, "same identifier: " + ", ".join(shared)))
+    if subject.countries and entry.countries:
+        if common := sorted(subject.countries & entry.countries):
+            evidence.append(Evidence("country", 0.5, "same country: " + _countries(common)))
+        else:
+            evidence.append(Evidence(
+                "country", -0.3, f"no country in common: {_countries(subject.countries)} "
+                f"and {_countries(entry.countries)}"))  # fmt: skip
+    if subject.addresses & entry.addresses:
+        evidence.append(Evidence("address", 1.5, "same address"))
+    if same_subject:
+        evidence.append(Evidence("resolution", 3.0, "resolved as one subject with the entry"))
+    logit = sum(e.weight for e in evidence)
+    return Match(round(1.0 / (1.0 + math.exp(-logit)), 4), tuple(evidence))
+
+
+def _countries(codes: set[str] | list[str]) -> str:
+    return ", ".join(str(registry.country.caption(c) or c.upper()) for c in sorted(codes))
