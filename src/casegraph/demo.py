@@ -67,6 +67,21 @@ def _documents(workspace: Workspace, ctx: AccessContext, folder: Path,
             f"{done.mentions:,} mentions, {done.parties:,} e-mail parties")
 
 
+def _screen(workspace: Workspace, ctx: AccessContext, folder: Path,
+            item: dict[str, Any]) -> str:  # fmt: skip
+    """Load one list and screen the demo case's subjects against it, as the case's lead
+    would (``casegraph screen --against LIST --scope case:ID``); what it found, in a line."""
+    name = str(item["name"])
+    _add_source(workspace, ctx, item)
+    with workspace.session(ctx) as s:
+        s.ingest.mapping(folder / str(item["mapping"]), name)
+    case_id = demo_case.case_id(workspace)
+    with workspace.session(AccessContext(actor="anna", case_id=case_id)) as s:
+        run = s.leads.screen(name, f"case:{case_id}")
+    return (f"{name}: {run['entries']:,} list entries; the subjects of case {case_id} "
+            f"screened, {run['found']:,} lead(s)")
+
+
 def build_demo(settings: Settings, folder: Path, console: Console) -> None:
     items = _sources(folder)
     workspace, _before, _after = Workspace.init(settings)
@@ -95,6 +110,9 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
             resolved = s.resolve.run()
             waiting = s.review.pending()
         people = demo_case.stage(workspace, settings.operator, folder)
+        # lists after resolution: their entries are screened against, not merged
+        screened = [_screen(workspace, ctx, folder / "lists", item)
+                    for item in _sources(folder / "lists", "lists.yml")]  # fmt: skip
     finally:
         workspace.close()
     console.print(table)
@@ -106,6 +124,8 @@ def build_demo(settings: Settings, folder: Path, console: Console) -> None:
         f"({waiting['pairs']:,} pairs)",
         soft_wrap=True,
     )
+    for line in screened:
+        console.print(f"screening: {line}", soft_wrap=True, highlight=False)
     users = Table(title="demo users (passwords for the demo only)")
     for column in ("user", "role", "password"):
         users.add_column(column)

@@ -120,3 +120,10 @@ def _open_case(workspace: Workspace, folder: Path) -> None:
                     description="The bank's summary of the 2019 transfers",
                 )
         s.cases.set_status(case_id, "active", "Sources loaded, the team starts work")
+
+
+def case_id(workspace: Workspace) -> str:
+    """The id of the demo case (``stage`` opened it)."""
+    anna = AccessContext(actor="anna", justification="setting up the demo case for the team")
+    with workspace.session(anna) as s:
+        return next(str(c["id"]) for c in s.cases.mine() if c["title"] == CASE_TITLE)

@@ -12,8 +12,9 @@ an exact name alone, and both above a close spelling. The weights:
   one-word name against a longer one stays low: a surname alone identifies no one.
 * birth date: the same day, the same year (where one side knows only the year), a year
   one off (a typing error: neutral), or a conflict.
-* identifiers (passport, tax, registration numbers): the same one is strong evidence;
-  different ones say nothing, since parties hold several.
+* identifiers (passport, tax, registration numbers): the same one is strong evidence,
+  and bounds how much a different name counts against (a party renamed keeps its
+  numbers); different ones say nothing, since parties hold several.
 * countries (nationality, residence, jurisdiction, an address's country) and address.
 """
 
@@ -33,6 +34,7 @@ NAME_SLOPE = 15.0  # log-odds lost per unit of name similarity below 1 (1.5 per 
 LOWEST_NAME = -6.0
 ONE_WORD_CAP = 0.75  # a one-word name against a longer one
 CLOSE_WORD = 0.7  # a word less alike than this is not found in the other name
+RENAMED = -2.0  # the least a name weighs beside a shared identifier
 
 
 @dataclass(frozen=True)
@@ -177,11 +179,14 @@ def _compare_dates(a: str, b: str) -> Evidence:
 
 def compare(subject: Party, entry: Party, same_subject: bool = False) -> Match:
     """How alike ``subject`` and ``entry`` are, with a reason per feature."""
-    evidence = [_name_evidence(best_name(subject, entry))]
+    named = _name_evidence(best_name(subject, entry))
+    evidence = [named]
     if (born := _birth_evidence(subject.births, entry.births)) is not None:
         evidence.append(born)
     if shared := sorted(subject.identifiers & entry.identifiers):
         evidence.append(Evidence("identifier", 5.0, "same identifier: " + ", ".join(shared)))
+        if named.weight < RENAMED:  # a party renamed keeps its numbers
+            evidence[0] = Evidence("name", RENAMED, named.words)
     if subject.countries and entry.countries:
         if common := sorted(subject.countries & entry.countries):
             evidence.append(Evidence("country", 0.5, "same country: " + _countries(common)))
