@@ -186,6 +186,7 @@ class Ids:
     note: str
     task: str
     document: str | None  # a document, if one was loaded beside the demo (its own test)
+    lead: str | None  # a lead the demo's screening of its case found
 
 
 def demo_ids(base: str) -> Ids:
@@ -208,9 +209,11 @@ def demo_ids(base: str) -> Ids:
 
         found = http.get("/api/v1/documents/search", params={"q": "Valdrenko"},
                          headers=why).json()  # fmt: skip
+        leads = http.get("/api/v1/leads", headers={"X-Casegraph-Case": case}).json()["leads"]
         return Ids(case, person, company, other, sealed, waiting[0]["id"],
                    first("evidence"), first("notes"), first("tasks"),
-                   found[0]["id"] if found else None)  # fmt: skip
+                   found[0]["id"] if found else None,
+                   leads[0]["id"] if leads else None)  # fmt: skip
 
 
 @contextmanager

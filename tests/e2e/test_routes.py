@@ -45,6 +45,7 @@ MISSING = {  # ids of nothing, for each kind of path parameter
     "doc_id": "0" * 40,
     "place": "1:0-1",
     "page": "99999",
+    "lead_id": "0" * 20,
 }
 
 
@@ -76,7 +77,8 @@ def query_values(ids: Ids) -> dict[str, list[str]]:
         "k": ["3"], "max_hops": ["4"], "time_ordered": ["true"], "measure": list(MEASURES),
         "top": ["5"], "resolution": ["1.5"], "direction": ["owners"], "depth": ["4"],
         "min_share": ["25"], "target": [f"note:{ids.note}"], "format": ["pdf"],
-        "other": [ids.other], "case": [ids.case],
+        "other": [ids.other], "case": [ids.case], "against": ["sanctions_watch"],
+        "status": ["open"], "linked_to": [ids.case], "include_inactive": ["true"],
     }  # fmt: skip
 
 
@@ -113,7 +115,8 @@ def api_calls(spec: dict[str, Any], ids: Ids, unknown: set[str]) -> list[Call]:
                     "item": ids.item, "evidence_id": ids.evidence, "note_id": ids.note,
                     "task_id": ids.task, "username": "anna", "team": "financial-crime",
                     "doc_id": ids.document or MISSING["doc_id"],
-                    "place": MISSING["place"], "page": "1"}  # fmt: skip
+                    "place": MISSING["place"], "page": "1",
+                    "lead_id": ids.lead or MISSING["lead_id"]}  # fmt: skip
             if method != "get":
                 real.update({k: MISSING[k] for k in ("username", "team", "token_id")})
             lacking = [n for n in path if n not in real] + [n for n in query if n not in values]
@@ -187,6 +190,8 @@ def page_urls(ids: Ids) -> dict[str, list[str]]:
         "/oversight/report.csv": ["/oversight/report.csv",
                                   "/oversight/report.csv?user=anna&kind=unseal"],
         "/admin": ["/admin"],
+        "/leads": ["/leads", "/leads?against=sanctions_watch", "/leads?status=dismissed",
+                   "/leads?against=no-such-list"],
         "/cases": ["/cases"],
         "/documents/{doc_id}": ([f"/documents/{ids.document}?q=Valdrenko"] if ids.document
                                 else []) + [f"/documents/{MISSING['doc_id']}"],
