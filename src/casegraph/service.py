@@ -440,11 +440,16 @@ class Session:
     def leads(self) -> LeadService:
         return LeadService(self)
 
+    @cached_property
+    def flags(self) -> FlagService:
+        return FlagService(self)
+
 
 # the services import this module only for type checking, so they can come last
 from casegraph.services.cases import CaseService  # noqa: E402
 from casegraph.services.data import ExportService, IngestService, SourceService  # noqa: E402
 from casegraph.services.documents import DocumentService  # noqa: E402
+from casegraph.services.flags import FlagService  # noqa: E402
 from casegraph.services.graph import GraphService  # noqa: E402
 from casegraph.services.index import IndexService  # noqa: E402
 from casegraph.services.leads import LeadService  # noqa: E402

@@ -79,7 +79,8 @@ ACTIONS: dict[str, str] = {
          "case.report.graph", "case.evidence.download", "documents.search", "document.read",
          "document.page", "document.download", "mention.decide",
          "subject.documents", "screen.run", "leads.list", "leads.export", "lead.show",
-         "lead.decide", "lead.link"),
+         "lead.decide", "lead.link", "flags.run", "flags.list", "flag.show", "flag.decide",
+         "flag.link"),
         CONSULTATION,
     ),
     **dict.fromkeys(
@@ -91,7 +92,7 @@ ACTIONS: dict[str, str] = {
     **dict.fromkeys(
         ("ingest.start", "ingest.batch", "ingest.finish", "resolve.run", "review.decided", "seal",
          "erasure", "case.erasure", "documents.ingest", "documents.ingested", "documents.work",
-         "documents.worked", "documents.retry", "documents.rescan", "screen.done"),
+         "documents.worked", "documents.retry", "documents.rescan", "screen.done", "flags.done"),
         CHANGE,
     ),
     **dict.fromkeys(

@@ -16,7 +16,14 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from casegraph.model.visible import Visible
-from casegraph.store.tables import case_subjects, leads, screen_digests, screen_runs, screenings
+from casegraph.store.tables import (
+    case_subjects,
+    flag_hits,
+    leads,
+    screen_digests,
+    screen_runs,
+    screenings,
+)
 from casegraph.store.tables import statements as statement_table
 from casegraph.store.value_lists import one_of
 
@@ -229,3 +236,77 @@ def get_lead(conn: Connection, visible: Visible, lead_id: str) -> dict[str, Any]
 
 def set_lead(conn: Connection, lead_id: str, **values: Any) -> None:
     conn.execute(update(leads).where(leads.c.id == lead_id).values(**values))
+
+
+# --- red-flag hits ---------------------------------------------------------------------
+
+
+def save_hits(conn: Connection, rule: str, scope: str, rows: Sequence[dict[str, Any]],
+              now: datetime) -> int:  # fmt: skip
+    """Insert new hits and refresh known ones (keeping their decision and case); hits
+    of ``rule`` in ``scope`` not found again no longer match. Returns how many were new."""
+    ids = [r["id"] for r in rows]
+    known = {str(i) for (i,) in conn.execute(select(flag_hits.c.id).where(
+        flag_hits.c.rule == rule))} if rows else set()  # fmt: skip
+    fresh = [r for r in rows if r["id"] not in known]
+    if fresh:
+        conn.execute(insert(flag_hits), fresh)
+    for row in rows:
+        if row["id"] in known:
+            values = {k: v for k, v in row.items() if k not in _KEPT and k != "id"}
+            conn.execute(update(flag_hits).where(flag_hits.c.id == row["id"]).values(**values))
+    stale = select(flag_hits.c.id).where(flag_hits.c.rule == rule, flag_hits.c.scope == scope,
+                                         flag_hits.c.active == 1)  # fmt: skip
+    gone = [str(i) for (i,) in conn.execute(stale) if i not in set(ids)]
+    if gone:
+        conn.execute(update(flag_hits).where(one_of(conn, flag_hits.c.id, gone))
+                     .values(active=0, updated_at=now))  # fmt: skip
+    return len(fresh)
+
+
+def hit_rows(
+    conn: Connection, visible: Visible, rule: str | None = None, status: str | None = None,
+    case_id: str | None = None, active: bool = True,
+) -> Iterator[dict[str, Any]]:  # fmt: skip
+    """Hits the reader may see (every source of their edges), the strongest first."""
+    query = select(flag_hits)
+    if rule is not None:
+        query = query.where(flag_hits.c.rule == rule)
+    if status is not None:
+        query = query.where(flag_hits.c.status == status)
+    if case_id is not None:
+        query = query.where(flag_hits.c.case_id == case_id)
+    if active:
+        query = query.where(flag_hits.c.active == 1)
+    query = query.order_by(flag_hits.c.rule, flag_hits.c.weight.desc(), flag_hits.c.id)
+    for row in conn.execute(query):
+        if all(visible.sees(s) for s in json.loads(row.sources)):
+            yield dict(row._mapping)
+
+
+def hit_counts(conn: Connection, visible: Visible) -> dict[str, int]:
+    """Open hits the reader may see, by rule."""
+    counts: dict[str, int] = {}
+    for row in hit_rows(conn, visible, status="open"):
+        counts[row["rule"]] = counts.get(row["rule"], 0) + 1
+    return counts
+
+
+def get_hit(conn: Connection, visible: Visible, hit_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(flag_hits).where(flag_hits.c.id == hit_id)).first()
+    if row is None or not all(visible.sees(s) for s in json.loads(row.sources)):
+        return None
+    return dict(row._mapping)
+
+
+def set_hit(conn: Connection, hit_id: str, **values: Any) -> None:
+    conn.execute(update(flag_hits).where(flag_hits.c.id == hit_id).values(**values))
+
+
+def confirmed_leads(conn: Connection, visible: Visible) -> dict[str, str]:
+    """Subjects a screening lead confirmed as listed (the reader may see): subject ->
+    the list."""
+    query = select(leads.c.subject_id, leads.c.against, leads.c.sources).where(
+        leads.c.status == "confirmed", leads.c.against.in_(list(visible.sources)))
+    return {str(s): str(a) for s, a, src in conn.execute(query)
+            if all(visible.sees(x) for x in json.loads(src))}  # fmt: skip

@@ -683,3 +683,27 @@ leads = Table(
     Column("updated_at", DateTime, nullable=False),
     Index("ix_leads_rank", "against", "score"),
 )
+
+# Red-flag hits: one per rule and pattern (its subjects and what joins them), with the
+# edges that make it, and the decision on it, which outlives re-runs.
+flag_hits = Table(
+    "flag_hits",
+    metadata,
+    Column("id", String(20), primary_key=True),  # hash of the rule, subjects and edges
+    Column("rule", String(64), nullable=False, index=True),
+    Column("scope", String(300), nullable=False),
+    Column("subjects", Text, nullable=False),  # JSON list of subject ids
+    Column("edges", Text, nullable=False),  # JSON: the edges, each with its source
+    Column("words", Text, nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("shape", String(16), nullable=False),  # hub, payments, cycle, path, shared
+    Column("sources", Text, nullable=False),  # JSON: the sources of its edges
+    Column("active", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # open, dismissed
+    Column("reason", Text, nullable=True),
+    Column("decided_by", String(128), nullable=True),
+    Column("decided_at", DateTime, nullable=True),
+    Column("case_id", String(32), nullable=True, index=True),
+    Column("found_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)

@@ -1,5 +1,5 @@
-"""Screening: configurations, resumable runs, the digests of what each run compared,
-and the leads found, with the decisions on them.
+"""Leads: screening configurations, resumable runs, the digests of what each run
+compared, the leads found with the decisions on them, and red-flag hits.
 
 Revision ID: 0019
 Revises: 0018
@@ -86,9 +86,32 @@ def upgrade() -> None:
     op.create_index("ix_leads_subject_id", "leads", ["subject_id"])
     op.create_index("ix_leads_case_id", "leads", ["case_id"])
     op.create_index("ix_leads_rank", "leads", ["against", "score"])
+    op.create_table(
+        "flag_hits",
+        sa.Column("id", sa.String(20), primary_key=True),
+        sa.Column("rule", sa.String(64), nullable=False),
+        sa.Column("scope", sa.String(300), nullable=False),
+        sa.Column("subjects", sa.Text(), nullable=False),
+        sa.Column("edges", sa.Text(), nullable=False),
+        sa.Column("words", sa.Text(), nullable=False),
+        sa.Column("weight", sa.Float(), nullable=False),
+        sa.Column("shape", sa.String(16), nullable=False),
+        sa.Column("sources", sa.Text(), nullable=False),
+        sa.Column("active", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("decided_by", sa.String(128), nullable=True),
+        sa.Column("decided_at", sa.DateTime(), nullable=True),
+        sa.Column("case_id", sa.String(32), nullable=True),
+        sa.Column("found_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_flag_hits_rule", "flag_hits", ["rule"])
+    op.create_index("ix_flag_hits_case_id", "flag_hits", ["case_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("flag_hits")
     op.drop_table("leads")
     op.drop_table("screen_digests")
     op.drop_table("screen_runs")
