@@ -6,17 +6,21 @@ refused when loaded."""
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from casegraph.access.context import AccessContext
 from casegraph.access.protected import ProtectedAttribute
+from casegraph.config import Settings
 from casegraph.errors import InvalidInput
 from casegraph.leads.rules import RuleError
 from casegraph.service import Session, Workspace
 from casegraph.store import ledger
-from tests.conftest import DEMO, add_source
+from tests.conftest import DEMO, add_source, env_for
 
 FLAGS = DEMO / "flags"
 
@@ -135,3 +139,25 @@ def test_a_rule_that_reads_a_protected_attribute_is_refused(
         "params:\n  at_lest: 3\n", encoding="utf-8")  # fmt: skip
     with workspace.session(ctx) as s, pytest.raises(RuleError, match=r":8: unknown parameter"):
         s.flags.rules()
+
+
+@pytest.mark.slow
+def test_flags_from_the_command_line(
+    workspace: Workspace, ctx: AccessContext, store: Settings
+) -> None:
+    with workspace.session(ctx) as s:
+        add_source(s, "filings")
+        s.ingest.mapping(FLAGS / "filings.yml", "filings")
+    why = ["--justification", "trying the red-flag rules from the command line"]
+    command = [sys.executable, "-m", "casegraph.cli", "flags"]
+    done = subprocess.run([*command, "run", "--scope", "source:filings", "--rule", "structuring",
+                           "--json", *why], env=env_for(store), capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["found"] == {"structuring": 1}
+    (hit,) = found["hits"]
+    assert [e["amount"] for e in hit["edges"]] == [9800.0, 9500.0, 9900.0]
+    listed = subprocess.run([*command, "rules"], env=env_for(store), capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert listed.returncode == 0 and "round-tripping" in listed.stderr

@@ -11,7 +11,7 @@ import signal
 import sys
 
 # isort: off
-from casegraph.cli import commands, graph, cases, resolution, documents, leads  # noqa: F401
+from casegraph.cli import commands, graph, cases, resolution, documents, leads, flags  # noqa: F401
 # isort: on
 from casegraph.cli.common import app, err
 
