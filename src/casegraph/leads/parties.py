@@ -5,9 +5,11 @@ A ``Party`` is built from one subject's statements (those of every source entity
 resolved into it) plus the Address entities they point to. Names are kept as written
 (for the explanation) and as token lists in the form names are compared in: ASCII,
 lower case, without titles or (for organisations) legal forms, each token folded for
-spelling (``Müller``, ``Mueller``, ``Muller``) and given names mapped through the
-nickname table. Only properties of FtM's name, date, country, identifier and address
-types are read: no lead uses anything else a source says about a person.
+spelling (``Müller``, ``Mueller``, ``Muller``). Given names are not mapped through
+resolution's nickname table: a list states its own aliases, and the table's broad
+groups (Hans, Jan and Juan as John) make strangers alike. Only properties of FtM's name,
+date, country, identifier and address types are read: no lead uses anything else a
+source says about a person.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class Party:
 def name_tokens(name: str, group: str) -> tuple[str, ...]:
     """``name`` in the form it is compared in."""
     text = std.person_name(name) if group == PERSON else std.org_name(name)
-    return tuple(std.fold(std.given_canon(t)) for t in text.split() if t)
+    return tuple(std.fold(t) for t in text.split() if t)
 
 
 class Builder:

@@ -10,15 +10,18 @@ always when they share an identifier). A word key held by more than ``COMMON`` e
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from casegraph.leads.matching import Match, compare
+from casegraph.leads.matching import RARE, Match, compare, spelling
 from casegraph.leads.parties import Party
 from casegraph.resolve import standardise as std
 
 COMMON = 2_000
+REFERENCE = 8_000  # entries a word's rarity is measured against, at least (a short list
+# says nothing of how common a word is: each of its words counts as rare)
 
 
 def name_keys(party: Party) -> set[str]:
@@ -28,6 +31,7 @@ def name_keys(party: Party) -> set[str]:
             if len(token) < 2:
                 continue
             keys.add(token)
+            keys.add(spelling(token))
             if token.isalpha():
                 keys.add("~" + std.phonetic(token))
     return keys
@@ -58,6 +62,13 @@ class ListIndex:
                 self.ids[ident].append(n)
         self.postings = {k: v for k, v in postings.items() if len(v) <= COMMON}
         self.one_word = [_one_word(e) for e in self.entries]
+        holders = Counter(t for e in self.entries for t in {t for n in e.tokens for t in n})
+        total = max(len(self.entries), REFERENCE)
+        self.information = {t: min(RARE, max(1.0, math.log(total / n))) for t, n in holders.items()}
+
+    def rarity(self, word: str) -> float:
+        """How much agreeing on ``word`` tells: ln(entries / entries holding it)."""
+        return self.information.get(word, RARE)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -87,7 +98,7 @@ class ListIndex:
         for entry, _ in pairs:
             if entry.group != subject.group:
                 continue
-            match = compare(subject, entry, same_subject=entry.id in alike)
+            match = compare(subject, entry, entry.id in alike, self.rarity)
             if match.score >= threshold:
                 found.append(Found(entry, match))
         return found, len(pairs)
