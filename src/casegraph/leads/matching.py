@@ -121,9 +121,10 @@ class NameFit:
     reordered: bool
 
 
+@lru_cache(maxsize=300_000)  # a common name meets the same aliases again and again
 def name_fit(
     left: tuple[str, ...], right: tuple[str, ...], rarity: Rarity = uniform
-) -> tuple[float, float, int, list[tuple[str, str]], bool]:
+) -> tuple[float, float, int, tuple[tuple[str, str], ...], bool]:
     """(similarity, information found, words of the longer not found, respelled pairs,
     order differs). Words weigh by their information: a name agreeing on its rare words
     is more alike than one agreeing on "mohammed" and "al"."""
@@ -147,19 +148,42 @@ def name_fit(
     similarity = SHORT_SHARE * found_short + (1 - SHORT_SHARE) * found_long
     if len(short) == 1 and len(long_) > 1:
         similarity = min(similarity, ONE_WORD_CAP)
-    respelled = [(short[i], long_[j]) for i, (j, s) in used_s.items() if s < 1.0]
+    respelled = tuple((short[i], long_[j]) for i, (j, s) in used_s.items() if s < 1.0)
     order = [j for _, (j, _) in sorted(used_s.items())]
     return similarity, found, len(long_) - len(used_l), respelled, order != sorted(order)
 
 
+@lru_cache(maxsize=500_000)
+def word_keys(word: str) -> tuple[str, ...]:
+    """What a word is found by: itself, its romanisation written one way, its sound."""
+    if len(word) < 2:
+        return ()
+    keys = [word, spelling(word)]
+    if word.isalpha():
+        keys.append("~" + std.phonetic(word))
+    return tuple(keys)
+
+
+@lru_cache(maxsize=500_000)
+def name_keys(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(k for t in tokens for k in word_keys(t))
+
+
 def best_name(subject: Party, entry: Party, rarity: Rarity = uniform) -> NameFit:
+    """The most alike pair of the two parties' names; pairs of names that share no word
+    key are not compared when another pair does (an entry's aliases are many)."""
+    pairs = [(ln, lt, rn, rt) for ln, lt in zip(subject.names, subject.tokens, strict=True)
+             for rn, rt in zip(entry.names, entry.tokens, strict=True)
+             if name_keys(lt) & name_keys(rt)]  # fmt: skip
+    if not pairs:
+        pairs = [(ln, lt, rn, rt) for ln, lt in zip(subject.names, subject.tokens, strict=True)
+                 for rn, rt in zip(entry.names, entry.tokens, strict=True)]  # fmt: skip
     best: NameFit | None = None
-    for left_name, left in zip(subject.names, subject.tokens, strict=True):
-        for right_name, right in zip(entry.names, entry.tokens, strict=True):
-            similarity, information, missing, respelled, reordered = name_fit(left, right, rarity)
-            if best is None or (similarity, information) > (best.similarity, best.information):
-                best = NameFit(similarity, information, left_name, right_name, missing,
-                               tuple(respelled), reordered)  # fmt: skip
+    for left_name, left, right_name, right in pairs:
+        similarity, information, missing, respelled, reordered = name_fit(left, right, rarity)
+        if best is None or (similarity, information) > (best.similarity, best.information):
+            best = NameFit(similarity, information, left_name, right_name, missing,
+                           respelled, reordered)  # fmt: skip
     assert best is not None
     return best
 

@@ -15,26 +15,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from casegraph.leads.matching import RARE, Match, compare, spelling
+from casegraph.leads.matching import RARE, Match, compare, name_keys
 from casegraph.leads.parties import Party
-from casegraph.resolve import standardise as std
 
 COMMON = 2_000
 REFERENCE = 8_000  # entries a word's rarity is measured against, at least (a short list
 # says nothing of how common a word is: each of its words counts as rare)
 
 
-def name_keys(party: Party) -> set[str]:
-    keys: set[str] = set()
-    for tokens in party.tokens:
-        for token in tokens:
-            if len(token) < 2:
-                continue
-            keys.add(token)
-            keys.add(spelling(token))
-            if token.isalpha():
-                keys.add("~" + std.phonetic(token))
-    return keys
+def party_keys(party: Party) -> set[str]:
+    return {k for tokens in party.tokens for k in name_keys(tokens)}
 
 
 def _one_word(party: Party) -> bool:
@@ -56,7 +46,7 @@ class ListIndex:
         postings: dict[str, list[int]] = defaultdict(list)
         self.ids: dict[str, list[int]] = defaultdict(list)
         for n, entry in enumerate(self.entries):
-            for key in name_keys(entry):
+            for key in party_keys(entry):
                 postings[key].append(n)
             for ident in entry.identifiers:
                 self.ids[ident].append(n)
@@ -75,7 +65,7 @@ class ListIndex:
 
     def candidates(self, subject: Party) -> list[int]:
         counts: Counter[int] = Counter()
-        for key in name_keys(subject):
+        for key in party_keys(subject):
             counts.update(self.postings.get(key, ()))
         short = _one_word(subject)
         chosen = {n for n, shared in counts.items()
