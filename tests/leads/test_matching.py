@@ -94,3 +94,35 @@ def test_a_party_reads_no_attribute_but_names_dates_countries_ids_and_addresses(
     assert "x" not in p.digest() and p.names == ["Frank Bwambale"]
     same = party("s", ("name", "name", "Frank Bwambale"))
     assert p.digest() == same.digest()
+
+
+def test_common_words_alone_are_not_a_lead_but_rare_ones_are() -> None:
+    """Words weigh by how many list entries hold them: an exact "Mohammed Ali" with
+    nothing else to compare stays under the threshold when the list is full of them."""
+    common = [party(f"c{n}", ("name", "name", f"Mohammed Ali {n}th")) for n in range(900)]
+    listed = party("listed", ("name", "name", "ALI, Mohammed"))
+    rare = party("rare", ("name", "name", "BWAMBALE, Frank Kakolele"))
+    index = ListIndex([*common, listed, rare])
+    found, _ = index.screen(party("s", ("name", "name", "Mohammed Ali")), 0.7)
+    assert "listed" not in {f.entry.id for f in found}
+    match = compare(party("s", ("name", "name", "Mohammed Ali")), listed, rarity=index.rarity)
+    assert any(e.feature == "name only" for e in match.evidence)
+    assert "common words" in match.evidence[0].words
+    found, _ = index.screen(party("s", ("name", "name", "Frank Kakolele Bwambale")), 0.7)
+    assert [f.entry.id for f in found] == ["rare"]
+    # the same common name with the same birth date is worth a look
+    born = party("born", ("name", "name", "ALI, Mohammed"), ("birthDate", "date", "1971-05-12"))
+    index = ListIndex([*common, born])
+    found, _ = index.screen(party("s", ("name", "name", "Mohammed Ali"),
+                                  ("birthDate", "date", "1971-05-12")), 0.7)  # fmt: skip
+    assert [f.entry.id for f in found] == ["born"]
+
+
+def test_romanisations_of_one_sound_agree() -> None:
+    listed = party("e", ("name", "name", "HUSAYN, Wahid"), ("birthDate", "date", "1966-04-01"))
+    index = ListIndex([listed])
+    found, _ = index.screen(party("s", ("name", "name", "Wahyd Housayn"),
+                                  ("birthDate", "date", "1967-04-01")), 0.7)  # fmt: skip
+    assert [f.entry.id for f in found] == ["e"]
+    words = [e.words for e in found[0].match.evidence]
+    assert words[1] == "same day and month, years one apart: 1967-04-01 and 1966-04-01"
