@@ -46,6 +46,7 @@ MISSING = {  # ids of nothing, for each kind of path parameter
     "place": "1:0-1",
     "page": "99999",
     "lead_id": "0" * 20,
+    "hit_id": "0" * 20,
 }
 
 
@@ -79,6 +80,7 @@ def query_values(ids: Ids) -> dict[str, list[str]]:
         "min_share": ["25"], "target": [f"note:{ids.note}"], "format": ["pdf"],
         "other": [ids.other], "case": [ids.case], "against": ["sanctions_watch"],
         "status": ["open"], "linked_to": [ids.case], "include_inactive": ["true"],
+        "rule": ["structuring"],
     }  # fmt: skip
 
 
@@ -116,7 +118,8 @@ def api_calls(spec: dict[str, Any], ids: Ids, unknown: set[str]) -> list[Call]:
                     "task_id": ids.task, "username": "anna", "team": "financial-crime",
                     "doc_id": ids.document or MISSING["doc_id"],
                     "place": MISSING["place"], "page": "1",
-                    "lead_id": ids.lead or MISSING["lead_id"]}  # fmt: skip
+                    "lead_id": ids.lead or MISSING["lead_id"],
+                    "hit_id": MISSING["hit_id"]}  # fmt: skip
             if method != "get":
                 real.update({k: MISSING[k] for k in ("username", "team", "token_id")})
             lacking = [n for n in path if n not in real] + [n for n in query if n not in values]
@@ -192,6 +195,8 @@ def page_urls(ids: Ids) -> dict[str, list[str]]:
         "/admin": ["/admin"],
         "/leads": ["/leads", "/leads?against=sanctions_watch", "/leads?status=dismissed",
                    "/leads?against=no-such-list"],
+        "/flags": ["/flags"],
+        "/flags/{rule}": ["/flags/structuring", "/flags/round-tripping", "/flags/no-such-rule"],
         "/cases": ["/cases"],
         "/documents/{doc_id}": ([f"/documents/{ids.document}?q=Valdrenko"] if ids.document
                                 else []) + [f"/documents/{MISSING['doc_id']}"],

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from casegraph.api import (
     case_routes,
     document_routes,
+    flag_routes,
     graph_routes,
     lead_routes,
     resolution_routes,
@@ -14,7 +15,7 @@ from casegraph.api import (
 )
 
 ROUTERS = [routes.router, resolution_routes.router, graph_routes.router, case_routes.router,
-           document_routes.router, lead_routes.router]  # fmt: skip
+           document_routes.router, lead_routes.router, flag_routes.router]  # fmt: skip
 
 
 def install(app: FastAPI) -> None:
