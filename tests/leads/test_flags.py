@@ -66,8 +66,9 @@ def test_rules_find_the_planted_patterns_and_nothing_in_the_control_group(
     with workspace.session(ctx) as s:
         hits = {h["rule"]: h for h in s.flags.hits()}
         trip = hits["round-tripping"]
-        assert trip["words"].startswith("money went round 3 subjects back to its origin "
-                                        "between 2022-03-01 and 2022-04-02")  # fmt: skip
+        assert trip["words"].startswith(
+            "money went round 3 subjects back to its origin between 2022-03-01 and "
+            "2022-04-02: Alder Holding GmbH → Birch Invest GmbH → Cedar Trust S.A. → Alder")
         assert [e["source"] for e in trip["edges"]] == ["filings"] * 3
         assert [e["amount"] for e in trip["edges"]] == [250000.0, 240000.0, 230000.0]
         with pytest.raises(InvalidInput, match="say why"):

@@ -144,8 +144,11 @@ def cycle(rule: Rule, scope: Scope) -> list[Hit]:
             for a, b in steps]  # fmt: skip
         if chosen is None:
             continue
-        start = nodes.index(min(nodes))  # one rotation per cycle
-        ring = nodes[start:] + nodes[:start]
+        if p["dated"]:  # told in the order the money moved
+            ring = [e["src"] for e in chosen]
+        else:  # one rotation per cycle
+            start = nodes.index(min(nodes))
+            ring = nodes[start:] + nodes[:start]
         path = " → ".join(_name(scope, n) for n in [*ring, ring[0]])
         if p["dated"]:
             amounts = [e["amount"] for e in chosen if e.get("amount") is not None]
