@@ -102,8 +102,10 @@ def word_similarity(a: str, b: str) -> float:
         return 0.7 if a[0] == b[0] else 0.0
     if spelling(a) == spelling(b):
         return 0.95
-    similar = max(Levenshtein.normalized_similarity(a, b),
-                  Levenshtein.normalized_similarity(spelling(a), spelling(b)) - 0.05)
+    similar = max(
+        Levenshtein.normalized_similarity(a, b),
+        Levenshtein.normalized_similarity(spelling(a), spelling(b)) - 0.05,
+    )
     if (similar >= 0.5 and min(len(a), len(b)) >= 3 and a[0] == b[0]
             and std.phonetic(a) == std.phonetic(b)):  # fmt: skip
         similar = max(similar, 0.9)
@@ -121,7 +123,6 @@ class NameFit:
     reordered: bool
 
 
-@lru_cache(maxsize=300_000)  # a common name meets the same aliases again and again
 def name_fit(
     left: tuple[str, ...], right: tuple[str, ...], rarity: Rarity = uniform
 ) -> tuple[float, float, int, tuple[tuple[str, str], ...], bool]:
@@ -169,7 +170,14 @@ def name_keys(tokens: tuple[str, ...]) -> frozenset[str]:
     return frozenset(k for t in tokens for k in word_keys(t))
 
 
-def best_name(subject: Party, entry: Party, rarity: Rarity = uniform) -> NameFit:
+Fit = Callable[
+    [tuple[str, ...], tuple[str, ...]], tuple[float, float, int, tuple[tuple[str, str], ...], bool]
+]
+
+
+def best_name(
+    subject: Party, entry: Party, rarity: Rarity = uniform, fit: Fit | None = None
+) -> NameFit:
     """The most alike pair of the two parties' names; pairs of names that share no word
     key are not compared when another pair does (an entry's aliases are many)."""
     pairs = [(ln, lt, rn, rt) for ln, lt in zip(subject.names, subject.tokens, strict=True)
@@ -180,7 +188,9 @@ def best_name(subject: Party, entry: Party, rarity: Rarity = uniform) -> NameFit
                  for rn, rt in zip(entry.names, entry.tokens, strict=True)]  # fmt: skip
     best: NameFit | None = None
     for left_name, left, right_name, right in pairs:
-        similarity, information, missing, respelled, reordered = name_fit(left, right, rarity)
+        similarity, information, missing, respelled, reordered = (
+            fit(left, right) if fit is not None else name_fit(left, right, rarity)
+        )
         if best is None or (similarity, information) > (best.similarity, best.information):
             best = NameFit(similarity, information, left_name, right_name, missing,
                            respelled, reordered)  # fmt: skip
@@ -242,9 +252,13 @@ def _compare_dates(a: str, b: str) -> Evidence:
     apart = abs(_year(a) - _year(b))
     if apart == 1:
         if shared > 4 and a[4:shared] == b[4:shared]:  # a typing error in the year?
-            return Evidence("birth date", 1.0 if shared >= 10 else 0.5,
-                            f"same day and month, years one apart: {a} and {b}"
-                            if shared >= 10 else f"same month, years one apart: {a} and {b}")
+            return Evidence(
+                "birth date",
+                1.0 if shared >= 10 else 0.5,
+                f"same day and month, years one apart: {a} and {b}"
+                if shared >= 10
+                else f"same month, years one apart: {a} and {b}",
+            )
         if shared > 4:  # both know more than the year, and it differs too
             return Evidence("birth date", -1.5, f"different birth dates: {a} and {b}")
         return Evidence("birth date", 0.0, f"birth years one apart: {a} and {b}")
@@ -254,11 +268,16 @@ def _compare_dates(a: str, b: str) -> Evidence:
 
 
 def compare(
-    subject: Party, entry: Party, same_subject: bool = False, rarity: Rarity = uniform
+    subject: Party,
+    entry: Party,
+    same_subject: bool = False,
+    rarity: Rarity = uniform,
+    fit: Fit | None = None,
 ) -> Match:
     """How alike ``subject`` and ``entry`` are, with a reason per feature; ``rarity``:
-    how much each name word tells (the list's own word frequencies)."""
-    named = _name_evidence(best_name(subject, entry, rarity))
+    how much each name word tells (the list's own word frequencies); ``fit``: the name
+    comparison under that rarity, if the caller keeps one (cached)."""
+    named = _name_evidence(best_name(subject, entry, rarity, fit))
     evidence = [named]
     if (born := _birth_evidence(subject.births, entry.births)) is not None:
         evidence.append(born)

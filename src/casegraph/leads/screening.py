@@ -14,8 +14,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
-from casegraph.leads.matching import RARE, Match, compare, name_keys
+from casegraph.leads.matching import RARE, Fit, Match, compare, name_fit, name_keys
 from casegraph.leads.parties import Party
 
 COMMON = 2_000
@@ -55,6 +56,9 @@ class ListIndex:
         holders = Counter(t for e in self.entries for t in {t for n in e.tokens for t in n})
         total = max(len(self.entries), REFERENCE)
         self.information = {t: min(RARE, max(1.0, math.log(total / n))) for t, n in holders.items()}
+        # a common name meets the same aliases again and again: its fits are kept, as long
+        # as the index lives
+        self.fit: Fit = lru_cache(maxsize=300_000)(partial(name_fit, rarity=self.rarity))
 
     def rarity(self, word: str) -> float:
         """How much agreeing on ``word`` tells: ln(entries / entries holding it)."""
@@ -88,7 +92,7 @@ class ListIndex:
         for entry, _ in pairs:
             if entry.group != subject.group:
                 continue
-            match = compare(subject, entry, entry.id in alike, self.rarity)
+            match = compare(subject, entry, entry.id in alike, self.rarity, self.fit)
             if match.score >= threshold:
                 found.append(Found(entry, match))
         return found, len(pairs)
