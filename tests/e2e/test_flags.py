@@ -68,6 +68,7 @@ def test_anna_reads_and_dismisses_a_round_trip(browser: Any, served: Server) -> 
     anna.justify(WHY)
     anna.go("/flags")
     anna.page.wait_for_selector("main h1")
+    anna.shot("flags-rules")
     anna.page.select_option("#scope", "source:filings")
     anna.page.click("form[action='/flags/run'] button[type=submit]")
     anna.page.wait_for_selector("p.flash")

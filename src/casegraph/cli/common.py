@@ -123,6 +123,14 @@ JUSTIFICATION = typer.Option(
 )
 
 
+def scope_purpose(scope: str, case: str | None, justification: str | None) -> str | None:
+    """The case a command over ``scope`` runs for: the one named, else the scope's own
+    (``case:ID``: its members work for the case) when no justification is given."""
+    if case is None and justification is None and scope.startswith("case:"):
+        return scope.removeprefix("case:")
+    return case
+
+
 @contextmanager
 def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     with Progress(

@@ -9,7 +9,17 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
-from casegraph.cli.common import CASE, JSON, JUSTIFICATION, app, err, guarded, print_json, session
+from casegraph.cli.common import (
+    CASE,
+    JSON,
+    JUSTIFICATION,
+    app,
+    err,
+    guarded,
+    print_json,
+    scope_purpose,
+    session,
+)
 
 flags_app = typer.Typer(no_args_is_help=True, help="Red flags: patterns over the graph.")
 app.add_typer(flags_app, name="flags")
@@ -20,7 +30,8 @@ HIT = typer.Argument(..., help="The hit's id (from flags list).")
 def rules(as_json: bool = JSON) -> None:
     """The rules (the package's and the workspace's rules/ folder): what each reads."""
     with session() as s:
-        found = guarded(lambda: [r.to_dict() for r in s.flags.rules().values()])
+        rules_ = guarded(lambda: list(s.flags.rules().values()))
+    found = [r.to_dict() for r in rules_]
     if as_json:
         print_json(found)
         return
@@ -31,13 +42,12 @@ def rules(as_json: bool = JSON) -> None:
         "parameters",
         title=f"{len(found)} rules",
     )
-    for r in found:
-        params = "\n".join(f"{k}: {v}" for k, v in r["params"].items())
+    for r in rules_:
         table.add_row(
-            r["name"],
-            escape(f"{r['title']}\n[dim]{r['description']}[/]"),
-            ", ".join(r["reads"]["edges"]),
-            escape(params),
+            r.name,
+            escape(f"{r.title}\n[dim]{r.description}[/]"),
+            ", ".join(r.edges),
+            escape("\n".join(r.described_params())),
         )
     err.print(table)
 
@@ -52,8 +62,7 @@ def run(
 ) -> None:
     """Run the rules over a scope; each hit names its subjects and the edges (with their
     sources) that make it. Run again, decisions on earlier hits stay."""
-    if case is None and justification is None and scope.startswith("case:"):
-        case = scope.removeprefix("case:")
+    case = scope_purpose(scope, case, justification)
     with session(case, justification) as s:
         done = guarded(lambda: s.flags.run(scope, rule))
         hits = guarded(lambda: [h for h in s.flags.hits(rule) if h["scope"] == scope])

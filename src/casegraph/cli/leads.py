@@ -21,6 +21,7 @@ from casegraph.cli.common import (
     guarded,
     print_json,
     progress_bar,
+    scope_purpose,
     session,
 )
 from casegraph.services.leads import DEFAULT_THRESHOLD
@@ -49,8 +50,7 @@ def screen(
     transliterated, aliases), birth dates, countries, identifiers and addresses. The
     candidates become leads to confirm or dismiss. Run again, only what changed since is
     compared; interrupted, the same command goes on where it stopped."""
-    if case is None and justification is None and scope.startswith("case:"):
-        case = scope.removeprefix("case:")  # the case's members screen for the case
+    case = scope_purpose(scope, case, justification)
     with session(case, justification) as s:
         with progress_bar() as progress:
             run = guarded(lambda: s.leads.screen(against, scope, threshold, progress))

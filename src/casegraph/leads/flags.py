@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -253,7 +253,3 @@ def detect(rule: Rule, scope: Scope, related: Callable[[str, str], bool]) -> lis
         found = {"hub": hub, "structuring": structuring, "cycle": cycle,
                  "listed_nearby": listed_nearby}[rule.detector](rule, narrowed)  # fmt: skip
     return sorted(found, key=lambda h: (-h.weight, h.key))
-
-
-def kinds_of(rules: Iterable[Rule]) -> list[str]:
-    return sorted({k for r in rules for k in r.edges})

@@ -180,12 +180,9 @@ def best_name(
 ) -> NameFit:
     """The most alike pair of the two parties' names; pairs of names that share no word
     key are not compared when another pair does (an entry's aliases are many)."""
-    pairs = [(ln, lt, rn, rt) for ln, lt in zip(subject.names, subject.tokens, strict=True)
-             for rn, rt in zip(entry.names, entry.tokens, strict=True)
-             if name_keys(lt) & name_keys(rt)]  # fmt: skip
-    if not pairs:
-        pairs = [(ln, lt, rn, rt) for ln, lt in zip(subject.names, subject.tokens, strict=True)
-                 for rn, rt in zip(entry.names, entry.tokens, strict=True)]  # fmt: skip
+    every = [(ln, lt, rn, rt) for ln, lt in zip(subject.names, subject.tokens, strict=True)
+             for rn, rt in zip(entry.names, entry.tokens, strict=True)]  # fmt: skip
+    pairs = [p for p in every if name_keys(p[1]) & name_keys(p[3])] or every
     best: NameFit | None = None
     for left_name, left, right_name, right in pairs:
         similarity, information, missing, respelled, reordered = (

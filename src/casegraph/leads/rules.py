@@ -49,11 +49,26 @@ class Rule:
     params: dict[str, Any]
     path: str  # where it was loaded from
 
+    def described_params(self) -> list[str]:
+        """The parameters as people read them: "at_least: 5", "schemata: Company,
+        Organization", "dated: yes"; a list left empty says "any"."""
+        return [f"{k}: {_shown(v)}" for k, v in self.params.items()]
+
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "description": self.description,
                 "detector": self.detector, "reads": {"edges": list(self.edges),
                 "properties": list(self.properties)}, "params": self.params,
                 "file": self.path}  # fmt: skip
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "any"
+    return str(value)
 
 
 def _strings(value: Any) -> Iterable[str]:

@@ -60,12 +60,11 @@ class FlagService:
                                  case=case)  # fmt: skip
         if kind == "source" and not visible.sees(value):
             raise not_registered(value)
-        if case is not None:
-            self.s.cases.subject_ids(case)  # members only
+        in_case = self.s.cases.subject_ids(case) if case is not None else []  # members only
         now = utcnow()
         found: dict[str, int] = {}
         for each in chosen:
-            edges = self._edges(visible, kind, value, each)
+            edges = self._edges(visible, kind, value, each, in_case)
             ends = {e[k] for e in edges for k in ("src", "dst")}
             nodes = subject_nodes(self.s.conn, ends, visible)
             listed = (store.confirmed_leads(self.s.conn, visible)
@@ -80,14 +79,15 @@ class FlagService:
         self.s.record("flags.done", {"scope": scope, "found": found})
         return {"scope": scope, "found": found}
 
-    def _edges(self, visible: Visible, kind: str, value: str, rule: Rule) -> list[dict[str, Any]]:
+    def _edges(
+        self, visible: Visible, kind: str, value: str, rule: Rule, in_case: Sequence[str]
+    ) -> list[dict[str, Any]]:
         where = EdgeFilter(visible, rule.edges)
         conn = self.s.conn
         if kind == "source":
-            return [dict(r._mapping) for r in graph_store.iter_edges(conn, where)
-                    if value in (r.source, r.source2)]  # fmt: skip
+            return [dict(r._mapping) for r in graph_store.iter_edges(conn, where, value)]
         reach = int(rule.params.get("max_hops", 2)) if rule.detector != "hub" else 2
-        seen = set(store.subjects_of_case(conn, value))
+        seen = set(in_case)
         frontier, out = set(seen), {}
         for _ in range(max(reach, 1)):
             if not frontier or len(seen) > MAX_NODES:
@@ -138,6 +138,11 @@ class FlagService:
         rows = list(store.hit_rows(self.s.conn, visible, rule, status, case_id,
                                    not include_inactive))  # fmt: skip
         return self._public(visible, rows)
+
+    def open_counts(self) -> dict[str, int]:
+        """Open hits the reader may see, by rule (counts: no subject is named)."""
+        visible = self.s.consult("flags.list", {"status": "open", "counts": True})
+        return store.hit_counts(self.s.conn, visible)
 
     def _public(self, visible: Visible, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = {s for r in rows for s in json.loads(r["subjects"])}

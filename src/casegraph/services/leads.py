@@ -160,7 +160,7 @@ class LeadService:
     def _scope_ids(self, visible: Visible, scope: str) -> list[str]:
         kind, value = parse_scope(scope)
         if kind == "case":
-            return store.subjects_of_case(self.s.conn, value)
+            return sorted(self.s.cases.subject_ids(value))
         return store.subjects_of_source(self.s.conn, visible, value)
 
     def _run(self, sid: str, visible: Visible, progress: Progress) -> dict[str, Any]:
@@ -180,8 +180,9 @@ class LeadService:
             store.drop_digests(conn, sid, "e", removed)
         key = hashlib.sha1(json.dumps(sorted(entry_digests.items())).encode()).hexdigest()
         progress("reading the list", 1, 1)
-        ids = self._scope_ids(self.s.narrowed(visible, [s for s in visible.sources
-                                                        if s != against]), screening["scope"])
+        # the scope's subjects as the screener sees them, less the list itself
+        subject_visible = self.s.narrowed(visible, [s for s in visible.sources if s != against])
+        ids = self._scope_ids(subject_visible, screening["scope"])
         unfinished = store.unfinished_run(conn, sid)
         if unfinished is not None and unfinished["entries_key"] == key:
             run_id, cursor = int(unfinished["id"]), unfinished["cursor"]
@@ -196,7 +197,6 @@ class LeadService:
             cursor, counts = None, {"compared": 0, "found": 0, "changed_subjects": 0}
         self.s.commit()
         todo = [i for i in ids if cursor is None or i > cursor]
-        subject_visible = self.s.narrowed(visible, [s for s in visible.sources if s != against])
         every = ListIndex(entries)
         fresh = ListIndex(changed) if len(changed) < len(entries) else every
         changed_ids = [e.id for e in changed]
@@ -209,27 +209,29 @@ class LeadService:
                 parties = self._subjects(subject_visible, chunk)
                 rows: list[dict[str, Any]] = []
                 digests: dict[str, str] = {}
+                # subjects compared with every entry, and with the changed entries only
+                wholly: list[str] = []
+                partly: list[str] = []
                 for party in parties:
                     digest = party.digest()
                     same = [party.id] if party.id in entry_ids else []
                     if subject_digests.get(party.id) != digest:
                         found, compared = every.screen(party, threshold, same)
                         counts["changed_subjects"] += 1
-                        within = None
+                        wholly.append(party.id)
                     elif changed:
                         found, compared = fresh.screen(party, threshold, same)
-                        within = changed_ids
+                        partly.append(party.id)
                     else:
                         continue
                     digests[party.id] = digest
                     counts["compared"] += compared
                     counts["found"] += len(found)
-                    kept = set()
-                    for f in found:
-                        row = self._lead_row(sid, against, party, f.entry, f.match, now)
-                        kept.add(row["id"])
-                        rows.append(row)
-                    store.deactivate(conn, against, [party.id], within, kept, now)
+                    rows += [self._lead_row(sid, against, party, f.entry, f.match, now)
+                             for f in found]  # fmt: skip
+                kept = {row["id"] for row in rows}
+                store.deactivate(conn, against, wholly, None, kept, now)
+                store.deactivate(conn, against, partly, changed_ids, kept, now)
                 store.upsert_leads(conn, rows)
                 store.put_digests(conn, sid, "s", digests)
                 done += len(chunk)

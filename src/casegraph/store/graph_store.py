@@ -378,8 +378,13 @@ def among(
     return rows[:cap]
 
 
-def iter_edges(conn: Connection, where: EdgeFilter) -> Iterator[Row[Any]]:
+def iter_edges(
+    conn: Connection, where: EdgeFilter, source: str | None = None
+) -> Iterator[Row[Any]]:
+    """Every edge ``where`` lets through (of ``source`` at either end, if given)."""
     query = select(*EDGE_VIEW).where(where.condition()).order_by(edges.c.id)
+    if source is not None:
+        query = query.where(or_(edges.c.source == source, edges.c.source2 == source))
     yield from conn.execute(query.execution_options(stream_results=True, yield_per=20_000))
 
 

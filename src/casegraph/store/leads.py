@@ -12,12 +12,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from casegraph.model.visible import Visible
 from casegraph.store.tables import (
-    case_subjects,
     flag_hits,
     leads,
     screen_digests,
@@ -83,12 +82,6 @@ def unfinished_run(conn: Connection, screening_id: str) -> dict[str, Any] | None
     return dict(row._mapping)
 
 
-def runs_of(conn: Connection, screening_id: str, limit: int = 20) -> list[dict[str, Any]]:
-    query = (select(screen_runs).where(screen_runs.c.screening == screening_id)
-             .order_by(screen_runs.c.id.desc()).limit(limit))  # fmt: skip
-    return [dict(r._mapping) for r in conn.execute(query)]
-
-
 def digests(conn: Connection, screening_id: str, side: str) -> dict[str, str]:
     query = select(screen_digests.c.canonical_id, screen_digests.c.digest).where(
         screen_digests.c.screening == screening_id, screen_digests.c.side == side)
@@ -124,32 +117,35 @@ def subjects_of_source(conn: Connection, visible: Visible, source: str) -> list[
     return [str(c) for (c,) in conn.execute(query)]
 
 
-def subjects_of_case(conn: Connection, case_id: str) -> list[str]:
-    query = (select(case_subjects.c.canonical_id).where(case_subjects.c.case_id == case_id)
-             .order_by(case_subjects.c.canonical_id))  # fmt: skip
-    return [str(c) for (c,) in conn.execute(query)]
-
-
+# what a decision set: a new comparison leaves it as it is
 _KEPT = ("status", "reason", "decided_by", "decided_at", "case_id", "found_at")
 
 
-def upsert_leads(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert new leads and refresh the comparison of known ones, keeping their
-    decision and case; returns how many were new."""
+def _upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert the new rows of ``table`` (leads or red-flag hits) and refresh the known
+    ones in one statement per chunk, keeping their decision and case; how many were new."""
     new = 0
     for start in range(0, len(rows), CHUNK):
         part = rows[start : start + CHUNK]
         known = {str(i) for (i,) in conn.execute(
-            select(leads.c.id).where(one_of(conn, leads.c.id, [r["id"] for r in part])))}
+            select(table.c.id).where(one_of(conn, table.c.id, [r["id"] for r in part])))}
         fresh = [r for r in part if r["id"] not in known]
         if fresh:
-            conn.execute(insert(leads), fresh)
+            conn.execute(insert(table), fresh)
             new += len(fresh)
-        for row in part:
-            if row["id"] in known:
-                values = {k: v for k, v in row.items() if k not in _KEPT and k != "id"}
-                conn.execute(update(leads).where(leads.c.id == row["id"]).values(**values))
+        # bound under names of their own: a column's name is the statement's to use
+        again = [{f"v_{k}": v for k, v in r.items() if k not in _KEPT}
+                 for r in part if r["id"] in known]  # fmt: skip
+        if again:
+            names = [k.removeprefix("v_") for k in again[0] if k != "v_id"]
+            conn.execute(update(table).where(table.c.id == bindparam("v_id"))
+                         .values({k: bindparam(f"v_{k}") for k in names}), again)  # fmt: skip
     return new
+
+
+def upsert_leads(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert new leads and refresh the comparison of known ones; how many were new."""
+    return _upsert(conn, leads, rows)
 
 
 def deactivate(
@@ -158,12 +154,12 @@ def deactivate(
 ) -> None:
     """Leads of ``subjects`` (with ``entries`` only, if given) that this comparison did
     not find again (not in ``kept``) no longer match."""
+    if entries is not None and not entries:
+        return
     for start in range(0, len(subjects), CHUNK):
         where = [leads.c.against == against, leads.c.active == 1,
                  one_of(conn, leads.c.subject_id, subjects[start : start + CHUNK])]  # fmt: skip
         if entries is not None:
-            if not entries:
-                return
             where.append(one_of(conn, leads.c.entry_id, entries, lookup=False))
         stale = [str(i) for (i,) in conn.execute(select(leads.c.id).where(and_(*where)))
                  if i not in kept]  # fmt: skip
@@ -245,23 +241,15 @@ def save_hits(conn: Connection, rule: str, scope: str, rows: Sequence[dict[str, 
               now: datetime) -> int:  # fmt: skip
     """Insert new hits and refresh known ones (keeping their decision and case); hits
     of ``rule`` in ``scope`` not found again no longer match. Returns how many were new."""
-    ids = [r["id"] for r in rows]
-    known = {str(i) for (i,) in conn.execute(select(flag_hits.c.id).where(
-        flag_hits.c.rule == rule))} if rows else set()  # fmt: skip
-    fresh = [r for r in rows if r["id"] not in known]
-    if fresh:
-        conn.execute(insert(flag_hits), fresh)
-    for row in rows:
-        if row["id"] in known:
-            values = {k: v for k, v in row.items() if k not in _KEPT and k != "id"}
-            conn.execute(update(flag_hits).where(flag_hits.c.id == row["id"]).values(**values))
+    new = _upsert(conn, flag_hits, rows)
+    ids = {r["id"] for r in rows}
     stale = select(flag_hits.c.id).where(flag_hits.c.rule == rule, flag_hits.c.scope == scope,
                                          flag_hits.c.active == 1)  # fmt: skip
-    gone = [str(i) for (i,) in conn.execute(stale) if i not in set(ids)]
+    gone = [str(i) for (i,) in conn.execute(stale) if i not in ids]
     if gone:
         conn.execute(update(flag_hits).where(one_of(conn, flag_hits.c.id, gone))
                      .values(active=0, updated_at=now))  # fmt: skip
-    return len(fresh)
+    return new
 
 
 def hit_rows(

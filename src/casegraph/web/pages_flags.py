@@ -31,11 +31,8 @@ def flags_page(
     require_role(request, who, ws, roles.RESOLVE, "review red flags")
     with open_session(request, who, ws) as s:
         rules = list(s.flags.rules().values())
-        found = s.flags.hits(status="open")
+        counts = s.flags.open_counts()
         cases, sources = _scopes(s)
-    counts: dict[str, int] = {}
-    for hit in found:
-        counts[hit["rule"]] = counts.get(hit["rule"], 0) + 1
     return flash_page(request, who, "flags/rules.html", title="Red flags", nav="flags",
                       rules=rules, counts=counts, cases=cases, sources=sources)  # fmt: skip
 
